@@ -1,0 +1,27 @@
+# The two commands of the README:
+#   make run    build and serve Tremplin with demo data on SQLite, at http://127.0.0.1:3000
+#   make test   every check and test: fmt, clippy, Rust tests on SQLite and PostgreSQL, Playwright
+# Both install the missing Rust tools first (.ci/tools.sh).
+
+SHELL := /bin/bash
+export CARGO_TARGET_DIR ?= $(HOME)/.cache/tremplin/target
+export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+BIN := $(CARGO_TARGET_DIR)/release/tremplin
+
+.PHONY: run test tools build
+
+tools:
+	@bash .ci/tools.sh
+
+build: tools
+	cargo leptos build --release
+
+run: build
+	@mkdir -p data
+	$(BIN) migrate
+	$(BIN) demo-data
+	@echo "Tremplin: http://127.0.0.1:3000"
+	TREMPLIN_SITE_ROOT=target/site $(BIN) serve
+
+test: tools
+	@bash .ci/test.sh

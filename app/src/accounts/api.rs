@@ -1,0 +1,338 @@
+//! Account server functions: authorise, parse, call the store, return a view.
+
+use leptos::prelude::*;
+
+use super::types::{BrandPage, CreatorCard, Profile, SessionUser, Settings};
+use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use {
+    super::{password, rules, session, store, types::*},
+    crate::error::Problem,
+    crate::ssr::{internal, now, state, Mail},
+};
+
+/// The logged-in user, for the header and guarded pages.
+#[server(prefix = "/api", endpoint = "me")]
+pub async fn me() -> Result<Option<SessionUser>, AppError> {
+    session::current_user().await
+}
+
+#[allow(clippy::too_many_arguments)]
+#[server(prefix = "/api", endpoint = "signup")]
+pub async fn signup(
+    role: String,
+    email: String,
+    display_name: String,
+    handle: String,
+    password: String,
+    company_name: Option<String>,
+    slug: Option<String>,
+) -> Result<(), AppError> {
+    let st = state()?;
+    let role = Role::parse("role", &role)?;
+    let email = Email::parse(&email)?;
+    let display_name = parse_text("display_name", &display_name, 1, 60)?;
+    let handle = Handle::parse(&handle)?;
+    let password = Password::parse("password", &password, &[email.as_str(), handle.as_str()])?;
+    let brand = match role {
+        Role::Brand => Some((
+            parse_text("company_name", company_name.as_deref().unwrap_or(""), 2, 80)?,
+            Slug::parse(slug.as_deref().unwrap_or(""))?,
+        )),
+        _ => None,
+    };
+    let hash = password::hash(password.expose().to_owned(), st.password_cost)
+        .await
+        .map_err(internal)?;
+    let id = store::create_user(
+        &st.db,
+        store::NewUser {
+            email: email.as_str(),
+            handle: handle.as_str(),
+            display_name: &display_name,
+            password_hash: &hash,
+            role,
+            brand: brand.as_ref().map(|(c, s)| (c.as_str(), s.as_str())),
+        },
+        now(),
+    )
+    .await?;
+    session::log_in(id).await?;
+    tracing::info!(user_id = id, role = role.as_str(), "signed up");
+    leptos_axum::redirect("/settings?welcome=1");
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "login")]
+pub async fn login(email: String, password: String) -> Result<(), AppError> {
+    let st = state()?;
+    let email = Email::parse(&email)?;
+    let ip = client_ip().await;
+    let account_key = format!("login:account:{}", email.as_str());
+    let ip_key = format!("login:ip:{ip}");
+    let t = now();
+    for (key, limit) in [
+        (&account_key, rules::LOGIN_PER_ACCOUNT),
+        (&ip_key, rules::LOGIN_PER_IP),
+    ] {
+        if let Some(wait) = store::rate_limited(&st.db, key, limit, t).await? {
+            return Err(rate_limited(wait));
+        }
+    }
+    let found = store::login_by_email(&st.db, email.as_str()).await?;
+    let phc = found
+        .as_ref()
+        .map_or(password::DECOY_HASH.to_owned(), |f| f.password_hash.clone());
+    let ok = password::verify(password, phc).await.map_err(internal)?;
+    match found {
+        Some(user) if ok => {
+            store::clear_rate_limit(&st.db, &account_key).await?;
+            session::log_in(user.id).await?;
+            tracing::info!(user_id = user.id, "logged in");
+            leptos_axum::redirect("/");
+            Ok(())
+        }
+        _ => {
+            store::hit_rate_limit(&st.db, &account_key, rules::LOGIN_PER_ACCOUNT, t).await?;
+            store::hit_rate_limit(&st.db, &ip_key, rules::LOGIN_PER_IP, t).await?;
+            Err(AppError::invalid("password", Problem::WrongCredentials))
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn rate_limited(wait: u64) -> AppError {
+    let response = expect_context::<leptos_axum::ResponseOptions>();
+    response.set_status(http::StatusCode::TOO_MANY_REQUESTS);
+    if let Ok(value) = http::HeaderValue::from_str(&wait.to_string()) {
+        response.insert_header(http::header::RETRY_AFTER, value);
+    }
+    AppError::RateLimited {
+        retry_after_secs: wait,
+    }
+}
+
+/// The client's address as the server saw it (a proxy in front must be trusted explicitly).
+#[cfg(feature = "ssr")]
+async fn client_ip() -> String {
+    use axum::extract::ConnectInfo;
+    leptos_axum::extract::<ConnectInfo<std::net::SocketAddr>>()
+        .await
+        .map(|ConnectInfo(addr)| addr.ip().to_string())
+        .unwrap_or_else(|_| "unknown".to_owned())
+}
+
+#[server(prefix = "/api", endpoint = "logout")]
+pub async fn logout() -> Result<(), AppError> {
+    session::log_out().await?;
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "change_password")]
+pub async fn change_password(
+    current: String,
+    new_password: String,
+    confirm: String,
+) -> Result<(), AppError> {
+    let user = session::require_user().await?;
+    let st = state()?;
+    let phc = store::password_hash(&st.db, user.id).await?;
+    if !password::verify(current, phc).await.map_err(internal)? {
+        return Err(AppError::invalid("current", Problem::WrongPassword));
+    }
+    let new = Password::parse("new_password", &new_password, &[&user.email, &user.handle])?;
+    if new_password != confirm {
+        return Err(AppError::invalid("confirm", Problem::PasswordsDiffer));
+    }
+    let hash = password::hash(new.expose().to_owned(), st.password_cost)
+        .await
+        .map_err(internal)?;
+    store::set_password(&st.db, user.id, &hash).await?;
+    session::log_in(user.id).await
+}
+
+/// Emails a reset link if the address has an account. The answer is the same either way, so
+/// the form cannot be used to find out who has an account.
+#[server(prefix = "/api", endpoint = "request_reset")]
+pub async fn request_reset(email: String) -> Result<(), AppError> {
+    use rand::RngCore;
+    use sha2::{Digest, Sha256};
+
+    let st = state()?;
+    let email = Email::parse(&email)?;
+    let t = now();
+    let key = format!("reset:{}", email.as_str());
+    if let Some(wait) = store::hit_rate_limit(&st.db, &key, rules::RESET_PER_ACCOUNT, t).await? {
+        return Err(rate_limited(wait));
+    }
+    let Some(user_id) = store::user_id_by_email(&st.db, email.as_str()).await? else {
+        return Ok(());
+    };
+    let mut token = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut token);
+    let token = hex::encode(token);
+    let token_hash = hex::encode(Sha256::digest(token.as_bytes()));
+    store::create_reset(&st.db, user_id, &token_hash, t + rules::RESET_LINK_SECS).await?;
+    let link = format!("{}/reset/{token}", st.base_url);
+    st.mailer
+        .send(Mail {
+            to: email.as_str().to_owned(),
+            subject: "Tremplin: reset your password / réinitialiser votre mot de passe".into(),
+            body: format!(
+                "To choose a new password, open this link within an hour:\n{link}\n\n\
+                 Pour choisir un nouveau mot de passe, ouvrez ce lien dans l'heure :\n{link}\n\n\
+                 If you did not ask for this, ignore this message.\n"
+            ),
+        })
+        .await
+        .map_err(internal)?;
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "reset_password")]
+pub async fn reset_password(token: String, password: String, confirm: String) -> Result<(), AppError> {
+    use sha2::{Digest, Sha256};
+
+    let st = state()?;
+    let new = Password::parse("password", &password, &[])?;
+    if password != confirm {
+        return Err(AppError::invalid("confirm", Problem::PasswordsDiffer));
+    }
+    let hash = password::hash(new.expose().to_owned(), st.password_cost)
+        .await
+        .map_err(internal)?;
+    let token_hash = hex::encode(Sha256::digest(token.trim().as_bytes()));
+    let user_id = store::redeem_reset(&st.db, &token_hash, &hash, now()).await?;
+    session::log_in(user_id).await?;
+    leptos_axum::redirect("/settings");
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "profile")]
+pub async fn get_profile(handle: String) -> Result<Profile, AppError> {
+    let viewer = session::current_user().await?.map(|u| u.id);
+    let handle = Handle::parse(&handle).map_err(|_| AppError::NotFound)?;
+    store::profile(&state()?.db, handle.as_str(), viewer)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+#[server(prefix = "/api", endpoint = "brand")]
+pub async fn get_brand(slug: String) -> Result<BrandPage, AppError> {
+    let slug = Slug::parse(&slug).map_err(|_| AppError::NotFound)?;
+    store::brand_by_slug(&state()?.db, slug.as_str())
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+#[server(prefix = "/api", endpoint = "settings")]
+pub async fn get_settings() -> Result<Settings, AppError> {
+    let user = session::require_user().await?;
+    store::settings(&state()?.db, user.id).await
+}
+
+/// Saves the profile. Audience counts arrive as text so a typo is a field error, not a
+/// rejected request.
+#[allow(clippy::too_many_arguments)]
+#[server(prefix = "/api", endpoint = "update_profile")]
+pub async fn update_profile(
+    display_name: String,
+    bio: String,
+    #[server(default)] niches: Vec<String>,
+    #[server(default)] instagram: String,
+    #[server(default)] tiktok: String,
+    #[server(default)] youtube: String,
+    #[server(default)] twitch: String,
+    #[server(default)] x: String,
+) -> Result<(), AppError> {
+    let user = session::require_user().await?;
+    let display_name = parse_text("display_name", &display_name, 1, 60)?;
+    let bio = parse_text("bio", &bio, 0, 500)?;
+    let mut parsed_niches: Vec<Niche> = niches.iter().filter_map(|n| Niche::parse(n)).collect();
+    parsed_niches.sort();
+    parsed_niches.dedup();
+    let mut networks = Vec::new();
+    for (network, raw) in [
+        (Network::Instagram, instagram),
+        (Network::Tiktok, tiktok),
+        (Network::Youtube, youtube),
+        (Network::Twitch, twitch),
+        (Network::X, x),
+    ] {
+        let raw: String = raw.chars().filter(|c| !c.is_whitespace() && *c != ',' && *c != '.').collect();
+        if raw.is_empty() {
+            continue;
+        }
+        let followers = raw
+            .parse::<u64>()
+            .ok()
+            .filter(|f| *f <= 1_000_000_000)
+            .ok_or_else(|| AppError::invalid(network.as_str(), Problem::InvalidNumber))?;
+        networks.push(SocialAccount { network, followers });
+    }
+    store::update_profile(
+        &state()?.db,
+        user.id,
+        store::ProfileUpdate {
+            display_name: &display_name,
+            bio: &bio,
+            niches: &parsed_niches,
+            networks: &networks,
+        },
+    )
+    .await
+}
+
+#[server(prefix = "/api", endpoint = "update_brand")]
+pub async fn update_brand(
+    company_name: String,
+    slug: String,
+    website: String,
+    description: String,
+) -> Result<(), AppError> {
+    let user = session::require_user().await?;
+    if user.role != Role::Brand {
+        return Err(AppError::Forbidden);
+    }
+    let company_name = parse_text("company_name", &company_name, 2, 80)?;
+    let slug = Slug::parse(&slug)?;
+    let website = parse_text("website", &website, 0, 200)?;
+    if !website.is_empty() && !website.starts_with("https://") && !website.starts_with("http://") {
+        return Err(AppError::invalid("website", Problem::Malformed));
+    }
+    let description = parse_text("description", &description, 0, 1000)?;
+    store::update_brand(
+        &state()?.db,
+        user.id,
+        store::BrandUpdate {
+            company_name: &company_name,
+            slug: slug.as_str(),
+            website: &website,
+            description: &description,
+        },
+    )
+    .await
+}
+
+#[server(prefix = "/api", endpoint = "become_creator")]
+pub async fn become_creator() -> Result<(), AppError> {
+    let user = session::require_user().await?;
+    store::become_creator(&state()?.db, user.id).await
+}
+
+#[server(prefix = "/api", endpoint = "follow")]
+pub async fn follow(handle: String, follow: bool) -> Result<(), AppError> {
+    let user = session::require_user().await?;
+    let handle = Handle::parse(&handle).map_err(|_| AppError::NotFound)?;
+    store::set_follow(&state()?.db, user.id, handle.as_str(), follow, now()).await
+}
+
+/// Creators for the home page: the most complete profiles, always with rising creators
+/// among them.
+#[server(prefix = "/api", endpoint = "featured")]
+pub async fn featured_creators(count: u32) -> Result<Vec<CreatorCard>, AppError> {
+    let count = count.clamp(1, 60) as usize;
+    let candidates = store::creator_candidates(&state()?.db, 200).await?;
+    Ok(rules::feature(candidates, count, |c| c.rising))
+}

@@ -1,0 +1,73 @@
+//! Avatar upload: a plain HTTP endpoint (not a server function) so the browser can report
+//! upload progress. The body is the image itself, bounded in size and checked from its bytes.
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use rand::RngCore;
+use tower_sessions::Session;
+
+use super::rules::{ImageKind, AVATAR_MAX_KIB};
+use super::{session, store};
+use crate::error::{AppError, Problem};
+use crate::ssr::{internal, AppState};
+
+/// The request-body limit for the route: the largest avatar plus nothing.
+pub const BODY_LIMIT: usize = AVATAR_MAX_KIB as usize * 1024;
+
+/// Answers 413 when the body is over `BODY_LIMIT` (axum's `DefaultBodyLimit` on the route).
+pub async fn upload(
+    State(state): State<AppState>,
+    session: Session,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let Ok(body) = body else {
+        return error_response(AppError::invalid(
+            "avatar",
+            Problem::TooLarge {
+                max_kib: AVATAR_MAX_KIB,
+            },
+        ));
+    };
+    match save(&state, &session, body).await {
+        Ok(url) => Json(serde_json::json!({ "avatar_url": url })).into_response(),
+        Err(e) => error_response(e),
+    }
+}
+
+async fn save(state: &AppState, session: &Session, body: Bytes) -> Result<String, AppError> {
+    let user_id = session::user_id(session)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    let kind = ImageKind::sniff(&body).ok_or_else(|| AppError::invalid("avatar", Problem::NotAnImage))?;
+    let mut suffix = [0u8; 8];
+    rand::thread_rng().fill_bytes(&mut suffix);
+    let key = format!("avatars/{user_id}-{}.{}", hex::encode(suffix), kind.extension());
+    state.storage.put(&key, body).await.map_err(internal)?;
+    if let Some(old) = store::set_avatar(&state.db, user_id, &key).await? {
+        // A stale file is harmless; failing the upload for it would not be.
+        if let Err(e) = state.storage.delete(&old).await {
+            tracing::warn!(key = old, "could not delete old avatar: {e}");
+        }
+    }
+    Ok(store::avatar_url(Some(key)).unwrap_or_default())
+}
+
+pub fn error_response(e: AppError) -> Response {
+    let status = match &e {
+        AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
+        AppError::Forbidden => StatusCode::FORBIDDEN,
+        AppError::NotFound => StatusCode::NOT_FOUND,
+        AppError::Invalid {
+            problem: Problem::TooLarge { .. },
+            ..
+        } => StatusCode::PAYLOAD_TOO_LARGE,
+        AppError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+        AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    (status, Json(e)).into_response()
+}

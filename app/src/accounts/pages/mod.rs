@@ -1,0 +1,10 @@
+//! What people see of their account: sign-up, login, password reset, settings, dashboard,
+//! and the public pages of creators and brands.
+
+pub mod brand;
+pub mod dashboard;
+pub mod login;
+pub mod profile;
+pub mod reset;
+pub mod settings;
+pub mod signup;

@@ -1,0 +1,271 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
+
+use crate::accounts::api::{get_settings, BecomeCreator, ChangePassword, UpdateBrand, UpdateProfile};
+use crate::accounts::types::{Network, Niche, Role, Settings};
+use crate::error::AppError;
+use crate::i18n::*;
+use crate::ui::avatar::Avatar;
+use crate::ui::form::{action_error, error_text, problem_text, Field, FormError};
+
+/// Account settings: public profile, avatar, brand details, password.
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let update_profile = ServerAction::<UpdateProfile>::new();
+    let update_brand = ServerAction::<UpdateBrand>::new();
+    let become_creator = ServerAction::<BecomeCreator>::new();
+    let settings = Resource::new(
+        move || (update_profile.version().get(), update_brand.version().get(), become_creator.version().get()),
+        |_| get_settings(),
+    );
+    let welcome = use_query_map().read_untracked().get("welcome").is_some();
+    view! {
+        <Title text=move || t_string!(i18n, settings.title).to_string() />
+        <div class="settings">
+            <h1>{t!(i18n, settings.title)}</h1>
+            <Show when=move || welcome>
+                <p class="notice notice-success" role="status">{t!(i18n, settings.welcome)}</p>
+            </Show>
+            <Transition fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>
+                {move || settings.get().map(|s| match s {
+                    Ok(s) => view! { <SettingsForms s update_profile update_brand become_creator /> }.into_any(),
+                    Err(AppError::Unauthenticated) => view! {
+                        <p class="notice">{t!(i18n, errors.unauthenticated)} " " <A href="/login">{t!(i18n, nav.login)}</A></p>
+                    }.into_any(),
+                    Err(e) => view! { <p class="form-error" role="alert">{error_text(i18n, &e)}</p> }.into_any(),
+                })}
+            </Transition>
+        </div>
+    }
+}
+
+#[component]
+fn SettingsForms(
+    s: Settings,
+    update_profile: ServerAction<UpdateProfile>,
+    update_brand: ServerAction<UpdateBrand>,
+    become_creator: ServerAction<BecomeCreator>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let profile_errors = action_error(update_profile);
+    let saved = move || matches!(update_profile.value().get(), Some(Ok(())));
+    let is_creator = s.user.role == Role::Creator;
+    let public_page = match &s.brand {
+        Some(b) => format!("/brands/{}", b.slug),
+        None => format!("/@{}", s.user.handle),
+    };
+    let followers = |n: Network| {
+        s.networks.iter().find(|a| a.network == n).map(|a| a.followers.to_string()).unwrap_or_default()
+    };
+    let niche_boxes = Niche::ALL.map(|niche| {
+        let checked = s.niches.contains(&niche);
+        view! {
+            <label class="chip-check">
+                <input type="checkbox" name="niches[]" value=niche.as_str() checked=checked />
+                <span>{crate::site::niche_label(i18n, niche)}</span>
+            </label>
+        }
+    });
+    let network_fields = Network::ALL.map(|n| {
+        view! {
+            <Field name=n.as_str() kind="text" label=Signal::derive(move || n.label().to_owned()) errors=profile_errors
+                value=followers(n) hint=Signal::derive(move || t_string!(i18n, settings.followers_hint).to_string()) />
+        }
+    });
+    view! {
+        <section class="card settings-section">
+            <header class="section-head">
+                <h2>{t!(i18n, settings.profile)}</h2>
+                <A href=public_page.clone() attr:class="btn btn-ghost">{t!(i18n, settings.view_page)}</A>
+            </header>
+            <AvatarUpload name=s.user.display_name.clone() url=s.user.avatar_url.clone() />
+            <ActionForm action=update_profile attr:class="form">
+                <Field name="display_name" label=Signal::derive(move || t_string!(i18n, fields.display_name).to_string()) errors=profile_errors value=s.user.display_name.clone() required=true />
+                <div class="field">
+                    <label for="field-bio">{t!(i18n, fields.bio)}</label>
+                    <textarea id="field-bio" name="bio" rows="4" maxlength="500">{s.bio.clone()}</textarea>
+                    <p class="field-error" role="alert">{move || profile_errors.get().and_then(|e| e.problem_for("bio")).map(|p| problem_text(i18n, p))}</p>
+                </div>
+                {is_creator.then(|| view! {
+                    <fieldset class="chips">
+                        <legend>{t!(i18n, fields.niches)}</legend>
+                        {niche_boxes}
+                    </fieldset>
+                    <fieldset>
+                        <legend>{t!(i18n, settings.audience)}</legend>
+                        <div class="form-grid form-grid-3">{network_fields}</div>
+                    </fieldset>
+                })}
+                <FormError errors=profile_errors fields=&["display_name", "bio", "instagram", "tiktok", "youtube", "twitch", "x"] />
+                <div class="form-actions">
+                    <button type="submit" class="btn btn-primary" disabled=move || update_profile.pending().get()>{t!(i18n, common.save)}</button>
+                    <Show when=saved><span class="saved" role="status">{t!(i18n, common.saved)}</span></Show>
+                </div>
+            </ActionForm>
+        </section>
+        {s.brand.clone().map(|b| view! { <BrandForm b update_brand /> })}
+        <Show when=move || s.user.role == Role::Fan>
+            <section class="card settings-section">
+                <h2>{t!(i18n, settings.become_creator)}</h2>
+                <p>{t!(i18n, settings.become_creator_text)}</p>
+                <ActionForm action=become_creator>
+                    <button type="submit" class="btn btn-primary">{t!(i18n, settings.become_creator_button)}</button>
+                </ActionForm>
+            </section>
+        </Show>
+        <PasswordForm />
+    }
+}
+
+#[component]
+fn BrandForm(b: crate::accounts::types::BrandPage, update_brand: ServerAction<UpdateBrand>) -> impl IntoView {
+    let i18n = use_i18n();
+    let errors = action_error(update_brand);
+    let saved = move || matches!(update_brand.value().get(), Some(Ok(())));
+    view! {
+        <section class="card settings-section">
+            <h2>{t!(i18n, settings.brand)}</h2>
+            <ActionForm action=update_brand attr:class="form">
+                <div class="form-grid">
+                    <Field name="company_name" label=Signal::derive(move || t_string!(i18n, fields.company_name).to_string()) errors value=b.company_name required=true />
+                    <Field name="slug" label=Signal::derive(move || t_string!(i18n, fields.slug).to_string()) errors value=b.slug prefix="/brands/" required=true />
+                </div>
+                <Field name="website" kind="url" label=Signal::derive(move || t_string!(i18n, fields.website).to_string()) errors value=b.website />
+                <div class="field">
+                    <label for="field-description">{t!(i18n, fields.description)}</label>
+                    <textarea id="field-description" name="description" rows="4" maxlength="1000">{b.description}</textarea>
+                </div>
+                <FormError errors fields=&["company_name", "slug", "website", "description"] />
+                <div class="form-actions">
+                    <button type="submit" class="btn btn-primary">{t!(i18n, common.save)}</button>
+                    <Show when=saved><span class="saved" role="status">{t!(i18n, common.saved)}</span></Show>
+                </div>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn PasswordForm() -> impl IntoView {
+    let i18n = use_i18n();
+    let change = ServerAction::<ChangePassword>::new();
+    let errors = action_error(change);
+    let saved = move || matches!(change.value().get(), Some(Ok(())));
+    view! {
+        <section class="card settings-section">
+            <h2>{t!(i18n, settings.password)}</h2>
+            <ActionForm action=change attr:class="form">
+                <Field name="current" kind="password" label=Signal::derive(move || t_string!(i18n, fields.current_password).to_string()) errors autocomplete="current-password" required=true />
+                <div class="form-grid">
+                    <Field name="new_password" kind="password" label=Signal::derive(move || t_string!(i18n, fields.new_password).to_string()) errors autocomplete="new-password" required=true
+                        hint=Signal::derive(move || t_string!(i18n, fields.password_hint).to_string()) />
+                    <Field name="confirm" kind="password" label=Signal::derive(move || t_string!(i18n, fields.confirm).to_string()) errors autocomplete="new-password" required=true />
+                </div>
+                <FormError errors fields=&["current", "new_password", "confirm"] />
+                <div class="form-actions">
+                    <button type="submit" class="btn btn-primary">{t!(i18n, settings.change_password)}</button>
+                    <Show when=saved><span class="saved" role="status">{t!(i18n, settings.password_changed)}</span></Show>
+                </div>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// Uploads the chosen picture with a progress bar. `fetch` cannot report upload progress, so
+/// this uses XMLHttpRequest directly.
+#[component]
+fn AvatarUpload(name: String, url: Option<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    let current = RwSignal::new(url);
+    let progress = RwSignal::new(None::<f64>);
+    let error = RwSignal::new(None::<AppError>);
+    let on_change = move |ev: leptos::ev::Event| {
+        use wasm_bindgen::JsCast;
+        let Some(file) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            .and_then(|input| input.files())
+            .and_then(|files| files.get(0))
+        else {
+            return;
+        };
+        error.set(None);
+        progress.set(Some(0.0));
+        upload::send(file, progress, move |result| {
+            progress.set(None);
+            match result {
+                Ok(url) => current.set(Some(url)),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let display_name = name.clone();
+    view! {
+        <div class="avatar-upload">
+            {move || view! { <Avatar name=display_name.clone() url=current.get() size="lg" /> }}
+            <div class="avatar-upload-controls">
+                <label class="btn btn-ghost" for="avatar-file">{t!(i18n, settings.choose_avatar)}</label>
+                <input id="avatar-file" class="visually-hidden" type="file" accept="image/png,image/jpeg,image/webp,image/gif" on:change=on_change />
+                <p class="field-hint">{t!(i18n, settings.avatar_hint)}</p>
+                <Show when=move || progress.get().is_some()>
+                    <progress class="upload-progress" max="100" value=move || progress.get().unwrap_or(0.0)
+                        aria-label=move || t_string!(i18n, settings.uploading).to_string()></progress>
+                </Show>
+                <p class="field-error" role="alert">{move || error.get().map(|e| error_text(i18n, &e))}</p>
+            </div>
+        </div>
+    }
+}
+
+mod upload {
+    use leptos::prelude::*;
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+
+    use crate::error::AppError;
+
+    /// Posts `file` to the avatar endpoint, reporting progress (0–100) as it goes.
+    pub fn send(
+        file: web_sys::File,
+        progress: RwSignal<Option<f64>>,
+        done: impl FnOnce(Result<String, AppError>) + 'static,
+    ) {
+        let network_error = || AppError::Internal { request_id: "network".into() };
+        let Ok(xhr) = web_sys::XmlHttpRequest::new() else {
+            return done(Err(network_error()));
+        };
+        if xhr.open("POST", crate::accounts::AVATAR_PATH).is_err() {
+            return done(Err(network_error()));
+        }
+        let on_progress = Closure::<dyn FnMut(web_sys::ProgressEvent)>::new(move |e: web_sys::ProgressEvent| {
+            if e.length_computable() && e.total() > 0.0 {
+                progress.set(Some(e.loaded() / e.total() * 100.0));
+            }
+        });
+        if let Ok(upload) = xhr.upload() {
+            upload.set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
+        }
+        let answered = xhr.clone();
+        let on_done = Closure::once_into_js(move || {
+            // The progress closure must live until the request ends; it is dropped here.
+            drop(on_progress);
+            let body = answered.response_text().ok().flatten().unwrap_or_default();
+            let result = match answered.status() {
+                Ok(200) => serde_json::from_str::<serde_json::Value>(&body)
+                    .ok()
+                    .and_then(|v| v["avatar_url"].as_str().map(str::to_owned))
+                    .ok_or_else(network_error),
+                Ok(0) | Err(_) => Err(network_error()),
+                Ok(_) => Err(serde_json::from_str::<AppError>(&body).unwrap_or_else(|_| network_error())),
+            };
+            done(result);
+        });
+        xhr.set_onloadend(Some(on_done.unchecked_ref()));
+        if xhr.send_with_opt_blob(Some(&file)).is_err() {
+            xhr.set_onloadend(None);
+        }
+    }
+}

@@ -1,0 +1,208 @@
+//! Pure account decisions: password strength, who counts as a rising creator, which images
+//! are accepted, and rate-limit windows. No I/O; unit-tested below.
+
+use crate::error::Problem;
+
+/// Passwords seen in every breach list; refused whatever their length.
+const COMMON_PASSWORDS: &[&str] = &[
+    "1234567890", "12345678910", "motdepasse", "motdepasse1", "password12", "password123",
+    "qwertyuiop", "azertyuiop", "iloveyou12", "0123456789", "1111111111", "abcdefghij",
+    "passwordpassword", "football12", "tremplin123",
+];
+
+/// Why `password` is refused, if it is. Length is the main rule (as NIST SP 800-63B advises);
+/// a known-common password, one repeated character, or the user's own email or handle is weak.
+pub fn password_problem(password: &str, others: &[&str]) -> Option<Problem> {
+    let len = password.chars().count() as u32;
+    if len == 0 {
+        return Some(Problem::Required);
+    }
+    if len < super::types::Password::MIN_LEN {
+        return Some(Problem::TooShort {
+            min: super::types::Password::MIN_LEN,
+        });
+    }
+    if len > 128 {
+        return Some(Problem::TooLong { max: 128 });
+    }
+    let lower = password.to_lowercase();
+    let mut chars = lower.chars();
+    let first = chars.next();
+    let one_char = chars.all(|c| Some(c) == first);
+    let repeats_identity = others
+        .iter()
+        .any(|o| !o.is_empty() && lower.contains(&o.to_lowercase()));
+    if one_char || COMMON_PASSWORDS.contains(&lower.as_str()) || repeats_identity {
+        return Some(Problem::WeakPassword);
+    }
+    None
+}
+
+/// Creators below this total audience are "rising": the home page and discovery always keep
+/// room for them, whatever their reach.
+pub const RISING_AUDIENCE: u64 = 10_000;
+
+pub fn is_rising(audience: u64) -> bool {
+    audience < RISING_AUDIENCE
+}
+
+/// Picks `n` featured creators from candidates already sorted by preference, guaranteeing
+/// that at least `n / 3` (rounded up) are rising creators when enough of them exist.
+pub fn feature<T>(candidates: Vec<T>, n: usize, rising: impl Fn(&T) -> bool) -> Vec<T> {
+    let quota = n.div_ceil(3);
+    let (rising_first, others): (Vec<_>, Vec<_>) = candidates.into_iter().partition(&rising);
+    let take_rising = quota.min(rising_first.len());
+    let mut rising_iter = rising_first.into_iter();
+    let mut chosen: Vec<T> = rising_iter.by_ref().take(take_rising).collect();
+    let rest_needed = n.saturating_sub(chosen.len());
+    let mut rest: Vec<T> = others.into_iter().take(rest_needed).collect();
+    // Too few established creators: fill with more rising ones.
+    if rest.len() < rest_needed {
+        rest.extend(rising_iter.take(rest_needed - rest.len()));
+    }
+    // Interleave so rising creators are not all pushed to the end of the page.
+    let mut out = Vec::with_capacity(n);
+    let mut rest = rest.into_iter();
+    for r in chosen.drain(..) {
+        out.extend(rest.next());
+        out.push(r);
+    }
+    out.extend(rest);
+    out
+}
+
+/// The image formats accepted for avatars, recognised from their first bytes (never from the
+/// name or the declared type, which the client controls).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImageKind {
+    Png,
+    Jpeg,
+    Webp,
+    Gif,
+}
+
+impl ImageKind {
+    pub fn sniff(bytes: &[u8]) -> Option<Self> {
+        match bytes {
+            [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, ..] => Some(Self::Png),
+            [0xFF, 0xD8, 0xFF, ..] => Some(Self::Jpeg),
+            [b'R', b'I', b'F', b'F', _, _, _, _, b'W', b'E', b'B', b'P', ..] => Some(Self::Webp),
+            [b'G', b'I', b'F', b'8', b'7' | b'9', b'a', ..] => Some(Self::Gif),
+            _ => None,
+        }
+    }
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            Self::Png => "png",
+            Self::Jpeg => "jpg",
+            Self::Webp => "webp",
+            Self::Gif => "gif",
+        }
+    }
+}
+
+/// Largest accepted avatar, in KiB.
+pub const AVATAR_MAX_KIB: u32 = 2048;
+
+/// A fixed-window rate limit: at most `limit` hits per `window_secs`.
+#[derive(Debug, Clone, Copy)]
+pub struct RateLimit {
+    pub limit: i64,
+    pub window_secs: i64,
+}
+
+/// Failed logins allowed per account, and per client address, in 15 minutes.
+pub const LOGIN_PER_ACCOUNT: RateLimit = RateLimit {
+    limit: 5,
+    window_secs: 15 * 60,
+};
+pub const LOGIN_PER_IP: RateLimit = RateLimit {
+    limit: 20,
+    window_secs: 15 * 60,
+};
+/// Reset emails per address per hour, so the form cannot be used to flood an inbox.
+pub const RESET_PER_ACCOUNT: RateLimit = RateLimit {
+    limit: 3,
+    window_secs: 60 * 60,
+};
+
+impl RateLimit {
+    /// Given the window counter as stored (`window_start`, `hits` already counted in it),
+    /// the seconds to wait before another attempt, or `None` if one is allowed now.
+    pub fn retry_after(self, window_start: i64, hits: i64, now: i64) -> Option<u64> {
+        let window_end = window_start + self.window_secs;
+        (now < window_end && hits >= self.limit).then(|| (window_end - now).max(1) as u64)
+    }
+}
+
+/// How long a password reset link stays valid.
+pub const RESET_LINK_SECS: i64 = 60 * 60;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_common_and_self_referencing_passwords_are_refused() {
+        assert_eq!(
+            password_problem("abc", &[]),
+            Some(Problem::TooShort { min: 10 })
+        );
+        assert_eq!(
+            password_problem("azertyuiop", &[]),
+            Some(Problem::WeakPassword)
+        );
+        assert_eq!(
+            password_problem("aaaaaaaaaaaa", &[]),
+            Some(Problem::WeakPassword)
+        );
+        assert_eq!(
+            password_problem("my-alice_92-secret", &["alice_92"]),
+            Some(Problem::WeakPassword)
+        );
+        assert_eq!(password_problem("correct horse battery", &["alice"]), None);
+    }
+
+    #[test]
+    fn images_are_recognised_by_their_bytes() {
+        assert_eq!(
+            ImageKind::sniff(b"\x89PNG\r\n\x1a\n rest"),
+            Some(ImageKind::Png)
+        );
+        assert_eq!(ImageKind::sniff(b"\xff\xd8\xff\xe0"), Some(ImageKind::Jpeg));
+        assert_eq!(ImageKind::sniff(b"RIFF\0\0\0\0WEBPVP8 "), Some(ImageKind::Webp));
+        assert_eq!(ImageKind::sniff(b"<svg onload=alert(1)>"), None);
+        assert_eq!(ImageKind::sniff(b""), None);
+    }
+
+    #[test]
+    fn rate_limit_blocks_inside_the_window_only() {
+        let rl = RateLimit {
+            limit: 3,
+            window_secs: 60,
+        };
+        assert_eq!(rl.retry_after(100, 2, 110), None);
+        assert_eq!(rl.retry_after(100, 3, 110), Some(50));
+        assert_eq!(rl.retry_after(100, 9, 160), None);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn featuring_keeps_the_rising_quota(
+            flags in proptest::collection::vec(proptest::bool::ANY, 0..40),
+            n in 1usize..13,
+        ) {
+            let candidates: Vec<(usize, bool)> = flags.iter().copied().enumerate().collect();
+            let total_rising = flags.iter().filter(|r| **r).count();
+            let chosen = feature(candidates.clone(), n, |c| c.1);
+            proptest::prop_assert_eq!(chosen.len(), n.min(candidates.len()));
+            let rising = chosen.iter().filter(|c| c.1).count();
+            proptest::prop_assert!(rising >= n.div_ceil(3).min(total_rising));
+            let mut ids: Vec<usize> = chosen.iter().map(|c| c.0).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            proptest::prop_assert_eq!(ids.len(), chosen.len());
+        }
+    }
+}

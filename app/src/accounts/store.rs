@@ -1,0 +1,548 @@
+//! SQL for accounts, profiles, follows, password resets and rate limits.
+
+use sqlx::FromRow;
+
+use super::rules::RateLimit;
+use super::types::{
+    BrandPage, CreatorCard, Niche, Network, Profile, Role, SessionUser, Settings, SocialAccount,
+};
+use crate::error::{AppError, Problem};
+use crate::ssr::{internal, Db};
+
+/// A database failure the user cannot fix: logged with the request id.
+fn db_err(e: sqlx::Error) -> AppError {
+    internal(e)
+}
+
+pub fn avatar_url(key: Option<String>) -> Option<String> {
+    key.map(|k| format!("/media/{k}"))
+}
+
+pub struct NewUser<'a> {
+    pub email: &'a str,
+    pub handle: &'a str,
+    pub display_name: &'a str,
+    pub password_hash: &'a str,
+    pub role: Role,
+    /// Company name and slug, for brands.
+    pub brand: Option<(&'a str, &'a str)>,
+}
+
+/// Creates the user (and their brand). A duplicate email, handle or slug is a field error.
+pub async fn create_user(db: &Db, new: NewUser<'_>, now: i64) -> Result<i64, AppError> {
+    let mut tx = db.begin_write().await.map_err(db_err)?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO users (email, handle, display_name, password_hash, role, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(new.email)
+    .bind(new.handle)
+    .bind(new.display_name)
+    .bind(new.password_hash)
+    .bind(new.role.as_str())
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(unique_to_field)?;
+    if let Some((company, slug)) = new.brand {
+        sqlx::query("INSERT INTO brands (user_id, company_name, slug) VALUES ($1, $2, $3)")
+            .bind(id)
+            .bind(company)
+            .bind(slug)
+            .execute(&mut *tx)
+            .await
+            .map_err(unique_to_field)?;
+    }
+    tx.commit().await.map_err(db_err)?;
+    Ok(id)
+}
+
+/// Turns a unique-constraint violation into an error on the field it concerns. Both
+/// databases name the column in their message (`users.email`, `users_email_key`).
+fn unique_to_field(e: sqlx::Error) -> AppError {
+    if Db::is_unique_violation(&e) {
+        let msg = e.to_string();
+        if msg.contains("email") {
+            return AppError::invalid("email", Problem::EmailTaken);
+        }
+        if msg.contains("handle") {
+            return AppError::invalid("handle", Problem::HandleTaken);
+        }
+        if msg.contains("slug") {
+            return AppError::invalid("slug", Problem::SlugTaken);
+        }
+    }
+    db_err(e)
+}
+
+#[derive(FromRow)]
+pub struct LoginRow {
+    pub id: i64,
+    pub password_hash: String,
+}
+
+pub async fn login_by_email(db: &Db, email: &str) -> Result<Option<LoginRow>, AppError> {
+    sqlx::query_as("SELECT id, password_hash FROM users WHERE email = $1")
+        .bind(email)
+        .fetch_optional(&db.pool)
+        .await
+        .map_err(db_err)
+}
+
+pub async fn password_hash(db: &Db, user_id: i64) -> Result<String, AppError> {
+    sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_optional(&db.pool)
+        .await
+        .map_err(db_err)?
+        .ok_or(AppError::Unauthenticated)
+}
+
+pub async fn set_password(db: &Db, user_id: i64, hash: &str) -> Result<(), AppError> {
+    sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+        .bind(hash)
+        .bind(user_id)
+        .execute(&db.pool)
+        .await
+        .map_err(db_err)?;
+    Ok(())
+}
+
+#[derive(FromRow)]
+struct UserRow {
+    id: i64,
+    handle: String,
+    display_name: String,
+    email: String,
+    role: String,
+    bio: String,
+    avatar_key: Option<String>,
+    brand_slug: Option<String>,
+}
+
+const USER_COLUMNS: &str = "u.id, u.handle, u.display_name, u.email, u.role, u.bio, u.avatar_key, \
+     b.slug AS brand_slug FROM users u LEFT JOIN brands b ON b.user_id = u.id";
+
+impl UserRow {
+    fn into_session_user(self) -> Result<SessionUser, AppError> {
+        Ok(SessionUser {
+            id: self.id,
+            handle: self.handle,
+            display_name: self.display_name,
+            email: self.email,
+            role: Role::parse("role", &self.role).map_err(|_| internal("unknown role in users"))?,
+            avatar_url: avatar_url(self.avatar_key),
+            brand_slug: self.brand_slug,
+        })
+    }
+}
+
+async fn user_row(db: &Db, user_id: i64) -> Result<Option<UserRow>, AppError> {
+    sqlx::query_as(&format!("SELECT {USER_COLUMNS} WHERE u.id = $1"))
+        .bind(user_id)
+        .fetch_optional(&db.pool)
+        .await
+        .map_err(db_err)
+}
+
+pub async fn session_user(db: &Db, user_id: i64) -> Result<Option<SessionUser>, AppError> {
+    user_row(db, user_id)
+        .await?
+        .map(UserRow::into_session_user)
+        .transpose()
+}
+
+async fn niches(db: &Db, user_id: i64) -> Result<Vec<Niche>, AppError> {
+    let names: Vec<String> =
+        sqlx::query_scalar("SELECT niche FROM creator_niches WHERE user_id = $1 ORDER BY niche")
+            .bind(user_id)
+            .fetch_all(&db.pool)
+            .await
+            .map_err(db_err)?;
+    Ok(names.iter().filter_map(|n| Niche::parse(n)).collect())
+}
+
+async fn networks(db: &Db, user_id: i64) -> Result<Vec<SocialAccount>, AppError> {
+    let rows: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT network, followers FROM social_accounts WHERE user_id = $1 ORDER BY followers DESC",
+    )
+    .bind(user_id)
+    .fetch_all(&db.pool)
+    .await
+    .map_err(db_err)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(n, f)| {
+            Network::parse(&n).map(|network| SocialAccount {
+                network,
+                followers: f.max(0) as u64,
+            })
+        })
+        .collect())
+}
+
+async fn brand_of(db: &Db, user_id: i64) -> Result<Option<BrandPage>, AppError> {
+    let row: Option<(String, String, String, String, Option<String>)> = sqlx::query_as(
+        "SELECT b.slug, b.company_name, b.description, b.website, u.avatar_key
+         FROM brands b JOIN users u ON u.id = b.user_id WHERE b.user_id = $1",
+    )
+    .bind(user_id)
+    .fetch_optional(&db.pool)
+    .await
+    .map_err(db_err)?;
+    Ok(row.map(brand_page))
+}
+
+fn brand_page(
+    (slug, company_name, description, website, avatar_key): (String, String, String, String, Option<String>),
+) -> BrandPage {
+    BrandPage {
+        slug,
+        company_name,
+        description,
+        website,
+        avatar_url: avatar_url(avatar_key),
+    }
+}
+
+/// The public page of `handle`, as seen by `viewer` (if logged in).
+pub async fn profile(db: &Db, handle: &str, viewer: Option<i64>) -> Result<Option<Profile>, AppError> {
+    let Some(row) = sqlx::query_as::<_, UserRow>(&format!("SELECT {USER_COLUMNS} WHERE u.handle = $1"))
+        .bind(handle)
+        .fetch_optional(&db.pool)
+        .await
+        .map_err(db_err)?
+    else {
+        return Ok(None);
+    };
+    let followers: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM follows WHERE creator_id = $1")
+        .bind(row.id)
+        .fetch_one(&db.pool)
+        .await
+        .map_err(db_err)?;
+    let viewer_follows = match viewer {
+        Some(v) => sqlx::query_scalar::<_, i64>(
+            "SELECT COUNT(*) FROM follows WHERE follower_id = $1 AND creator_id = $2",
+        )
+        .bind(v)
+        .bind(row.id)
+        .fetch_one(&db.pool)
+        .await
+        .map_err(db_err)?
+            > 0,
+        None => false,
+    };
+    let id = row.id;
+    let bio = row.bio.clone();
+    let user = row.into_session_user()?;
+    Ok(Some(Profile {
+        handle: user.handle,
+        display_name: user.display_name,
+        role: user.role,
+        bio,
+        avatar_url: user.avatar_url,
+        niches: niches(db, id).await?,
+        networks: networks(db, id).await?,
+        followers: followers.max(0) as u64,
+        viewer_follows,
+        viewer_is_owner: viewer == Some(id),
+    }))
+}
+
+pub async fn brand_by_slug(db: &Db, slug: &str) -> Result<Option<BrandPage>, AppError> {
+    let row: Option<(String, String, String, String, Option<String>)> = sqlx::query_as(
+        "SELECT b.slug, b.company_name, b.description, b.website, u.avatar_key
+         FROM brands b JOIN users u ON u.id = b.user_id WHERE b.slug = $1",
+    )
+    .bind(slug)
+    .fetch_optional(&db.pool)
+    .await
+    .map_err(db_err)?;
+    Ok(row.map(brand_page))
+}
+
+pub async fn settings(db: &Db, user_id: i64) -> Result<Settings, AppError> {
+    let row = user_row(db, user_id).await?.ok_or(AppError::Unauthenticated)?;
+    let bio = row.bio.clone();
+    Ok(Settings {
+        user: row.into_session_user()?,
+        bio,
+        niches: niches(db, user_id).await?,
+        networks: networks(db, user_id).await?,
+        brand: brand_of(db, user_id).await?,
+    })
+}
+
+pub struct ProfileUpdate<'a> {
+    pub display_name: &'a str,
+    pub bio: &'a str,
+    pub niches: &'a [Niche],
+    pub networks: &'a [SocialAccount],
+}
+
+/// Replaces the profile fields, niches and networks in one transaction.
+pub async fn update_profile(db: &Db, user_id: i64, up: ProfileUpdate<'_>) -> Result<(), AppError> {
+    let mut tx = db.begin_write().await.map_err(db_err)?;
+    sqlx::query("UPDATE users SET display_name = $1, bio = $2 WHERE id = $3")
+        .bind(up.display_name)
+        .bind(up.bio)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+    sqlx::query("DELETE FROM creator_niches WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+    for niche in up.niches {
+        sqlx::query("INSERT INTO creator_niches (user_id, niche) VALUES ($1, $2)")
+            .bind(user_id)
+            .bind(niche.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+    }
+    sqlx::query("DELETE FROM social_accounts WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+    for account in up.networks {
+        sqlx::query("INSERT INTO social_accounts (user_id, network, followers) VALUES ($1, $2, $3)")
+            .bind(user_id)
+            .bind(account.network.as_str())
+            .bind(account.followers as i64)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+    }
+    tx.commit().await.map_err(db_err)
+}
+
+pub struct BrandUpdate<'a> {
+    pub company_name: &'a str,
+    pub slug: &'a str,
+    pub website: &'a str,
+    pub description: &'a str,
+}
+
+pub async fn update_brand(db: &Db, user_id: i64, up: BrandUpdate<'_>) -> Result<(), AppError> {
+    let done = sqlx::query(
+        "UPDATE brands SET company_name = $1, slug = $2, website = $3, description = $4
+         WHERE user_id = $5",
+    )
+    .bind(up.company_name)
+    .bind(up.slug)
+    .bind(up.website)
+    .bind(up.description)
+    .bind(user_id)
+    .execute(&db.pool)
+    .await
+    .map_err(unique_to_field)?;
+    if done.rows_affected() == 0 {
+        return Err(AppError::Forbidden);
+    }
+    Ok(())
+}
+
+/// Records the new avatar and returns the key of the one it replaces, to delete.
+pub async fn set_avatar(db: &Db, user_id: i64, key: &str) -> Result<Option<String>, AppError> {
+    let mut tx = db.begin_write().await.map_err(db_err)?;
+    let old: Option<String> = sqlx::query_scalar("SELECT avatar_key FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_err)?
+        .flatten();
+    sqlx::query("UPDATE users SET avatar_key = $1 WHERE id = $2")
+        .bind(key)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+    tx.commit().await.map_err(db_err)?;
+    Ok(old)
+}
+
+/// A fan becomes a creator; any other role is a conflict.
+pub async fn become_creator(db: &Db, user_id: i64) -> Result<(), AppError> {
+    let done = sqlx::query("UPDATE users SET role = 'creator' WHERE id = $1 AND role = 'fan'")
+        .bind(user_id)
+        .execute(&db.pool)
+        .await
+        .map_err(db_err)?;
+    if done.rows_affected() == 0 {
+        return Err(AppError::Conflict("only a fan can become a creator".into()));
+    }
+    Ok(())
+}
+
+/// Follows (or unfollows) the creator at `handle`. Following twice changes nothing.
+pub async fn set_follow(
+    db: &Db,
+    follower: i64,
+    handle: &str,
+    follow: bool,
+    now: i64,
+) -> Result<(), AppError> {
+    let creator: i64 = sqlx::query_scalar("SELECT id FROM users WHERE handle = $1 AND role = 'creator'")
+        .bind(handle)
+        .fetch_optional(&db.pool)
+        .await
+        .map_err(db_err)?
+        .ok_or(AppError::NotFound)?;
+    if creator == follower {
+        return Err(AppError::Conflict("you cannot follow yourself".into()));
+    }
+    let sql = if follow {
+        "INSERT INTO follows (follower_id, creator_id, created_at) VALUES ($1, $2, $3)
+         ON CONFLICT DO NOTHING"
+    } else {
+        "DELETE FROM follows WHERE follower_id = $1 AND creator_id = $2 AND $3 >= 0"
+    };
+    sqlx::query(sql)
+        .bind(follower)
+        .bind(creator)
+        .bind(now)
+        .execute(&db.pool)
+        .await
+        .map_err(db_err)?;
+    Ok(())
+}
+
+/// Creators ordered by how much they have filled in (avatar, bio, niches) then by newest, with
+/// their total declared audience.
+pub async fn creator_candidates(db: &Db, limit: i64) -> Result<Vec<CreatorCard>, AppError> {
+    let rows: Vec<(i64, String, String, Option<String>, i64)> = sqlx::query_as(
+        "SELECT u.id, u.handle, u.display_name, u.avatar_key,
+                CAST(COALESCE(SUM(s.followers), 0) AS BIGINT) AS audience
+         FROM users u LEFT JOIN social_accounts s ON s.user_id = u.id
+         WHERE u.role = 'creator'
+         GROUP BY u.id, u.handle, u.display_name, u.avatar_key, u.bio, u.created_at
+         ORDER BY (CASE WHEN u.avatar_key IS NULL THEN 0 ELSE 1 END)
+                + (CASE WHEN u.bio = '' THEN 0 ELSE 1 END) DESC, u.created_at DESC
+         LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await
+    .map_err(db_err)?;
+    let mut cards = Vec::with_capacity(rows.len());
+    for (id, handle, display_name, avatar_key, audience) in rows {
+        let audience = audience.max(0) as u64;
+        cards.push(CreatorCard {
+            handle,
+            display_name,
+            avatar_url: avatar_url(avatar_key),
+            niches: niches(db, id).await?,
+            audience,
+            rising: super::rules::is_rising(audience),
+        });
+    }
+    Ok(cards)
+}
+
+/// Counts one hit against `key`; returns the seconds to wait if the limit was already reached.
+pub async fn hit_rate_limit(
+    db: &Db,
+    key: &str,
+    limit: RateLimit,
+    now: i64,
+) -> Result<Option<u64>, AppError> {
+    if let Some(wait) = rate_limited(db, key, limit, now).await? {
+        return Ok(Some(wait));
+    }
+    sqlx::query(
+        "INSERT INTO rate_limits (key, window_start, hits) VALUES ($1, $2, 1)
+         ON CONFLICT (key) DO UPDATE SET
+           hits = CASE WHEN rate_limits.window_start <= $3 THEN 1 ELSE rate_limits.hits + 1 END,
+           window_start = CASE WHEN rate_limits.window_start <= $3 THEN $2
+                               ELSE rate_limits.window_start END",
+    )
+    .bind(key)
+    .bind(now)
+    .bind(now - limit.window_secs)
+    .execute(&db.pool)
+    .await
+    .map_err(db_err)?;
+    Ok(None)
+}
+
+/// The seconds to wait before `key` may try again, without counting a hit.
+pub async fn rate_limited(
+    db: &Db,
+    key: &str,
+    limit: RateLimit,
+    now: i64,
+) -> Result<Option<u64>, AppError> {
+    let row: Option<(i64, i64)> =
+        sqlx::query_as("SELECT window_start, hits FROM rate_limits WHERE key = $1")
+            .bind(key)
+            .fetch_optional(&db.pool)
+            .await
+            .map_err(db_err)?;
+    Ok(row.and_then(|(start, hits)| limit.retry_after(start, hits, now)))
+}
+
+pub async fn clear_rate_limit(db: &Db, key: &str) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM rate_limits WHERE key = $1")
+        .bind(key)
+        .execute(&db.pool)
+        .await
+        .map_err(db_err)?;
+    Ok(())
+}
+
+pub async fn user_id_by_email(db: &Db, email: &str) -> Result<Option<i64>, AppError> {
+    sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
+        .bind(email)
+        .fetch_optional(&db.pool)
+        .await
+        .map_err(db_err)
+}
+
+pub async fn create_reset(
+    db: &Db,
+    user_id: i64,
+    token_hash: &str,
+    expires_at: i64,
+) -> Result<(), AppError> {
+    sqlx::query("INSERT INTO password_resets (token_hash, user_id, expires_at) VALUES ($1, $2, $3)")
+        .bind(token_hash)
+        .bind(user_id)
+        .bind(expires_at)
+        .execute(&db.pool)
+        .await
+        .map_err(db_err)?;
+    Ok(())
+}
+
+/// Uses up a reset token and sets the new password, atomically: a link works once, before it
+/// expires, and two concurrent uses cannot both succeed.
+pub async fn redeem_reset(
+    db: &Db,
+    token_hash: &str,
+    new_hash: &str,
+    now: i64,
+) -> Result<i64, AppError> {
+    let mut tx = db.begin_write().await.map_err(db_err)?;
+    let user_id: i64 = sqlx::query_scalar(
+        "UPDATE password_resets SET used_at = $1
+         WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 RETURNING user_id",
+    )
+    .bind(now)
+    .bind(token_hash)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(db_err)?
+    .ok_or_else(|| AppError::invalid("token", Problem::LinkExpired))?;
+    sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+        .bind(new_hash)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+    tx.commit().await.map_err(db_err)?;
+    Ok(user_id)
+}

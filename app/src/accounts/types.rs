@@ -1,0 +1,329 @@
+//! Account data that crosses the wire, and the newtypes every input is parsed into.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{AppError, Problem};
+
+/// What a person is on Tremplin. A fan may later become a creator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Fan,
+    Creator,
+    Brand,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Fan => "fan",
+            Self::Creator => "creator",
+            Self::Brand => "brand",
+        }
+    }
+
+    pub fn parse(field: &str, s: &str) -> Result<Self, AppError> {
+        match s {
+            "fan" => Ok(Self::Fan),
+            "creator" => Ok(Self::Creator),
+            "brand" => Ok(Self::Brand),
+            _ => Err(AppError::invalid(field, Problem::Required)),
+        }
+    }
+}
+
+/// A lower-cased, plausible email address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Email(String);
+
+impl Email {
+    pub fn parse(s: &str) -> Result<Self, AppError> {
+        let s = s.trim().to_lowercase();
+        if s.is_empty() {
+            return Err(AppError::invalid("email", Problem::Required));
+        }
+        let valid = s.len() <= 254
+            && !s.chars().any(char::is_whitespace)
+            && s.split_once('@').is_some_and(|(local, domain)| {
+                !local.is_empty()
+                    && !domain.contains('@')
+                    && domain.contains('.')
+                    && !domain.starts_with('.')
+                    && !domain.ends_with('.')
+            });
+        if valid {
+            Ok(Self(s))
+        } else {
+            Err(AppError::invalid("email", Problem::InvalidEmail))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Words that would shadow a page of the site if used as a handle or a brand slug.
+const RESERVED: &[&str] = &[
+    "admin", "api", "brands", "dashboard", "discover", "help", "live", "login", "logout", "media",
+    "metrics", "pkg", "settings", "shops", "signup", "support", "tremplin", "healthz",
+];
+
+/// A creator's public name in URLs: `/@handle`. 3–30 of `a-z 0-9 _`, starting with a letter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Handle(String);
+
+impl Handle {
+    pub fn parse(s: &str) -> Result<Self, AppError> {
+        let s = s.trim().trim_start_matches('@').to_lowercase();
+        check_identifier("handle", &s, |c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            .map_err(|p| AppError::invalid("handle", p))?;
+        Ok(Self(s))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A brand's name in URLs: `/brands/{slug}`. Like a handle, with `-` instead of `_`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Slug(String);
+
+impl Slug {
+    pub fn parse(s: &str) -> Result<Self, AppError> {
+        let s = s.trim().to_lowercase();
+        check_identifier("slug", &s, |c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            .map_err(|p| AppError::invalid("slug", p))?;
+        Ok(Self(s))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+fn check_identifier(kind: &str, s: &str, allowed: impl Fn(char) -> bool) -> Result<(), Problem> {
+    let invalid = if kind == "slug" {
+        Problem::InvalidSlug
+    } else {
+        Problem::InvalidHandle
+    };
+    match s.chars().count() {
+        0 => Err(Problem::Required),
+        1..=2 => Err(Problem::TooShort { min: 3 }),
+        31.. => Err(Problem::TooLong { max: 30 }),
+        _ if !s.starts_with(|c: char| c.is_ascii_lowercase()) || !s.chars().all(allowed) => {
+            Err(invalid)
+        }
+        _ if RESERVED.contains(&s) => Err(Problem::HandleTaken),
+        _ => Ok(()),
+    }
+}
+
+/// Trimmed free text with a length range, for names and bios.
+pub fn parse_text(field: &str, s: &str, min: u32, max: u32) -> Result<String, AppError> {
+    let s = s.trim();
+    let len = s.chars().count() as u32;
+    if len == 0 && min > 0 {
+        Err(AppError::invalid(field, Problem::Required))
+    } else if len < min {
+        Err(AppError::invalid(field, Problem::TooShort { min }))
+    } else if len > max {
+        Err(AppError::invalid(field, Problem::TooLong { max }))
+    } else {
+        Ok(s.to_owned())
+    }
+}
+
+/// A password that passed the strength rules; never serialised.
+pub struct Password(String);
+
+impl Password {
+    pub const MIN_LEN: u32 = 10;
+
+    /// `field` names the input; `others` are the user's own email and handle, which a
+    /// password must not simply repeat.
+    pub fn parse(field: &str, s: &str, others: &[&str]) -> Result<Self, AppError> {
+        super::rules::password_problem(s, others)
+            .map_or_else(|| Ok(Self(s.to_owned())), |p| Err(AppError::invalid(field, p)))
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Content niches a creator works in, used for matching with brands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Niche {
+    Fashion,
+    Beauty,
+    Gaming,
+    Tech,
+    Food,
+    Travel,
+    Fitness,
+    Music,
+    Comedy,
+    Education,
+    Lifestyle,
+    Family,
+    Sport,
+    Art,
+}
+
+impl Niche {
+    pub const ALL: [Niche; 14] = [
+        Self::Fashion,
+        Self::Beauty,
+        Self::Gaming,
+        Self::Tech,
+        Self::Food,
+        Self::Travel,
+        Self::Fitness,
+        Self::Music,
+        Self::Comedy,
+        Self::Education,
+        Self::Lifestyle,
+        Self::Family,
+        Self::Sport,
+        Self::Art,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Fashion => "fashion",
+            Self::Beauty => "beauty",
+            Self::Gaming => "gaming",
+            Self::Tech => "tech",
+            Self::Food => "food",
+            Self::Travel => "travel",
+            Self::Fitness => "fitness",
+            Self::Music => "music",
+            Self::Comedy => "comedy",
+            Self::Education => "education",
+            Self::Lifestyle => "lifestyle",
+            Self::Family => "family",
+            Self::Sport => "sport",
+            Self::Art => "art",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|n| n.as_str() == s)
+    }
+}
+
+/// Social networks on which a creator can declare an audience.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Network {
+    Instagram,
+    Tiktok,
+    Youtube,
+    Twitch,
+    X,
+}
+
+impl Network {
+    pub const ALL: [Network; 5] = [
+        Self::Instagram,
+        Self::Tiktok,
+        Self::Youtube,
+        Self::Twitch,
+        Self::X,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Instagram => "instagram",
+            Self::Tiktok => "tiktok",
+            Self::Youtube => "youtube",
+            Self::Twitch => "twitch",
+            Self::X => "x",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Instagram => "Instagram",
+            Self::Tiktok => "TikTok",
+            Self::Youtube => "YouTube",
+            Self::Twitch => "Twitch",
+            Self::X => "X",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|n| n.as_str() == s)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SocialAccount {
+    pub network: Network,
+    pub followers: u64,
+}
+
+/// The logged-in person, as the header and pages need them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionUser {
+    pub id: i64,
+    pub handle: String,
+    pub display_name: String,
+    pub email: String,
+    pub role: Role,
+    pub avatar_url: Option<String>,
+    /// The brand's slug, for brand accounts.
+    pub brand_slug: Option<String>,
+}
+
+/// A creator's (or fan's) public page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Profile {
+    pub handle: String,
+    pub display_name: String,
+    pub role: Role,
+    pub bio: String,
+    pub avatar_url: Option<String>,
+    pub niches: Vec<Niche>,
+    pub networks: Vec<SocialAccount>,
+    /// Followers on Tremplin itself.
+    pub followers: u64,
+    pub viewer_follows: bool,
+    pub viewer_is_owner: bool,
+}
+
+/// A brand's public page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BrandPage {
+    pub slug: String,
+    pub company_name: String,
+    pub description: String,
+    pub website: String,
+    pub avatar_url: Option<String>,
+}
+
+/// A creator as listed on the home page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreatorCard {
+    pub handle: String,
+    pub display_name: String,
+    pub avatar_url: Option<String>,
+    pub niches: Vec<Niche>,
+    /// Sum of the followers declared on every network.
+    pub audience: u64,
+    pub rising: bool,
+}
+
+/// What the settings page edits.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settings {
+    pub user: SessionUser,
+    pub bio: String,
+    pub niches: Vec<Niche>,
+    pub networks: Vec<SocialAccount>,
+    pub brand: Option<BrandPage>,
+}

@@ -1,0 +1,85 @@
+//! `AppError`: the one error that crosses the server-function boundary.
+//!
+//! Every variant is something a page can act on. Field problems are typed so the page can
+//! translate them and show them next to the input that caused them.
+
+use serde::{Deserialize, Serialize};
+use server_fn::codec::JsonEncoding;
+use server_fn::error::{FromServerFnError, ServerFnErrorErr};
+
+/// Why a field was refused. The page turns each one into a sentence in the reader's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Problem {
+    Required,
+    TooShort { min: u32 },
+    TooLong { max: u32 },
+    InvalidEmail,
+    InvalidHandle,
+    InvalidSlug,
+    InvalidNumber,
+    WeakPassword,
+    PasswordsDiffer,
+    EmailTaken,
+    HandleTaken,
+    SlugTaken,
+    WrongCredentials,
+    WrongPassword,
+    TooLarge { max_kib: u32 },
+    NotAnImage,
+    LinkExpired,
+    Malformed,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("you need to log in")]
+    Unauthenticated,
+    #[error("you may not do this")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("{field}: {problem:?}")]
+    Invalid { field: String, problem: Problem },
+    #[error("too many attempts, retry in {retry_after_secs} s")]
+    RateLimited { retry_after_secs: u64 },
+    #[error("payment failed: {0}")]
+    Payment(String),
+    /// The cause is logged on the server under `request_id`; the user only sees the id.
+    #[error("internal error (request {request_id})")]
+    Internal { request_id: String },
+}
+
+impl AppError {
+    pub fn invalid(field: &str, problem: Problem) -> Self {
+        Self::Invalid {
+            field: field.to_owned(),
+            problem,
+        }
+    }
+
+    /// The problem with `field`, if this error is about that field.
+    pub fn problem_for(&self, field: &str) -> Option<Problem> {
+        match self {
+            Self::Invalid { field: f, problem } if f == field => Some(*problem),
+            _ => None,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            // The request itself did not parse: a tampered or truncated form.
+            ServerFnErrorErr::Args(_)
+            | ServerFnErrorErr::MissingArg(_)
+            | ServerFnErrorErr::Deserialization(_) => Self::invalid("form", Problem::Malformed),
+            other => Self::Internal {
+                request_id: other.to_string(),
+            },
+        }
+    }
+}

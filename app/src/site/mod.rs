@@ -1,0 +1,77 @@
+//! Pages that belong to no single domain: home, discovery, and the 404 page.
+
+pub mod discover;
+pub mod home;
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+
+use crate::accounts::types::{CreatorCard, Niche};
+use leptos_i18n::I18nContext;
+
+use crate::i18n::*;
+use crate::ui::avatar::Avatar;
+use crate::ui::compact_number;
+
+/// The 404 page; on the server it also sets the status code.
+#[component]
+pub fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::NOT_FOUND);
+    }
+    let i18n = use_i18n();
+    view! {
+        <Title text=move || t_string!(i18n, not_found.title).to_string() />
+        <section class="empty-state">
+            <p class="empty-code">"404"</p>
+            <h1>{t!(i18n, not_found.title)}</h1>
+            <p class="muted">{t!(i18n, not_found.text)}</p>
+            <A href="/" attr:class="btn btn-primary">{t!(i18n, not_found.home)}</A>
+        </section>
+    }
+}
+
+pub fn niche_label(i18n: I18nContext<Locale>, niche: Niche) -> String {
+    match niche {
+        Niche::Fashion => t_string!(i18n, niches.fashion),
+        Niche::Beauty => t_string!(i18n, niches.beauty),
+        Niche::Gaming => t_string!(i18n, niches.gaming),
+        Niche::Tech => t_string!(i18n, niches.tech),
+        Niche::Food => t_string!(i18n, niches.food),
+        Niche::Travel => t_string!(i18n, niches.travel),
+        Niche::Fitness => t_string!(i18n, niches.fitness),
+        Niche::Music => t_string!(i18n, niches.music),
+        Niche::Comedy => t_string!(i18n, niches.comedy),
+        Niche::Education => t_string!(i18n, niches.education),
+        Niche::Lifestyle => t_string!(i18n, niches.lifestyle),
+        Niche::Family => t_string!(i18n, niches.family),
+        Niche::Sport => t_string!(i18n, niches.sport),
+        Niche::Art => t_string!(i18n, niches.art),
+    }
+    .to_string()
+}
+
+/// A creator's card in a grid, linking to their page.
+#[component]
+pub fn CreatorTile(card: CreatorCard) -> impl IntoView {
+    let i18n = use_i18n();
+    let rising = card.rising;
+    view! {
+        <li>
+            <A href=format!("/@{}", card.handle) attr:class="creator-card card">
+                <Avatar name=card.display_name.clone() url=card.avatar_url.clone() size="lg" />
+                <span class="creator-name">{card.display_name.clone()}</span>
+                <span class="handle">"@"{card.handle.clone()}</span>
+                <span class="creator-audience">{compact_number(card.audience)} " " {t!(i18n, home.followers)}</span>
+                <span class="chips">
+                    {card.niches.iter().take(2).map(|n| view! { <span class="chip">{niche_label(i18n, *n)}</span> }).collect_view()}
+                </span>
+                <Show when=move || rising>
+                    <span class="badge badge-rising" title=move || t_string!(i18n, home.rising_why).to_string()>{t!(i18n, home.rising)}</span>
+                </Show>
+            </A>
+        </li>
+    }
+}

@@ -1,0 +1,59 @@
+//! Server-only plumbing shared by every domain: the state handed to server functions, the
+//! database handle, and the traits behind which external services sit.
+
+pub mod db;
+pub mod mailer;
+pub mod storage;
+
+use std::sync::Arc;
+
+use crate::error::AppError;
+
+pub use db::Db;
+pub use mailer::{Mail, Mailer};
+pub use storage::{Storage, StoredFile};
+
+/// Everything a server function may need, provided as Leptos context and axum state.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub mailer: Arc<dyn Mailer>,
+    pub storage: Storage,
+    /// Public base URL without a trailing slash, used in links that leave the site (emails).
+    pub base_url: String,
+    /// Argon2 parameters: expensive in production, cheaper in tests so suites stay fast.
+    pub password_cost: crate::accounts::password::Cost,
+}
+
+/// The application state from Leptos context; missing context is a wiring bug, reported as internal.
+pub fn state() -> Result<AppState, AppError> {
+    leptos::prelude::use_context::<AppState>().ok_or_else(|| internal("AppState missing from context"))
+}
+
+/// Logs `cause` under the current request id and returns the error the user sees.
+pub fn internal(cause: impl std::fmt::Display) -> AppError {
+    let request_id = request_id();
+    tracing::error!(%request_id, "internal error: {cause}");
+    AppError::Internal { request_id }
+}
+
+/// The id given to this request by the request-id middleware, or "-" outside a request.
+pub fn request_id() -> String {
+    leptos::prelude::use_context::<http::request::Parts>()
+        .and_then(|parts| {
+            parts
+                .headers
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        })
+        .unwrap_or_else(|| "-".to_owned())
+}
+
+/// Seconds since the Unix epoch: the one timestamp format stored in both databases.
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or_default()
+}

@@ -1,0 +1,60 @@
+//! Uploaded files, stored through `object_store`: a local directory by default, any
+//! S3-compatible bucket by configuration. Keys carry the file extension, from which the
+//! content type is served, so no store needs to keep attributes.
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use object_store::{path::Path, ObjectStore, PutPayload};
+
+#[derive(Clone)]
+pub struct Storage {
+    store: Arc<dyn ObjectStore>,
+}
+
+pub struct StoredFile {
+    pub bytes: Bytes,
+    pub content_type: &'static str,
+}
+
+impl Storage {
+    pub fn new(store: Arc<dyn ObjectStore>) -> Self {
+        Self { store }
+    }
+
+    pub async fn put(&self, key: &str, bytes: Bytes) -> Result<(), object_store::Error> {
+        self.store
+            .put(&Path::from(key), PutPayload::from_bytes(bytes))
+            .await
+            .map(|_| ())
+    }
+
+    /// The file at `key`, or `None` if there is none.
+    pub async fn get(&self, key: &str) -> Result<Option<StoredFile>, object_store::Error> {
+        match self.store.get(&Path::from(key)).await {
+            Ok(found) => Ok(Some(StoredFile {
+                bytes: found.bytes().await?,
+                content_type: content_type_of(key),
+            })),
+            Err(object_store::Error::NotFound { .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    pub async fn delete(&self, key: &str) -> Result<(), object_store::Error> {
+        match self.store.delete(&Path::from(key)).await {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+fn content_type_of(key: &str) -> &'static str {
+    match key.rsplit('.').next() {
+        Some("png") => "image/png",
+        Some("jpg") => "image/jpeg",
+        Some("webp") => "image/webp",
+        Some("gif") => "image/gif",
+        _ => "application/octet-stream",
+    }
+}

@@ -1,0 +1,122 @@
+//! Form pieces: labelled fields that show their own error, and the banner for errors that
+//! belong to no field. Messages are translated here, from the typed `AppError`.
+
+use leptos::prelude::*;
+
+use crate::error::{AppError, Problem};
+use leptos_i18n::I18nContext;
+
+use crate::i18n::*;
+
+/// The sentence for `problem` in the reader's language.
+pub fn problem_text(i18n: I18nContext<Locale>, problem: Problem) -> AnyView {
+    match problem {
+        Problem::Required => t!(i18n, problems.required).into_any(),
+        Problem::TooShort { min } => t!(i18n, problems.too_short, min).into_any(),
+        Problem::TooLong { max } => t!(i18n, problems.too_long, max).into_any(),
+        Problem::InvalidEmail => t!(i18n, problems.invalid_email).into_any(),
+        Problem::InvalidHandle => t!(i18n, problems.invalid_handle).into_any(),
+        Problem::InvalidSlug => t!(i18n, problems.invalid_slug).into_any(),
+        Problem::InvalidNumber => t!(i18n, problems.invalid_number).into_any(),
+        Problem::WeakPassword => t!(i18n, problems.weak_password).into_any(),
+        Problem::PasswordsDiffer => t!(i18n, problems.passwords_differ).into_any(),
+        Problem::EmailTaken => t!(i18n, problems.email_taken).into_any(),
+        Problem::HandleTaken => t!(i18n, problems.handle_taken).into_any(),
+        Problem::SlugTaken => t!(i18n, problems.slug_taken).into_any(),
+        Problem::WrongCredentials => t!(i18n, problems.wrong_credentials).into_any(),
+        Problem::WrongPassword => t!(i18n, problems.wrong_password).into_any(),
+        Problem::TooLarge { max_kib } => {
+            let max_mib = max_kib / 1024;
+            t!(i18n, problems.too_large, max_mib).into_any()
+        }
+        Problem::NotAnImage => t!(i18n, problems.not_an_image).into_any(),
+        Problem::LinkExpired => t!(i18n, problems.link_expired).into_any(),
+        Problem::Malformed => t!(i18n, problems.malformed).into_any(),
+    }
+}
+
+/// The sentence for an error that belongs to no field.
+pub fn error_text(i18n: I18nContext<Locale>, error: &AppError) -> AnyView {
+    match error {
+        AppError::Unauthenticated => t!(i18n, errors.unauthenticated).into_any(),
+        AppError::Forbidden => t!(i18n, errors.forbidden).into_any(),
+        AppError::NotFound => t!(i18n, errors.not_found).into_any(),
+        AppError::Conflict(_) => t!(i18n, errors.conflict).into_any(),
+        AppError::Invalid { problem, .. } => problem_text(i18n, *problem),
+        AppError::RateLimited { retry_after_secs } => {
+            let minutes = retry_after_secs.div_ceil(60);
+            t!(i18n, errors.rate_limited, minutes).into_any()
+        }
+        AppError::Payment(_) => t!(i18n, errors.payment).into_any(),
+        AppError::Internal { request_id } => {
+            let id = request_id.clone();
+            t!(i18n, errors.internal, id).into_any()
+        }
+    }
+}
+
+/// The latest error of an action, for its form's fields.
+pub fn action_error<I, O>(action: ServerAction<I>) -> Signal<Option<AppError>>
+where
+    I: server_fn::ServerFn<Output = O, Error = AppError> + Clone + Send + Sync + 'static,
+    O: Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || action.value().get().and_then(Result::err))
+}
+
+/// A labelled input whose error, if `errors` is about `name`, shows right under it.
+#[component]
+pub fn Field(
+    name: &'static str,
+    #[prop(into)] label: Signal<String>,
+    errors: Signal<Option<AppError>>,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional, into)] value: String,
+    #[prop(optional, into)] hint: Option<Signal<String>>,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional)] required: bool,
+    #[prop(optional)] prefix: Option<&'static str>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = format!("field-{name}");
+    let error_id = format!("{id}-error");
+    let problem = move || errors.get().and_then(|e| e.problem_for(name));
+    let invalid = move || problem().is_some();
+    let input = view! {
+        <input
+            id=id.clone()
+            name=name
+            type=kind
+            value=value
+            autocomplete=autocomplete
+            required=required
+            aria-invalid=move || invalid().then_some("true")
+            aria-describedby=error_id.clone()
+        />
+    };
+    view! {
+        <div class="field" class:field-invalid=invalid>
+            <label for=id>{label}</label>
+            {match prefix {
+                Some(p) => view! { <div class="input-prefixed"><span>{p}</span>{input}</div> }.into_any(),
+                None => input.into_any(),
+            }}
+            {hint.map(|h| view! { <p class="field-hint">{h}</p> })}
+            <p class="field-error" id=error_id role="alert">
+                {move || problem().map(|p| problem_text(i18n, p))}
+            </p>
+        </div>
+    }
+}
+
+/// A banner for the errors of a form that no single field owns.
+#[component]
+pub fn FormError(errors: Signal<Option<AppError>>, fields: &'static [&'static str]) -> impl IntoView {
+    let i18n = use_i18n();
+    let unowned = move || {
+        errors.get().filter(|e| {
+            !matches!(e, AppError::Invalid { field, .. } if fields.contains(&field.as_str()))
+        })
+    };
+    move || unowned().map(|e| view! { <div class="form-error" role="alert">{error_text(i18n, &e)}</div> })
+}

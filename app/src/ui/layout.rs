@@ -1,0 +1,175 @@
+//! The frame of every page: header with navigation, account menu and language switch, the
+//! page itself, and the footer. It also owns the session state every page reads.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_location;
+
+use super::avatar::Avatar;
+use crate::accounts::api::{me, Login, Logout, Signup};
+use crate::accounts::types::SessionUser;
+use crate::error::AppError;
+use crate::i18n::*;
+
+/// The logged-in user, refetched whenever someone logs in or out.
+#[derive(Clone, Copy)]
+pub struct Auth {
+    pub user: Resource<Result<Option<SessionUser>, AppError>>,
+    pub login: ServerAction<Login>,
+    pub logout: ServerAction<Logout>,
+    pub signup: ServerAction<Signup>,
+}
+
+pub fn use_auth() -> Auth {
+    expect_context::<Auth>()
+}
+
+#[component]
+pub fn Layout(children: Children) -> impl IntoView {
+    let login = ServerAction::<Login>::new();
+    let logout = ServerAction::<Logout>::new();
+    let signup = ServerAction::<Signup>::new();
+    let user = Resource::new(
+        move || (login.version().get(), logout.version().get(), signup.version().get()),
+        |_| me(),
+    );
+    provide_context(Auth {
+        user,
+        login,
+        logout,
+        signup,
+    });
+    view! {
+        <a class="skip-link" href="#main">{move || t_string!(use_i18n(), nav.skip).to_string()}</a>
+        <Header />
+        <main id="main" class="page">{children()}</main>
+        <Footer />
+    }
+}
+
+#[component]
+fn Header() -> impl IntoView {
+    let i18n = use_i18n();
+    let auth = use_auth();
+    view! {
+        <header class="site-header">
+            <div class="header-inner">
+                <A href="/" attr:class="brand-mark">
+                    <span class="brand-logo" aria-hidden="true">"T"</span>
+                    <span class="brand-name">"Tremplin"</span>
+                </A>
+                <nav class="main-nav" aria-label=move || t_string!(i18n, nav.main).to_string()>
+                    <A href="/discover">{t!(i18n, nav.discover)}</A>
+                    <A href="/dashboard">{t!(i18n, nav.dashboard)}</A>
+                </nav>
+                <div class="header-actions">
+                    <LanguageSwitch />
+                    <Transition fallback=|| ()>
+                        {move || {
+                            auth.user
+                                .get()
+                                .map(|u| match u.ok().flatten() {
+                                    Some(user) => view! { <AccountMenu user /> }.into_any(),
+                                    None => {
+                                        view! {
+                                            <A href="/login" attr:class="btn btn-ghost">{t!(i18n, nav.login)}</A>
+                                            <A href="/signup" attr:class="btn btn-primary">{t!(i18n, nav.signup)}</A>
+                                        }
+                                            .into_any()
+                                    }
+                                })
+                        }}
+                    </Transition>
+                </div>
+            </div>
+        </header>
+    }
+}
+
+#[component]
+fn AccountMenu(user: SessionUser) -> impl IntoView {
+    let i18n = use_i18n();
+    let auth = use_auth();
+    let page = match &user.brand_slug {
+        Some(slug) => format!("/brands/{slug}"),
+        None => format!("/@{}", user.handle),
+    };
+    view! {
+        <details class="account-menu">
+            <summary aria-label=move || t_string!(i18n, nav.account).to_string()>
+                <Avatar name=user.display_name.clone() url=user.avatar_url.clone() size="sm" />
+                <span class="account-name">{user.display_name.clone()}</span>
+            </summary>
+            <div class="menu-panel">
+                <A href=page>{t!(i18n, nav.my_page)}</A>
+                <A href="/settings">{t!(i18n, nav.settings)}</A>
+                <ActionForm action=auth.logout>
+                    <button type="submit" class="menu-button">{t!(i18n, nav.logout)}</button>
+                </ActionForm>
+            </div>
+        </details>
+    }
+}
+
+/// Links to `/lang/{locale}`, which sets the language cookie and comes back here: it works
+/// without JavaScript, and `rel=external` makes the router let the browser follow it.
+#[component]
+fn LanguageSwitch() -> impl IntoView {
+    let i18n = use_i18n();
+    let location = use_location();
+    let back = move || {
+        let path = location.pathname.get();
+        let query = location.search.get();
+        if query.is_empty() { path } else { format!("{path}?{query}") }
+    };
+    let link = move |locale: Locale, label: &'static str, name: &'static str| {
+        let href = move || format!("/lang/{locale}?next={}", urlencode(&back()));
+        let current = move || i18n.get_locale() == locale;
+        view! {
+            <a
+                href=href
+                rel="external"
+                hreflang=locale.to_string()
+                lang=locale.to_string()
+                title=name
+                class="lang-link"
+                class:lang-current=current
+                aria-current=move || current().then_some("true")
+            >
+                {label}
+            </a>
+        }
+    };
+    view! {
+        <div class="lang-switch" role="group" aria-label=move || t_string!(i18n, nav.language).to_string()>
+            {link(Locale::fr, "FR", "Français")}
+            {link(Locale::en, "EN", "English")}
+        </div>
+    }
+}
+
+/// Percent-encodes a path for use as a query value.
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[component]
+fn Footer() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <footer class="site-footer">
+            <div class="footer-inner">
+                <p class="footer-brand">"Tremplin"</p>
+                <p>{t!(i18n, footer.tagline)}</p>
+                <p class="footer-fee">{t!(i18n, footer.fee)}</p>
+            </div>
+        </footer>
+    }
+}

@@ -1,0 +1,166 @@
+//! Configuration: one struct read from `TREMPLIN_*` variables (and `.env` in development),
+//! with defaults that run the embedded demo, validated before anything starts.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use app::accounts::password::Cost;
+use app::ssr::db::Backend;
+
+#[derive(Clone)]
+pub struct Config {
+    /// `sqlite://…` (default: a file in the data directory) or `postgres://…`.
+    pub database_url: String,
+    pub listen: SocketAddr,
+    /// Public URL of the site, used in emails and to decide whether cookies are `Secure`.
+    pub base_url: String,
+    /// At least 64 bytes that sign session cookies; generated into the data directory if unset.
+    pub session_secret: Option<Vec<u8>>,
+    pub data_dir: PathBuf,
+    /// Where cargo-leptos put the compiled site (`pkg/` and public assets).
+    pub site_root: PathBuf,
+    /// `smtp://user:pass@host:port` to send mail; unset writes mail to `data/outbox/`.
+    pub smtp_url: Option<String>,
+    pub password_cost: Cost,
+}
+
+/// A configuration problem, naming the variable and what it expects.
+#[derive(Debug, thiserror::Error)]
+#[error("{var}: {expected} (got {got:?})")]
+pub struct ConfigError {
+    pub var: &'static str,
+    pub expected: &'static str,
+    pub got: String,
+}
+
+impl Config {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|k| std::env::var(k).ok())
+    }
+
+    /// Reads the configuration through `get`, so tests can pass their own variables.
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let var = |k: &str| get(k).filter(|v| !v.trim().is_empty());
+        let data_dir = PathBuf::from(var("TREMPLIN_DATA_DIR").unwrap_or_else(|| "data".into()));
+
+        let database_url = var("TREMPLIN_DATABASE_URL")
+            .unwrap_or_else(|| format!("sqlite://{}/tremplin.db", data_dir.display()));
+        if Backend::of_url(&database_url).is_none() {
+            return Err(ConfigError {
+                var: "TREMPLIN_DATABASE_URL",
+                expected: "a sqlite:// or postgres:// URL",
+                got: redact(&database_url),
+            });
+        }
+
+        let listen_raw = var("TREMPLIN_LISTEN").unwrap_or_else(|| "127.0.0.1:3000".into());
+        let listen = listen_raw.parse().map_err(|_| ConfigError {
+            var: "TREMPLIN_LISTEN",
+            expected: "an address and port such as 127.0.0.1:3000",
+            got: listen_raw.clone(),
+        })?;
+
+        let base_url = var("TREMPLIN_BASE_URL")
+            .unwrap_or_else(|| format!("http://{listen}"))
+            .trim_end_matches('/')
+            .to_owned();
+        if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
+            return Err(ConfigError {
+                var: "TREMPLIN_BASE_URL",
+                expected: "an http:// or https:// URL",
+                got: base_url,
+            });
+        }
+
+        let session_secret = match var("TREMPLIN_SESSION_SECRET") {
+            None => None,
+            Some(s) if s.len() >= 64 => Some(s.into_bytes()),
+            Some(_) => {
+                return Err(ConfigError {
+                    var: "TREMPLIN_SESSION_SECRET",
+                    expected: "at least 64 characters",
+                    got: "(hidden)".into(),
+                })
+            }
+        };
+
+        let smtp_url = var("TREMPLIN_SMTP_URL");
+        if let Some(url) = &smtp_url {
+            if !url.starts_with("smtp://") && !url.starts_with("smtps://") {
+                return Err(ConfigError {
+                    var: "TREMPLIN_SMTP_URL",
+                    expected: "an smtp:// or smtps:// URL",
+                    got: redact(url),
+                });
+            }
+        }
+
+        Ok(Self {
+            database_url,
+            listen,
+            base_url,
+            session_secret,
+            site_root: PathBuf::from(
+                var("TREMPLIN_SITE_ROOT")
+                    .or_else(|| var("LEPTOS_SITE_ROOT"))
+                    .unwrap_or_else(|| "target/site".into()),
+            ),
+            data_dir,
+            smtp_url,
+            password_cost: Cost::STANDARD,
+        })
+    }
+
+    pub fn secure_cookies(&self) -> bool {
+        self.base_url.starts_with("https://")
+    }
+}
+
+/// A URL with its password hidden, for error messages and logs.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            format!("{}://***@{}", &url[..scheme], &url[at + 1..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let vars: Vec<(String, String)> =
+            vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::from_lookup(|k| vars.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()))
+    }
+
+    #[test]
+    fn defaults_run_the_embedded_demo() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.database_url, "sqlite://data/tremplin.db");
+        assert_eq!(c.base_url, "http://127.0.0.1:3000");
+        assert!(!c.secure_cookies());
+    }
+
+    #[test]
+    fn invalid_values_name_the_variable() {
+        let e = config(&[("TREMPLIN_DATABASE_URL", "mysql://u:secret@h/db")]).err().unwrap();
+        assert_eq!(e.var, "TREMPLIN_DATABASE_URL");
+        assert!(!e.to_string().contains("secret"));
+        let e = config(&[("TREMPLIN_LISTEN", "nowhere")]).err().unwrap();
+        assert_eq!(e.var, "TREMPLIN_LISTEN");
+        let e = config(&[("TREMPLIN_SESSION_SECRET", "short")]).err().unwrap();
+        assert_eq!(e.var, "TREMPLIN_SESSION_SECRET");
+        let e = config(&[("TREMPLIN_BASE_URL", "example.com")]).err().unwrap();
+        assert_eq!(e.var, "TREMPLIN_BASE_URL");
+    }
+
+    #[test]
+    fn https_base_url_makes_cookies_secure() {
+        let c = config(&[("TREMPLIN_BASE_URL", "https://tremplin.example/")]).unwrap();
+        assert!(c.secure_cookies());
+        assert_eq!(c.base_url, "https://tremplin.example");
+    }
+}

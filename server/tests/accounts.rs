@@ -1,0 +1,279 @@
+//! Sign-up, login, logout, sessions, rate limits and password changes, through HTTP.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use app::accounts::types::Role;
+use app::error::{AppError, Problem};
+use common::spawn_app;
+use reqwest::StatusCode;
+
+#[tokio::test]
+async fn sign_up_logs_the_new_person_in() {
+    let app = spawn_app().await;
+    let client = app.client();
+    assert_eq!(app.me(&client).await, None);
+    app.sign_up(&client, "creator", "alice").await;
+    let me = app.me(&client).await.expect("logged in after sign-up");
+    assert_eq!(me.handle, "alice");
+    assert_eq!(me.role, Role::Creator);
+    assert_eq!(me.email, "alice@example.test");
+}
+
+#[tokio::test]
+async fn sign_up_answers_field_errors() {
+    let app = spawn_app().await;
+    let client = app.client();
+    app.sign_up(&client, "creator", "alice").await;
+    let other = app.client();
+    let form = |email: &'static str, handle: &'static str, password: &'static str| {
+        vec![
+            ("role", "fan"),
+            ("email", email),
+            ("display_name", "Bob"),
+            ("handle", handle),
+            ("password", password),
+        ]
+    };
+    let cases = [
+        (form("ALICE@example.test", "bob", "a long enough passphrase"), "email", Problem::EmailTaken),
+        (form("bob@example.test", "Alice", "a long enough passphrase"), "handle", Problem::HandleTaken),
+        (form("bob@example.test", "bob", "short"), "password", Problem::TooShort { min: 10 }),
+        (form("bob@example.test", "bob", "azertyuiop"), "password", Problem::WeakPassword),
+        (form("not-an-email", "bob", "a long enough passphrase"), "email", Problem::InvalidEmail),
+        (form("bob@example.test", "b!b", "a long enough passphrase"), "handle", Problem::InvalidHandle),
+        (form("bob@example.test", "admin", "a long enough passphrase"), "handle", Problem::HandleTaken),
+    ];
+    for (form, field, problem) in cases {
+        let err = app.call_err(&other, "signup", &form).await;
+        assert_eq!(err, AppError::invalid(field, problem), "for {form:?}");
+    }
+    assert_eq!(app.me(&other).await, None, "a failed sign-up logs nobody in");
+}
+
+#[tokio::test]
+async fn brand_sign_up_needs_a_company_and_a_free_slug() {
+    let app = spawn_app().await;
+    app.sign_up(&app.client(), "brand", "acme").await;
+    let client = app.client();
+    let base = [
+        ("role", "brand"),
+        ("email", "other@example.test"),
+        ("display_name", "Other"),
+        ("handle", "other"),
+        ("password", "a long enough passphrase"),
+    ];
+    let err = app.call_err(&client, "signup", &base).await;
+    assert_eq!(err, AppError::invalid("company_name", Problem::Required));
+    let mut taken = base.to_vec();
+    taken.extend([("company_name", "Other Co"), ("slug", "acme")]);
+    let err = app.call_err(&client, "signup", &taken).await;
+    assert_eq!(err, AppError::invalid("slug", Problem::SlugTaken));
+    let brand: app::accounts::types::BrandPage =
+        app.call_ok(&client, "brand", &[("slug", "acme")]).await;
+    assert_eq!(brand.company_name, "Test Company");
+}
+
+#[tokio::test]
+async fn concurrent_sign_ups_for_one_handle_make_one_account() {
+    let app = std::sync::Arc::new(spawn_app().await);
+    let mut tasks = Vec::new();
+    for i in 0..12 {
+        let app = app.clone();
+        tasks.push(tokio::spawn(async move {
+            let email = format!("racer{i}@example.test");
+            let form = [
+                ("role", "fan"),
+                ("email", email.as_str()),
+                ("display_name", "Racer"),
+                ("handle", "racer"),
+                ("password", "a long enough passphrase"),
+            ];
+            app.call(&app.client(), "signup", &form).await.status()
+        }));
+    }
+    let mut won = 0;
+    for t in tasks {
+        let status = t.await.unwrap();
+        if status.is_success() || status.is_redirection() {
+            won += 1;
+        }
+    }
+    assert_eq!(won, 1, "exactly one of the concurrent sign-ups gets the handle");
+}
+
+#[tokio::test]
+async fn login_logout_and_wrong_password() {
+    let app = spawn_app().await;
+    app.sign_up(&app.client(), "fan", "carol").await;
+    let client = app.client();
+    let err = app
+        .call_err(&client, "login", &[("email", "carol@example.test"), ("password", "wrong password!")])
+        .await;
+    assert_eq!(err, AppError::invalid("password", Problem::WrongCredentials));
+    let err = app
+        .call_err(&client, "login", &[("email", "nobody@example.test"), ("password", "wrong password!")])
+        .await;
+    assert_eq!(err, AppError::invalid("password", Problem::WrongCredentials), "unknown emails look the same");
+    assert_eq!(app.me(&client).await, None);
+
+    let _: () = app
+        .call_ok(&client, "login", &[("email", "Carol@Example.test"), ("password", "a long enough passphrase")])
+        .await;
+    assert_eq!(app.me(&client).await.unwrap().handle, "carol");
+    let _: () = app.call_ok(&client, "logout", &[]).await;
+    assert_eq!(app.me(&client).await, None);
+}
+
+#[tokio::test]
+async fn session_cookie_is_hardened_and_cycled_at_login() {
+    let app = spawn_app().await;
+    app.sign_up(&app.client(), "fan", "dave").await;
+    let creds = [("email", "dave@example.test"), ("password", "a long enough passphrase")];
+
+    let first = app.call(&app.client(), "login", &creds).await;
+    let cookie = first.headers().get("set-cookie").unwrap().to_str().unwrap().to_owned();
+    assert!(cookie.starts_with("tremplin_session="), "{cookie}");
+    assert!(cookie.contains("HttpOnly"), "{cookie}");
+    assert!(cookie.contains("SameSite=Lax"), "{cookie}");
+    assert!(!cookie.contains("Secure"), "plain http base URL: {cookie}");
+    let first_value = cookie.split(';').next().unwrap().to_owned();
+
+    // Logging in again on a session that already has an id must issue a new id and drop the old.
+    let client = app.client();
+    let raw = |c: &str| c.split(';').next().unwrap().to_owned();
+    let a = app.call(&client, "login", &creds).await;
+    let id_a = raw(a.headers().get("set-cookie").unwrap().to_str().unwrap());
+    let b = app.call(&client, "login", &creds).await;
+    let id_b = raw(b.headers().get("set-cookie").unwrap().to_str().unwrap());
+    assert_ne!(id_a, id_b, "the session id changes at login");
+    assert_ne!(first_value, id_a);
+
+    let stale = reqwest::Client::new();
+    let me: Option<app::accounts::types::SessionUser> = stale
+        .post(app.url("/api/me"))
+        .header("cookie", &id_a)
+        .header("accept", "application/json")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me, None, "the pre-login session id no longer authenticates");
+}
+
+#[tokio::test]
+async fn failed_logins_are_rate_limited_per_account_and_per_address() {
+    let app = spawn_app().await;
+    app.sign_up(&app.client(), "fan", "erin").await;
+    let client = app.client();
+    let wrong = [("email", "erin@example.test"), ("password", "not the password")];
+    for _ in 0..5 {
+        let err = app.call_err(&client, "login", &wrong).await;
+        assert_eq!(err, AppError::invalid("password", Problem::WrongCredentials));
+    }
+    let blocked = app
+        .call(&client, "login", &[("email", "erin@example.test"), ("password", "a long enough passphrase")])
+        .await;
+    assert_eq!(blocked.status(), StatusCode::TOO_MANY_REQUESTS);
+    let retry: u64 = blocked.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=900).contains(&retry), "Retry-After {retry}");
+    let err: AppError = blocked.json().await.unwrap();
+    assert!(matches!(err, AppError::RateLimited { .. }));
+    assert_eq!(app.me(&client).await, None, "even the right password waits");
+
+    // Other accounts from the same address are limited too, after 20 failures in all.
+    for i in 0..15 {
+        let email = format!("ghost{i}@example.test");
+        let response = app.call(&client, "login", &[("email", &email), ("password", "whatever123")]).await;
+        assert_ne!(response.status(), StatusCode::TOO_MANY_REQUESTS, "attempt {i}");
+    }
+    let response = app
+        .call(&client, "login", &[("email", "ghost99@example.test"), ("password", "whatever123")])
+        .await;
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
+async fn change_password_checks_the_current_one() {
+    let app = spawn_app().await;
+    let client = app.client();
+    app.sign_up(&client, "fan", "frank").await;
+    let err = app
+        .call_err(&client, "change_password", &[("current", "nope nope nope"), ("new_password", "another fine passphrase"), ("confirm", "another fine passphrase")])
+        .await;
+    assert_eq!(err, AppError::invalid("current", Problem::WrongPassword));
+    let err = app
+        .call_err(&client, "change_password", &[("current", "a long enough passphrase"), ("new_password", "another fine passphrase"), ("confirm", "something else entirely")])
+        .await;
+    assert_eq!(err, AppError::invalid("confirm", Problem::PasswordsDiffer));
+    let _: () = app
+        .call_ok(&client, "change_password", &[("current", "a long enough passphrase"), ("new_password", "another fine passphrase"), ("confirm", "another fine passphrase")])
+        .await;
+    let fresh = app.client();
+    let _: () = app
+        .call_ok(&fresh, "login", &[("email", "frank@example.test"), ("password", "another fine passphrase")])
+        .await;
+    assert!(app.me(&fresh).await.is_some());
+}
+
+#[tokio::test]
+async fn password_reset_by_emailed_link_works_once() {
+    let app = spawn_app().await;
+    app.sign_up(&app.client(), "fan", "gina").await;
+    let client = app.client();
+    let _: () = app.call_ok(&client, "request_reset", &[("email", "gina@example.test")]).await;
+    let _: () = app.call_ok(&client, "request_reset", &[("email", "nobody@example.test")]).await;
+
+    let outbox = app.data_dir.path().join("outbox");
+    let mails: Vec<_> = std::fs::read_dir(&outbox).unwrap().collect();
+    assert_eq!(mails.len(), 1, "only the existing account gets mail");
+    let mail = std::fs::read_to_string(mails[0].as_ref().unwrap().path()).unwrap();
+    assert!(mail.starts_with("To: gina@example.test"));
+    let token = mail
+        .split_whitespace()
+        .find_map(|w| w.split("/reset/").nth(1))
+        .unwrap()
+        .to_owned();
+
+    let form = |t: &str| {
+        vec![
+            ("token", t.to_owned()),
+            ("password", "my brand new passphrase".to_owned()),
+            ("confirm", "my brand new passphrase".to_owned()),
+        ]
+    };
+    let as_refs = |f: &Vec<(&'static str, String)>| f.iter().map(|(k, v)| (*k, v.clone())).collect::<Vec<_>>();
+    let bad = as_refs(&form("0000"));
+    let bad: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(app.call_err(&client, "reset_password", &bad).await, AppError::invalid("token", Problem::LinkExpired));
+
+    let good = as_refs(&form(&token));
+    let good: Vec<(&str, &str)> = good.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let _: () = app.call_ok(&client, "reset_password", &good).await;
+    assert_eq!(app.me(&client).await.unwrap().handle, "gina");
+    assert_eq!(
+        app.call_err(&app.client(), "reset_password", &good).await,
+        AppError::invalid("token", Problem::LinkExpired),
+        "a link works once"
+    );
+    let _: () = app
+        .call_ok(&app.client(), "login", &[("email", "gina@example.test"), ("password", "my brand new passphrase")])
+        .await;
+}
+
+#[tokio::test]
+async fn an_expired_reset_link_is_refused() {
+    use sha2::Digest;
+    let app = spawn_app().await;
+    app.sign_up(&app.client(), "fan", "hana").await;
+    let db = app::ssr::Db::connect(&app.database_url).await.unwrap();
+    let user_id = app::accounts::store::user_id_by_email(&db, "hana@example.test").await.unwrap().unwrap();
+    let hash = hex::encode(sha2::Sha256::digest(b"expiredtoken"));
+    app::accounts::store::create_reset(&db, user_id, &hash, app::ssr::now() - 1).await.unwrap();
+    let err = app
+        .call_err(&app.client(), "reset_password", &[("token", "expiredtoken"), ("password", "my brand new passphrase"), ("confirm", "my brand new passphrase")])
+        .await;
+    assert_eq!(err, AppError::invalid("token", Problem::LinkExpired));
+}

@@ -1,0 +1,142 @@
+//! Black-box test harness: the real router on a random port with a fresh database, SQLite by
+//! default or PostgreSQL when `TREMPLIN_TEST_POSTGRES` holds an admin URL to a cluster.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use std::net::SocketAddr;
+
+use app::accounts::password::Cost;
+use app::error::AppError;
+use reqwest::{Client, Response, StatusCode};
+use server::config::Config;
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub data_dir: tempfile::TempDir,
+    pub database_url: String,
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// A browser-like client with its own cookie jar, that does not follow redirects.
+    pub fn client(&self) -> Client {
+        Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+    }
+
+    /// Calls a server function with form-encoded arguments, as `ActionForm` does.
+    pub async fn call(&self, client: &Client, name: &str, form: &[(&str, &str)]) -> Response {
+        client
+            .post(self.url(&format!("/api/{name}")))
+            .header("accept", "application/json")
+            .form(form)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Calls a server function and returns its `AppError`, failing if it succeeded.
+    pub async fn call_err(&self, client: &Client, name: &str, form: &[(&str, &str)]) -> AppError {
+        let response = self.call(client, name, form).await;
+        assert!(
+            !response.status().is_success() && !response.status().is_redirection(),
+            "{name} should have failed but answered {}",
+            response.status()
+        );
+        response.json().await.unwrap()
+    }
+
+    /// Calls a server function that must succeed and returns its JSON answer.
+    pub async fn call_ok<T: serde::de::DeserializeOwned>(
+        &self,
+        client: &Client,
+        name: &str,
+        form: &[(&str, &str)],
+    ) -> T {
+        let response = self.call(client, name, form).await;
+        let status = response.status();
+        let body = response.text().await.unwrap();
+        assert!(
+            status.is_success() || status.is_redirection(),
+            "{name} failed with {status}: {body}"
+        );
+        serde_json::from_str(if body.is_empty() { "null" } else { &body }).unwrap()
+    }
+
+    /// Signs up a new account on `client` and leaves it logged in.
+    pub async fn sign_up(&self, client: &Client, role: &str, handle: &str) {
+        let email = format!("{handle}@example.test");
+        let mut form = vec![
+            ("role", role),
+            ("email", email.as_str()),
+            ("display_name", "Test Person"),
+            ("handle", handle),
+            ("password", "a long enough passphrase"),
+        ];
+        let slug = handle.replace('_', "-");
+        if role == "brand" {
+            form.push(("company_name", "Test Company"));
+            form.push(("slug", &slug));
+        }
+        let _: () = self.call_ok(client, "signup", &form).await;
+    }
+
+    pub async fn me(&self, client: &Client) -> Option<app::accounts::types::SessionUser> {
+        self.call_ok(client, "me", &[]).await
+    }
+}
+
+pub fn assert_status(response: &Response, expected: StatusCode) {
+    assert_eq!(response.status(), expected, "unexpected status for {}", response.url());
+}
+
+pub async fn spawn_app() -> TestApp {
+    let data_dir = tempfile::tempdir().unwrap();
+    let database_url = match std::env::var("TREMPLIN_TEST_POSTGRES") {
+        Ok(admin) if !admin.is_empty() => fresh_postgres_database(&admin).await,
+        _ => format!("sqlite://{}/test.db", data_dir.path().display()),
+    };
+    let data = data_dir.path().display().to_string();
+    let vars = [
+        ("TREMPLIN_DATA_DIR", data.as_str()),
+        ("TREMPLIN_DATABASE_URL", database_url.as_str()),
+        ("TREMPLIN_LISTEN", "127.0.0.1:0"),
+    ];
+    let mut config = Config::from_lookup(|k| {
+        vars.iter().find(|(n, _)| *n == k).map(|(_, v)| (*v).to_owned())
+    })
+    .unwrap();
+    config.password_cost = Cost::FAST;
+    let state = server::state(&config).await.unwrap();
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    tokio::spawn(async move {
+        server::serve(&config, state, move |addr| {
+            let _ = tx.send(addr);
+        })
+        .await
+        .unwrap();
+    });
+    TestApp {
+        addr: rx.await.unwrap(),
+        data_dir,
+        database_url,
+    }
+}
+
+/// Creates an empty database on the cluster and returns its URL.
+async fn fresh_postgres_database(admin_url: &str) -> String {
+    use sqlx::Connection;
+    let name = format!("t_{}", uuid::Uuid::new_v4().simple());
+    let mut admin = sqlx::PgConnection::connect(admin_url).await.unwrap();
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    let base = admin_url.rsplit_once('/').unwrap().0;
+    format!("{base}/{name}")
+}

@@ -1,0 +1,136 @@
+//! Cross-cutting behaviour: CSRF, health, metrics, request ids, languages, demo data.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::spawn_app;
+use reqwest::StatusCode;
+
+#[tokio::test]
+async fn cross_site_posts_are_refused() {
+    let app = spawn_app().await;
+    let client = app.client();
+    let form = [("email", "x@example.test"), ("password", "whatever whatever")];
+    let evil_origin = client
+        .post(app.url("/api/login"))
+        .header("origin", "https://evil.example")
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(evil_origin.status(), StatusCode::FORBIDDEN);
+    let cross_site = client
+        .post(app.url("/api/login"))
+        .header("sec-fetch-site", "cross-site")
+        .header("origin", app.url(""))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cross_site.status(), StatusCode::FORBIDDEN);
+    let upload = client
+        .post(app.url("/api/avatar"))
+        .header("sec-fetch-site", "same-site")
+        .body("x")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(upload.status(), StatusCode::FORBIDDEN, "a sibling subdomain is another site too");
+
+    let same_origin = client
+        .post(app.url("/api/me"))
+        .header("sec-fetch-site", "same-origin")
+        .header("origin", app.url("").trim_end_matches('/'))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(same_origin.status(), StatusCode::OK);
+    let reads = client
+        .get(app.url("/"))
+        .header("sec-fetch-site", "cross-site")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reads.status(), StatusCode::OK, "links from other sites still open pages");
+}
+
+#[tokio::test]
+async fn health_metrics_and_request_ids() {
+    let app = spawn_app().await;
+    let client = app.client();
+    let health = client.get(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(health.status(), StatusCode::OK);
+    let id = health.headers()["x-request-id"].to_str().unwrap().to_owned();
+    assert_eq!(id.len(), 36, "a UUID request id: {id}");
+    let kept = client.get(app.url("/healthz")).header("x-request-id", "abc-123").send().await.unwrap();
+    assert_eq!(kept.headers()["x-request-id"], "abc-123");
+
+    let metrics = client.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
+    assert!(metrics.contains("http_requests_total"), "{metrics}");
+    assert!(metrics.contains("route=\"/healthz\""), "{metrics}");
+}
+
+#[tokio::test]
+async fn language_follows_accept_language_then_the_chosen_cookie() {
+    let app = spawn_app().await;
+    let client = app.client();
+    let french = client
+        .get(app.url("/login"))
+        .header("accept-language", "fr-FR,fr;q=0.9,en;q=0.5")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(french.contains("lang=\"fr\""));
+    assert!(french.contains("Se connecter"));
+
+    let switch = client.get(app.url("/lang/en?next=/login")).send().await.unwrap();
+    assert_eq!(switch.status(), StatusCode::SEE_OTHER);
+    assert_eq!(switch.headers()["location"], "/login");
+    let english = client
+        .get(app.url("/login"))
+        .header("accept-language", "fr-FR,fr;q=0.9")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(english.contains("lang=\"en\""), "the cookie wins over the header");
+    assert!(english.contains("Log in"));
+
+    let open_redirect = client.get(app.url("/lang/fr?next=//evil.example")).send().await.unwrap();
+    assert_eq!(open_redirect.headers()["location"], "/");
+    let unknown = client.get(app.url("/lang/xx")).send().await.unwrap();
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn demo_data_loads_once_and_shows_small_creators_first_page() {
+    let app = spawn_app().await;
+    let db = app::ssr::Db::connect(&app.database_url).await.unwrap();
+    let state = app::ssr::AppState {
+        db: db.clone(),
+        mailer: std::sync::Arc::new(server::mail::Outbox::new(app.data_dir.path().join("outbox"))),
+        storage: app::ssr::Storage::new(std::sync::Arc::new(object_store::memory::InMemory::new())),
+        base_url: app.url(""),
+        password_cost: app::accounts::password::Cost::FAST,
+    };
+    server::demo::load(&state).await.unwrap();
+    let count = || async {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM users").fetch_one(&db.pool).await.unwrap()
+    };
+    let first = count().await;
+    assert!(first >= 10);
+    server::demo::load(&state).await.unwrap();
+    assert_eq!(count().await, first, "loading twice changes nothing");
+
+    let featured: Vec<app::accounts::types::CreatorCard> =
+        app.call_ok(&app.client(), "featured", &[("count", "8")]).await;
+    assert_eq!(featured.len(), 8);
+    assert!(featured.iter().filter(|c| c.rising).count() >= 3, "rising creators are featured");
+    assert!(featured.iter().any(|c| c.audience == 300));
+    assert!(featured.iter().any(|c| c.audience >= 100_000));
+}
