@@ -4,7 +4,7 @@
 # Both install the missing Rust tools first (.ci/tools.sh).
 
 SHELL := /bin/bash
-export CARGO_TARGET_DIR ?= $(HOME)/.cache/tremplin/target
+export CARGO_TARGET_DIR ?= $(HOME)/.cache/tremplin-target
 export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 BIN := $(CARGO_TARGET_DIR)/release/tremplin
 

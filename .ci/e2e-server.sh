@@ -2,7 +2,7 @@
 # Serves the release build for Playwright on port $1, with a fresh data directory and demo data.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BIN="${CARGO_TARGET_DIR:-$HOME/.cache/tremplin/target}/release/tremplin"
+BIN="${CARGO_TARGET_DIR:-$HOME/.cache/tremplin-target}/release/tremplin"
 DATA=$(mktemp -d /tmp/tremplin-e2e.XXXXXX)
 export TREMPLIN_DATA_DIR="$DATA" TREMPLIN_LISTEN="127.0.0.1:$1" TREMPLIN_SITE_ROOT=target/site
 "$BIN" demo-data >/dev/null

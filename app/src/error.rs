@@ -59,6 +59,25 @@ impl AppError {
         }
     }
 
+    /// The HTTP status that tells clients (and logs and metrics) what kind of failure this is.
+    pub fn status(&self) -> http::StatusCode {
+        use http::StatusCode as S;
+        match self {
+            Self::Unauthenticated => S::UNAUTHORIZED,
+            Self::Forbidden => S::FORBIDDEN,
+            Self::NotFound => S::NOT_FOUND,
+            Self::Conflict(_) => S::CONFLICT,
+            Self::Invalid {
+                problem: Problem::TooLarge { .. },
+                ..
+            } => S::PAYLOAD_TOO_LARGE,
+            Self::Invalid { .. } => S::UNPROCESSABLE_ENTITY,
+            Self::RateLimited { .. } => S::TOO_MANY_REQUESTS,
+            Self::Payment(_) => S::PAYMENT_REQUIRED,
+            Self::Internal { .. } => S::INTERNAL_SERVER_ERROR,
+        }
+    }
+
     /// The problem with `field`, if this error is about that field.
     pub fn problem_for(&self, field: &str) -> Option<Problem> {
         match self {

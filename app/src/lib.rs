@@ -23,7 +23,7 @@ pub use translations::i18n;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{path, SsrMode};
 
 use crate::i18n::I18nContextProvider;
 
@@ -74,8 +74,9 @@ fn Document() -> impl IntoView {
                     <Route path=path!("/reset/:token") view=accounts::pages::reset::ResetPage />
                     <Route path=path!("/settings") view=accounts::pages::settings::SettingsPage />
                     <Route path=path!("/dashboard") view=accounts::pages::dashboard::DashboardPage />
-                    <Route path=path!("/brands/:slug") view=accounts::pages::brand::BrandPage />
-                    <Route path=path!("/:handle") view=accounts::pages::profile::ProfilePage />
+                    // Async: the page is sent whole, so an unknown name can still answer 404.
+                    <Route path=path!("/brands/:slug") view=accounts::pages::brand::BrandPage ssr=SsrMode::Async />
+                    <Route path=path!("/:handle") view=accounts::pages::profile::ProfilePage ssr=SsrMode::Async />
                 </Routes>
             </ui::layout::Layout>
         </Router>

@@ -131,8 +131,10 @@ mod tests {
     use super::*;
 
     fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let vars: Vec<(String, String)> =
-            vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let vars: Vec<(String, String)> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         Config::from_lookup(|k| vars.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()))
     }
 
@@ -146,14 +148,20 @@ mod tests {
 
     #[test]
     fn invalid_values_name_the_variable() {
-        let e = config(&[("TREMPLIN_DATABASE_URL", "mysql://u:secret@h/db")]).err().unwrap();
+        let e = config(&[("TREMPLIN_DATABASE_URL", "mysql://u:secret@h/db")])
+            .err()
+            .unwrap();
         assert_eq!(e.var, "TREMPLIN_DATABASE_URL");
         assert!(!e.to_string().contains("secret"));
         let e = config(&[("TREMPLIN_LISTEN", "nowhere")]).err().unwrap();
         assert_eq!(e.var, "TREMPLIN_LISTEN");
-        let e = config(&[("TREMPLIN_SESSION_SECRET", "short")]).err().unwrap();
+        let e = config(&[("TREMPLIN_SESSION_SECRET", "short")])
+            .err()
+            .unwrap();
         assert_eq!(e.var, "TREMPLIN_SESSION_SECRET");
-        let e = config(&[("TREMPLIN_BASE_URL", "example.com")]).err().unwrap();
+        let e = config(&[("TREMPLIN_BASE_URL", "example.com")])
+            .err()
+            .unwrap();
         assert_eq!(e.var, "TREMPLIN_BASE_URL");
     }
 

@@ -3,7 +3,7 @@
 
 use app::accounts::password;
 use app::accounts::store::{self, NewUser, ProfileUpdate};
-use app::accounts::types::{Niche, Network, Role, SocialAccount};
+use app::accounts::types::{Network, Niche, Role, SocialAccount};
 use app::error::{AppError, Problem};
 use app::ssr::AppState;
 use bytes::Bytes;
@@ -29,66 +29,135 @@ macro_rules! avatar {
 }
 
 const PEOPLE: &[Person] = &[
-    Person { handle: "lea", name: "Léa Martin", role: Role::Fan, bio: "", niches: &[], networks: &[], brand: None, avatar: avatar!("lea") },
-    Person { handle: "tom", name: "Tom Girard", role: Role::Fan, bio: "", niches: &[], networks: &[], brand: None, avatar: avatar!("tom") },
-    Person { handle: "nina", name: "Nina Rossi", role: Role::Fan, bio: "", niches: &[], networks: &[], brand: None, avatar: avatar!("nina") },
     Person {
-        handle: "camille_cuisine", name: "Camille Durand", role: Role::Creator,
+        handle: "lea",
+        name: "Léa Martin",
+        role: Role::Fan,
+        bio: "",
+        niches: &[],
+        networks: &[],
+        brand: None,
+        avatar: avatar!("lea"),
+    },
+    Person {
+        handle: "tom",
+        name: "Tom Girard",
+        role: Role::Fan,
+        bio: "",
+        niches: &[],
+        networks: &[],
+        brand: None,
+        avatar: avatar!("tom"),
+    },
+    Person {
+        handle: "nina",
+        name: "Nina Rossi",
+        role: Role::Fan,
+        bio: "",
+        niches: &[],
+        networks: &[],
+        brand: None,
+        avatar: avatar!("nina"),
+    },
+    Person {
+        handle: "camille_cuisine",
+        name: "Camille Durand",
+        role: Role::Creator,
         bio: "Recettes de saison en 60 secondes, depuis ma petite cuisine lyonnaise.",
-        niches: &[Niche::Food, Niche::Lifestyle], networks: &[(Network::Instagram, 300)],
-        brand: None, avatar: avatar!("camille_cuisine"),
+        niches: &[Niche::Food, Niche::Lifestyle],
+        networks: &[(Network::Instagram, 300)],
+        brand: None,
+        avatar: avatar!("camille_cuisine"),
     },
     Person {
-        handle: "julien_velo", name: "Julien Petit", role: Role::Creator,
+        handle: "julien_velo",
+        name: "Julien Petit",
+        role: Role::Creator,
         bio: "Gravel, bikepacking et réparations au bord de la route.",
-        niches: &[Niche::Sport, Niche::Travel], networks: &[(Network::Instagram, 650), (Network::Youtube, 150)],
-        brand: None, avatar: avatar!("julien_velo"),
+        niches: &[Niche::Sport, Niche::Travel],
+        networks: &[(Network::Instagram, 650), (Network::Youtube, 150)],
+        brand: None,
+        avatar: avatar!("julien_velo"),
     },
     Person {
-        handle: "lucas_music", name: "Lucas Moreau", role: Role::Creator,
+        handle: "lucas_music",
+        name: "Lucas Moreau",
+        role: Role::Creator,
         bio: "Home studio, synthés analogiques et covers au piano.",
-        niches: &[Niche::Music], networks: &[(Network::Tiktok, 1_500), (Network::Youtube, 600)],
-        brand: None, avatar: avatar!("lucas_music"),
+        niches: &[Niche::Music],
+        networks: &[(Network::Tiktok, 1_500), (Network::Youtube, 600)],
+        brand: None,
+        avatar: avatar!("lucas_music"),
     },
     Person {
-        handle: "amina_style", name: "Amina Diallo", role: Role::Creator,
+        handle: "amina_style",
+        name: "Amina Diallo",
+        role: Role::Creator,
         bio: "Mode seconde main et looks à petit budget.",
-        niches: &[Niche::Fashion, Niche::Beauty], networks: &[(Network::Instagram, 3_100), (Network::Tiktok, 1_100)],
-        brand: None, avatar: avatar!("amina_style"),
+        niches: &[Niche::Fashion, Niche::Beauty],
+        networks: &[(Network::Instagram, 3_100), (Network::Tiktok, 1_100)],
+        brand: None,
+        avatar: avatar!("amina_style"),
     },
     Person {
-        handle: "hugo_gaming", name: "Hugo Lefèvre", role: Role::Creator,
+        handle: "hugo_gaming",
+        name: "Hugo Lefèvre",
+        role: Role::Creator,
         bio: "Speedruns, jeux indés et lives tous les soirs.",
-        niches: &[Niche::Gaming, Niche::Tech], networks: &[(Network::Twitch, 18_000), (Network::Youtube, 9_000)],
-        brand: None, avatar: avatar!("hugo_gaming"),
+        niches: &[Niche::Gaming, Niche::Tech],
+        networks: &[(Network::Twitch, 18_000), (Network::Youtube, 9_000)],
+        brand: None,
+        avatar: avatar!("hugo_gaming"),
     },
     Person {
-        handle: "sarah_tech", name: "Sarah Benali", role: Role::Creator,
+        handle: "sarah_tech",
+        name: "Sarah Benali",
+        role: Role::Creator,
         bio: "Tests de gadgets honnêtes et tutoriels pour débutants.",
-        niches: &[Niche::Tech, Niche::Education], networks: &[(Network::Youtube, 52_000), (Network::X, 13_000)],
-        brand: None, avatar: avatar!("sarah_tech"),
+        niches: &[Niche::Tech, Niche::Education],
+        networks: &[(Network::Youtube, 52_000), (Network::X, 13_000)],
+        brand: None,
+        avatar: avatar!("sarah_tech"),
     },
     Person {
-        handle: "mael_voyage", name: "Maël Bernard", role: Role::Creator,
+        handle: "mael_voyage",
+        name: "Maël Bernard",
+        role: Role::Creator,
         bio: "Tour du monde en train, un pays par mois.",
-        niches: &[Niche::Travel, Niche::Food], networks: &[(Network::Instagram, 95_000), (Network::Youtube, 25_000)],
-        brand: None, avatar: avatar!("mael_voyage"),
+        niches: &[Niche::Travel, Niche::Food],
+        networks: &[(Network::Instagram, 95_000), (Network::Youtube, 25_000)],
+        brand: None,
+        avatar: avatar!("mael_voyage"),
     },
     Person {
-        handle: "ines_beauty", name: "Inès Laurent", role: Role::Creator,
+        handle: "ines_beauty",
+        name: "Inès Laurent",
+        role: Role::Creator,
         bio: "Soins de la peau, maquillage et routines du quotidien.",
-        niches: &[Niche::Beauty, Niche::Fashion], networks: &[(Network::Instagram, 210_000), (Network::Tiktok, 90_000)],
-        brand: None, avatar: avatar!("ines_beauty"),
+        niches: &[Niche::Beauty, Niche::Fashion],
+        networks: &[(Network::Instagram, 210_000), (Network::Tiktok, 90_000)],
+        brand: None,
+        avatar: avatar!("ines_beauty"),
     },
     Person {
-        handle: "maison_lumiere", name: "Maison Lumière", role: Role::Brand,
-        bio: "", niches: &[], networks: &[],
-        brand: Some(("Maison Lumière", "maison-lumiere")), avatar: avatar!("maison_lumiere"),
+        handle: "maison_lumiere",
+        name: "Maison Lumière",
+        role: Role::Brand,
+        bio: "",
+        niches: &[],
+        networks: &[],
+        brand: Some(("Maison Lumière", "maison-lumiere")),
+        avatar: avatar!("maison_lumiere"),
     },
     Person {
-        handle: "velocita", name: "Velocita", role: Role::Brand,
-        bio: "", niches: &[], networks: &[],
-        brand: Some(("Velocita Cycles", "velocita")), avatar: avatar!("velocita"),
+        handle: "velocita",
+        name: "Velocita",
+        role: Role::Brand,
+        bio: "",
+        niches: &[],
+        networks: &[],
+        brand: Some(("Velocita Cycles", "velocita")),
+        avatar: avatar!("velocita"),
     },
 ];
 
@@ -139,7 +208,10 @@ pub async fn load(state: &AppState) -> anyhow::Result<()> {
         .await
         .map_err(anyhow::Error::msg)?;
         let key = format!("avatars/demo-{}.png", person.handle);
-        state.storage.put(&key, Bytes::from_static(person.avatar)).await?;
+        state
+            .storage
+            .put(&key, Bytes::from_static(person.avatar))
+            .await?;
         store::set_avatar(&state.db, id, &key)
             .await
             .map_err(anyhow::Error::msg)?;
@@ -152,6 +224,13 @@ pub async fn load(state: &AppState) -> anyhow::Result<()> {
 pub fn logins() -> Vec<String> {
     PEOPLE
         .iter()
-        .map(|p| format!("{:<8} {:<40} {}", p.role.as_str(), email(p.handle), PASSWORD))
+        .map(|p| {
+            format!(
+                "{:<8} {:<40} {}",
+                p.role.as_str(),
+                email(p.handle),
+                PASSWORD
+            )
+        })
         .collect()
 }

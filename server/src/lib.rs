@@ -25,7 +25,8 @@ use crate::config::Config;
 /// Connects to the database and migrates it.
 pub async fn open_db(config: &Config) -> anyhow::Result<Db> {
     if let Some(path) = config.database_url.strip_prefix("sqlite://") {
-        if let Some(parent) = std::path::Path::new(path.split('?').next().unwrap_or(path)).parent() {
+        if let Some(parent) = std::path::Path::new(path.split('?').next().unwrap_or(path)).parent()
+        {
             std::fs::create_dir_all(parent)?;
         }
     }
@@ -62,6 +63,8 @@ pub async fn router(config: &Config, state: AppState) -> anyhow::Result<Router> 
         .site_pkg_dir("pkg")
         .site_addr(config.listen)
         .build();
+    // Installed before the first request so no measurement is lost.
+    telemetry::metrics_handle();
     let sessions = security::Sessions::connect(&config.database_url).await?;
     sessions.spawn_cleanup();
     let session_layer = sessions.layer(config, security::session_key(config)?);
@@ -88,11 +91,12 @@ pub async fn router(config: &Config, state: AppState) -> anyhow::Result<Router> 
         .leptos_routes_with_context(&server_state, routes, provide.clone(), move || {
             app::shell(shell_options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(
-            provide,
-            app::shell,
-        ))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            ServerState,
+            _,
+        >(provide, app::shell))
         .with_state(server_state)
+        .layer(axum::middleware::from_fn(error_status))
         .layer(axum::middleware::from_fn_with_state(
             config.base_url.clone(),
             security::csrf,
@@ -100,8 +104,25 @@ pub async fn router(config: &Config, state: AppState) -> anyhow::Result<Router> 
         .layer(session_layer)
         .layer(axum::middleware::from_fn(telemetry::record_metrics))
         .layer(tower_http::catch_panic::CatchPanicLayer::new());
-    let (set_id, trace, propagate) = telemetry::request_id_layers();
-    Ok(router.layer(propagate).layer(trace).layer(set_id))
+    Ok(telemetry::with_request_ids(router))
+}
+
+/// Server functions answer every error with 500; this gives each `AppError` its own status
+/// (422 for a field error, 401, 404...), so clients, logs and metrics can tell them apart.
+async fn error_status(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let is_api = request.uri().path().starts_with("/api/");
+    let response = next.run(request).await;
+    if !is_api || response.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    if let Ok(error) = serde_json::from_slice::<app::error::AppError>(&bytes) {
+        parts.status = error.status();
+    }
+    Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
 async fn healthz(State(state): State<AppState>) -> Response {

@@ -22,11 +22,7 @@ impl Mailer for Outbox {
         tokio::fs::create_dir_all(&self.dir)
             .await
             .map_err(|e| e.to_string())?;
-        let name = format!(
-            "{}-{}.eml",
-            app::ssr::now(),
-            uuid::Uuid::new_v4().simple()
-        );
+        let name = format!("{}-{}.eml", app::ssr::now(), uuid::Uuid::new_v4().simple());
         let text = format!(
             "To: {}\nSubject: {}\nContent-Type: text/plain; charset=utf-8\n\n{}",
             mail.to, mail.subject, mail.body

@@ -4,7 +4,10 @@ use clap::{Parser, Subcommand};
 use server::config::Config;
 
 #[derive(Parser)]
-#[command(name = "tremplin", about = "Tremplin: brands, creators, shops and paid live events")]
+#[command(
+    name = "tremplin",
+    about = "Tremplin: brands, creators, shops and paid live events"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -63,13 +63,19 @@ impl Sessions {
         });
     }
 
-    pub fn layer(self, config: &Config, key: Key) -> SessionManagerLayer<Self, tower_sessions::service::SignedCookie> {
+    pub fn layer(
+        self,
+        config: &Config,
+        key: Key,
+    ) -> SessionManagerLayer<Self, tower_sessions::service::SignedCookie> {
         SessionManagerLayer::new(self)
             .with_name("tremplin_session")
             .with_http_only(true)
             .with_same_site(SameSite::Lax)
             .with_secure(config.secure_cookies())
-            .with_expiry(Expiry::OnInactivity(tower_sessions::cookie::time::Duration::days(30)))
+            .with_expiry(Expiry::OnInactivity(
+                tower_sessions::cookie::time::Duration::days(30),
+            ))
             .with_signed(key)
     }
 }

@@ -7,6 +7,7 @@ use axum::extract::{MatchedPath, Request};
 use axum::http::HeaderName;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use axum::Router;
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
@@ -41,7 +42,10 @@ pub fn metrics_handle() -> PrometheusHandle {
 
 pub async fn metrics_endpoint() -> Response {
     (
-        [(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "text/plain; version=0.0.4",
+        )],
         metrics_handle().render(),
     )
         .into_response()
@@ -64,16 +68,9 @@ pub async fn record_metrics(request: Request, next: Next) -> Response {
     response
 }
 
-/// Layers that give every request an id (or keep the caller's), put it in the tracing span,
-/// and echo it in the response.
-pub fn request_id_layers() -> (
-    SetRequestIdLayer<MakeRequestUuid>,
-    TraceLayer<
-        tower_http::classify::SharedClassifier<tower_http::classify::ServerErrorsAsFailures>,
-        fn(&Request) -> tracing::Span,
-    >,
-    PropagateRequestIdLayer,
-) {
+/// Gives every request an id (or keeps the caller's), puts it in the tracing span of the
+/// request, and echoes it in the response.
+pub fn with_request_ids(router: Router) -> Router {
     fn span(request: &Request) -> tracing::Span {
         let id = request
             .headers()
@@ -82,9 +79,9 @@ pub fn request_id_layers() -> (
             .unwrap_or("-");
         tracing::info_span!("request", request_id = %id, method = %request.method(), path = %request.uri().path())
     }
-    (
-        SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid),
-        TraceLayer::new_for_http().make_span_with(span as fn(&Request) -> tracing::Span),
-        PropagateRequestIdLayer::new(REQUEST_ID),
-    )
+    // Outermost last: the id is set first, then the span sees it, then the response gets it.
+    router
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(TraceLayer::new_for_http().make_span_with(span as fn(&Request) -> tracing::Span))
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
 }

@@ -1,5 +1,4 @@
 //! Sign-up, login, logout, sessions, rate limits and password changes, through HTTP.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 
@@ -36,19 +35,61 @@ async fn sign_up_answers_field_errors() {
         ]
     };
     let cases = [
-        (form("ALICE@example.test", "bob", "a long enough passphrase"), "email", Problem::EmailTaken),
-        (form("bob@example.test", "Alice", "a long enough passphrase"), "handle", Problem::HandleTaken),
-        (form("bob@example.test", "bob", "short"), "password", Problem::TooShort { min: 10 }),
-        (form("bob@example.test", "bob", "azertyuiop"), "password", Problem::WeakPassword),
-        (form("not-an-email", "bob", "a long enough passphrase"), "email", Problem::InvalidEmail),
-        (form("bob@example.test", "b!b", "a long enough passphrase"), "handle", Problem::InvalidHandle),
-        (form("bob@example.test", "admin", "a long enough passphrase"), "handle", Problem::HandleTaken),
+        (
+            form("ALICE@example.test", "bob", "a long enough passphrase"),
+            "email",
+            Problem::EmailTaken,
+        ),
+        (
+            form("bob@example.test", "Alice", "a long enough passphrase"),
+            "handle",
+            Problem::HandleTaken,
+        ),
+        (
+            form("bob@example.test", "bob", "short"),
+            "password",
+            Problem::TooShort { min: 10 },
+        ),
+        (
+            form("bob@example.test", "bob", "azertyuiop"),
+            "password",
+            Problem::WeakPassword,
+        ),
+        (
+            form("not-an-email", "bob", "a long enough passphrase"),
+            "email",
+            Problem::InvalidEmail,
+        ),
+        (
+            form("bob@example.test", "b!b", "a long enough passphrase"),
+            "handle",
+            Problem::InvalidHandle,
+        ),
+        (
+            form("bob@example.test", "admin", "a long enough passphrase"),
+            "handle",
+            Problem::HandleTaken,
+        ),
     ];
     for (form, field, problem) in cases {
         let err = app.call_err(&other, "signup", &form).await;
         assert_eq!(err, AppError::invalid(field, problem), "for {form:?}");
     }
-    assert_eq!(app.me(&other).await, None, "a failed sign-up logs nobody in");
+    assert_eq!(
+        app.me(&other).await,
+        None,
+        "a failed sign-up logs nobody in"
+    );
+    let response = app
+        .call(&other, "signup", &form("bob@example.test", "bob", "short"))
+        .await;
+    assert_eq!(
+        response.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "field errors are 422"
+    );
+    let response = app.call(&other, "settings", &[]).await;
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
 }
 
 #[tokio::test]
@@ -99,7 +140,10 @@ async fn concurrent_sign_ups_for_one_handle_make_one_account() {
             won += 1;
         }
     }
-    assert_eq!(won, 1, "exactly one of the concurrent sign-ups gets the handle");
+    assert_eq!(
+        won, 1,
+        "exactly one of the concurrent sign-ups gets the handle"
+    );
 }
 
 #[tokio::test]
@@ -108,17 +152,45 @@ async fn login_logout_and_wrong_password() {
     app.sign_up(&app.client(), "fan", "carol").await;
     let client = app.client();
     let err = app
-        .call_err(&client, "login", &[("email", "carol@example.test"), ("password", "wrong password!")])
+        .call_err(
+            &client,
+            "login",
+            &[
+                ("email", "carol@example.test"),
+                ("password", "wrong password!"),
+            ],
+        )
         .await;
-    assert_eq!(err, AppError::invalid("password", Problem::WrongCredentials));
+    assert_eq!(
+        err,
+        AppError::invalid("password", Problem::WrongCredentials)
+    );
     let err = app
-        .call_err(&client, "login", &[("email", "nobody@example.test"), ("password", "wrong password!")])
+        .call_err(
+            &client,
+            "login",
+            &[
+                ("email", "nobody@example.test"),
+                ("password", "wrong password!"),
+            ],
+        )
         .await;
-    assert_eq!(err, AppError::invalid("password", Problem::WrongCredentials), "unknown emails look the same");
+    assert_eq!(
+        err,
+        AppError::invalid("password", Problem::WrongCredentials),
+        "unknown emails look the same"
+    );
     assert_eq!(app.me(&client).await, None);
 
     let _: () = app
-        .call_ok(&client, "login", &[("email", "Carol@Example.test"), ("password", "a long enough passphrase")])
+        .call_ok(
+            &client,
+            "login",
+            &[
+                ("email", "Carol@Example.test"),
+                ("password", "a long enough passphrase"),
+            ],
+        )
         .await;
     assert_eq!(app.me(&client).await.unwrap().handle, "carol");
     let _: () = app.call_ok(&client, "logout", &[]).await;
@@ -129,10 +201,19 @@ async fn login_logout_and_wrong_password() {
 async fn session_cookie_is_hardened_and_cycled_at_login() {
     let app = spawn_app().await;
     app.sign_up(&app.client(), "fan", "dave").await;
-    let creds = [("email", "dave@example.test"), ("password", "a long enough passphrase")];
+    let creds = [
+        ("email", "dave@example.test"),
+        ("password", "a long enough passphrase"),
+    ];
 
     let first = app.call(&app.client(), "login", &creds).await;
-    let cookie = first.headers().get("set-cookie").unwrap().to_str().unwrap().to_owned();
+    let cookie = first
+        .headers()
+        .get("set-cookie")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
     assert!(cookie.starts_with("tremplin_session="), "{cookie}");
     assert!(cookie.contains("HttpOnly"), "{cookie}");
     assert!(cookie.contains("SameSite=Lax"), "{cookie}");
@@ -168,16 +249,33 @@ async fn failed_logins_are_rate_limited_per_account_and_per_address() {
     let app = spawn_app().await;
     app.sign_up(&app.client(), "fan", "erin").await;
     let client = app.client();
-    let wrong = [("email", "erin@example.test"), ("password", "not the password")];
+    let wrong = [
+        ("email", "erin@example.test"),
+        ("password", "not the password"),
+    ];
     for _ in 0..5 {
         let err = app.call_err(&client, "login", &wrong).await;
-        assert_eq!(err, AppError::invalid("password", Problem::WrongCredentials));
+        assert_eq!(
+            err,
+            AppError::invalid("password", Problem::WrongCredentials)
+        );
     }
     let blocked = app
-        .call(&client, "login", &[("email", "erin@example.test"), ("password", "a long enough passphrase")])
+        .call(
+            &client,
+            "login",
+            &[
+                ("email", "erin@example.test"),
+                ("password", "a long enough passphrase"),
+            ],
+        )
         .await;
     assert_eq!(blocked.status(), StatusCode::TOO_MANY_REQUESTS);
-    let retry: u64 = blocked.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    let retry: u64 = blocked.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!((1..=900).contains(&retry), "Retry-After {retry}");
     let err: AppError = blocked.json().await.unwrap();
     assert!(matches!(err, AppError::RateLimited { .. }));
@@ -186,11 +284,28 @@ async fn failed_logins_are_rate_limited_per_account_and_per_address() {
     // Other accounts from the same address are limited too, after 20 failures in all.
     for i in 0..15 {
         let email = format!("ghost{i}@example.test");
-        let response = app.call(&client, "login", &[("email", &email), ("password", "whatever123")]).await;
-        assert_ne!(response.status(), StatusCode::TOO_MANY_REQUESTS, "attempt {i}");
+        let response = app
+            .call(
+                &client,
+                "login",
+                &[("email", &email), ("password", "whatever123")],
+            )
+            .await;
+        assert_ne!(
+            response.status(),
+            StatusCode::TOO_MANY_REQUESTS,
+            "attempt {i}"
+        );
     }
     let response = app
-        .call(&client, "login", &[("email", "ghost99@example.test"), ("password", "whatever123")])
+        .call(
+            &client,
+            "login",
+            &[
+                ("email", "ghost99@example.test"),
+                ("password", "whatever123"),
+            ],
+        )
         .await;
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
 }
@@ -201,19 +316,50 @@ async fn change_password_checks_the_current_one() {
     let client = app.client();
     app.sign_up(&client, "fan", "frank").await;
     let err = app
-        .call_err(&client, "change_password", &[("current", "nope nope nope"), ("new_password", "another fine passphrase"), ("confirm", "another fine passphrase")])
+        .call_err(
+            &client,
+            "change_password",
+            &[
+                ("current", "nope nope nope"),
+                ("new_password", "another fine passphrase"),
+                ("confirm", "another fine passphrase"),
+            ],
+        )
         .await;
     assert_eq!(err, AppError::invalid("current", Problem::WrongPassword));
     let err = app
-        .call_err(&client, "change_password", &[("current", "a long enough passphrase"), ("new_password", "another fine passphrase"), ("confirm", "something else entirely")])
+        .call_err(
+            &client,
+            "change_password",
+            &[
+                ("current", "a long enough passphrase"),
+                ("new_password", "another fine passphrase"),
+                ("confirm", "something else entirely"),
+            ],
+        )
         .await;
     assert_eq!(err, AppError::invalid("confirm", Problem::PasswordsDiffer));
     let _: () = app
-        .call_ok(&client, "change_password", &[("current", "a long enough passphrase"), ("new_password", "another fine passphrase"), ("confirm", "another fine passphrase")])
+        .call_ok(
+            &client,
+            "change_password",
+            &[
+                ("current", "a long enough passphrase"),
+                ("new_password", "another fine passphrase"),
+                ("confirm", "another fine passphrase"),
+            ],
+        )
         .await;
     let fresh = app.client();
     let _: () = app
-        .call_ok(&fresh, "login", &[("email", "frank@example.test"), ("password", "another fine passphrase")])
+        .call_ok(
+            &fresh,
+            "login",
+            &[
+                ("email", "frank@example.test"),
+                ("password", "another fine passphrase"),
+            ],
+        )
         .await;
     assert!(app.me(&fresh).await.is_some());
 }
@@ -223,8 +369,16 @@ async fn password_reset_by_emailed_link_works_once() {
     let app = spawn_app().await;
     app.sign_up(&app.client(), "fan", "gina").await;
     let client = app.client();
-    let _: () = app.call_ok(&client, "request_reset", &[("email", "gina@example.test")]).await;
-    let _: () = app.call_ok(&client, "request_reset", &[("email", "nobody@example.test")]).await;
+    let _: () = app
+        .call_ok(&client, "request_reset", &[("email", "gina@example.test")])
+        .await;
+    let _: () = app
+        .call_ok(
+            &client,
+            "request_reset",
+            &[("email", "nobody@example.test")],
+        )
+        .await;
 
     let outbox = app.data_dir.path().join("outbox");
     let mails: Vec<_> = std::fs::read_dir(&outbox).unwrap().collect();
@@ -244,10 +398,15 @@ async fn password_reset_by_emailed_link_works_once() {
             ("confirm", "my brand new passphrase".to_owned()),
         ]
     };
-    let as_refs = |f: &Vec<(&'static str, String)>| f.iter().map(|(k, v)| (*k, v.clone())).collect::<Vec<_>>();
+    let as_refs = |f: &Vec<(&'static str, String)>| {
+        f.iter().map(|(k, v)| (*k, v.clone())).collect::<Vec<_>>()
+    };
     let bad = as_refs(&form("0000"));
     let bad: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    assert_eq!(app.call_err(&client, "reset_password", &bad).await, AppError::invalid("token", Problem::LinkExpired));
+    assert_eq!(
+        app.call_err(&client, "reset_password", &bad).await,
+        AppError::invalid("token", Problem::LinkExpired)
+    );
 
     let good = as_refs(&form(&token));
     let good: Vec<(&str, &str)> = good.iter().map(|(k, v)| (*k, v.as_str())).collect();
@@ -259,7 +418,14 @@ async fn password_reset_by_emailed_link_works_once() {
         "a link works once"
     );
     let _: () = app
-        .call_ok(&app.client(), "login", &[("email", "gina@example.test"), ("password", "my brand new passphrase")])
+        .call_ok(
+            &app.client(),
+            "login",
+            &[
+                ("email", "gina@example.test"),
+                ("password", "my brand new passphrase"),
+            ],
+        )
         .await;
 }
 
@@ -269,11 +435,24 @@ async fn an_expired_reset_link_is_refused() {
     let app = spawn_app().await;
     app.sign_up(&app.client(), "fan", "hana").await;
     let db = app::ssr::Db::connect(&app.database_url).await.unwrap();
-    let user_id = app::accounts::store::user_id_by_email(&db, "hana@example.test").await.unwrap().unwrap();
+    let user_id = app::accounts::store::user_id_by_email(&db, "hana@example.test")
+        .await
+        .unwrap()
+        .unwrap();
     let hash = hex::encode(sha2::Sha256::digest(b"expiredtoken"));
-    app::accounts::store::create_reset(&db, user_id, &hash, app::ssr::now() - 1).await.unwrap();
+    app::accounts::store::create_reset(&db, user_id, &hash, app::ssr::now() - 1)
+        .await
+        .unwrap();
     let err = app
-        .call_err(&app.client(), "reset_password", &[("token", "expiredtoken"), ("password", "my brand new passphrase"), ("confirm", "my brand new passphrase")])
+        .call_err(
+            &app.client(),
+            "reset_password",
+            &[
+                ("token", "expiredtoken"),
+                ("password", "my brand new passphrase"),
+                ("confirm", "my brand new passphrase"),
+            ],
+        )
         .await;
     assert_eq!(err, AppError::invalid("token", Problem::LinkExpired));
 }

@@ -1,5 +1,4 @@
 //! Cross-cutting behaviour: CSRF, health, metrics, request ids, languages, demo data.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 
@@ -10,7 +9,10 @@ use reqwest::StatusCode;
 async fn cross_site_posts_are_refused() {
     let app = spawn_app().await;
     let client = app.client();
-    let form = [("email", "x@example.test"), ("password", "whatever whatever")];
+    let form = [
+        ("email", "x@example.test"),
+        ("password", "whatever whatever"),
+    ];
     let evil_origin = client
         .post(app.url("/api/login"))
         .header("origin", "https://evil.example")
@@ -35,7 +37,11 @@ async fn cross_site_posts_are_refused() {
         .send()
         .await
         .unwrap();
-    assert_eq!(upload.status(), StatusCode::FORBIDDEN, "a sibling subdomain is another site too");
+    assert_eq!(
+        upload.status(),
+        StatusCode::FORBIDDEN,
+        "a sibling subdomain is another site too"
+    );
 
     let same_origin = client
         .post(app.url("/api/me"))
@@ -51,7 +57,11 @@ async fn cross_site_posts_are_refused() {
         .send()
         .await
         .unwrap();
-    assert_eq!(reads.status(), StatusCode::OK, "links from other sites still open pages");
+    assert_eq!(
+        reads.status(),
+        StatusCode::OK,
+        "links from other sites still open pages"
+    );
 }
 
 #[tokio::test]
@@ -60,12 +70,27 @@ async fn health_metrics_and_request_ids() {
     let client = app.client();
     let health = client.get(app.url("/healthz")).send().await.unwrap();
     assert_eq!(health.status(), StatusCode::OK);
-    let id = health.headers()["x-request-id"].to_str().unwrap().to_owned();
+    let id = health.headers()["x-request-id"]
+        .to_str()
+        .unwrap()
+        .to_owned();
     assert_eq!(id.len(), 36, "a UUID request id: {id}");
-    let kept = client.get(app.url("/healthz")).header("x-request-id", "abc-123").send().await.unwrap();
+    let kept = client
+        .get(app.url("/healthz"))
+        .header("x-request-id", "abc-123")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(kept.headers()["x-request-id"], "abc-123");
 
-    let metrics = client.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
+    let metrics = client
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(metrics.contains("http_requests_total"), "{metrics}");
     assert!(metrics.contains("route=\"/healthz\""), "{metrics}");
 }
@@ -86,7 +111,11 @@ async fn language_follows_accept_language_then_the_chosen_cookie() {
     assert!(french.contains("lang=\"fr\""));
     assert!(french.contains("Se connecter"));
 
-    let switch = client.get(app.url("/lang/en?next=/login")).send().await.unwrap();
+    let switch = client
+        .get(app.url("/lang/en?next=/login"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(switch.status(), StatusCode::SEE_OTHER);
     assert_eq!(switch.headers()["location"], "/login");
     let english = client
@@ -98,10 +127,17 @@ async fn language_follows_accept_language_then_the_chosen_cookie() {
         .text()
         .await
         .unwrap();
-    assert!(english.contains("lang=\"en\""), "the cookie wins over the header");
+    assert!(
+        english.contains("lang=\"en\""),
+        "the cookie wins over the header"
+    );
     assert!(english.contains("Log in"));
 
-    let open_redirect = client.get(app.url("/lang/fr?next=//evil.example")).send().await.unwrap();
+    let open_redirect = client
+        .get(app.url("/lang/fr?next=//evil.example"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(open_redirect.headers()["location"], "/");
     let unknown = client.get(app.url("/lang/xx")).send().await.unwrap();
     assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
@@ -113,24 +149,33 @@ async fn demo_data_loads_once_and_shows_small_creators_first_page() {
     let db = app::ssr::Db::connect(&app.database_url).await.unwrap();
     let state = app::ssr::AppState {
         db: db.clone(),
-        mailer: std::sync::Arc::new(server::mail::Outbox::new(app.data_dir.path().join("outbox"))),
+        mailer: std::sync::Arc::new(server::mail::Outbox::new(
+            app.data_dir.path().join("outbox"),
+        )),
         storage: app::ssr::Storage::new(std::sync::Arc::new(object_store::memory::InMemory::new())),
         base_url: app.url(""),
         password_cost: app::accounts::password::Cost::FAST,
     };
     server::demo::load(&state).await.unwrap();
     let count = || async {
-        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM users").fetch_one(&db.pool).await.unwrap()
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM users")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap()
     };
     let first = count().await;
     assert!(first >= 10);
     server::demo::load(&state).await.unwrap();
     assert_eq!(count().await, first, "loading twice changes nothing");
 
-    let featured: Vec<app::accounts::types::CreatorCard> =
-        app.call_ok(&app.client(), "featured", &[("count", "8")]).await;
+    let featured: Vec<app::accounts::types::CreatorCard> = app
+        .call_ok(&app.client(), "featured", &[("count", "8")])
+        .await;
     assert_eq!(featured.len(), 8);
-    assert!(featured.iter().filter(|c| c.rising).count() >= 3, "rising creators are featured");
+    assert!(
+        featured.iter().filter(|c| c.rising).count() >= 3,
+        "rising creators are featured"
+    );
     assert!(featured.iter().any(|c| c.audience == 300));
     assert!(featured.iter().any(|c| c.audience >= 100_000));
 }

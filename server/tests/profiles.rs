@@ -1,5 +1,4 @@
 //! Profiles, follows, avatars and authorisation, through HTTP.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 
@@ -16,30 +15,42 @@ async fn a_creator_fills_the_profile_and_it_shows_publicly() {
     let client = app.client();
     app.sign_up(&client, "creator", "ines").await;
     let _: () = app
-        .call_ok(&client, "update_profile", &[
-            ("display_name", "Inès"),
-            ("bio", "Soins & <b>maquillage</b>"),
-            ("niches[]", "beauty"),
-            ("niches[]", "fashion"),
-            ("niches[]", "not-a-niche"),
-            ("instagram", "12 500"),
-            ("tiktok", ""),
-        ])
+        .call_ok(
+            &client,
+            "update_profile",
+            &[
+                ("display_name", "Inès"),
+                ("bio", "Soins & <b>maquillage</b>"),
+                ("niches[]", "beauty"),
+                ("niches[]", "fashion"),
+                ("niches[]", "not-a-niche"),
+                ("instagram", "12 500"),
+                ("tiktok", ""),
+            ],
+        )
         .await;
     let visitor = app.client();
-    let profile: Profile = app.call_ok(&visitor, "profile", &[("handle", "ines")]).await;
+    let profile: Profile = app
+        .call_ok(&visitor, "profile", &[("handle", "ines")])
+        .await;
     assert_eq!(profile.display_name, "Inès");
     assert_eq!(profile.bio, "Soins & <b>maquillage</b>");
     assert_eq!(profile.niches, vec![Niche::Beauty, Niche::Fashion]);
     assert_eq!(profile.networks.len(), 1);
-    assert_eq!((profile.networks[0].network, profile.networks[0].followers), (Network::Instagram, 12_500));
+    assert_eq!(
+        (profile.networks[0].network, profile.networks[0].followers),
+        (Network::Instagram, 12_500)
+    );
     assert!(!profile.viewer_is_owner);
 
     let page = visitor.get(app.url("/@ines")).send().await.unwrap();
     assert_eq!(page.status(), StatusCode::OK);
     let html = page.text().await.unwrap();
     assert!(html.contains("Inès"));
-    assert!(html.contains("Soins &amp; &lt;b&gt;maquillage&lt;/b&gt;"), "bio is escaped");
+    assert!(
+        html.contains("Soins &amp; &lt;b&gt;maquillage&lt;/b&gt;"),
+        "bio is escaped"
+    );
     assert!(!html.contains("<b>maquillage</b>"));
 }
 
@@ -49,15 +60,29 @@ async fn profile_input_errors_name_their_field_and_change_nothing() {
     let client = app.client();
     app.sign_up(&client, "creator", "jade").await;
     let err = app
-        .call_err(&client, "update_profile", &[("display_name", "Jade"), ("bio", ""), ("youtube", "lots")])
+        .call_err(
+            &client,
+            "update_profile",
+            &[("display_name", "Jade"), ("bio", ""), ("youtube", "lots")],
+        )
         .await;
     assert_eq!(err, AppError::invalid("youtube", Problem::InvalidNumber));
     let long_bio = "x".repeat(501);
     let err = app
-        .call_err(&client, "update_profile", &[("display_name", "Jade"), ("bio", &long_bio)])
+        .call_err(
+            &client,
+            "update_profile",
+            &[("display_name", "Jade"), ("bio", &long_bio)],
+        )
         .await;
     assert_eq!(err, AppError::invalid("bio", Problem::TooLong { max: 500 }));
-    let err = app.call_err(&client, "update_profile", &[("display_name", "  "), ("bio", "")]).await;
+    let err = app
+        .call_err(
+            &client,
+            "update_profile",
+            &[("display_name", "  "), ("bio", "")],
+        )
+        .await;
     assert_eq!(err, AppError::invalid("display_name", Problem::Required));
     let settings: Settings = app.call_ok(&client, "settings", &[]).await;
     assert_eq!(settings.user.display_name, "Test Person");
@@ -74,23 +99,57 @@ async fn nobody_edits_someone_else() {
     // Server functions act on the caller only: there is no id to tamper with, and extra
     // fields are ignored.
     let _: () = app
-        .call_ok(&mallory, "update_profile", &[("display_name", "Hacked"), ("bio", ""), ("handle", "alice"), ("user_id", "1")])
+        .call_ok(
+            &mallory,
+            "update_profile",
+            &[
+                ("display_name", "Hacked"),
+                ("bio", ""),
+                ("handle", "alice"),
+                ("user_id", "1"),
+            ],
+        )
         .await;
-    let profile: Profile = app.call_ok(&app.client(), "profile", &[("handle", "alice")]).await;
+    let profile: Profile = app
+        .call_ok(&app.client(), "profile", &[("handle", "alice")])
+        .await;
     assert_eq!(profile.display_name, "Test Person");
 
     let anonymous = app.client();
     assert_eq!(
-        app.call_err(&anonymous, "update_profile", &[("display_name", "X"), ("bio", "")]).await,
+        app.call_err(
+            &anonymous,
+            "update_profile",
+            &[("display_name", "X"), ("bio", "")]
+        )
+        .await,
         AppError::Unauthenticated
     );
-    assert_eq!(app.call_err(&anonymous, "settings", &[]).await, AppError::Unauthenticated);
     assert_eq!(
-        app.call_err(&mallory, "update_brand", &[("company_name", "Acme"), ("slug", "acme"), ("website", ""), ("description", "")]).await,
+        app.call_err(&anonymous, "settings", &[]).await,
+        AppError::Unauthenticated
+    );
+    assert_eq!(
+        app.call_err(
+            &mallory,
+            "update_brand",
+            &[
+                ("company_name", "Acme"),
+                ("slug", "acme"),
+                ("website", ""),
+                ("description", "")
+            ]
+        )
+        .await,
         AppError::Forbidden,
         "only brands have brand details"
     );
-    let upload = anonymous.post(app.url("/api/avatar")).body(PNG).send().await.unwrap();
+    let upload = anonymous
+        .post(app.url("/api/avatar"))
+        .body(PNG)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(upload.status(), StatusCode::UNAUTHORIZED);
 }
 
@@ -101,17 +160,22 @@ async fn follows_count_once_and_need_a_creator() {
     let fan = app.client();
     app.sign_up(&fan, "fan", "leo").await;
     for _ in 0..2 {
-        let _: () = app.call_ok(&fan, "follow", &[("handle", "kim"), ("follow", "true")]).await;
+        let _: () = app
+            .call_ok(&fan, "follow", &[("handle", "kim"), ("follow", "true")])
+            .await;
     }
     let profile: Profile = app.call_ok(&fan, "profile", &[("handle", "kim")]).await;
     assert_eq!(profile.followers, 1);
     assert!(profile.viewer_follows);
     assert_eq!(
-        app.call_err(&fan, "follow", &[("handle", "leo"), ("follow", "true")]).await,
+        app.call_err(&fan, "follow", &[("handle", "leo"), ("follow", "true")])
+            .await,
         AppError::NotFound,
         "fans cannot be followed"
     );
-    let _: () = app.call_ok(&fan, "follow", &[("handle", "kim"), ("follow", "false")]).await;
+    let _: () = app
+        .call_ok(&fan, "follow", &[("handle", "kim"), ("follow", "false")])
+        .await;
     let profile: Profile = app.call_ok(&fan, "profile", &[("handle", "kim")]).await;
     assert_eq!(profile.followers, 0);
 }
@@ -122,19 +186,37 @@ async fn avatars_are_checked_from_their_bytes_and_bounded() {
     let client = app.client();
     app.sign_up(&client, "creator", "mona").await;
 
-    let response = client.post(app.url("/api/avatar")).body(b"<svg onload=alert(1)>".to_vec()).send().await.unwrap();
+    let response = client
+        .post(app.url("/api/avatar"))
+        .body(b"<svg onload=alert(1)>".to_vec())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let err: AppError = response.json().await.unwrap();
     assert_eq!(err, AppError::invalid("avatar", Problem::NotAnImage));
 
     let mut huge = PNG.to_vec();
     huge.resize(3 * 1024 * 1024, 0);
-    let response = client.post(app.url("/api/avatar")).body(huge).send().await.unwrap();
+    let response = client
+        .post(app.url("/api/avatar"))
+        .body(huge)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
     let err: AppError = response.json().await.unwrap();
-    assert_eq!(err, AppError::invalid("avatar", Problem::TooLarge { max_kib: 2048 }));
+    assert_eq!(
+        err,
+        AppError::invalid("avatar", Problem::TooLarge { max_kib: 2048 })
+    );
 
-    let response = client.post(app.url("/api/avatar")).body(PNG).send().await.unwrap();
+    let response = client
+        .post(app.url("/api/avatar"))
+        .body(PNG)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     let body: serde_json::Value = response.json().await.unwrap();
     let url = body["avatar_url"].as_str().unwrap().to_owned();
@@ -153,15 +235,26 @@ async fn a_fan_becomes_a_creator_once() {
     let client = app.client();
     app.sign_up(&client, "fan", "noe").await;
     let _: () = app.call_ok(&client, "become_creator", &[]).await;
-    assert_eq!(app.me(&client).await.unwrap().role, app::accounts::types::Role::Creator);
-    assert!(matches!(app.call_err(&client, "become_creator", &[]).await, AppError::Conflict(_)));
+    assert_eq!(
+        app.me(&client).await.unwrap().role,
+        app::accounts::types::Role::Creator
+    );
+    assert!(matches!(
+        app.call_err(&client, "become_creator", &[]).await,
+        AppError::Conflict(_)
+    ));
 }
 
 #[tokio::test]
 async fn unknown_pages_and_handles_are_404() {
     let app = spawn_app().await;
     let client = app.client();
-    for path in ["/@nobody", "/nothing-here", "/brands/nobody", "/@Bad!Handle"] {
+    for path in [
+        "/@nobody",
+        "/nothing-here",
+        "/brands/nobody",
+        "/@Bad!Handle",
+    ] {
         let response = client.get(app.url(path)).send().await.unwrap();
         assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");
         let html = response.text().await.unwrap();

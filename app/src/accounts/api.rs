@@ -1,5 +1,8 @@
 //! Account server functions: authorise, parse, call the store, return a view.
 
+// A server function takes one argument per form field, so that forms post without JavaScript.
+#![allow(clippy::too_many_arguments)]
+
 use leptos::prelude::*;
 
 use super::types::{BrandPage, CreatorCard, Profile, SessionUser, Settings};
@@ -17,7 +20,6 @@ pub async fn me() -> Result<Option<SessionUser>, AppError> {
     session::current_user().await
 }
 
-#[allow(clippy::too_many_arguments)]
 #[server(prefix = "/api", endpoint = "signup")]
 pub async fn signup(
     role: String,
@@ -191,7 +193,11 @@ pub async fn request_reset(email: String) -> Result<(), AppError> {
 }
 
 #[server(prefix = "/api", endpoint = "reset_password")]
-pub async fn reset_password(token: String, password: String, confirm: String) -> Result<(), AppError> {
+pub async fn reset_password(
+    token: String,
+    password: String,
+    confirm: String,
+) -> Result<(), AppError> {
     use sha2::{Digest, Sha256};
 
     let st = state()?;
@@ -234,7 +240,6 @@ pub async fn get_settings() -> Result<Settings, AppError> {
 
 /// Saves the profile. Audience counts arrive as text so a typo is a field error, not a
 /// rejected request.
-#[allow(clippy::too_many_arguments)]
 #[server(prefix = "/api", endpoint = "update_profile")]
 pub async fn update_profile(
     display_name: String,
@@ -260,7 +265,10 @@ pub async fn update_profile(
         (Network::Twitch, twitch),
         (Network::X, x),
     ] {
-        let raw: String = raw.chars().filter(|c| !c.is_whitespace() && *c != ',' && *c != '.').collect();
+        let raw: String = raw
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != ',' && *c != '.')
+            .collect();
         if raw.is_empty() {
             continue;
         }

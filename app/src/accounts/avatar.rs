@@ -4,7 +4,6 @@
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use rand::RngCore;
@@ -42,10 +41,15 @@ async fn save(state: &AppState, session: &Session, body: Bytes) -> Result<String
     let user_id = session::user_id(session)
         .await?
         .ok_or(AppError::Unauthenticated)?;
-    let kind = ImageKind::sniff(&body).ok_or_else(|| AppError::invalid("avatar", Problem::NotAnImage))?;
+    let kind =
+        ImageKind::sniff(&body).ok_or_else(|| AppError::invalid("avatar", Problem::NotAnImage))?;
     let mut suffix = [0u8; 8];
     rand::thread_rng().fill_bytes(&mut suffix);
-    let key = format!("avatars/{user_id}-{}.{}", hex::encode(suffix), kind.extension());
+    let key = format!(
+        "avatars/{user_id}-{}.{}",
+        hex::encode(suffix),
+        kind.extension()
+    );
     state.storage.put(&key, body).await.map_err(internal)?;
     if let Some(old) = store::set_avatar(&state.db, user_id, &key).await? {
         // A stale file is harmless; failing the upload for it would not be.
@@ -56,18 +60,6 @@ async fn save(state: &AppState, session: &Session, body: Bytes) -> Result<String
     Ok(store::avatar_url(Some(key)).unwrap_or_default())
 }
 
-pub fn error_response(e: AppError) -> Response {
-    let status = match &e {
-        AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
-        AppError::Forbidden => StatusCode::FORBIDDEN,
-        AppError::NotFound => StatusCode::NOT_FOUND,
-        AppError::Invalid {
-            problem: Problem::TooLarge { .. },
-            ..
-        } => StatusCode::PAYLOAD_TOO_LARGE,
-        AppError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-        AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
-        _ => StatusCode::INTERNAL_SERVER_ERROR,
-    };
-    (status, Json(e)).into_response()
+fn error_response(e: AppError) -> Response {
+    (e.status(), Json(e)).into_response()
 }

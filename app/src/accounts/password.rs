@@ -1,6 +1,8 @@
 //! Password hashing with argon2id. Hashing is CPU-bound, so it runs on the blocking pool.
 
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::{Algorithm, Argon2, Params, Version};
 
 /// Argon2id cost. `STANDARD` follows OWASP's minimum (19 MiB, t=2); tests may use `FAST`.

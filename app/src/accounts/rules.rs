@@ -5,9 +5,21 @@ use crate::error::Problem;
 
 /// Passwords seen in every breach list; refused whatever their length.
 const COMMON_PASSWORDS: &[&str] = &[
-    "1234567890", "12345678910", "motdepasse", "motdepasse1", "password12", "password123",
-    "qwertyuiop", "azertyuiop", "iloveyou12", "0123456789", "1111111111", "abcdefghij",
-    "passwordpassword", "football12", "tremplin123",
+    "1234567890",
+    "12345678910",
+    "motdepasse",
+    "motdepasse1",
+    "password12",
+    "password123",
+    "qwertyuiop",
+    "azertyuiop",
+    "iloveyou12",
+    "0123456789",
+    "1111111111",
+    "abcdefghij",
+    "passwordpassword",
+    "football12",
+    "tremplin123",
 ];
 
 /// Why `password` is refused, if it is. Length is the main rule (as NIST SP 800-63B advises);
@@ -171,7 +183,10 @@ mod tests {
             Some(ImageKind::Png)
         );
         assert_eq!(ImageKind::sniff(b"\xff\xd8\xff\xe0"), Some(ImageKind::Jpeg));
-        assert_eq!(ImageKind::sniff(b"RIFF\0\0\0\0WEBPVP8 "), Some(ImageKind::Webp));
+        assert_eq!(
+            ImageKind::sniff(b"RIFF\0\0\0\0WEBPVP8 "),
+            Some(ImageKind::Webp)
+        );
         assert_eq!(ImageKind::sniff(b"<svg onload=alert(1)>"), None);
         assert_eq!(ImageKind::sniff(b""), None);
     }

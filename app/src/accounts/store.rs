@@ -4,7 +4,7 @@ use sqlx::FromRow;
 
 use super::rules::RateLimit;
 use super::types::{
-    BrandPage, CreatorCard, Niche, Network, Profile, Role, SessionUser, Settings, SocialAccount,
+    BrandPage, CreatorCard, Network, Niche, Profile, Role, SessionUser, Settings, SocialAccount,
 };
 use crate::error::{AppError, Problem};
 use crate::ssr::{internal, Db};
@@ -194,7 +194,13 @@ async fn brand_of(db: &Db, user_id: i64) -> Result<Option<BrandPage>, AppError> 
 }
 
 fn brand_page(
-    (slug, company_name, description, website, avatar_key): (String, String, String, String, Option<String>),
+    (slug, company_name, description, website, avatar_key): (
+        String,
+        String,
+        String,
+        String,
+        Option<String>,
+    ),
 ) -> BrandPage {
     BrandPage {
         slug,
@@ -206,12 +212,17 @@ fn brand_page(
 }
 
 /// The public page of `handle`, as seen by `viewer` (if logged in).
-pub async fn profile(db: &Db, handle: &str, viewer: Option<i64>) -> Result<Option<Profile>, AppError> {
-    let Some(row) = sqlx::query_as::<_, UserRow>(&format!("SELECT {USER_COLUMNS} WHERE u.handle = $1"))
-        .bind(handle)
-        .fetch_optional(&db.pool)
-        .await
-        .map_err(db_err)?
+pub async fn profile(
+    db: &Db,
+    handle: &str,
+    viewer: Option<i64>,
+) -> Result<Option<Profile>, AppError> {
+    let Some(row) =
+        sqlx::query_as::<_, UserRow>(&format!("SELECT {USER_COLUMNS} WHERE u.handle = $1"))
+            .bind(handle)
+            .fetch_optional(&db.pool)
+            .await
+            .map_err(db_err)?
     else {
         return Ok(None);
     };
@@ -221,15 +232,17 @@ pub async fn profile(db: &Db, handle: &str, viewer: Option<i64>) -> Result<Optio
         .await
         .map_err(db_err)?;
     let viewer_follows = match viewer {
-        Some(v) => sqlx::query_scalar::<_, i64>(
-            "SELECT COUNT(*) FROM follows WHERE follower_id = $1 AND creator_id = $2",
-        )
-        .bind(v)
-        .bind(row.id)
-        .fetch_one(&db.pool)
-        .await
-        .map_err(db_err)?
-            > 0,
+        Some(v) => {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT COUNT(*) FROM follows WHERE follower_id = $1 AND creator_id = $2",
+            )
+            .bind(v)
+            .bind(row.id)
+            .fetch_one(&db.pool)
+            .await
+            .map_err(db_err)?
+                > 0
+        }
         None => false,
     };
     let id = row.id;
@@ -262,7 +275,9 @@ pub async fn brand_by_slug(db: &Db, slug: &str) -> Result<Option<BrandPage>, App
 }
 
 pub async fn settings(db: &Db, user_id: i64) -> Result<Settings, AppError> {
-    let row = user_row(db, user_id).await?.ok_or(AppError::Unauthenticated)?;
+    let row = user_row(db, user_id)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
     let bio = row.bio.clone();
     Ok(Settings {
         user: row.into_session_user()?,
@@ -309,13 +324,15 @@ pub async fn update_profile(db: &Db, user_id: i64, up: ProfileUpdate<'_>) -> Res
         .await
         .map_err(db_err)?;
     for account in up.networks {
-        sqlx::query("INSERT INTO social_accounts (user_id, network, followers) VALUES ($1, $2, $3)")
-            .bind(user_id)
-            .bind(account.network.as_str())
-            .bind(account.followers as i64)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?;
+        sqlx::query(
+            "INSERT INTO social_accounts (user_id, network, followers) VALUES ($1, $2, $3)",
+        )
+        .bind(user_id)
+        .bind(account.network.as_str())
+        .bind(account.followers as i64)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
     }
     tx.commit().await.map_err(db_err)
 }
@@ -386,12 +403,13 @@ pub async fn set_follow(
     follow: bool,
     now: i64,
 ) -> Result<(), AppError> {
-    let creator: i64 = sqlx::query_scalar("SELECT id FROM users WHERE handle = $1 AND role = 'creator'")
-        .bind(handle)
-        .fetch_optional(&db.pool)
-        .await
-        .map_err(db_err)?
-        .ok_or(AppError::NotFound)?;
+    let creator: i64 =
+        sqlx::query_scalar("SELECT id FROM users WHERE handle = $1 AND role = 'creator'")
+            .bind(handle)
+            .fetch_optional(&db.pool)
+            .await
+            .map_err(db_err)?
+            .ok_or(AppError::NotFound)?;
     if creator == follower {
         return Err(AppError::Conflict("you cannot follow yourself".into()));
     }
@@ -508,13 +526,15 @@ pub async fn create_reset(
     token_hash: &str,
     expires_at: i64,
 ) -> Result<(), AppError> {
-    sqlx::query("INSERT INTO password_resets (token_hash, user_id, expires_at) VALUES ($1, $2, $3)")
-        .bind(token_hash)
-        .bind(user_id)
-        .bind(expires_at)
-        .execute(&db.pool)
-        .await
-        .map_err(db_err)?;
+    sqlx::query(
+        "INSERT INTO password_resets (token_hash, user_id, expires_at) VALUES ($1, $2, $3)",
+    )
+    .bind(token_hash)
+    .bind(user_id)
+    .bind(expires_at)
+    .execute(&db.pool)
+    .await
+    .map_err(db_err)?;
     Ok(())
 }
 

@@ -65,8 +65,24 @@ impl Email {
 
 /// Words that would shadow a page of the site if used as a handle or a brand slug.
 const RESERVED: &[&str] = &[
-    "admin", "api", "brands", "dashboard", "discover", "help", "live", "login", "logout", "media",
-    "metrics", "pkg", "settings", "shops", "signup", "support", "tremplin", "healthz",
+    "admin",
+    "api",
+    "brands",
+    "dashboard",
+    "discover",
+    "help",
+    "live",
+    "login",
+    "logout",
+    "media",
+    "metrics",
+    "pkg",
+    "settings",
+    "shops",
+    "signup",
+    "support",
+    "tremplin",
+    "healthz",
 ];
 
 /// A creator's public name in URLs: `/@handle`. 3–30 of `a-z 0-9 _`, starting with a letter.
@@ -76,8 +92,10 @@ pub struct Handle(String);
 impl Handle {
     pub fn parse(s: &str) -> Result<Self, AppError> {
         let s = s.trim().trim_start_matches('@').to_lowercase();
-        check_identifier("handle", &s, |c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-            .map_err(|p| AppError::invalid("handle", p))?;
+        check_identifier("handle", &s, |c| {
+            c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'
+        })
+        .map_err(|p| AppError::invalid("handle", p))?;
         Ok(Self(s))
     }
 
@@ -93,8 +111,10 @@ pub struct Slug(String);
 impl Slug {
     pub fn parse(s: &str) -> Result<Self, AppError> {
         let s = s.trim().to_lowercase();
-        check_identifier("slug", &s, |c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-            .map_err(|p| AppError::invalid("slug", p))?;
+        check_identifier("slug", &s, |c| {
+            c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'
+        })
+        .map_err(|p| AppError::invalid("slug", p))?;
         Ok(Self(s))
     }
 
@@ -145,8 +165,10 @@ impl Password {
     /// `field` names the input; `others` are the user's own email and handle, which a
     /// password must not simply repeat.
     pub fn parse(field: &str, s: &str, others: &[&str]) -> Result<Self, AppError> {
-        super::rules::password_problem(s, others)
-            .map_or_else(|| Ok(Self(s.to_owned())), |p| Err(AppError::invalid(field, p)))
+        super::rules::password_problem(s, others).map_or_else(
+            || Ok(Self(s.to_owned())),
+            |p| Err(AppError::invalid(field, p)),
+        )
     }
 
     pub fn expose(&self) -> &str {

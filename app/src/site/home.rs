@@ -7,6 +7,20 @@ use crate::accounts::api::featured_creators;
 use crate::i18n::*;
 use crate::ui::form::error_text;
 
+// Outline icons (24px grid, stroke only) for the three jobs of the product.
+const DEALS: &str = "M8 11l3 3 5-6M4 6h16v12H4z";
+const SHOP: &str = "M5 8h14l-1 12H6L5 8zm4 0V6a3 3 0 016 0v2";
+const LIVE: &str = "M12 3a3 3 0 013 3v5a3 3 0 01-6 0V6a3 3 0 013-3zm-6 8a6 6 0 0012 0M12 17v4";
+
+#[component]
+fn Icon(path: &'static str) -> impl IntoView {
+    view! {
+        <svg class="pillar-icon" viewBox="0 0 24 24" width="28" height="28" aria-hidden="true">
+            <path d=path fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" />
+        </svg>
+    }
+}
+
 #[component]
 pub fn HomePage() -> impl IntoView {
     let i18n = use_i18n();
@@ -24,9 +38,9 @@ pub fn HomePage() -> impl IntoView {
                 </div>
             </div>
             <ul class="pillars">
-                <li class="pillar card"><span class="pillar-icon" aria-hidden="true">"🤝"</span><h2>{t!(i18n, home.pillar_deals)}</h2><p>{t!(i18n, home.pillar_deals_text)}</p></li>
-                <li class="pillar card"><span class="pillar-icon" aria-hidden="true">"🛍️"</span><h2>{t!(i18n, home.pillar_shops)}</h2><p>{t!(i18n, home.pillar_shops_text)}</p></li>
-                <li class="pillar card"><span class="pillar-icon" aria-hidden="true">"🎤"</span><h2>{t!(i18n, home.pillar_live)}</h2><p>{t!(i18n, home.pillar_live_text)}</p></li>
+                <li class="pillar card"><Icon path=DEALS /><h2>{t!(i18n, home.pillar_deals)}</h2><p>{t!(i18n, home.pillar_deals_text)}</p></li>
+                <li class="pillar card"><Icon path=SHOP /><h2>{t!(i18n, home.pillar_shops)}</h2><p>{t!(i18n, home.pillar_shops_text)}</p></li>
+                <li class="pillar card"><Icon path=LIVE /><h2>{t!(i18n, home.pillar_live)}</h2><p>{t!(i18n, home.pillar_live_text)}</p></li>
             </ul>
         </section>
         <section class="featured" id="creators">

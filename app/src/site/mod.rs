@@ -33,24 +33,23 @@ pub fn NotFound() -> impl IntoView {
     }
 }
 
-pub fn niche_label(i18n: I18nContext<Locale>, niche: Niche) -> String {
+pub fn niche_label(i18n: I18nContext<Locale>, niche: Niche) -> AnyView {
     match niche {
-        Niche::Fashion => t_string!(i18n, niches.fashion),
-        Niche::Beauty => t_string!(i18n, niches.beauty),
-        Niche::Gaming => t_string!(i18n, niches.gaming),
-        Niche::Tech => t_string!(i18n, niches.tech),
-        Niche::Food => t_string!(i18n, niches.food),
-        Niche::Travel => t_string!(i18n, niches.travel),
-        Niche::Fitness => t_string!(i18n, niches.fitness),
-        Niche::Music => t_string!(i18n, niches.music),
-        Niche::Comedy => t_string!(i18n, niches.comedy),
-        Niche::Education => t_string!(i18n, niches.education),
-        Niche::Lifestyle => t_string!(i18n, niches.lifestyle),
-        Niche::Family => t_string!(i18n, niches.family),
-        Niche::Sport => t_string!(i18n, niches.sport),
-        Niche::Art => t_string!(i18n, niches.art),
+        Niche::Fashion => t!(i18n, niches.fashion).into_any(),
+        Niche::Beauty => t!(i18n, niches.beauty).into_any(),
+        Niche::Gaming => t!(i18n, niches.gaming).into_any(),
+        Niche::Tech => t!(i18n, niches.tech).into_any(),
+        Niche::Food => t!(i18n, niches.food).into_any(),
+        Niche::Travel => t!(i18n, niches.travel).into_any(),
+        Niche::Fitness => t!(i18n, niches.fitness).into_any(),
+        Niche::Music => t!(i18n, niches.music).into_any(),
+        Niche::Comedy => t!(i18n, niches.comedy).into_any(),
+        Niche::Education => t!(i18n, niches.education).into_any(),
+        Niche::Lifestyle => t!(i18n, niches.lifestyle).into_any(),
+        Niche::Family => t!(i18n, niches.family).into_any(),
+        Niche::Sport => t!(i18n, niches.sport).into_any(),
+        Niche::Art => t!(i18n, niches.art).into_any(),
     }
-    .to_string()
 }
 
 /// A creator's card in a grid, linking to their page.

@@ -27,7 +27,8 @@ pub struct AppState {
 
 /// The application state from Leptos context; missing context is a wiring bug, reported as internal.
 pub fn state() -> Result<AppState, AppError> {
-    leptos::prelude::use_context::<AppState>().ok_or_else(|| internal("AppState missing from context"))
+    leptos::prelude::use_context::<AppState>()
+        .ok_or_else(|| internal("AppState missing from context"))
 }
 
 /// Logs `cause` under the current request id and returns the error the user sees.

@@ -111,12 +111,18 @@ pub fn Field(
 
 /// A banner for the errors of a form that no single field owns.
 #[component]
-pub fn FormError(errors: Signal<Option<AppError>>, fields: &'static [&'static str]) -> impl IntoView {
+pub fn FormError(
+    errors: Signal<Option<AppError>>,
+    fields: &'static [&'static str],
+) -> impl IntoView {
     let i18n = use_i18n();
     let unowned = move || {
-        errors.get().filter(|e| {
-            !matches!(e, AppError::Invalid { field, .. } if fields.contains(&field.as_str()))
-        })
+        errors.get().filter(
+            |e| !matches!(e, AppError::Invalid { field, .. } if fields.contains(&field.as_str())),
+        )
     };
-    move || unowned().map(|e| view! { <div class="form-error" role="alert">{error_text(i18n, &e)}</div> })
+    move || {
+        unowned()
+            .map(|e| view! { <div class="form-error" role="alert">{error_text(i18n, &e)}</div> })
+    }
 }

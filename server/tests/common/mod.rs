@@ -92,7 +92,12 @@ impl TestApp {
 }
 
 pub fn assert_status(response: &Response, expected: StatusCode) {
-    assert_eq!(response.status(), expected, "unexpected status for {}", response.url());
+    assert_eq!(
+        response.status(),
+        expected,
+        "unexpected status for {}",
+        response.url()
+    );
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -108,7 +113,9 @@ pub async fn spawn_app() -> TestApp {
         ("TREMPLIN_LISTEN", "127.0.0.1:0"),
     ];
     let mut config = Config::from_lookup(|k| {
-        vars.iter().find(|(n, _)| *n == k).map(|(_, v)| (*v).to_owned())
+        vars.iter()
+            .find(|(n, _)| *n == k)
+            .map(|(_, v)| (*v).to_owned())
     })
     .unwrap();
     config.password_cost = Cost::FAST;

@@ -46,7 +46,11 @@ fn ProfileView(p: Profile, follow: ServerAction<Follow>) -> impl IntoView {
     let auth = use_auth();
     let audience: u64 = p.networks.iter().map(|n| n.followers).sum();
     let rising = p.role == Role::Creator && crate::accounts::rules::is_rising(audience);
-    let description = if p.bio.is_empty() { format!("@{} on Tremplin", p.handle) } else { p.bio.clone() };
+    let description = if p.bio.is_empty() {
+        format!("@{} on Tremplin", p.handle)
+    } else {
+        p.bio.clone()
+    };
     let followers = p.followers;
     let logged_in = move || auth.user.get().and_then(|u| u.ok().flatten()).is_some();
     let handle = p.handle.clone();

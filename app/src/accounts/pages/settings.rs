@@ -3,7 +3,9 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
-use crate::accounts::api::{get_settings, BecomeCreator, ChangePassword, UpdateBrand, UpdateProfile};
+use crate::accounts::api::{
+    get_settings, BecomeCreator, ChangePassword, UpdateBrand, UpdateProfile,
+};
 use crate::accounts::types::{Network, Niche, Role, Settings};
 use crate::error::AppError;
 use crate::i18n::*;
@@ -18,7 +20,13 @@ pub fn SettingsPage() -> impl IntoView {
     let update_brand = ServerAction::<UpdateBrand>::new();
     let become_creator = ServerAction::<BecomeCreator>::new();
     let settings = Resource::new(
-        move || (update_profile.version().get(), update_brand.version().get(), become_creator.version().get()),
+        move || {
+            (
+                update_profile.version().get(),
+                update_brand.version().get(),
+                become_creator.version().get(),
+            )
+        },
         |_| get_settings(),
     );
     let welcome = use_query_map().read_untracked().get("welcome").is_some();
@@ -58,7 +66,11 @@ fn SettingsForms(
         None => format!("/@{}", s.user.handle),
     };
     let followers = |n: Network| {
-        s.networks.iter().find(|a| a.network == n).map(|a| a.followers.to_string()).unwrap_or_default()
+        s.networks
+            .iter()
+            .find(|a| a.network == n)
+            .map(|a| a.followers.to_string())
+            .unwrap_or_default()
     };
     let niche_boxes = Niche::ALL.map(|niche| {
         let checked = s.niches.contains(&niche);
@@ -121,7 +133,10 @@ fn SettingsForms(
 }
 
 #[component]
-fn BrandForm(b: crate::accounts::types::BrandPage, update_brand: ServerAction<UpdateBrand>) -> impl IntoView {
+fn BrandForm(
+    b: crate::accounts::types::BrandPage,
+    update_brand: ServerAction<UpdateBrand>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let errors = action_error(update_brand);
     let saved = move || matches!(update_brand.value().get(), Some(Ok(())));
@@ -233,18 +248,21 @@ mod upload {
         progress: RwSignal<Option<f64>>,
         done: impl FnOnce(Result<String, AppError>) + 'static,
     ) {
-        let network_error = || AppError::Internal { request_id: "network".into() };
+        let network_error = || AppError::Internal {
+            request_id: "network".into(),
+        };
         let Ok(xhr) = web_sys::XmlHttpRequest::new() else {
             return done(Err(network_error()));
         };
         if xhr.open("POST", crate::accounts::AVATAR_PATH).is_err() {
             return done(Err(network_error()));
         }
-        let on_progress = Closure::<dyn FnMut(web_sys::ProgressEvent)>::new(move |e: web_sys::ProgressEvent| {
-            if e.length_computable() && e.total() > 0.0 {
-                progress.set(Some(e.loaded() / e.total() * 100.0));
-            }
-        });
+        let on_progress =
+            Closure::<dyn FnMut(web_sys::ProgressEvent)>::new(move |e: web_sys::ProgressEvent| {
+                if e.length_computable() && e.total() > 0.0 {
+                    progress.set(Some(e.loaded() / e.total() * 100.0));
+                }
+            });
         if let Ok(upload) = xhr.upload() {
             upload.set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
         }
@@ -259,7 +277,9 @@ mod upload {
                     .and_then(|v| v["avatar_url"].as_str().map(str::to_owned))
                     .ok_or_else(network_error),
                 Ok(0) | Err(_) => Err(network_error()),
-                Ok(_) => Err(serde_json::from_str::<AppError>(&body).unwrap_or_else(|_| network_error())),
+                Ok(_) => {
+                    Err(serde_json::from_str::<AppError>(&body).unwrap_or_else(|_| network_error()))
+                }
             };
             done(result);
         });

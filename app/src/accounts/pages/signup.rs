@@ -8,7 +8,13 @@ use crate::ui::form::{action_error, Field, FormError};
 use crate::ui::layout::use_auth;
 
 const FIELDS: &[&str] = &[
-    "role", "display_name", "handle", "email", "password", "company_name", "slug",
+    "role",
+    "display_name",
+    "handle",
+    "email",
+    "password",
+    "company_name",
+    "slug",
 ];
 
 /// Sign-up. The brand fields show when "brand" is chosen, through CSS alone, so the form is
@@ -19,7 +25,10 @@ pub fn SignupPage() -> impl IntoView {
     let signup = use_auth().signup;
     let errors = action_error(signup);
     let query = use_query_map();
-    let chosen = query.read_untracked().get("role").unwrap_or_else(|| "creator".to_owned());
+    let chosen = query
+        .read_untracked()
+        .get("role")
+        .unwrap_or_else(|| "creator".to_owned());
     let role = move |value: &'static str, title: Signal<String>, text: Signal<String>| {
         view! {
             <label class="role-card">
