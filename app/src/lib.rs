@@ -25,7 +25,12 @@ use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title}
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
+use leptos_i18n::context::CookieOptions;
+
 use crate::i18n::I18nContextProvider;
+
+/// How long the chosen language is remembered (leptos-use counts in milliseconds).
+const LANGUAGE_COOKIE_MS: i64 = 365 * 24 * 3600 * 1000;
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -50,7 +55,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
-        <I18nContextProvider>
+        // The cookie is site-wide: without a path the browser would scope it to each page's folder.
+        <I18nContextProvider cookie_options={CookieOptions::<i18n::Locale>::default().path("/").max_age(LANGUAGE_COOKIE_MS)}>
             <Document />
         </I18nContextProvider>
     }
@@ -65,15 +71,17 @@ fn Document() -> impl IntoView {
         <Link rel="icon" href="/assets/icon.svg" />
         <Router>
             <ui::layout::Layout>
+                // In-order streaming sends each part of the page once its data is there, so pages
+                // are complete without JavaScript.
                 <Routes fallback=site::NotFound>
-                    <Route path=path!("/") view=site::home::HomePage />
-                    <Route path=path!("/discover") view=site::discover::DiscoverPage />
-                    <Route path=path!("/signup") view=accounts::pages::signup::SignupPage />
-                    <Route path=path!("/login") view=accounts::pages::login::LoginPage />
-                    <Route path=path!("/forgot") view=accounts::pages::reset::ForgotPage />
-                    <Route path=path!("/reset/:token") view=accounts::pages::reset::ResetPage />
-                    <Route path=path!("/settings") view=accounts::pages::settings::SettingsPage />
-                    <Route path=path!("/dashboard") view=accounts::pages::dashboard::DashboardPage />
+                    <Route path=path!("/") view=site::home::HomePage ssr=SsrMode::InOrder />
+                    <Route path=path!("/discover") view=site::discover::DiscoverPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/signup") view=accounts::pages::signup::SignupPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/login") view=accounts::pages::login::LoginPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/forgot") view=accounts::pages::reset::ForgotPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/reset/:token") view=accounts::pages::reset::ResetPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/settings") view=accounts::pages::settings::SettingsPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/dashboard") view=accounts::pages::dashboard::DashboardPage ssr=SsrMode::InOrder />
                     // Async: the page is sent whole, so an unknown name can still answer 404.
                     <Route path=path!("/brands/:slug") view=accounts::pages::brand::BrandPage ssr=SsrMode::Async />
                     <Route path=path!("/:handle") view=accounts::pages::profile::ProfilePage ssr=SsrMode::Async />

@@ -9,7 +9,7 @@ test("a creator signs up, fills the profile, uploads an avatar, sees the public 
   await hydrated(page);
   await snap(page, "signup-desktop");
 
-  await page.getByLabel("Creator").check({ force: true });
+  await page.getByRole("radio", { name: /^Creator/ }).check({ force: true });
   await page.getByLabel("Name shown on your page").fill("Zoé Martin");
   await page.getByLabel("Handle").fill(handle);
   await page.getByLabel("Email").fill(`${handle}@example.test`);

@@ -21,7 +21,21 @@ pub struct Config {
     pub site_root: PathBuf,
     /// `smtp://user:pass@host:port` to send mail; unset writes mail to `data/outbox/`.
     pub smtp_url: Option<String>,
+    /// The sender of outgoing mail, such as `Tremplin <no-reply@example.org>`.
+    pub mail_from: String,
+    /// An S3-compatible bucket for uploads; unset keeps them in `data/media/`.
+    pub s3: Option<S3>,
     pub password_cost: Cost,
+}
+
+/// Where uploads go when they leave the local disk. Credentials come from the standard
+/// `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY` variables.
+#[derive(Clone, Debug)]
+pub struct S3 {
+    pub bucket: String,
+    /// For S3-compatible services (MinIO, Garage, R2...); unset means AWS.
+    pub endpoint: Option<String>,
+    pub region: String,
 }
 
 /// A configuration problem, naming the variable and what it expects.
@@ -95,6 +109,22 @@ impl Config {
             }
         }
 
+        let mail_from =
+            var("TREMPLIN_MAIL_FROM").unwrap_or_else(|| "Tremplin <no-reply@localhost>".into());
+        if !mail_from.contains('@') {
+            return Err(ConfigError {
+                var: "TREMPLIN_MAIL_FROM",
+                expected: "an address such as Tremplin <no-reply@example.org>",
+                got: mail_from,
+            });
+        }
+
+        let s3 = var("TREMPLIN_S3_BUCKET").map(|bucket| S3 {
+            bucket,
+            endpoint: var("TREMPLIN_S3_ENDPOINT"),
+            region: var("TREMPLIN_S3_REGION").unwrap_or_else(|| "us-east-1".into()),
+        });
+
         Ok(Self {
             database_url,
             listen,
@@ -107,6 +137,8 @@ impl Config {
             ),
             data_dir,
             smtp_url,
+            mail_from,
+            s3,
             password_cost: Cost::STANDARD,
         })
     }

@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod demo;
+pub mod forms;
 pub mod mail;
 pub mod security;
 pub mod telemetry;
@@ -10,6 +11,7 @@ pub mod telemetry;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use app::ssr::Mailer;
 use app::ssr::{AppState, Db, Storage};
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{header, StatusCode};
@@ -18,7 +20,9 @@ use axum::routing::{get, post};
 use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
+use object_store::aws::AmazonS3Builder;
 use object_store::local::LocalFileSystem;
+use object_store::ObjectStore;
 
 use crate::config::Config;
 
@@ -38,12 +42,36 @@ pub async fn open_db(config: &Config) -> anyhow::Result<Db> {
 /// Builds the application state from the configuration.
 pub async fn state(config: &Config) -> anyhow::Result<AppState> {
     let db = open_db(config).await?;
-    let media_dir = config.data_dir.join("media");
-    std::fs::create_dir_all(&media_dir)?;
+    let mailer: Arc<dyn Mailer> = match &config.smtp_url {
+        Some(url) => Arc::new(
+            mail::Smtp::new(url, &config.mail_from)
+                .map_err(|e| anyhow::anyhow!("TREMPLIN_SMTP_URL / TREMPLIN_MAIL_FROM: {e}"))?,
+        ),
+        None => Arc::new(mail::Outbox::new(config.data_dir.join("outbox"))),
+    };
+    let store: Arc<dyn ObjectStore> = match &config.s3 {
+        Some(s3) => {
+            let mut builder = AmazonS3Builder::from_env()
+                .with_bucket_name(&s3.bucket)
+                .with_region(&s3.region);
+            if let Some(endpoint) = &s3.endpoint {
+                builder = builder
+                    .with_endpoint(endpoint)
+                    .with_allow_http(endpoint.starts_with("http://"))
+                    .with_virtual_hosted_style_request(false);
+            }
+            Arc::new(builder.build()?)
+        }
+        None => {
+            let media_dir = config.data_dir.join("media");
+            std::fs::create_dir_all(&media_dir)?;
+            Arc::new(LocalFileSystem::new_with_prefix(&media_dir)?)
+        }
+    };
     Ok(AppState {
         db,
-        mailer: Arc::new(mail::Outbox::new(config.data_dir.join("outbox"))),
-        storage: Storage::new(Arc::new(LocalFileSystem::new_with_prefix(&media_dir)?)),
+        mailer,
+        storage: Storage::new(store),
         base_url: config.base_url.clone(),
         password_cost: config.password_cost,
     })
@@ -97,6 +125,7 @@ pub async fn router(config: &Config, state: AppState) -> anyhow::Result<Router> 
         >(provide, app::shell))
         .with_state(server_state)
         .layer(axum::middleware::from_fn(error_status))
+        .layer(axum::middleware::from_fn(forms::keep_errors))
         .layer(axum::middleware::from_fn_with_state(
             config.base_url.clone(),
             security::csrf,

@@ -456,3 +456,35 @@ async fn an_expired_reset_link_is_refused() {
         .await;
     assert_eq!(err, AppError::invalid("token", Problem::LinkExpired));
 }
+
+#[tokio::test]
+async fn reset_mail_goes_through_smtp_when_configured() {
+    let (smtp, mut inbox) = common::smtp_sink().await;
+    let url = format!("smtp://{smtp}");
+    let app = common::spawn_app_with(&[
+        ("TREMPLIN_SMTP_URL", &url),
+        ("TREMPLIN_MAIL_FROM", "Tremplin <no-reply@tremplin.test>"),
+    ])
+    .await;
+    app.sign_up(&app.client(), "fan", "ivy").await;
+    let _: () = app
+        .call_ok(
+            &app.client(),
+            "request_reset",
+            &[("email", "ivy@example.test")],
+        )
+        .await;
+    let mail = tokio::time::timeout(std::time::Duration::from_secs(10), inbox.recv())
+        .await
+        .expect("a message reached the SMTP server")
+        .unwrap();
+    assert!(mail.contains("To: ivy@example.test"), "{mail}");
+    assert!(
+        mail.contains("From: Tremplin <no-reply@tremplin.test>"),
+        "{mail}"
+    );
+    assert!(
+        !app.data_dir.path().join("outbox").exists(),
+        "nothing went to the file outbox"
+    );
+}

@@ -341,6 +341,9 @@ pub async fn follow(handle: String, follow: bool) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "featured")]
 pub async fn featured_creators(count: u32) -> Result<Vec<CreatorCard>, AppError> {
     let count = count.clamp(1, 60) as usize;
-    let candidates = store::creator_candidates(&state()?.db, 200).await?;
-    Ok(rules::feature(candidates, count, |c| c.rising))
+    let db = &state()?.db;
+    let candidates = store::creator_candidates(db, 200).await?;
+    let mut featured = rules::feature(candidates, count, |c| c.rising);
+    store::fill_niches(db, &mut featured).await?;
+    Ok(featured)
 }

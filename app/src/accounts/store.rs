@@ -413,52 +413,80 @@ pub async fn set_follow(
     if creator == follower {
         return Err(AppError::Conflict("you cannot follow yourself".into()));
     }
-    let sql = if follow {
-        "INSERT INTO follows (follower_id, creator_id, created_at) VALUES ($1, $2, $3)
-         ON CONFLICT DO NOTHING"
-    } else {
-        "DELETE FROM follows WHERE follower_id = $1 AND creator_id = $2 AND $3 >= 0"
-    };
-    sqlx::query(sql)
+    let query = if follow {
+        sqlx::query(
+            "INSERT INTO follows (follower_id, creator_id, created_at) VALUES ($1, $2, $3)
+             ON CONFLICT DO NOTHING",
+        )
         .bind(follower)
         .bind(creator)
         .bind(now)
-        .execute(&db.pool)
-        .await
-        .map_err(db_err)?;
+    } else {
+        sqlx::query("DELETE FROM follows WHERE follower_id = $1 AND creator_id = $2")
+            .bind(follower)
+            .bind(creator)
+    };
+    query.execute(&db.pool).await.map_err(db_err)?;
     Ok(())
 }
 
-/// Creators ordered by how much they have filled in (avatar, bio, niches) then by newest, with
-/// their total declared audience.
+/// Creators ordered by how much they have filled in (avatar, bio) then by newest, with their
+/// total declared audience. Niches are left empty: `fill_niches` adds them to the few kept.
 pub async fn creator_candidates(db: &Db, limit: i64) -> Result<Vec<CreatorCard>, AppError> {
-    let rows: Vec<(i64, String, String, Option<String>, i64)> = sqlx::query_as(
-        "SELECT u.id, u.handle, u.display_name, u.avatar_key,
+    let rows: Vec<(String, String, Option<String>, i64)> = sqlx::query_as(
+        "SELECT u.handle, u.display_name, u.avatar_key,
                 CAST(COALESCE(SUM(s.followers), 0) AS BIGINT) AS audience
          FROM users u LEFT JOIN social_accounts s ON s.user_id = u.id
          WHERE u.role = 'creator'
          GROUP BY u.id, u.handle, u.display_name, u.avatar_key, u.bio, u.created_at
          ORDER BY (CASE WHEN u.avatar_key IS NULL THEN 0 ELSE 1 END)
-                + (CASE WHEN u.bio = '' THEN 0 ELSE 1 END) DESC, u.created_at DESC
+                + (CASE WHEN u.bio = '' THEN 0 ELSE 1 END) DESC, u.created_at DESC, u.id DESC
          LIMIT $1",
     )
     .bind(limit)
     .fetch_all(&db.pool)
     .await
     .map_err(db_err)?;
-    let mut cards = Vec::with_capacity(rows.len());
-    for (id, handle, display_name, avatar_key, audience) in rows {
-        let audience = audience.max(0) as u64;
-        cards.push(CreatorCard {
-            handle,
-            display_name,
-            avatar_url: avatar_url(avatar_key),
-            niches: niches(db, id).await?,
-            audience,
-            rising: super::rules::is_rising(audience),
-        });
+    Ok(rows
+        .into_iter()
+        .map(|(handle, display_name, avatar_key, audience)| {
+            let audience = audience.max(0) as u64;
+            CreatorCard {
+                handle,
+                display_name,
+                avatar_url: avatar_url(avatar_key),
+                niches: Vec::new(),
+                audience,
+                rising: super::rules::is_rising(audience),
+            }
+        })
+        .collect())
+}
+
+/// Loads the niches of `cards` in one query.
+pub async fn fill_niches(db: &Db, cards: &mut [CreatorCard]) -> Result<(), AppError> {
+    if cards.is_empty() {
+        return Ok(());
     }
-    Ok(cards)
+    let placeholders: Vec<String> = (1..=cards.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT u.handle, n.niche FROM creator_niches n JOIN users u ON u.id = n.user_id
+         WHERE u.handle IN ({}) ORDER BY n.niche",
+        placeholders.join(", ")
+    );
+    let mut query = sqlx::query_as::<_, (String, String)>(&sql);
+    for card in cards.iter() {
+        query = query.bind(card.handle.clone());
+    }
+    let rows = query.fetch_all(&db.pool).await.map_err(db_err)?;
+    for card in cards.iter_mut() {
+        card.niches = rows
+            .iter()
+            .filter(|(handle, _)| *handle == card.handle)
+            .filter_map(|(_, niche)| Niche::parse(niche))
+            .collect();
+    }
+    Ok(())
 }
 
 /// Counts one hit against `key`; returns the seconds to wait if the limit was already reached.

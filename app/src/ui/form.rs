@@ -2,6 +2,7 @@
 //! belong to no field. Messages are translated here, from the typed `AppError`.
 
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 
 use crate::error::{AppError, Problem};
 use leptos_i18n::I18nContext;
@@ -55,13 +56,28 @@ pub fn error_text(i18n: I18nContext<Locale>, error: &AppError) -> AnyView {
     }
 }
 
-/// The latest error of an action, for its form's fields.
+/// The latest error of an action, for its form's fields. Before the action has run in this
+/// page, it is the error a form post without JavaScript brought back in the URL
+/// (see `server/src/forms.rs`).
 pub fn action_error<I, O>(action: ServerAction<I>) -> Signal<Option<AppError>>
 where
     I: server_fn::ServerFn<Output = O, Error = AppError> + Clone + Send + Sync + 'static,
     O: Clone + Send + Sync + 'static,
 {
-    Signal::derive(move || action.value().get().and_then(Result::err))
+    let query = use_query_map();
+    Signal::derive(move || {
+        if action.version().get() > 0 {
+            return action.value().get().and_then(Result::err);
+        }
+        query.with(|q| {
+            (q.get_str("form") == Some(I::PATH))
+                .then(|| {
+                    q.get_str("form_error")
+                        .and_then(|e| serde_json::from_str(e).ok())
+                })
+                .flatten()
+        })
+    })
 }
 
 /// A labelled input whose error, if `errors` is about `name`, shows right under it.
@@ -78,6 +94,12 @@ pub fn Field(
     #[prop(optional)] prefix: Option<&'static str>,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    // After a form post without JavaScript failed, what was typed comes back in the URL.
+    let value = if value.is_empty() && kind != "password" {
+        use_query_map().with_untracked(|q| q.get(&format!("v.{name}")).unwrap_or_default())
+    } else {
+        value
+    };
     let id = format!("field-{name}");
     let error_id = format!("{id}-error");
     let problem = move || errors.get().and_then(|e| e.problem_for(name));

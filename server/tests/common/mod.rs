@@ -101,17 +101,23 @@ pub fn assert_status(response: &Response, expected: StatusCode) {
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(&[]).await
+}
+
+/// Starts the app with extra configuration variables.
+pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
     let data_dir = tempfile::tempdir().unwrap();
     let database_url = match std::env::var("TREMPLIN_TEST_POSTGRES") {
         Ok(admin) if !admin.is_empty() => fresh_postgres_database(&admin).await,
         _ => format!("sqlite://{}/test.db", data_dir.path().display()),
     };
     let data = data_dir.path().display().to_string();
-    let vars = [
+    let mut vars = vec![
         ("TREMPLIN_DATA_DIR", data.as_str()),
         ("TREMPLIN_DATABASE_URL", database_url.as_str()),
         ("TREMPLIN_LISTEN", "127.0.0.1:0"),
     ];
+    vars.extend_from_slice(extra);
     let mut config = Config::from_lookup(|k| {
         vars.iter()
             .find(|(n, _)| *n == k)
@@ -146,4 +152,48 @@ async fn fresh_postgres_database(admin_url: &str) -> String {
         .unwrap();
     let base = admin_url.rsplit_once('/').unwrap().0;
     format!("{base}/{name}")
+}
+
+/// A minimal SMTP server that accepts every message and hands its DATA to the test.
+pub async fn smtp_sink() -> (SocketAddr, tokio::sync::mpsc::UnboundedReceiver<String>) {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        while let Ok((socket, _)) = listener.accept().await {
+            let tx = tx.clone();
+            tokio::spawn(async move {
+                let (read, mut write) = socket.into_split();
+                let mut lines = BufReader::new(read).lines();
+                write.write_all(b"220 sink ESMTP\r\n").await.unwrap();
+                while let Ok(Some(line)) = lines.next_line().await {
+                    let verb = line.split_whitespace().next().unwrap_or("").to_uppercase();
+                    let reply: &[u8] = match verb.as_str() {
+                        "EHLO" | "HELO" => b"250 sink\r\n",
+                        "DATA" => {
+                            write.write_all(b"354 end with .\r\n").await.unwrap();
+                            let mut data = String::new();
+                            while let Ok(Some(l)) = lines.next_line().await {
+                                if l == "." {
+                                    break;
+                                }
+                                data.push_str(&l);
+                                data.push('\n');
+                            }
+                            let _ = tx.send(data);
+                            b"250 queued\r\n"
+                        }
+                        "QUIT" => {
+                            let _ = write.write_all(b"221 bye\r\n").await;
+                            break;
+                        }
+                        _ => b"250 ok\r\n",
+                    };
+                    write.write_all(reply).await.unwrap();
+                }
+            });
+        }
+    });
+    (addr, rx)
 }
