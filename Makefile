@@ -5,7 +5,7 @@
 
 SHELL := /bin/bash
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/tremplin-target
-export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(HOME)/.cache/tremplin-venv/bin:$(PATH)
 BIN := $(CARGO_TARGET_DIR)/release/tremplin
 
 .PHONY: run test tools build

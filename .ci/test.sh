@@ -3,7 +3,7 @@
 # SQLite, the same on a throwaway PostgreSQL cluster, then Playwright against a release build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export PATH="$PWD/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+export PATH="$PWD/end2end/node_modules/.bin:$HOME/.cargo/bin:$HOME/.cache/tremplin-venv/bin:$PATH"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/tremplin-target}"
 step() { printf '\n== %s (%ss)\n' "$1" "$SECONDS"; }
 

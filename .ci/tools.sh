@@ -30,3 +30,10 @@ if [ ! -x end2end/node_modules/.bin/wasm-opt ] || [ ! -d end2end/node_modules/@p
    || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
   (cd end2end && npm ci --no-audit --no-fund)
 fi
+
+# moto, an S3 implementation, for the test that stores uploads in a bucket.
+VENV="$HOME/.cache/tremplin-venv"
+if [ ! -x "$VENV/bin/moto_server" ]; then
+  python3 -m venv "$VENV"
+  "$VENV/bin/pip" install --quiet --disable-pip-version-check "moto[server]==5.2.5"
+fi

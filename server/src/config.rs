@@ -28,14 +28,16 @@ pub struct Config {
     pub password_cost: Cost,
 }
 
-/// Where uploads go when they leave the local disk. Credentials come from the standard
-/// `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY` variables.
-#[derive(Clone, Debug)]
+/// Where uploads go when they leave the local disk.
+#[derive(Clone)]
 pub struct S3 {
     pub bucket: String,
     /// For S3-compatible services (MinIO, Garage, R2...); unset means AWS.
     pub endpoint: Option<String>,
     pub region: String,
+    /// From the standard `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY`; without them the
+    /// other AWS sources (instance roles...) are tried.
+    pub credentials: Option<(String, String)>,
 }
 
 /// A configuration problem, naming the variable and what it expects.
@@ -123,6 +125,7 @@ impl Config {
             bucket,
             endpoint: var("TREMPLIN_S3_ENDPOINT"),
             region: var("TREMPLIN_S3_REGION").unwrap_or_else(|| "us-east-1".into()),
+            credentials: var("AWS_ACCESS_KEY_ID").zip(var("AWS_SECRET_ACCESS_KEY")),
         });
 
         Ok(Self {

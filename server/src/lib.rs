@@ -54,6 +54,11 @@ pub async fn state(config: &Config) -> anyhow::Result<AppState> {
             let mut builder = AmazonS3Builder::from_env()
                 .with_bucket_name(&s3.bucket)
                 .with_region(&s3.region);
+            if let Some((key_id, secret)) = &s3.credentials {
+                builder = builder
+                    .with_access_key_id(key_id)
+                    .with_secret_access_key(secret);
+            }
             if let Some(endpoint) = &s3.endpoint {
                 builder = builder
                     .with_endpoint(endpoint)

@@ -261,3 +261,87 @@ async fn unknown_pages_and_handles_are_404() {
         assert!(html.contains("404"), "{path} shows the 404 page");
     }
 }
+
+/// Runs against moto, an S3 implementation (installed by `.ci/tools.sh`), on a free port.
+#[tokio::test]
+async fn avatars_go_to_an_s3_bucket_when_configured() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut moto = std::process::Command::new("moto_server")
+        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("moto_server must be on PATH for the S3 test: run `make tools`");
+    let endpoint = format!("http://127.0.0.1:{port}");
+    let http = reqwest::Client::new();
+    let mut up = false;
+    for _ in 0..100 {
+        if http
+            .get(format!("{endpoint}/moto-api/"))
+            .send()
+            .await
+            .is_ok()
+        {
+            up = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    assert!(up, "moto_server did not start");
+    let created = http
+        .put(format!("{endpoint}/tremplin-media"))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        created.status().is_success(),
+        "bucket creation: {}",
+        created.status()
+    );
+
+    let app = common::spawn_app_with(&[
+        ("TREMPLIN_S3_BUCKET", "tremplin-media"),
+        ("TREMPLIN_S3_ENDPOINT", &endpoint),
+        ("AWS_ACCESS_KEY_ID", "test"),
+        ("AWS_SECRET_ACCESS_KEY", "test"),
+    ])
+    .await;
+    let client = app.client();
+    app.sign_up(&client, "creator", "sasha").await;
+    let response = client
+        .post(app.url("/api/avatar"))
+        .body(PNG)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let body: serde_json::Value = response.json().await.unwrap();
+    let url = body["avatar_url"].as_str().unwrap().to_owned();
+
+    // moto keeps objects private; its state API shows what the bucket holds.
+    let key = url.strip_prefix("/media/").unwrap();
+    let state = http
+        .get(format!("{endpoint}/moto-api/data.json"))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        state.text().await.unwrap().contains(key),
+        "the object {key} is in the bucket"
+    );
+    let served = client.get(app.url(&url)).send().await.unwrap();
+    assert_eq!(
+        served.bytes().await.unwrap().as_ref(),
+        PNG,
+        "and served back from it"
+    );
+    assert!(
+        !app.data_dir.path().join("media").exists(),
+        "nothing written to the local disk"
+    );
+    let _ = moto.kill();
+}
