@@ -270,12 +270,14 @@ async fn avatars_go_to_an_s3_bucket_when_configured() {
         .local_addr()
         .unwrap()
         .port();
-    let mut moto = std::process::Command::new("moto_server")
-        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("moto_server must be on PATH for the S3 test: run `make tools`");
+    let _moto = Moto(
+        std::process::Command::new("moto_server")
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("moto_server must be on PATH for the S3 test: run `make tools`"),
+    );
     let endpoint = format!("http://127.0.0.1:{port}");
     let http = reqwest::Client::new();
     let mut up = false;
@@ -343,5 +345,14 @@ async fn avatars_go_to_an_s3_bucket_when_configured() {
         !app.data_dir.path().join("media").exists(),
         "nothing written to the local disk"
     );
-    let _ = moto.kill();
+}
+
+/// Stops the S3 server however the test ends.
+struct Moto(std::process::Child);
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
