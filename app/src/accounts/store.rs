@@ -181,15 +181,27 @@ async fn networks(db: &Db, user_id: i64) -> Result<Vec<SocialAccount>, AppError>
         .collect())
 }
 
-async fn brand_of(db: &Db, user_id: i64) -> Result<Option<BrandPage>, AppError> {
-    let row: Option<(String, String, String, String, Option<String>)> = sqlx::query_as(
-        "SELECT b.slug, b.company_name, b.description, b.website, u.avatar_key
-         FROM brands b JOIN users u ON u.id = b.user_id WHERE b.user_id = $1",
-    )
-    .bind(user_id)
-    .fetch_optional(&db.pool)
-    .await
-    .map_err(db_err)?;
+/// A brand's page, by the user id or the slug of the brand.
+enum BrandKey<'a> {
+    User(i64),
+    Slug(&'a str),
+}
+
+async fn brand(db: &Db, key: BrandKey<'_>) -> Result<Option<BrandPage>, AppError> {
+    const SELECT: &str = "SELECT b.slug, b.company_name, b.description, b.website, u.avatar_key
+         FROM brands b JOIN users u ON u.id = b.user_id";
+    let column = match key {
+        BrandKey::User(_) => "user_id",
+        BrandKey::Slug(_) => "slug",
+    };
+    let sql = format!("{SELECT} WHERE b.{column} = $1");
+    let query = sqlx::query_as(&sql);
+    let query = match key {
+        BrandKey::User(id) => query.bind(id),
+        BrandKey::Slug(slug) => query.bind(slug),
+    };
+    let row: Option<(String, String, String, String, Option<String>)> =
+        query.fetch_optional(&db.pool).await.map_err(db_err)?;
     Ok(row.map(brand_page))
 }
 
@@ -263,15 +275,7 @@ pub async fn profile(
 }
 
 pub async fn brand_by_slug(db: &Db, slug: &str) -> Result<Option<BrandPage>, AppError> {
-    let row: Option<(String, String, String, String, Option<String>)> = sqlx::query_as(
-        "SELECT b.slug, b.company_name, b.description, b.website, u.avatar_key
-         FROM brands b JOIN users u ON u.id = b.user_id WHERE b.slug = $1",
-    )
-    .bind(slug)
-    .fetch_optional(&db.pool)
-    .await
-    .map_err(db_err)?;
-    Ok(row.map(brand_page))
+    brand(db, BrandKey::Slug(slug)).await
 }
 
 pub async fn settings(db: &Db, user_id: i64) -> Result<Settings, AppError> {
@@ -284,7 +288,7 @@ pub async fn settings(db: &Db, user_id: i64) -> Result<Settings, AppError> {
         bio,
         niches: niches(db, user_id).await?,
         networks: networks(db, user_id).await?,
-        brand: brand_of(db, user_id).await?,
+        brand: brand(db, BrandKey::User(user_id)).await?,
     })
 }
 

@@ -2,10 +2,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
-use super::CreatorTile;
+use super::CreatorGrid;
 use crate::accounts::api::featured_creators;
 use crate::i18n::*;
-use crate::ui::form::error_text;
 
 // Outline icons (24px grid, stroke only) for the three jobs of the product.
 const DEALS: &str = "M8 11l3 3 5-6M4 6h16v12H4z";
@@ -52,14 +51,7 @@ pub fn HomePage() -> impl IntoView {
                 <A href="/discover" attr:class="btn btn-ghost">{t!(i18n, home.see_all)}</A>
             </header>
             <Transition fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>
-                {move || featured.get().map(|r| match r {
-                    Ok(cards) => view! {
-                        <ul class="creator-grid">
-                            {cards.into_iter().map(|card| view! { <CreatorTile card /> }).collect_view()}
-                        </ul>
-                    }.into_any(),
-                    Err(e) => view! { <p class="form-error">{error_text(i18n, &e)}</p> }.into_any(),
-                })}
+                {move || featured.get().map(|cards| view! { <CreatorGrid cards /> })}
             </Transition>
         </section>
     }

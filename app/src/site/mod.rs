@@ -8,11 +8,13 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 
 use crate::accounts::types::{CreatorCard, Niche};
+use crate::error::AppError;
 use leptos_i18n::I18nContext;
 
 use crate::i18n::*;
 use crate::ui::avatar::Avatar;
 use crate::ui::compact_number;
+use crate::ui::form::error_text;
 
 /// The 404 page; on the server it also sets the status code.
 #[component]
@@ -52,9 +54,27 @@ pub fn niche_label(i18n: I18nContext<Locale>, niche: Niche) -> AnyView {
     }
 }
 
+/// Creators as a grid of cards, or what went wrong loading them.
+#[component]
+pub fn CreatorGrid(cards: Result<Vec<CreatorCard>, AppError>) -> impl IntoView {
+    let i18n = use_i18n();
+    match cards {
+        Ok(cards) if cards.is_empty() => {
+            view! { <p class="muted">{t!(i18n, discover.empty)}</p> }.into_any()
+        }
+        Ok(cards) => view! {
+            <ul class="creator-grid">
+                {cards.into_iter().map(|card| view! { <CreatorTile card /> }).collect_view()}
+            </ul>
+        }
+        .into_any(),
+        Err(e) => view! { <p class="form-error">{error_text(i18n, &e)}</p> }.into_any(),
+    }
+}
+
 /// A creator's card in a grid, linking to their page.
 #[component]
-pub fn CreatorTile(card: CreatorCard) -> impl IntoView {
+fn CreatorTile(card: CreatorCard) -> impl IntoView {
     let i18n = use_i18n();
     let rising = card.rising;
     view! {
