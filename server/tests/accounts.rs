@@ -379,12 +379,34 @@ async fn password_reset_by_emailed_link_works_once() {
             &[("email", "nobody@example.test")],
         )
         .await;
+    let french = client
+        .post(app.url("/api/request_reset"))
+        .header("accept", "application/json")
+        .header("accept-language", "fr-FR,fr;q=0.9")
+        .form(&[("email", "gina@example.test")])
+        .send()
+        .await
+        .unwrap();
+    assert!(french.status().is_success());
 
     let outbox = app.data_dir.path().join("outbox");
-    let mails: Vec<_> = std::fs::read_dir(&outbox).unwrap().collect();
-    assert_eq!(mails.len(), 1, "only the existing account gets mail");
-    let mail = std::fs::read_to_string(mails[0].as_ref().unwrap().path()).unwrap();
+    let mails: Vec<String> = std::fs::read_dir(&outbox)
+        .unwrap()
+        .map(|m| std::fs::read_to_string(m.unwrap().path()).unwrap())
+        .collect();
+    assert_eq!(mails.len(), 2, "only the existing account gets mail");
+    assert!(
+        mails
+            .iter()
+            .any(|m| m.contains("Subject: Réinitialiser votre mot de passe Tremplin")),
+        "the mail speaks the language of the request"
+    );
+    let mail = mails.iter().find(|m| m.contains("Subject: Reset")).unwrap();
     assert!(mail.starts_with("To: gina@example.test"));
+    assert!(
+        mail.contains("Subject: Reset your Tremplin password"),
+        "{mail}"
+    );
     let token = mail
         .split_whitespace()
         .find_map(|w| w.split("/reset/").nth(1))
@@ -416,6 +438,21 @@ async fn password_reset_by_emailed_link_works_once() {
         app.call_err(&app.client(), "reset_password", &good).await,
         AppError::invalid("token", Problem::LinkExpired),
         "a link works once"
+    );
+    let french_token = mails
+        .iter()
+        .find(|m| m.contains("Subject: Réinitialiser"))
+        .and_then(|m| m.split_whitespace().find_map(|w| w.split("/reset/").nth(1)))
+        .unwrap();
+    let other = [
+        ("token", french_token),
+        ("password", "yet another passphrase"),
+        ("confirm", "yet another passphrase"),
+    ];
+    assert_eq!(
+        app.call_err(&app.client(), "reset_password", &other).await,
+        AppError::invalid("token", Problem::LinkExpired),
+        "using one link retires the others"
     );
     let _: () = app
         .call_ok(

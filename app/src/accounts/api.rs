@@ -11,6 +11,7 @@ use crate::error::AppError;
 use {
     super::{password, rules, session, store, types::*},
     crate::error::Problem,
+    crate::i18n::td_string,
     crate::ssr::{internal, now, state, Mail},
 };
 
@@ -177,14 +178,16 @@ pub async fn request_reset(email: String) -> Result<(), AppError> {
     let token_hash = hex::encode(Sha256::digest(token.as_bytes()));
     store::create_reset(&st.db, user_id, &token_hash, t + rules::RESET_LINK_SECS).await?;
     let link = format!("{}/reset/{token}", st.base_url);
+    // In the language of the person asking: the cookie they chose, else their browser's.
+    let locale: crate::i18n::Locale = leptos_i18n::locale::resolve_locale();
     st.mailer
         .send(Mail {
             to: email.as_str().to_owned(),
-            subject: "Tremplin: reset your password / réinitialiser votre mot de passe".into(),
+            subject: td_string!(locale, mail.reset_subject).to_owned(),
             body: format!(
-                "To choose a new password, open this link within an hour:\n{link}\n\n\
-                 Pour choisir un nouveau mot de passe, ouvrez ce lien dans l'heure :\n{link}\n\n\
-                 If you did not ask for this, ignore this message.\n"
+                "{}\n{link}\n\n{}\n",
+                td_string!(locale, mail.reset_intro),
+                td_string!(locale, mail.reset_outro)
             ),
         })
         .await

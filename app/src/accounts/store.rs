@@ -595,6 +595,13 @@ pub async fn redeem_reset(
         .execute(&mut *tx)
         .await
         .map_err(db_err)?;
+    // Other links sent earlier would still change the password: retire them too.
+    sqlx::query("UPDATE password_resets SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL")
+        .bind(now)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
     tx.commit().await.map_err(db_err)?;
     Ok(user_id)
 }
