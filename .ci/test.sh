@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/end2end/node_modules/.bin:$HOME/.cargo/bin:$HOME/.cache/tremplin-venv/bin:$PATH"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/tremplin-target}"
+# CI builds once per run: incremental caches would only fill the disk (they took ~17 GB here).
+if [ -n "${CI:-}" ]; then export CARGO_INCREMENTAL=0; fi
 step() { printf '\n== %s (%ss)\n' "$1" "$SECONDS"; }
 
 step "cargo fmt"
