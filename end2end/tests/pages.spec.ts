@@ -1,28 +1,40 @@
 // The public pages a visitor meets first, at phone and desktop widths.
-import { test, expect } from "@playwright/test";
+import { test, expect, Page } from "@playwright/test";
 import { snap } from "./helpers";
 
+/** Nothing sticks out sideways: the page reads without horizontal scrolling. */
+async function fitsWidth(page: Page, width: number) {
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+}
+
 for (const [name, width, height] of [["desktop", 1280, 900], ["mobile", 360, 780]] as const) {
-  test(`home, discovery and 404 at ${name} width`, async ({ page }) => {
+  test(`home, discovery and 404 at ${name} width`, async ({ browser }) => {
+    // French: the longer labels are the harder test of the layout.
+    const context = await browser.newContext({ locale: "fr-FR" });
+    const page = await context.newPage();
     await page.setViewportSize({ width, height });
     await page.goto("/");
-    await expect(page.getByRole("heading", { name: "Creators to discover" })).toBeVisible();
+    await expect(page.getByRole("heading", { name: "Créateurs à découvrir" })).toBeVisible();
     const cards = page.locator(".creator-card");
     await expect(cards).toHaveCount(8);
     await expect(page.locator(".creator-card .badge-rising").first()).toBeVisible();
+    await fitsWidth(page, width);
     await snap(page, `home-${name}`);
 
     await page.goto("/discover");
     await expect(page.locator(".creator-card", { hasText: "Camille Durand" })).toBeVisible();
+    await fitsWidth(page, width);
     await snap(page, `discover-${name}`);
 
     await page.goto("/@camille_cuisine");
     await expect(page.getByRole("heading", { name: "Camille Durand" })).toBeVisible();
+    await fitsWidth(page, width);
     await snap(page, `creator-${name}`);
 
     const response = await page.goto("/@nobody_here");
     expect(response?.status()).toBe(404);
-    await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
+    await expect(page.getByRole("heading", { name: "Page introuvable" })).toBeVisible();
     await snap(page, `not-found-${name}`);
+    await context.close();
   });
 }
