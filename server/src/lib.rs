@@ -203,7 +203,12 @@ async fn set_language(Path(locale): Path<String>, Query(query): Query<Next>) -> 
     // Only local paths: an open redirect would let other sites borrow our domain.
     let next = query
         .next
-        .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
+        .filter(|n| {
+            n.starts_with('/')
+                && !n.starts_with("//")
+                // Browsers drop tabs and newlines and read `\` as `/`: `/\t/x` would be `//x`.
+                && !n.chars().any(|c| c == '\\' || c.is_ascii_control())
+        })
         .unwrap_or_else(|| "/".to_owned());
     (
         [(

@@ -390,10 +390,20 @@ async fn password_reset_by_emailed_link_works_once() {
     assert!(french.status().is_success());
 
     let outbox = app.data_dir.path().join("outbox");
-    let mails: Vec<String> = std::fs::read_dir(&outbox)
-        .unwrap()
-        .map(|m| std::fs::read_to_string(m.unwrap().path()).unwrap())
-        .collect();
+    // Mail leaves in the background: wait for the two messages.
+    let mut mails: Vec<String> = Vec::new();
+    for _ in 0..100 {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        mails = std::fs::read_dir(&outbox)
+            .map(|dir| {
+                dir.map(|m| std::fs::read_to_string(m.unwrap().path()).unwrap())
+                    .collect()
+            })
+            .unwrap_or_default();
+        if mails.len() >= 2 && mails.iter().all(|m| m.contains("/reset/")) {
+            break;
+        }
+    }
     assert_eq!(mails.len(), 2, "only the existing account gets mail");
     assert!(
         mails
@@ -524,4 +534,31 @@ async fn reset_mail_goes_through_smtp_when_configured() {
         !app.data_dir.path().join("outbox").exists(),
         "nothing went to the file outbox"
     );
+}
+
+#[tokio::test]
+async fn a_burst_of_parallel_guesses_is_limited_like_a_sequence() {
+    let app = std::sync::Arc::new(spawn_app().await);
+    app.sign_up(&app.client(), "fan", "otto").await;
+    let mut tasks = Vec::new();
+    for _ in 0..30 {
+        let app = app.clone();
+        tasks.push(tokio::spawn(async move {
+            let wrong = [
+                ("email", "otto@example.test"),
+                ("password", "a wrong guess"),
+            ];
+            app.call(&app.client(), "login", &wrong).await.status()
+        }));
+    }
+    let mut checked = 0;
+    let mut limited = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            StatusCode::UNPROCESSABLE_ENTITY => checked += 1,
+            StatusCode::TOO_MANY_REQUESTS => limited += 1,
+            other => panic!("unexpected status {other}"),
+        }
+    }
+    assert_eq!((checked, limited), (5, 25), "exactly 5 guesses are checked");
 }

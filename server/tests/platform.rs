@@ -133,12 +133,19 @@ async fn language_follows_accept_language_then_the_chosen_cookie() {
     );
     assert!(english.contains("Log in"));
 
-    let open_redirect = client
-        .get(app.url("/lang/fr?next=//evil.example"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(open_redirect.headers()["location"], "/");
+    for next in [
+        "//evil.example",
+        "/%09/evil.example",
+        "/%5C/evil.example",
+        "https://evil.example",
+    ] {
+        let response = client
+            .get(app.url(&format!("/lang/fr?next={next}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.headers()["location"], "/", "next={next}");
+    }
     let unknown = client.get(app.url("/lang/xx")).send().await.unwrap();
     assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
 }

@@ -74,13 +74,14 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
     let account_key = format!("login:account:{}", email.as_str());
     let ip_key = format!("login:ip:{ip}");
     let t = now();
-    for (key, limit) in [
-        (&account_key, rules::LOGIN_PER_ACCOUNT),
-        (&ip_key, rules::LOGIN_PER_IP),
-    ] {
-        if let Some(wait) = store::rate_limited(&st.db, key, limit, t).await? {
-            return Err(rate_limited(wait));
-        }
+    // Every attempt counts, before the password is checked, so parallel guesses are limited too.
+    if let Some(wait) =
+        store::hit_rate_limit(&st.db, &account_key, rules::LOGIN_PER_ACCOUNT, t).await?
+    {
+        return Err(rate_limited(wait));
+    }
+    if let Some(wait) = store::hit_rate_limit(&st.db, &ip_key, rules::LOGIN_PER_IP, t).await? {
+        return Err(rate_limited(wait));
     }
     let found = store::login_by_email(&st.db, email.as_str()).await?;
     let phc = found
@@ -95,11 +96,7 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
             leptos_axum::redirect("/");
             Ok(())
         }
-        _ => {
-            store::hit_rate_limit(&st.db, &account_key, rules::LOGIN_PER_ACCOUNT, t).await?;
-            store::hit_rate_limit(&st.db, &ip_key, rules::LOGIN_PER_IP, t).await?;
-            Err(AppError::invalid("password", Problem::WrongCredentials))
-        }
+        _ => Err(AppError::invalid("password", Problem::WrongCredentials)),
     }
 }
 
@@ -180,18 +177,23 @@ pub async fn request_reset(email: String) -> Result<(), AppError> {
     let link = format!("{}/reset/{token}", st.base_url);
     // In the language of the person asking: the cookie they chose, else their browser's.
     let locale: crate::i18n::Locale = leptos_i18n::locale::resolve_locale();
-    st.mailer
-        .send(Mail {
-            to: email.as_str().to_owned(),
-            subject: td_string!(locale, mail.reset_subject).to_owned(),
-            body: format!(
-                "{}\n{link}\n\n{}\n",
-                td_string!(locale, mail.reset_intro),
-                td_string!(locale, mail.reset_outro)
-            ),
-        })
-        .await
-        .map_err(internal)?;
+    let mail = Mail {
+        to: email.as_str().to_owned(),
+        subject: td_string!(locale, mail.reset_subject).to_owned(),
+        body: format!(
+            "{}\n{link}\n\n{}\n",
+            td_string!(locale, mail.reset_intro),
+            td_string!(locale, mail.reset_outro)
+        ),
+    };
+    // Sent in the background: an answer that waited for the mail server would take longer
+    // for real accounts than for unknown addresses, and so reveal who has an account.
+    let mailer = st.mailer.clone();
+    tokio::spawn(async move {
+        if let Err(e) = mailer.send(mail).await {
+            tracing::error!("sending a reset mail failed: {e}");
+        }
+    });
     Ok(())
 }
 

@@ -493,46 +493,31 @@ pub async fn fill_niches(db: &Db, cards: &mut [CreatorCard]) -> Result<(), AppEr
     Ok(())
 }
 
-/// Counts one hit against `key`; returns the seconds to wait if the limit was already reached.
+/// Counts one attempt against `key` and returns the seconds to wait if it went over the
+/// limit. One atomic statement: concurrent attempts each get their own count, so a burst
+/// cannot slip past the limit between a check and a write.
 pub async fn hit_rate_limit(
     db: &Db,
     key: &str,
     limit: RateLimit,
     now: i64,
 ) -> Result<Option<u64>, AppError> {
-    if let Some(wait) = rate_limited(db, key, limit, now).await? {
-        return Ok(Some(wait));
-    }
-    sqlx::query(
+    let (window_start, hits): (i64, i64) = sqlx::query_as(
         "INSERT INTO rate_limits (key, window_start, hits) VALUES ($1, $2, 1)
          ON CONFLICT (key) DO UPDATE SET
            hits = CASE WHEN rate_limits.window_start <= $3 THEN 1 ELSE rate_limits.hits + 1 END,
            window_start = CASE WHEN rate_limits.window_start <= $3 THEN $2
-                               ELSE rate_limits.window_start END",
+                               ELSE rate_limits.window_start END
+         RETURNING window_start, hits",
     )
     .bind(key)
     .bind(now)
     .bind(now - limit.window_secs)
-    .execute(&db.pool)
+    .fetch_one(&db.pool)
     .await
     .map_err(db_err)?;
-    Ok(None)
-}
-
-/// The seconds to wait before `key` may try again, without counting a hit.
-pub async fn rate_limited(
-    db: &Db,
-    key: &str,
-    limit: RateLimit,
-    now: i64,
-) -> Result<Option<u64>, AppError> {
-    let row: Option<(i64, i64)> =
-        sqlx::query_as("SELECT window_start, hits FROM rate_limits WHERE key = $1")
-            .bind(key)
-            .fetch_optional(&db.pool)
-            .await
-            .map_err(db_err)?;
-    Ok(row.and_then(|(start, hits)| limit.retry_after(start, hits, now)))
+    // The limit applies to the attempts before this one.
+    Ok(limit.retry_after(window_start, hits - 1, now))
 }
 
 pub async fn clear_rate_limit(db: &Db, key: &str) -> Result<(), AppError> {

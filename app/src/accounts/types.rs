@@ -136,6 +136,7 @@ fn check_identifier(kind: &str, s: &str, allowed: impl Fn(char) -> bool) -> Resu
         _ if !s.starts_with(|c: char| c.is_ascii_lowercase()) || !s.chars().all(allowed) => {
             Err(invalid)
         }
+        _ if RESERVED.contains(&s) && kind == "slug" => Err(Problem::SlugTaken),
         _ if RESERVED.contains(&s) => Err(Problem::HandleTaken),
         _ => Ok(()),
     }
