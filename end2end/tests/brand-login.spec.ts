@@ -25,5 +25,5 @@ test("a brand logs in and reaches its brand page", async ({ page }) => {
 
   await page.locator(".account-menu summary").click();
   await page.getByRole("button", { name: "Log out" }).click();
-  await expect(page.getByRole("link", { name: "Log in" })).toBeVisible();
+  await expect(page.getByRole("banner").getByRole("link", { name: "Log in" })).toBeVisible();
 });
