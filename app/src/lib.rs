@@ -27,7 +27,7 @@ use leptos_router::{path, SsrMode};
 
 use leptos_i18n::context::CookieOptions;
 
-use crate::i18n::I18nContextProvider;
+use crate::i18n::{t_string, use_i18n, I18nContextProvider};
 
 /// How long the chosen language is remembered (leptos-use counts in milliseconds).
 const LANGUAGE_COOKIE_MS: i64 = 365 * 24 * 3600 * 1000;
@@ -64,10 +64,11 @@ pub fn App() -> impl IntoView {
 
 #[component]
 fn Document() -> impl IntoView {
+    let i18n = use_i18n();
     view! {
         <Stylesheet id="leptos" href="/pkg/tremplin.css" />
         <Title formatter=|page: String| if page.is_empty() { "Tremplin".to_owned() } else { format!("{page} · Tremplin") } />
-        <Meta name="description" content="Tremplin: brands, creators, shops and paid live events, 0% platform fee." />
+        <Meta name="description" content=move || t_string!(i18n, site.description) />
         <Link rel="icon" href="/assets/icon.svg" />
         <Router>
             <ui::layout::Layout>

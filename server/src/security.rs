@@ -133,7 +133,12 @@ pub fn session_key(config: &Config) -> std::io::Result<Key> {
         _ => {
             let key = Key::generate();
             std::fs::create_dir_all(&config.data_dir)?;
-            std::fs::write(&path, key.master())?;
+            // Whoever reads this file can forge sessions: owner-only.
+            let mut options = std::fs::OpenOptions::new();
+            options.write(true).create(true).truncate(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            std::io::Write::write_all(&mut options.open(&path)?, key.master())?;
             Ok(key)
         }
     }

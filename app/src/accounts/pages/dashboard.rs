@@ -34,7 +34,10 @@ pub fn DashboardPage() -> impl IntoView {
                             <header class="dashboard-head card">
                                 <Avatar name=user.display_name.clone() url=user.avatar_url.clone() size="lg" />
                                 <div>
-                                    <h1>{t!(i18n, dashboard.hello)} " " {user.display_name.clone()}</h1>
+                                    {
+                                        let name = user.display_name.clone();
+                                        view! { <h1>{t!(i18n, dashboard.hello, name)}</h1> }
+                                    }
                                     <p class="muted">{move || match role {
                                         Role::Creator => t_string!(i18n, dashboard.creator_text).to_string(),
                                         Role::Fan => t_string!(i18n, dashboard.fan_text).to_string(),

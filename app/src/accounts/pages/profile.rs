@@ -47,7 +47,7 @@ fn ProfileView(p: Profile, follow: ServerAction<Follow>) -> impl IntoView {
     let audience: u64 = p.networks.iter().map(|n| n.followers).sum();
     let rising = p.role == Role::Creator && crate::accounts::rules::is_rising(audience);
     let description = if p.bio.is_empty() {
-        format!("@{} on Tremplin", p.handle)
+        t_string!(i18n, site.description).to_owned()
     } else {
         p.bio.clone()
     };
