@@ -482,10 +482,11 @@ async fn an_expired_reset_link_is_refused() {
     let app = spawn_app().await;
     app.sign_up(&app.client(), "fan", "hana").await;
     let db = app::ssr::Db::connect(&app.database_url).await.unwrap();
-    let user_id = app::accounts::store::user_id_by_email(&db, "hana@example.test")
+    let user_id = app::accounts::store::login_by_email(&db, "hana@example.test")
         .await
         .unwrap()
-        .unwrap();
+        .unwrap()
+        .id;
     let hash = hex::encode(sha2::Sha256::digest(b"expiredtoken"));
     app::accounts::store::create_reset(&db, user_id, &hash, app::ssr::now() - 1)
         .await

@@ -166,14 +166,14 @@ pub async fn request_reset(email: String) -> Result<(), AppError> {
     if let Some(wait) = store::hit_rate_limit(&st.db, &key, rules::RESET_PER_ACCOUNT, t).await? {
         return Err(rate_limited(wait));
     }
-    let Some(user_id) = store::user_id_by_email(&st.db, email.as_str()).await? else {
+    let Some(user) = store::login_by_email(&st.db, email.as_str()).await? else {
         return Ok(());
     };
     let mut token = [0u8; 32];
     rand::thread_rng().fill_bytes(&mut token);
     let token = hex::encode(token);
     let token_hash = hex::encode(Sha256::digest(token.as_bytes()));
-    store::create_reset(&st.db, user_id, &token_hash, t + rules::RESET_LINK_SECS).await?;
+    store::create_reset(&st.db, user.id, &token_hash, t + rules::RESET_LINK_SECS).await?;
     let link = format!("{}/reset/{token}", st.base_url);
     // In the language of the person asking: the cookie they chose, else their browser's.
     let locale: crate::i18n::Locale = leptos_i18n::locale::resolve_locale();

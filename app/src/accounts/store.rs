@@ -529,14 +529,6 @@ pub async fn clear_rate_limit(db: &Db, key: &str) -> Result<(), AppError> {
     Ok(())
 }
 
-pub async fn user_id_by_email(db: &Db, email: &str) -> Result<Option<i64>, AppError> {
-    sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
-        .bind(email)
-        .fetch_optional(&db.pool)
-        .await
-        .map_err(db_err)
-}
-
 pub async fn create_reset(
     db: &Db,
     user_id: i64,

@@ -303,6 +303,16 @@ pub struct SessionUser {
     pub brand_slug: Option<String>,
 }
 
+impl SessionUser {
+    /// The address of this person's public page: the brand page for brands, `/@handle` otherwise.
+    pub fn page_path(&self) -> String {
+        match &self.brand_slug {
+            Some(slug) => format!("/brands/{slug}"),
+            None => format!("/@{}", self.handle),
+        }
+    }
+}
+
 /// A creator's (or fan's) public page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Profile {

@@ -96,10 +96,7 @@ fn Header() -> impl IntoView {
 fn AccountMenu(user: SessionUser) -> impl IntoView {
     let i18n = use_i18n();
     let auth = use_auth();
-    let page = match &user.brand_slug {
-        Some(slug) => format!("/brands/{slug}"),
-        None => format!("/@{}", user.handle),
-    };
+    let page = user.page_path();
     view! {
         <details class="account-menu">
             <summary aria-label=move || t_string!(i18n, nav.account).to_string()>

@@ -24,10 +24,7 @@ pub fn DashboardPage() -> impl IntoView {
                     </section>
                 }.into_any(),
                 Some(user) => {
-                    let page = match &user.brand_slug {
-                        Some(slug) => format!("/brands/{slug}"),
-                        None => format!("/@{}", user.handle),
-                    };
+                    let page = user.page_path();
                     let role = user.role;
                     view! {
                         <section class="dashboard">

@@ -61,10 +61,7 @@ fn SettingsForms(
     let profile_errors = action_error(update_profile);
     let saved = move || matches!(update_profile.value().get(), Some(Ok(())));
     let is_creator = s.user.role == Role::Creator;
-    let public_page = match &s.brand {
-        Some(b) => format!("/brands/{}", b.slug),
-        None => format!("/@{}", s.user.handle),
-    };
+    let public_page = s.user.page_path();
     let followers = |n: Network| {
         s.networks
             .iter()
