@@ -17,6 +17,7 @@ pub enum Problem {
     InvalidHandle,
     InvalidSlug,
     InvalidNumber,
+    InvalidUrl,
     WeakPassword,
     PasswordsDiffer,
     EmailTaken,

@@ -1,7 +1,7 @@
 //! Configuration: one struct read from `TREMPLIN_*` variables (and `.env` in development),
 //! with defaults that run the embedded demo, validated before anything starts.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 
 use app::accounts::password::Cost;
@@ -26,6 +26,10 @@ pub struct Config {
     /// An S3-compatible bucket for uploads; unset keeps them in `data/media/`.
     pub s3: Option<S3>,
     pub password_cost: Cost,
+    /// Reverse proxies whose `X-Forwarded-For` tells the client's address.
+    pub trusted_proxies: Vec<IpAddr>,
+    /// Bearer token for `/metrics`; unset, only local clients may read it.
+    pub metrics_token: Option<String>,
 }
 
 /// Where uploads go when they leave the local disk.
@@ -128,6 +132,28 @@ impl Config {
             credentials: var("AWS_ACCESS_KEY_ID").zip(var("AWS_SECRET_ACCESS_KEY")),
         });
 
+        let proxies_raw = var("TREMPLIN_TRUSTED_PROXIES").unwrap_or_default();
+        let trusted_proxies = proxies_raw
+            .split(',')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(str::parse)
+            .collect::<Result<_, _>>()
+            .map_err(|_| ConfigError {
+                var: "TREMPLIN_TRUSTED_PROXIES",
+                expected: "IP addresses separated by commas, such as 10.0.0.2,10.0.0.3",
+                got: proxies_raw.clone(),
+            })?;
+
+        let metrics_token = var("TREMPLIN_METRICS_TOKEN");
+        if metrics_token.as_ref().is_some_and(|t| t.len() < 16) {
+            return Err(ConfigError {
+                var: "TREMPLIN_METRICS_TOKEN",
+                expected: "at least 16 characters",
+                got: "(hidden)".into(),
+            });
+        }
+
         Ok(Self {
             database_url,
             listen,
@@ -143,6 +169,8 @@ impl Config {
             mail_from,
             s3,
             password_cost: Cost::STANDARD,
+            trusted_proxies,
+            metrics_token,
         })
     }
 
@@ -198,6 +226,12 @@ mod tests {
             .err()
             .unwrap();
         assert_eq!(e.var, "TREMPLIN_BASE_URL");
+        let e = config(&[("TREMPLIN_TRUSTED_PROXIES", "10.0.0.2,proxy")])
+            .err()
+            .unwrap();
+        assert_eq!(e.var, "TREMPLIN_TRUSTED_PROXIES");
+        let c = config(&[("TREMPLIN_TRUSTED_PROXIES", "10.0.0.2, ::1")]).unwrap();
+        assert_eq!(c.trusted_proxies.len(), 2);
     }
 
     #[test]

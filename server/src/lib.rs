@@ -7,6 +7,7 @@ pub mod forms;
 pub mod mail;
 pub mod security;
 pub mod telemetry;
+pub mod workers;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -47,7 +48,15 @@ pub async fn state(config: &Config) -> anyhow::Result<AppState> {
             mail::Smtp::new(url, &config.mail_from)
                 .map_err(|e| anyhow::anyhow!("TREMPLIN_SMTP_URL / TREMPLIN_MAIL_FROM: {e}"))?,
         ),
-        None => Arc::new(mail::Outbox::new(config.data_dir.join("outbox"))),
+        None => {
+            // Links in logs would let whoever reads them take over accounts: only on a
+            // development address.
+            let log_links = !config.secure_cookies();
+            if !log_links {
+                tracing::warn!("TREMPLIN_SMTP_URL is unset: mail is written to the outbox only");
+            }
+            Arc::new(mail::Outbox::new(config.data_dir.join("outbox"), log_links))
+        }
     };
     let store: Arc<dyn ObjectStore> = match &config.s3 {
         Some(s3) => {
@@ -100,6 +109,7 @@ pub async fn router(config: &Config, state: AppState) -> anyhow::Result<Router> 
     telemetry::metrics_handle();
     let sessions = security::Sessions::connect(&config.database_url).await?;
     sessions.spawn_cleanup();
+    workers::spawn_all(&state.db);
     let session_layer = sessions.layer(config, security::session_key(config)?);
 
     let server_state = ServerState {
@@ -113,7 +123,10 @@ pub async fn router(config: &Config, state: AppState) -> anyhow::Result<Router> 
 
     let router = Router::<ServerState>::new()
         .route("/healthz", get(healthz))
-        .route("/metrics", get(telemetry::metrics_endpoint))
+        .route(
+            "/metrics",
+            get(telemetry::metrics_endpoint).with_state(config.metrics_token.clone()),
+        )
         .route("/media/{*key}", get(media))
         .route("/lang/{locale}", get(set_language))
         .route(
@@ -136,6 +149,10 @@ pub async fn router(config: &Config, state: AppState) -> anyhow::Result<Router> 
             security::csrf,
         ))
         .layer(session_layer)
+        .layer(axum::middleware::from_fn_with_state(
+            security::TrustedProxies(config.trusted_proxies.clone().into()),
+            security::client_ip,
+        ))
         .layer(axum::middleware::from_fn(telemetry::record_metrics))
         .layer(tower_http::catch_panic::CatchPanicLayer::new());
     Ok(telemetry::with_request_ids(router))

@@ -1,6 +1,6 @@
-//! Mailers: the file outbox by default (each message becomes a file in `data/outbox/` and its
-//! link is logged, so password resets work on a machine with no mail server), SMTP when
-//! `TREMPLIN_SMTP_URL` is set.
+//! Mailers: the file outbox by default (each message becomes a file in `data/outbox/` and, on
+//! a development address, its link is logged, so password resets work on a machine with no
+//! mail server), SMTP when `TREMPLIN_SMTP_URL` is set.
 
 use std::path::PathBuf;
 
@@ -11,11 +11,12 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 pub struct Outbox {
     dir: PathBuf,
+    log_links: bool,
 }
 
 impl Outbox {
-    pub fn new(dir: PathBuf) -> Self {
-        Self { dir }
+    pub fn new(dir: PathBuf, log_links: bool) -> Self {
+        Self { dir, log_links }
     }
 }
 
@@ -36,7 +37,8 @@ impl Mailer for Outbox {
         let link = mail
             .body
             .split_whitespace()
-            .find(|w| w.starts_with("http://") || w.starts_with("https://"));
+            .find(|w| w.starts_with("http://") || w.starts_with("https://"))
+            .filter(|_| self.log_links);
         tracing::info!(file = name, link, "mail written to the outbox");
         Ok(())
     }

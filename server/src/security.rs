@@ -11,6 +11,8 @@ use tower_sessions::session_store::{self, ExpiredDeletion, SessionStore};
 use tower_sessions::{Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
 
+use app::ssr::ClientIp;
+
 use crate::config::Config;
 
 /// The session store of whichever database the app runs on.
@@ -176,4 +178,45 @@ fn same_site(request: &Request, base_url: &str) -> bool {
     };
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
     origin == base_url || origin.split_once("://").map(|(_, h)| h) == host
+}
+
+/// Proxies allowed to tell the client's address in `X-Forwarded-For`.
+#[derive(Clone)]
+pub struct TrustedProxies(pub std::sync::Arc<[std::net::IpAddr]>);
+
+/// Records who is calling as a [`ClientIp`] extension: the peer address, or, when the peer is
+/// a trusted proxy, the nearest address in `X-Forwarded-For` that is not one of ours. Rate
+/// limits and `/metrics` read it; without it, every client behind a proxy would share one
+/// address.
+pub async fn client_ip(
+    State(TrustedProxies(trusted)): State<TrustedProxies>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    use axum::extract::ConnectInfo;
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<std::net::SocketAddr>>()
+        .map_or(std::net::IpAddr::from([0, 0, 0, 0]), |c| c.0.ip());
+    let forwarded = request
+        .headers()
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|a| a.trim().parse::<std::net::IpAddr>().ok())
+        .collect::<Vec<_>>();
+    let client = if trusted.contains(&peer) {
+        forwarded
+            .iter()
+            .rev()
+            .find(|a| !trusted.contains(a))
+            .or(forwarded.first())
+            .copied()
+            .unwrap_or(peer)
+    } else {
+        peer
+    };
+    request.extensions_mut().insert(ClientIp(client));
+    next.run(request).await
 }

@@ -3,6 +3,7 @@
 use std::sync::OnceLock;
 use std::time::Instant;
 
+use app::ssr::ClientIp;
 use axum::extract::{MatchedPath, Request};
 use axum::http::HeaderName;
 use axum::middleware::Next;
@@ -40,7 +41,27 @@ pub fn metrics_handle() -> PrometheusHandle {
         .clone()
 }
 
-pub async fn metrics_endpoint() -> Response {
+/// Prometheus text. With a token configured the scraper must present it as a bearer token;
+/// without one only clients on this machine may read it.
+pub async fn metrics_endpoint(
+    axum::extract::State(token): axum::extract::State<Option<String>>,
+    axum::Extension(ClientIp(client)): axum::Extension<ClientIp>,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    let allowed = match &token {
+        Some(token) => headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .is_some_and(|given| {
+                use subtle::ConstantTimeEq;
+                bool::from(given.as_bytes().ct_eq(token.as_bytes()))
+            }),
+        None => client.is_loopback(),
+    };
+    if !allowed {
+        return axum::http::StatusCode::FORBIDDEN.into_response();
+    }
     (
         [(
             axum::http::header::CONTENT_TYPE,

@@ -4,7 +4,7 @@ mod common;
 
 use app::accounts::types::Role;
 use app::error::{AppError, Problem};
-use common::spawn_app;
+use common::{spawn_app, TestApp};
 use reqwest::StatusCode;
 
 #[tokio::test]
@@ -310,11 +310,64 @@ async fn failed_logins_are_rate_limited_per_account_and_per_address() {
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
 }
 
+/// Logs in through a proxy that says the client is `ip`; returns the status.
+async fn login_from(app: &TestApp, ip: &str, email: &str, password: &str) -> StatusCode {
+    app.client()
+        .post(app.url("/api/login"))
+        .header("accept", "application/json")
+        .header("x-forwarded-for", format!("192.0.2.1, {ip}"))
+        .form(&[("email", email), ("password", password)])
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+#[tokio::test]
+async fn address_limits_see_through_trusted_proxies_only_and_spare_good_logins() {
+    let app = common::spawn_app_with(&[("TREMPLIN_TRUSTED_PROXIES", "127.0.0.1")]).await;
+    app.sign_up(&app.client(), "fan", "olga").await;
+    for i in 0..20 {
+        let email = format!("ghost{i}@example.test");
+        let status = login_from(&app, "203.0.113.5", &email, "whatever123").await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "attempt {i}");
+    }
+    let status = login_from(&app, "203.0.113.5", "ghost@example.test", "whatever123").await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    let good = "a long enough passphrase";
+    for i in 0..25 {
+        let status = login_from(&app, "203.0.113.6", "olga@example.test", good).await;
+        assert_eq!(status, StatusCode::OK, "another client, login {i}");
+    }
+
+    // Without a trusted proxy the header is the client's own claim, and is ignored.
+    let app = spawn_app().await;
+    for i in 0..20 {
+        let email = format!("ghost{i}@example.test");
+        let status = login_from(&app, &format!("203.0.113.{i}"), &email, "whatever123").await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "attempt {i}");
+    }
+    let status = login_from(&app, "203.0.113.99", "ghost@example.test", "whatever123").await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+}
+
 #[tokio::test]
 async fn change_password_checks_the_current_one() {
     let app = spawn_app().await;
     let client = app.client();
     app.sign_up(&client, "fan", "frank").await;
+    let phone = app.client();
+    let _: () = app
+        .call_ok(
+            &phone,
+            "login",
+            &[
+                ("email", "frank@example.test"),
+                ("password", "a long enough passphrase"),
+            ],
+        )
+        .await;
+    assert!(app.me(&phone).await.is_some());
     let err = app
         .call_err(
             &client,
@@ -350,6 +403,14 @@ async fn change_password_checks_the_current_one() {
             ],
         )
         .await;
+    assert!(
+        app.me(&client).await.is_some(),
+        "the changing session stays"
+    );
+    assert!(
+        app.me(&phone).await.is_none(),
+        "a password change ends the other sessions"
+    );
     let fresh = app.client();
     let _: () = app
         .call_ok(
@@ -367,7 +428,8 @@ async fn change_password_checks_the_current_one() {
 #[tokio::test]
 async fn password_reset_by_emailed_link_works_once() {
     let app = spawn_app().await;
-    app.sign_up(&app.client(), "fan", "gina").await;
+    let old_session = app.client();
+    app.sign_up(&old_session, "fan", "gina").await;
     let client = app.client();
     let _: () = app
         .call_ok(&client, "request_reset", &[("email", "gina@example.test")])
@@ -444,6 +506,10 @@ async fn password_reset_by_emailed_link_works_once() {
     let good: Vec<(&str, &str)> = good.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let _: () = app.call_ok(&client, "reset_password", &good).await;
     assert_eq!(app.me(&client).await.unwrap().handle, "gina");
+    assert!(
+        app.me(&old_session).await.is_none(),
+        "a reset ends the sessions opened with the old password"
+    );
     assert_eq!(
         app.call_err(&app.client(), "reset_password", &good).await,
         AppError::invalid("token", Problem::LinkExpired),
@@ -503,6 +569,51 @@ async fn an_expired_reset_link_is_refused() {
         )
         .await;
     assert_eq!(err, AppError::invalid("token", Problem::LinkExpired));
+}
+
+#[tokio::test]
+async fn housekeeping_deletes_spent_links_and_ended_counters_only() {
+    use app::accounts::{rules::RateLimit, store};
+    let app = spawn_app().await;
+    app.sign_up(&app.client(), "fan", "ines").await;
+    let db = app::ssr::Db::connect(&app.database_url).await.unwrap();
+    let user_id = store::login_by_email(&db, "ines@example.test")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let now = app::ssr::now();
+    store::create_reset(&db, user_id, "live", now + 600)
+        .await
+        .unwrap();
+    store::create_reset(&db, user_id, "expired", now - 1)
+        .await
+        .unwrap();
+    let day = RateLimit::MAX_WINDOW_SECS;
+    let limit = RateLimit {
+        limit: 5,
+        window_secs: 60,
+    };
+    store::hit_rate_limit(&db, "old", limit, now - day - 1)
+        .await
+        .unwrap();
+    store::hit_rate_limit(&db, "current", limit, now)
+        .await
+        .unwrap();
+
+    assert_eq!(store::purge_stale(&db, now).await.unwrap(), 2);
+    let count = |table: &'static str| {
+        let db = db.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(&format!("SELECT COUNT(*) FROM {table}"))
+                .fetch_one(&db.pool)
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(count("password_resets").await, 1, "the live link stays");
+    assert_eq!(count("rate_limits").await, 1, "the current window stays");
+    assert_eq!(store::purge_stale(&db, now).await.unwrap(), 0);
 }
 
 #[tokio::test]

@@ -96,6 +96,40 @@ async fn health_metrics_and_request_ids() {
 }
 
 #[tokio::test]
+async fn metrics_are_for_the_scraper_only() {
+    let token = "scrape-me-please-0123456789";
+    let app = common::spawn_app_with(&[
+        ("TREMPLIN_METRICS_TOKEN", token),
+        ("TREMPLIN_TRUSTED_PROXIES", "127.0.0.1"),
+    ])
+    .await;
+    let get = |auth: Option<String>| {
+        let mut request = app.client().get(app.url("/metrics"));
+        if let Some(auth) = auth {
+            request = request.header("authorization", auth);
+        }
+        async move { request.send().await.unwrap().status() }
+    };
+    assert_eq!(get(None).await, StatusCode::FORBIDDEN);
+    assert_eq!(
+        get(Some("Bearer wrong".into())).await,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(get(Some(format!("Bearer {token}"))).await, StatusCode::OK);
+
+    // Without a token, a visitor coming through the proxy is not local.
+    let app = common::spawn_app_with(&[("TREMPLIN_TRUSTED_PROXIES", "127.0.0.1")]).await;
+    let through_proxy = app
+        .client()
+        .get(app.url("/metrics"))
+        .header("x-forwarded-for", "203.0.113.7")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(through_proxy.status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
 async fn language_follows_accept_language_then_the_chosen_cookie() {
     let app = spawn_app().await;
     let client = app.client();
@@ -158,6 +192,7 @@ async fn demo_data_loads_once_and_shows_small_creators_first_page() {
         db: db.clone(),
         mailer: std::sync::Arc::new(server::mail::Outbox::new(
             app.data_dir.path().join("outbox"),
+            false,
         )),
         storage: app::ssr::Storage::new(std::sync::Arc::new(object_store::memory::InMemory::new())),
         base_url: app.url(""),

@@ -2,7 +2,7 @@
 
 mod common;
 
-use app::accounts::types::{Network, Niche, Profile, Settings};
+use app::accounts::types::{BrandPage, Network, Niche, Profile, Settings};
 use app::error::{AppError, Problem};
 use common::spawn_app;
 use reqwest::StatusCode;
@@ -67,6 +67,18 @@ async fn profile_input_errors_name_their_field_and_change_nothing() {
         )
         .await;
     assert_eq!(err, AppError::invalid("youtube", Problem::InvalidNumber));
+    let err = app
+        .call_err(
+            &client,
+            "update_profile",
+            &[("display_name", "Jade"), ("bio", ""), ("tiktok", "1,5")],
+        )
+        .await;
+    assert_eq!(
+        err,
+        AppError::invalid("tiktok", Problem::InvalidNumber),
+        "1,5 is not read as 15"
+    );
     let long_bio = "x".repeat(501);
     let err = app
         .call_err(
@@ -151,6 +163,45 @@ async fn nobody_edits_someone_else() {
         .await
         .unwrap();
     assert_eq!(upload.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn a_brand_edits_its_page() {
+    let app = spawn_app().await;
+    let client = app.client();
+    app.sign_up(&client, "brand", "lumen").await;
+    let edit = |website: &'static str| {
+        [
+            ("company_name", "Maison Lumen"),
+            ("slug", "maison-lumen"),
+            ("website", website),
+            ("description", "Candles poured in Lyon."),
+        ]
+    };
+    assert_eq!(
+        app.call_err(&client, "update_brand", &edit("javascript:alert(1)"))
+            .await,
+        AppError::invalid("website", Problem::InvalidUrl)
+    );
+    let _: () = app
+        .call_ok(&client, "update_brand", &edit("maison-lumen.fr"))
+        .await;
+    let page: BrandPage = app
+        .call_ok(&app.client(), "brand", &[("slug", "maison-lumen")])
+        .await;
+    assert_eq!(page.company_name, "Maison Lumen");
+    assert_eq!(page.website, "https://maison-lumen.fr");
+    let old = app
+        .client()
+        .get(app.url("/brands/lumen"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        old.status(),
+        StatusCode::NOT_FOUND,
+        "the old slug is free again"
+    );
 }
 
 #[tokio::test]

@@ -60,7 +60,7 @@ pub async fn signup(
         now(),
     )
     .await?;
-    session::log_in(id).await?;
+    session::log_in(id, 0).await?;
     tracing::info!(user_id = id, role = role.as_str(), "signed up");
     leptos_axum::redirect("/settings?welcome=1");
     Ok(())
@@ -70,7 +70,7 @@ pub async fn signup(
 pub async fn login(email: String, password: String) -> Result<(), AppError> {
     let st = state()?;
     let email = Email::parse(&email)?;
-    let ip = client_ip().await;
+    let ip = client_ip().await?;
     let account_key = format!("login:account:{}", email.as_str());
     let ip_key = format!("login:ip:{ip}");
     let t = now();
@@ -91,7 +91,10 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
     match found {
         Some(user) if ok => {
             store::clear_rate_limit(&st.db, &account_key).await?;
-            session::log_in(user.id).await?;
+            // Only failures count against an address: people behind one office or
+            // carrier-grade NAT still log in.
+            store::refund_rate_limit(&st.db, &ip_key).await?;
+            session::log_in(user.id, user.session_epoch).await?;
             tracing::info!(user_id = user.id, "logged in");
             leptos_axum::redirect("/");
             Ok(())
@@ -112,14 +115,12 @@ fn rate_limited(wait: u64) -> AppError {
     }
 }
 
-/// The client's address as the server saw it (a proxy in front must be trusted explicitly).
+/// The client's address, as the server's middleware established it.
 #[cfg(feature = "ssr")]
-async fn client_ip() -> String {
-    use axum::extract::ConnectInfo;
-    leptos_axum::extract::<ConnectInfo<std::net::SocketAddr>>()
-        .await
-        .map(|ConnectInfo(addr)| addr.ip().to_string())
-        .unwrap_or_else(|_| "unknown".to_owned())
+async fn client_ip() -> Result<String, AppError> {
+    let axum::Extension(crate::ssr::ClientIp(ip)) =
+        leptos_axum::extract().await.map_err(internal)?;
+    Ok(ip.to_string())
 }
 
 #[server(prefix = "/api", endpoint = "logout")]
@@ -148,8 +149,8 @@ pub async fn change_password(
     let hash = password::hash(new.expose().to_owned(), st.password_cost)
         .await
         .map_err(internal)?;
-    store::set_password(&st.db, user.id, &hash).await?;
-    session::log_in(user.id).await
+    let epoch = store::set_password(&st.db, user.id, &hash).await?;
+    session::log_in(user.id, epoch).await
 }
 
 /// Emails a reset link if the address has an account. The answer is the same either way, so
@@ -214,8 +215,8 @@ pub async fn reset_password(
         .await
         .map_err(internal)?;
     let token_hash = hex::encode(Sha256::digest(token.trim().as_bytes()));
-    let user_id = store::redeem_reset(&st.db, &token_hash, &hash, now()).await?;
-    session::log_in(user_id).await?;
+    let (user_id, epoch) = store::redeem_reset(&st.db, &token_hash, &hash, now()).await?;
+    session::log_in(user_id, epoch).await?;
     leptos_axum::redirect("/settings");
     Ok(())
 }
@@ -270,19 +271,12 @@ pub async fn update_profile(
         (Network::Twitch, twitch),
         (Network::X, x),
     ] {
-        let raw: String = raw
-            .chars()
-            .filter(|c| !c.is_whitespace() && *c != ',' && *c != '.')
-            .collect();
-        if raw.is_empty() {
-            continue;
+        if let Some(count) = FollowerCount::parse(network.as_str(), &raw)? {
+            networks.push(SocialAccount {
+                network,
+                followers: count.get(),
+            });
         }
-        let followers = raw
-            .parse::<u64>()
-            .ok()
-            .filter(|f| *f <= 1_000_000_000)
-            .ok_or_else(|| AppError::invalid(network.as_str(), Problem::InvalidNumber))?;
-        networks.push(SocialAccount { network, followers });
     }
     store::update_profile(
         &state()?.db,
@@ -310,10 +304,7 @@ pub async fn update_brand(
     }
     let company_name = parse_text("company_name", &company_name, 2, 80)?;
     let slug = Slug::parse(&slug)?;
-    let website = parse_text("website", &website, 0, 200)?;
-    if !website.is_empty() && !website.starts_with("https://") && !website.starts_with("http://") {
-        return Err(AppError::invalid("website", Problem::Malformed));
-    }
+    let website = Website::parse("website", &website)?;
     let description = parse_text("description", &description, 0, 1000)?;
     store::update_brand(
         &state()?.db,
@@ -321,7 +312,7 @@ pub async fn update_brand(
         store::BrandUpdate {
             company_name: &company_name,
             slug: slug.as_str(),
-            website: &website,
+            website: website.as_str(),
             description: &description,
         },
     )

@@ -38,9 +38,10 @@ pub async fn upload(
 }
 
 async fn save(state: &AppState, session: &Session, body: Bytes) -> Result<String, AppError> {
-    let user_id = session::user_id(session)
+    let user_id = session::user_on(&state.db, session)
         .await?
-        .ok_or(AppError::Unauthenticated)?;
+        .ok_or(AppError::Unauthenticated)?
+        .id;
     let kind =
         ImageKind::sniff(&body).ok_or_else(|| AppError::invalid("avatar", Problem::NotAnImage))?;
     let mut suffix = [0u8; 8];

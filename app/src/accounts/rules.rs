@@ -1,6 +1,7 @@
 //! Pure account decisions: password strength, who counts as a rising creator, which images
 //! are accepted, and rate-limit windows. No I/O; unit-tested below.
 
+use super::types::Role;
 use crate::error::Problem;
 
 /// Passwords seen in every breach list; refused whatever their length.
@@ -54,8 +55,9 @@ pub fn password_problem(password: &str, others: &[&str]) -> Option<Problem> {
 /// room for them, whatever their reach.
 pub const RISING_AUDIENCE: u64 = 10_000;
 
-pub fn is_rising(audience: u64) -> bool {
-    audience < RISING_AUDIENCE
+/// Whether a person counts as a rising creator, given their total declared audience.
+pub fn is_rising(role: Role, audience: u64) -> bool {
+    role == Role::Creator && audience < RISING_AUDIENCE
 }
 
 /// Picks `n` featured creators from candidates already sorted by preference, guaranteeing
@@ -140,6 +142,9 @@ pub const RESET_PER_ACCOUNT: RateLimit = RateLimit {
 };
 
 impl RateLimit {
+    /// Counters older than this are deleted by housekeeping, so no window may be longer.
+    pub const MAX_WINDOW_SECS: i64 = 24 * 60 * 60;
+
     /// Given the window counter as stored (`window_start`, `hits` already counted in it),
     /// the seconds to wait before another attempt, or `None` if one is allowed now.
     pub fn retry_after(self, window_start: i64, hits: i64, now: i64) -> Option<u64> {
@@ -200,6 +205,9 @@ mod tests {
         assert_eq!(rl.retry_after(100, 2, 110), None);
         assert_eq!(rl.retry_after(100, 3, 110), Some(50));
         assert_eq!(rl.retry_after(100, 9, 160), None);
+        for limit in [LOGIN_PER_ACCOUNT, LOGIN_PER_IP, RESET_PER_ACCOUNT] {
+            assert!(limit.window_secs <= RateLimit::MAX_WINDOW_SECS);
+        }
     }
 
     proptest::proptest! {

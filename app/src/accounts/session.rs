@@ -1,28 +1,42 @@
-//! Who is calling: the user id kept in the tower-sessions session.
+//! Who is calling: the login kept in the tower-sessions session.
 
+use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 
 use super::types::SessionUser;
 use crate::error::AppError;
-use crate::ssr::{internal, state};
+use crate::ssr::{internal, state, Db};
 
-const USER_ID: &str = "user_id";
+const LOGIN: &str = "login";
+
+/// What a session remembers of its login. The epoch ties it to the password of that moment:
+/// a password change or reset elsewhere ends every other session of the account.
+#[derive(Serialize, Deserialize)]
+struct Login {
+    user_id: i64,
+    epoch: i64,
+}
 
 async fn session() -> Result<Session, AppError> {
     leptos_axum::extract::<Session>().await.map_err(internal)
 }
 
-/// The id of the user logged in on `session`, if any.
-pub async fn user_id(session: &Session) -> Result<Option<i64>, AppError> {
-    session.get::<i64>(USER_ID).await.map_err(internal)
+/// The user logged in on `session`, if the login is still valid.
+pub async fn user_on(db: &Db, session: &Session) -> Result<Option<SessionUser>, AppError> {
+    let Some(login) = session.get::<Login>(LOGIN).await.map_err(internal)? else {
+        return Ok(None);
+    };
+    let user = super::store::session_user(db, login.user_id, login.epoch).await?;
+    if user.is_none() {
+        // Outdated or deleted account: forget the login rather than checking it on every request.
+        session.flush().await.map_err(internal)?;
+    }
+    Ok(user)
 }
 
 /// The logged-in user, if any.
 pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
-    let Some(id) = user_id(&session().await?).await? else {
-        return Ok(None);
-    };
-    super::store::session_user(&state()?.db, id).await
+    user_on(&state()?.db, &session().await?).await
 }
 
 /// The logged-in user, or `Unauthenticated`.
@@ -31,10 +45,14 @@ pub async fn require_user() -> Result<SessionUser, AppError> {
 }
 
 /// Starts an authenticated session under a new id, so an id planted before login is useless.
-pub async fn log_in(user_id: i64) -> Result<(), AppError> {
+/// `epoch` is the account's session epoch read with its password.
+pub async fn log_in(user_id: i64, epoch: i64) -> Result<(), AppError> {
     let session = session().await?;
     session.cycle_id().await.map_err(internal)?;
-    session.insert(USER_ID, user_id).await.map_err(internal)
+    session
+        .insert(LOGIN, Login { user_id, epoch })
+        .await
+        .map_err(internal)
 }
 
 pub async fn log_out() -> Result<(), AppError> {

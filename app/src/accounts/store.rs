@@ -79,10 +79,11 @@ fn unique_to_field(e: sqlx::Error) -> AppError {
 pub struct LoginRow {
     pub id: i64,
     pub password_hash: String,
+    pub session_epoch: i64,
 }
 
 pub async fn login_by_email(db: &Db, email: &str) -> Result<Option<LoginRow>, AppError> {
-    sqlx::query_as("SELECT id, password_hash FROM users WHERE email = $1")
+    sqlx::query_as("SELECT id, password_hash, session_epoch FROM users WHERE email = $1")
         .bind(email)
         .fetch_optional(&db.pool)
         .await
@@ -98,15 +99,18 @@ pub async fn password_hash(db: &Db, user_id: i64) -> Result<String, AppError> {
         .ok_or(AppError::Unauthenticated)
 }
 
-pub async fn set_password(db: &Db, user_id: i64, hash: &str) -> Result<(), AppError> {
-    sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+/// Sets a new password and ends the account's other sessions; returns the new session epoch.
+pub async fn set_password(db: &Db, user_id: i64, hash: &str) -> Result<i64, AppError> {
+    sqlx::query_scalar(SET_PASSWORD)
         .bind(hash)
         .bind(user_id)
-        .execute(&db.pool)
+        .fetch_one(&db.pool)
         .await
-        .map_err(db_err)?;
-    Ok(())
+        .map_err(db_err)
 }
+
+const SET_PASSWORD: &str = "UPDATE users SET password_hash = $1, session_epoch = session_epoch + 1
+     WHERE id = $2 RETURNING session_epoch";
 
 #[derive(FromRow)]
 struct UserRow {
@@ -137,19 +141,21 @@ impl UserRow {
     }
 }
 
-async fn user_row(db: &Db, user_id: i64) -> Result<Option<UserRow>, AppError> {
-    sqlx::query_as(&format!("SELECT {USER_COLUMNS} WHERE u.id = $1"))
-        .bind(user_id)
-        .fetch_optional(&db.pool)
-        .await
-        .map_err(db_err)
-}
-
-pub async fn session_user(db: &Db, user_id: i64) -> Result<Option<SessionUser>, AppError> {
-    user_row(db, user_id)
-        .await?
-        .map(UserRow::into_session_user)
-        .transpose()
+/// The user of a session opened at `epoch`; `None` once the password has changed since.
+pub async fn session_user(
+    db: &Db,
+    user_id: i64,
+    epoch: i64,
+) -> Result<Option<SessionUser>, AppError> {
+    let row: Option<UserRow> = sqlx::query_as(&format!(
+        "SELECT {USER_COLUMNS} WHERE u.id = $1 AND u.session_epoch = $2"
+    ))
+    .bind(user_id)
+    .bind(epoch)
+    .fetch_optional(&db.pool)
+    .await
+    .map_err(db_err)?;
+    row.map(UserRow::into_session_user).transpose()
 }
 
 async fn niches(db: &Db, user_id: i64) -> Result<Vec<Niche>, AppError> {
@@ -260,6 +266,8 @@ pub async fn profile(
     let id = row.id;
     let bio = row.bio.clone();
     let user = row.into_session_user()?;
+    let networks = networks(db, id).await?;
+    let audience = networks.iter().map(|n| n.followers).sum();
     Ok(Some(Profile {
         handle: user.handle,
         display_name: user.display_name,
@@ -267,7 +275,9 @@ pub async fn profile(
         bio,
         avatar_url: user.avatar_url,
         niches: niches(db, id).await?,
-        networks: networks(db, id).await?,
+        networks,
+        audience,
+        rising: super::rules::is_rising(user.role, audience),
         followers: followers.max(0) as u64,
         viewer_follows,
         viewer_is_owner: viewer == Some(id),
@@ -279,8 +289,11 @@ pub async fn brand_by_slug(db: &Db, slug: &str) -> Result<Option<BrandPage>, App
 }
 
 pub async fn settings(db: &Db, user_id: i64) -> Result<Settings, AppError> {
-    let row = user_row(db, user_id)
-        .await?
+    let row: UserRow = sqlx::query_as(&format!("SELECT {USER_COLUMNS} WHERE u.id = $1"))
+        .bind(user_id)
+        .fetch_optional(&db.pool)
+        .await
+        .map_err(db_err)?
         .ok_or(AppError::Unauthenticated)?;
     let bio = row.bio.clone();
     Ok(Settings {
@@ -461,7 +474,7 @@ pub async fn creator_candidates(db: &Db, limit: i64) -> Result<Vec<CreatorCard>,
                 avatar_url: avatar_url(avatar_key),
                 niches: Vec::new(),
                 audience,
-                rising: super::rules::is_rising(audience),
+                rising: super::rules::is_rising(Role::Creator, audience),
             }
         })
         .collect())
@@ -520,6 +533,32 @@ pub async fn hit_rate_limit(
     Ok(limit.retry_after(window_start, hits - 1, now))
 }
 
+/// Takes back one counted attempt, for an attempt that turned out to be legitimate.
+pub async fn refund_rate_limit(db: &Db, key: &str) -> Result<(), AppError> {
+    sqlx::query("UPDATE rate_limits SET hits = hits - 1 WHERE key = $1 AND hits > 0")
+        .bind(key)
+        .execute(&db.pool)
+        .await
+        .map_err(db_err)?;
+    Ok(())
+}
+
+/// Deletes counters whose window has ended and reset links that can no longer be used.
+pub async fn purge_stale(db: &Db, now: i64) -> Result<u64, AppError> {
+    let limits = sqlx::query("DELETE FROM rate_limits WHERE window_start <= $1")
+        .bind(now - RateLimit::MAX_WINDOW_SECS)
+        .execute(&db.pool)
+        .await
+        .map_err(db_err)?;
+    let resets =
+        sqlx::query("DELETE FROM password_resets WHERE used_at IS NOT NULL OR expires_at <= $1")
+            .bind(now)
+            .execute(&db.pool)
+            .await
+            .map_err(db_err)?;
+    Ok(limits.rows_affected() + resets.rows_affected())
+}
+
 pub async fn clear_rate_limit(db: &Db, key: &str) -> Result<(), AppError> {
     sqlx::query("DELETE FROM rate_limits WHERE key = $1")
         .bind(key)
@@ -548,13 +587,13 @@ pub async fn create_reset(
 }
 
 /// Uses up a reset token and sets the new password, atomically: a link works once, before it
-/// expires, and two concurrent uses cannot both succeed.
+/// expires, and two concurrent uses cannot both succeed. Returns the user id and new session epoch.
 pub async fn redeem_reset(
     db: &Db,
     token_hash: &str,
     new_hash: &str,
     now: i64,
-) -> Result<i64, AppError> {
+) -> Result<(i64, i64), AppError> {
     let mut tx = db.begin_write().await.map_err(db_err)?;
     let user_id: i64 = sqlx::query_scalar(
         "UPDATE password_resets SET used_at = $1
@@ -566,10 +605,10 @@ pub async fn redeem_reset(
     .await
     .map_err(db_err)?
     .ok_or_else(|| AppError::invalid("token", Problem::LinkExpired))?;
-    sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+    let epoch: i64 = sqlx::query_scalar(SET_PASSWORD)
         .bind(new_hash)
         .bind(user_id)
-        .execute(&mut *tx)
+        .fetch_one(&mut *tx)
         .await
         .map_err(db_err)?;
     // Other links sent earlier would still change the password: retire them too.
@@ -580,5 +619,5 @@ pub async fn redeem_reset(
         .await
         .map_err(db_err)?;
     tx.commit().await.map_err(db_err)?;
-    Ok(user_id)
+    Ok((user_id, epoch))
 }

@@ -157,6 +157,113 @@ pub fn parse_text(field: &str, s: &str, min: u32, max: u32) -> Result<String, Ap
     }
 }
 
+/// A follower count as creators write it: `1200`, `12 500`, `12,500`, `12.5k`, `1,2 M`.
+/// Separators must group thousands, so `1,5` is refused rather than read as 15.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FollowerCount(u64);
+
+impl FollowerCount {
+    pub const MAX: u64 = 1_000_000_000;
+
+    /// An empty field is `None`: the creator is not on that network.
+    pub fn parse(field: &str, s: &str) -> Result<Option<Self>, AppError> {
+        let s = s.trim().to_lowercase();
+        if s.is_empty() {
+            return Ok(None);
+        }
+        let (number, scale) = match s.strip_suffix('k').or_else(|| s.strip_suffix('m')) {
+            Some(n) if s.ends_with('k') => (n.trim_end(), 1_000),
+            Some(n) => (n.trim_end(), 1_000_000),
+            None => (s.as_str(), 1),
+        };
+        let count = if scale == 1 {
+            Self::grouped(number)
+        } else {
+            Self::scaled(number, scale)
+        };
+        count
+            .filter(|c| *c <= Self::MAX)
+            .map(|c| Some(Self(c)))
+            .ok_or_else(|| AppError::invalid(field, Problem::InvalidNumber))
+    }
+
+    /// Digits, optionally in groups of three split by one kind of separator.
+    fn grouped(s: &str) -> Option<u64> {
+        let separator = s.chars().find(|c| !c.is_ascii_digit());
+        let groups: Vec<&str> = match separator {
+            None => vec![s],
+            Some(sep) if " ,.'\u{a0}\u{202f}".contains(sep) => s.split(sep).collect(),
+            Some(_) => return None,
+        };
+        let (first, rest) = groups.split_first()?;
+        let well_grouped = !first.is_empty()
+            && (rest.is_empty() || first.len() <= 3)
+            && rest.iter().all(|g| g.len() == 3);
+        let digits: String = groups.concat();
+        (well_grouped && digits.chars().all(|c| c.is_ascii_digit()))
+            .then(|| digits.parse().ok())
+            .flatten()
+    }
+
+    /// A decimal number of thousands or millions (`12.5`, `1,25`) that comes out whole.
+    fn scaled(s: &str, scale: u64) -> Option<u64> {
+        let (whole, fraction) = s.split_once(['.', ',']).unwrap_or((s, ""));
+        let places = u32::try_from(fraction.len()).ok()?;
+        let unit = scale.checked_div(10u64.checked_pow(places)?)?;
+        let is_digits = |p: &str| p.chars().all(|c| c.is_ascii_digit());
+        if whole.is_empty() || !is_digits(whole) || !is_digits(fraction) || unit == 0 {
+            return None;
+        }
+        let fraction: u64 = if fraction.is_empty() {
+            0
+        } else {
+            fraction.parse().ok()?
+        };
+        whole
+            .parse::<u64>()
+            .ok()?
+            .checked_mul(scale)?
+            .checked_add(fraction * unit)
+    }
+
+    pub fn get(self) -> u64 {
+        self.0
+    }
+}
+
+/// A brand's web address: http or https with a host. `maison-lumen.fr` means https.
+#[cfg(feature = "ssr")]
+pub struct Website(String);
+
+#[cfg(feature = "ssr")]
+impl Website {
+    /// An empty field is an empty website: the brand has none.
+    pub fn parse(field: &str, s: &str) -> Result<Self, AppError> {
+        let s = s.trim();
+        if s.is_empty() {
+            return Ok(Self(String::new()));
+        }
+        let bad = || AppError::invalid(field, Problem::InvalidUrl);
+        let full = if s.contains("://") {
+            s.to_owned()
+        } else {
+            format!("https://{s}")
+        };
+        let url = url::Url::parse(&full).map_err(|_| bad())?;
+        let host_ok = url
+            .host_str()
+            .is_some_and(|h| h.contains('.') && !h.ends_with('.'));
+        if !matches!(url.scheme(), "http" | "https") || !host_ok || full.len() > 200 {
+            return Err(bad());
+        }
+        Ok(Self(full))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 /// A password that passed the strength rules; never serialised.
 pub struct Password(String);
 
@@ -323,6 +430,9 @@ pub struct Profile {
     pub avatar_url: Option<String>,
     pub niches: Vec<Niche>,
     pub networks: Vec<SocialAccount>,
+    /// Sum of the followers declared on every network.
+    pub audience: u64,
+    pub rising: bool,
     /// Followers on Tremplin itself.
     pub followers: u64,
     pub viewer_follows: bool,
@@ -359,4 +469,86 @@ pub struct Settings {
     pub niches: Vec<Niche>,
     pub networks: Vec<SocialAccount>,
     pub brand: Option<BrandPage>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn followers(s: &str) -> Result<Option<u64>, AppError> {
+        FollowerCount::parse("instagram", s).map(|c| c.map(FollowerCount::get))
+    }
+
+    #[test]
+    fn follower_counts_read_as_people_write_them() {
+        for (input, expected) in [
+            ("", None),
+            ("  ", None),
+            ("0", Some(0)),
+            ("1200", Some(1_200)),
+            ("12 500", Some(12_500)),
+            ("12\u{202f}500", Some(12_500)),
+            ("12,500", Some(12_500)),
+            ("1.234.567", Some(1_234_567)),
+            ("12.5k", Some(12_500)),
+            ("12,5 k", Some(12_500)),
+            ("300K", Some(300_000)),
+            ("1,2 M", Some(1_200_000)),
+            ("1.25m", Some(1_250_000)),
+            ("1000000000", Some(1_000_000_000)),
+        ] {
+            assert_eq!(followers(input), Ok(expected), "{input:?}");
+        }
+    }
+
+    #[test]
+    fn ambiguous_or_absurd_counts_are_refused() {
+        for input in [
+            "1,5",
+            "12,50",
+            "1,2345",
+            "12 50 0",
+            "12,500.000",
+            "-5",
+            "abc",
+            "1e6",
+            "1.2345k",
+            "k",
+            ".5k",
+            "1000000001",
+            "2000m",
+            "99999999999999999999",
+        ] {
+            assert_eq!(
+                followers(input),
+                Err(AppError::invalid("instagram", Problem::InvalidNumber)),
+                "{input:?}"
+            );
+        }
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn websites_need_a_web_host() {
+        let ok = |s: &str| Website::parse("website", s).map(|w| w.as_str().to_owned());
+        assert_eq!(ok(""), Ok(String::new()));
+        assert_eq!(
+            ok("maison-lumen.fr"),
+            Ok("https://maison-lumen.fr".to_owned())
+        );
+        assert_eq!(ok(" http://a.io/x "), Ok("http://a.io/x".to_owned()));
+        for bad in [
+            "javascript:alert(1)",
+            "ftp://a.io",
+            "https://localhost",
+            "not a url",
+            "https://",
+        ] {
+            assert_eq!(
+                ok(bad),
+                Err(AppError::invalid("website", Problem::InvalidUrl)),
+                "{bad:?}"
+            );
+        }
+    }
 }

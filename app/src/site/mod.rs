@@ -83,7 +83,7 @@ fn CreatorTile(card: CreatorCard) -> impl IntoView {
                 <Avatar name=card.display_name.clone() url=card.avatar_url.clone() size="lg" />
                 <span class="creator-name">{card.display_name.clone()}</span>
                 <span class="handle">"@"{card.handle.clone()}</span>
-                <span class="creator-audience">{compact_number(card.audience)} " " {t!(i18n, home.followers)}</span>
+                <span class="creator-audience">{move || compact_number(card.audience, i18n.get_locale())} " " {t!(i18n, home.followers)}</span>
                 <span class="chips">
                     {card.niches.iter().take(2).map(|n| view! { <span class="chip">{niche_label(i18n, *n)}</span> }).collect_view()}
                 </span>

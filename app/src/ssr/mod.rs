@@ -25,6 +25,11 @@ pub struct AppState {
     pub password_cost: crate::accounts::password::Cost,
 }
 
+/// The address of the person making the request: the peer, or what a trusted proxy in front
+/// says it is. Set on every request by the server's middleware.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientIp(pub std::net::IpAddr);
+
 /// The application state from Leptos context; missing context is a wiring bug, reported as internal.
 pub fn state() -> Result<AppState, AppError> {
     leptos::prelude::use_context::<AppState>()

@@ -19,6 +19,7 @@ pub fn problem_text(i18n: I18nContext<Locale>, problem: Problem) -> AnyView {
         Problem::InvalidHandle => t!(i18n, problems.invalid_handle).into_any(),
         Problem::InvalidSlug => t!(i18n, problems.invalid_slug).into_any(),
         Problem::InvalidNumber => t!(i18n, problems.invalid_number).into_any(),
+        Problem::InvalidUrl => t!(i18n, problems.invalid_url).into_any(),
         Problem::WeakPassword => t!(i18n, problems.weak_password).into_any(),
         Problem::PasswordsDiffer => t!(i18n, problems.passwords_differ).into_any(),
         Problem::EmailTaken => t!(i18n, problems.email_taken).into_any(),
@@ -90,6 +91,8 @@ pub fn Field(
     #[prop(optional, into)] value: String,
     #[prop(optional, into)] hint: Option<Signal<String>>,
     #[prop(optional)] autocomplete: Option<&'static str>,
+    /// The keyboard a phone shows, for text fields that hold numbers or addresses.
+    #[prop(optional)] inputmode: Option<&'static str>,
     #[prop(optional)] required: bool,
     #[prop(optional)] prefix: Option<&'static str>,
 ) -> impl IntoView {
@@ -111,6 +114,7 @@ pub fn Field(
             type=kind
             value=value
             autocomplete=autocomplete
+            inputmode=inputmode
             required=required
             aria-invalid=move || invalid().then_some("true")
             aria-describedby=error_id.clone()

@@ -11,13 +11,22 @@ use crate::accounts::types::SessionUser;
 use crate::error::AppError;
 use crate::i18n::*;
 
-/// The logged-in user, refetched whenever someone logs in or out.
+/// The logged-in user, refetched whenever someone logs in or out, or changes what the
+/// header shows of them.
 #[derive(Clone, Copy)]
 pub struct Auth {
     pub user: Resource<Result<Option<SessionUser>, AppError>>,
     pub login: ServerAction<Login>,
     pub logout: ServerAction<Logout>,
     pub signup: ServerAction<Signup>,
+    edits: RwSignal<u32>,
+}
+
+impl Auth {
+    /// Reloads the user after an edit to their name, avatar or role.
+    pub fn refresh(&self) {
+        self.edits.update(|n| *n += 1);
+    }
 }
 
 pub fn use_auth() -> Auth {
@@ -29,12 +38,14 @@ pub fn Layout(children: Children) -> impl IntoView {
     let login = ServerAction::<Login>::new();
     let logout = ServerAction::<Logout>::new();
     let signup = ServerAction::<Signup>::new();
+    let edits = RwSignal::new(0);
     let user = Resource::new(
         move || {
             (
                 login.version().get(),
                 logout.version().get(),
                 signup.version().get(),
+                edits.get(),
             )
         },
         |_| me(),
@@ -44,6 +55,7 @@ pub fn Layout(children: Children) -> impl IntoView {
         login,
         logout,
         signup,
+        edits,
     });
     view! {
         <a class="skip-link" href="#main">{move || t_string!(use_i18n(), nav.skip).to_string()}</a>

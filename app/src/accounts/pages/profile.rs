@@ -44,8 +44,7 @@ pub fn ProfilePage() -> impl IntoView {
 fn ProfileView(p: Profile, follow: ServerAction<Follow>) -> impl IntoView {
     let i18n = use_i18n();
     let auth = use_auth();
-    let audience: u64 = p.networks.iter().map(|n| n.followers).sum();
-    let rising = p.role == Role::Creator && crate::accounts::rules::is_rising(audience);
+    let (audience, rising) = (p.audience, p.rising);
     let description = if p.bio.is_empty() {
         t_string!(i18n, site.description).to_owned()
     } else {
@@ -118,11 +117,11 @@ fn ProfileView(p: Profile, follow: ServerAction<Follow>) -> impl IntoView {
                             {p.networks.clone().into_iter().map(|n| view! {
                                 <li class="network">
                                     <span class="network-name">{n.network.label()}</span>
-                                    <span class="network-count">{compact_number(n.followers)}</span>
+                                    <span class="network-count">{move || compact_number(n.followers, i18n.get_locale())}</span>
                                 </li>
                             }).collect_view()}
                         </ul>
-                        <p class="muted small">{t!(i18n, profile.audience_total)} " " {compact_number(audience)}</p>
+                        <p class="muted small">{t!(i18n, profile.audience_total)} " " {move || compact_number(audience, i18n.get_locale())}</p>
                     </section>
                 </Show>
             </div>

@@ -11,6 +11,7 @@ use crate::error::AppError;
 use crate::i18n::*;
 use crate::ui::avatar::Avatar;
 use crate::ui::form::{action_error, error_text, problem_text, Field, FormError};
+use crate::ui::layout::use_auth;
 
 /// Account settings: public profile, avatar, brand details, password.
 #[component]
@@ -19,6 +20,18 @@ pub fn SettingsPage() -> impl IntoView {
     let update_profile = ServerAction::<UpdateProfile>::new();
     let update_brand = ServerAction::<UpdateBrand>::new();
     let become_creator = ServerAction::<BecomeCreator>::new();
+    let auth = use_auth();
+    // The header shows the name, avatar and role edited here.
+    Effect::watch(
+        move || {
+            (
+                update_profile.version().get(),
+                become_creator.version().get(),
+            )
+        },
+        move |_, _, _| auth.refresh(),
+        false,
+    );
     let settings = Resource::new(
         move || {
             (
@@ -145,7 +158,7 @@ fn BrandForm(
                     <Field name="company_name" label=Signal::derive(move || t_string!(i18n, fields.company_name).to_string()) errors value=b.company_name required=true />
                     <Field name="slug" label=Signal::derive(move || t_string!(i18n, fields.slug).to_string()) errors value=b.slug prefix="/brands/" required=true />
                 </div>
-                <Field name="website" kind="url" label=Signal::derive(move || t_string!(i18n, fields.website).to_string()) errors value=b.website />
+                <Field name="website" inputmode="url" autocomplete="url" label=Signal::derive(move || t_string!(i18n, fields.website).to_string()) errors value=b.website />
                 <div class="field">
                     <label for="field-description">{t!(i18n, fields.description)}</label>
                     <textarea id="field-description" name="description" rows="4" maxlength="1000">{b.description}</textarea>
@@ -191,6 +204,7 @@ fn PasswordForm() -> impl IntoView {
 #[component]
 fn AvatarUpload(name: String, url: Option<String>) -> impl IntoView {
     let i18n = use_i18n();
+    let auth = use_auth();
     let current = RwSignal::new(url);
     let progress = RwSignal::new(None::<f64>);
     let error = RwSignal::new(None::<AppError>);
@@ -209,7 +223,10 @@ fn AvatarUpload(name: String, url: Option<String>) -> impl IntoView {
         upload::send(file, progress, move |result| {
             progress.set(None);
             match result {
-                Ok(url) => current.set(Some(url)),
+                Ok(url) => {
+                    current.set(Some(url));
+                    auth.refresh();
+                }
                 Err(e) => error.set(Some(e)),
             }
         });

@@ -1,0 +1,40 @@
+//! Background work that runs on every app instance. Each job is idempotent and safe to run
+//! on several instances at once: they only delete or update rows under guards.
+
+use std::future::Future;
+use std::time::Duration;
+
+use app::ssr::{now, Db};
+
+/// Starts every periodic job.
+pub fn spawn_all(db: &Db) {
+    let housekeeping_db = db.clone();
+    every(Duration::from_secs(10 * 60), "housekeeping", move || {
+        let db = housekeeping_db.clone();
+        async move {
+            app::accounts::store::purge_stale(&db, now())
+                .await
+                .map_err(|e| e.to_string())
+        }
+    });
+}
+
+/// Runs `job` now and then every `period`, logging what it did and any failure.
+fn every<F, Fut>(period: Duration, name: &'static str, job: F)
+where
+    F: Fn() -> Fut + Send + 'static,
+    Fut: Future<Output = Result<u64, String>> + Send,
+{
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(period);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticks.tick().await;
+            match job().await {
+                Ok(0) => {}
+                Ok(rows) => tracing::info!(job = name, rows, "background job done"),
+                Err(e) => tracing::error!(job = name, "background job failed: {e}"),
+            }
+        }
+    });
+}
