@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Serves the release build for Playwright on port $1, with a fresh data directory and demo data.
+# The directory is /tmp/tremplin-e2e-$1, where the specs read the mail outbox.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN="${CARGO_TARGET_DIR:-$HOME/.cache/tremplin-target}/release/tremplin"
-DATA=$(mktemp -d /tmp/tremplin-e2e.XXXXXX)
+DATA="/tmp/tremplin-e2e-$1"
+rm -rf "$DATA" && mkdir -p "$DATA"
 export TREMPLIN_DATA_DIR="$DATA" TREMPLIN_LISTEN="127.0.0.1:$1" TREMPLIN_SITE_ROOT=target/site
 "$BIN" demo-data >/dev/null
 exec "$BIN" serve

@@ -1,7 +1,7 @@
 import { defineConfig } from "@playwright/test";
 
 // The suite runs against the release build, started fresh with demo data on SQLite.
-const port = process.env.E2E_PORT ?? "3100";
+export const port = process.env.E2E_PORT ?? "3100";
 export const baseURL = `http://127.0.0.1:${port}`;
 
 export default defineConfig({

@@ -1,6 +1,6 @@
 // Journey: a brand logs in, sees its page; a wrong password is explained next to the field.
 import { test, expect } from "@playwright/test";
-import { DEMO_PASSWORD, demoEmail, hydrated, logIn, snap } from "./helpers";
+import { DEMO_PASSWORD, demoEmail, hydrated, logIn, logOut, snap } from "./helpers";
 
 test("a brand logs in and reaches its brand page", async ({ page }) => {
   await page.goto("/login");
@@ -23,7 +23,5 @@ test("a brand logs in and reaches its brand page", async ({ page }) => {
   await expect(page.getByRole("heading", { name: /Hello, Maison Lumière/ })).toBeVisible();
   await snap(page, "dashboard");
 
-  await page.locator(".account-menu summary").click();
-  await page.getByRole("button", { name: "Log out" }).click();
-  await expect(page.getByRole("banner").getByRole("link", { name: "Log in" })).toBeVisible();
+  await logOut(page);
 });

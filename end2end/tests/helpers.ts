@@ -1,6 +1,7 @@
 import { Page, expect } from "@playwright/test";
 import * as fs from "fs";
 import * as path from "path";
+import { port } from "../playwright.config";
 
 export const DEMO_PASSWORD = "tremplin-demo-2026";
 export const demoEmail = (handle: string) => `${handle.replace(/_/g, ".")}@demo.tremplin.test`;
@@ -28,3 +29,36 @@ export async function logIn(page: Page, email: string, password: string) {
 
 /** A unique handle per run, so specs can run against a server that already has data. */
 export const uniqueHandle = (prefix: string) => `${prefix}_${Date.now().toString(36)}`;
+
+/** Signs up a new fan through the form and returns their email. */
+export async function signUpFan(page: Page, handle: string, password: string) {
+  const email = `${handle}@example.test`;
+  await page.goto("/signup");
+  await hydrated(page);
+  await page.getByRole("radio", { name: /^Fan/ }).check({ force: true });
+  await page.getByLabel("Name shown on your page").fill(handle);
+  await page.getByLabel("Handle").fill(handle);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Create my account" }).click();
+  await expect(page).toHaveURL(/\/settings/);
+  return email;
+}
+
+export async function logOut(page: Page) {
+  await page.locator(".account-menu summary").click();
+  await page.getByRole("button", { name: "Log out" }).click();
+  await expect(page.getByRole("banner").getByRole("link", { name: "Log in" })).toBeVisible();
+}
+
+/** The links of the mails the test server wrote to its outbox for `to`, oldest first. */
+export function mailedLinks(to: string): string[] {
+  const outbox = `/tmp/tremplin-e2e-${port}/outbox`;
+  if (!fs.existsSync(outbox)) return [];
+  return fs
+    .readdirSync(outbox)
+    .sort()
+    .map((name) => fs.readFileSync(path.join(outbox, name), "utf8"))
+    .filter((mail) => mail.startsWith(`To: ${to}\n`))
+    .flatMap((mail) => mail.match(/https?:\/\/\S+/g) ?? []);
+}

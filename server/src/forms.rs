@@ -29,6 +29,13 @@ pub async fn keep_errors(request: Request, next: Next) -> Response {
         return next.run(request).await;
     }
     let path = request.uri().path().to_owned();
+    // leptos_axum redirects to the referring page, except when the function set its own
+    // status (429 with Retry-After): then the referrer is where to go back.
+    let referer = request
+        .headers()
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
     let (parts, body) = request.into_parts();
     let Ok(form) = to_bytes(body, MAX_FORM).await else {
         return StatusCode::PAYLOAD_TOO_LARGE.into_response();
@@ -41,7 +48,8 @@ pub async fn keep_errors(request: Request, next: Next) -> Response {
         .headers()
         .get(header::LOCATION)
         .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
+        .map(str::to_owned)
+        .or(referer);
     let (mut parts, body) = response.into_parts();
     let Ok(bytes) = to_bytes(body, MAX_FORM).await else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();

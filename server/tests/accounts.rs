@@ -4,7 +4,7 @@ mod common;
 
 use app::accounts::types::Role;
 use app::error::{AppError, Problem};
-use common::{spawn_app, TestApp};
+use common::spawn_app;
 use reqwest::StatusCode;
 
 #[tokio::test]
@@ -310,33 +310,24 @@ async fn failed_logins_are_rate_limited_per_account_and_per_address() {
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
 }
 
-/// Logs in through a proxy that says the client is `ip`; returns the status.
-async fn login_from(app: &TestApp, ip: &str, email: &str, password: &str) -> StatusCode {
-    app.client()
-        .post(app.url("/api/login"))
-        .header("accept", "application/json")
-        .header("x-forwarded-for", format!("192.0.2.1, {ip}"))
-        .form(&[("email", email), ("password", password)])
-        .send()
-        .await
-        .unwrap()
-        .status()
-}
-
 #[tokio::test]
 async fn address_limits_see_through_trusted_proxies_only_and_spare_good_logins() {
     let app = common::spawn_app_with(&[("TREMPLIN_TRUSTED_PROXIES", "127.0.0.1")]).await;
     app.sign_up(&app.client(), "fan", "olga").await;
     for i in 0..20 {
         let email = format!("ghost{i}@example.test");
-        let status = login_from(&app, "203.0.113.5", &email, "whatever123").await;
+        let status = app.login_from("203.0.113.5", &email, "whatever123").await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "attempt {i}");
     }
-    let status = login_from(&app, "203.0.113.5", "ghost@example.test", "whatever123").await;
+    let status = app
+        .login_from("203.0.113.5", "ghost@example.test", "whatever123")
+        .await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
     let good = "a long enough passphrase";
     for i in 0..25 {
-        let status = login_from(&app, "203.0.113.6", "olga@example.test", good).await;
+        let status = app
+            .login_from("203.0.113.6", "olga@example.test", good)
+            .await;
         assert_eq!(status, StatusCode::OK, "another client, login {i}");
     }
 
@@ -344,10 +335,14 @@ async fn address_limits_see_through_trusted_proxies_only_and_spare_good_logins()
     let app = spawn_app().await;
     for i in 0..20 {
         let email = format!("ghost{i}@example.test");
-        let status = login_from(&app, &format!("203.0.113.{i}"), &email, "whatever123").await;
+        let status = app
+            .login_from(&format!("203.0.113.{i}"), &email, "whatever123")
+            .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "attempt {i}");
     }
-    let status = login_from(&app, "203.0.113.99", "ghost@example.test", "whatever123").await;
+    let status = app
+        .login_from("203.0.113.99", "ghost@example.test", "whatever123")
+        .await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
 }
 

@@ -2,6 +2,7 @@
 
 mod common;
 
+use app::error::{AppError, Problem};
 use common::spawn_app;
 use reqwest::StatusCode;
 
@@ -220,4 +221,68 @@ async fn demo_data_loads_once_and_shows_small_creators_first_page() {
     );
     assert!(featured.iter().any(|c| c.audience == 300));
     assert!(featured.iter().any(|c| c.audience >= 100_000));
+}
+
+#[tokio::test]
+async fn forms_posted_without_javascript_come_back_with_their_errors() {
+    let app = spawn_app().await;
+    let post = |endpoint: &str, referer: &str, form: &[(&str, &str)]| {
+        app.client()
+            .post(app.url(&format!("/api/{endpoint}")))
+            .header("accept", "text/html")
+            .header("referer", app.url(referer))
+            .form(form)
+            .send()
+    };
+    let back = |response: reqwest::Response| {
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let location = response.headers()["location"].to_str().unwrap().to_owned();
+        let query: Vec<(String, String)> =
+            form_urlencoded::parse(location.split_once('?').map_or("", |(_, q)| q).as_bytes())
+                .into_owned()
+                .collect();
+        (location, query)
+    };
+    let value = |query: &[(String, String)], key: &str| {
+        query.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone())
+    };
+
+    let (location, query) = back(
+        post(
+            "signup",
+            "/signup?role=creator",
+            &[
+                ("role", "creator"),
+                ("email", "not-an-email"),
+                ("display_name", "Noa"),
+                ("handle", "noa"),
+                ("password", "a long enough passphrase"),
+            ],
+        )
+        .await
+        .unwrap(),
+    );
+    assert!(location.starts_with("/signup?"), "{location}");
+    assert_eq!(value(&query, "role").as_deref(), Some("creator"));
+    assert_eq!(value(&query, "v.handle").as_deref(), Some("noa"));
+    assert_eq!(
+        value(&query, "v.password"),
+        None,
+        "passwords never travel back"
+    );
+    let error: AppError = serde_json::from_str(&value(&query, "form_error").unwrap()).unwrap();
+    assert_eq!(error, AppError::invalid("email", Problem::InvalidEmail));
+
+    // A refusal with its own status (429) still comes back to the form.
+    let wrong = [
+        ("email", "nobody@example.test"),
+        ("password", "whatever123"),
+    ];
+    for _ in 0..5 {
+        post("login", "/login", &wrong).await.unwrap();
+    }
+    let (location, query) = back(post("login", "/login", &wrong).await.unwrap());
+    assert!(location.starts_with("/login?"), "{location}");
+    let error: AppError = serde_json::from_str(&value(&query, "form_error").unwrap()).unwrap();
+    assert!(matches!(error, AppError::RateLimited { .. }), "{error:?}");
 }

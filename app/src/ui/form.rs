@@ -92,7 +92,8 @@ pub fn Field(
     #[prop(optional, into)] hint: Option<Signal<String>>,
     #[prop(optional)] autocomplete: Option<&'static str>,
     /// The keyboard a phone shows, for text fields that hold numbers or addresses.
-    #[prop(optional)] inputmode: Option<&'static str>,
+    #[prop(optional)]
+    inputmode: Option<&'static str>,
     #[prop(optional)] required: bool,
     #[prop(optional)] prefix: Option<&'static str>,
 ) -> impl IntoView {

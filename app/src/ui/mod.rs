@@ -24,7 +24,7 @@ pub fn compact_number(n: u64, locale: Locale) -> String {
         (1_000_000, "M")
     };
     let tenths = (n * 10 + unit / 2) / unit;
-    let number = if tenths >= 1_000 || tenths % 10 == 0 {
+    let number = if tenths >= 1_000 || tenths.is_multiple_of(10) {
         ((n + unit / 2) / unit).to_string()
     } else {
         format!("{}{decimal}{}", tenths / 10, tenths % 10)
@@ -32,9 +32,17 @@ pub fn compact_number(n: u64, locale: Locale) -> String {
     format!("{number}{space}{suffix}")
 }
 
+/// Whether `n` takes the singular in `locale`: only 1 in English, 0 and 1 in French.
+pub fn is_singular(n: u64, locale: Locale) -> bool {
+    match locale {
+        Locale::en => n == 1,
+        Locale::fr => n <= 1,
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::compact_number;
+    use super::{compact_number, is_singular};
     use crate::i18n::Locale;
 
     #[test]
@@ -63,5 +71,12 @@ mod tests {
         assert_eq!(compact_number(950, Locale::fr), "950");
         assert_eq!(compact_number(12_500, Locale::fr), "12,5\u{202f}k");
         assert_eq!(compact_number(1_260_000, Locale::fr), "1,3\u{202f}M");
+    }
+
+    #[test]
+    fn zero_is_singular_in_french_only() {
+        assert!(!is_singular(0, Locale::en) && is_singular(0, Locale::fr));
+        assert!(is_singular(1, Locale::en) && is_singular(1, Locale::fr));
+        assert!(!is_singular(2, Locale::en) && !is_singular(2, Locale::fr));
     }
 }

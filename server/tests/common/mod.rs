@@ -86,6 +86,19 @@ impl TestApp {
         let _: () = self.call_ok(client, "signup", &form).await;
     }
 
+    /// Logs in through a proxy that says the client is `ip`; returns the status.
+    pub async fn login_from(&self, ip: &str, email: &str, password: &str) -> StatusCode {
+        self.client()
+            .post(self.url("/api/login"))
+            .header("accept", "application/json")
+            .header("x-forwarded-for", format!("192.0.2.1, {ip}"))
+            .form(&[("email", email), ("password", password)])
+            .send()
+            .await
+            .unwrap()
+            .status()
+    }
+
     pub async fn me(&self, client: &Client) -> Option<app::accounts::types::SessionUser> {
         self.call_ok(client, "me", &[]).await
     }

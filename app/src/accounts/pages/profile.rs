@@ -9,9 +9,9 @@ use crate::error::AppError;
 use crate::i18n::*;
 use crate::site::{niche_label, NotFound};
 use crate::ui::avatar::Avatar;
-use crate::ui::compact_number;
 use crate::ui::form::error_text;
 use crate::ui::layout::use_auth;
+use crate::ui::{compact_number, is_singular};
 
 /// A creator's public page at `/@handle`. Any other single-segment path is a 404.
 #[component]
@@ -75,7 +75,11 @@ fn ProfileView(p: Profile, follow: ServerAction<Follow>) -> impl IntoView {
                     </p>
                 </div>
                 <div class="profile-actions">
-                    <p class="follower-count"><strong data-testid="follower-count">{followers}</strong> " " {t!(i18n, profile.followers)}</p>
+                    <p class="follower-count"><strong data-testid="follower-count">{followers}</strong> " " {move || if is_singular(followers, i18n.get_locale()) {
+                        t_string!(i18n, profile.follower).to_string()
+                    } else {
+                        t_string!(i18n, profile.followers).to_string()
+                    }}</p>
                     {move || {
                         if p.viewer_is_owner {
                             view! { <A href="/settings" attr:class="btn btn-ghost">{t!(i18n, profile.edit)}</A> }.into_any()

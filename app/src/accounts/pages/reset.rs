@@ -1,10 +1,12 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use crate::accounts::api::{RequestReset, ResetPassword};
 use crate::i18n::*;
 use crate::ui::form::{action_error, Field, FormError};
+use crate::ui::layout::use_auth;
 
 /// Asks for a reset link. The confirmation is the same whether or not the address exists.
 #[component]
@@ -42,6 +44,13 @@ pub fn ResetPage() -> impl IntoView {
     let token = move || params.read().get("token").unwrap_or_default();
     let reset = ServerAction::<ResetPassword>::new();
     let errors = action_error(reset);
+    // A reset logs the person in: the header must learn it.
+    let auth = use_auth();
+    Effect::watch(
+        move || reset.version().get(),
+        move |_, _, _| auth.refresh(),
+        false,
+    );
     view! {
         <Title text=move || t_string!(i18n, reset.title).to_string() />
         <section class="auth-card">
@@ -52,6 +61,9 @@ pub fn ResetPage() -> impl IntoView {
                     hint=Signal::derive(move || t_string!(i18n, fields.password_hint).to_string()) />
                 <Field name="confirm" kind="password" label=Signal::derive(move || t_string!(i18n, fields.confirm).to_string()) errors autocomplete="new-password" required=true />
                 <FormError errors fields=&["password", "confirm"] />
+                <Show when=move || errors.get().and_then(|e| e.problem_for("token")).is_some()>
+                    <p class="auth-switch"><A href="/forgot">{t!(i18n, reset.ask_again)}</A></p>
+                </Show>
                 <button type="submit" class="btn btn-primary btn-block">{t!(i18n, reset.submit)}</button>
             </ActionForm>
         </section>

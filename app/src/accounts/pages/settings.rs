@@ -94,7 +94,7 @@ fn SettingsForms(
     let network_fields = Network::ALL.map(|n| {
         view! {
             <Field name=n.as_str() kind="text" label=Signal::derive(move || n.label().to_owned()) errors=profile_errors
-                value=followers(n) hint=Signal::derive(move || t_string!(i18n, settings.followers_hint).to_string()) />
+                value=followers(n) />
         }
     });
     view! {
@@ -118,6 +118,7 @@ fn SettingsForms(
                     </fieldset>
                     <fieldset>
                         <legend>{t!(i18n, settings.audience)}</legend>
+                        <p class="field-hint">{t!(i18n, settings.followers_hint)}</p>
                         <div class="form-grid form-grid-3">{network_fields}</div>
                     </fieldset>
                 })}
