@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod error;
+pub mod ledger;
 pub mod site;
 pub mod ui;
 

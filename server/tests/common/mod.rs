@@ -120,10 +120,7 @@ pub async fn spawn_app() -> TestApp {
 /// Starts the app with extra configuration variables.
 pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
     let data_dir = tempfile::tempdir().unwrap();
-    let database_url = match std::env::var("TREMPLIN_TEST_POSTGRES") {
-        Ok(admin) if !admin.is_empty() => fresh_postgres_database(&admin).await,
-        _ => format!("sqlite://{}/test.db", data_dir.path().display()),
-    };
+    let database_url = fresh_database_url(&data_dir).await;
     let data = data_dir.path().display().to_string();
     let mut vars = vec![
         ("TREMPLIN_DATA_DIR", data.as_str()),
@@ -152,6 +149,42 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
         data_dir,
         database_url,
     }
+}
+
+/// A new empty database: a SQLite file in `dir`, or a database on the PostgreSQL cluster.
+async fn fresh_database_url(dir: &tempfile::TempDir) -> String {
+    match std::env::var("TREMPLIN_TEST_POSTGRES") {
+        Ok(admin) if !admin.is_empty() => fresh_postgres_database(&admin).await,
+        _ => format!("sqlite://{}/test.db", dir.path().display()),
+    }
+}
+
+/// A fresh, migrated database without the HTTP app, for store-level tests. Keep the
+/// directory alive as long as the database.
+pub async fn fresh_db() -> (tempfile::TempDir, app::ssr::Db) {
+    let dir = tempfile::tempdir().unwrap();
+    let url = fresh_database_url(&dir).await;
+    let db = app::ssr::Db::connect(&url).await.unwrap();
+    db.migrate().await.unwrap();
+    (dir, db)
+}
+
+/// Creates a fan with this handle directly in the database; returns their id.
+pub async fn user(db: &app::ssr::Db, handle: &str) -> i64 {
+    app::accounts::store::create_user(
+        db,
+        app::accounts::store::NewUser {
+            email: &format!("{handle}@example.test"),
+            handle,
+            display_name: handle,
+            password_hash: "not a real hash",
+            role: app::accounts::types::Role::Fan,
+            brand: None,
+        },
+        app::ssr::now(),
+    )
+    .await
+    .unwrap()
 }
 
 /// Creates an empty database on the cluster and returns its URL.

@@ -1,0 +1,11 @@
+//! The ledger: double-entry accounts, transfers (pending, posted, voided) and a hash-chained
+//! journal. Everything that moves money in Tremplin goes through `store::transfer`,
+//! `store::post` and `store::void`.
+
+pub mod rules;
+pub mod types;
+
+#[cfg(feature = "ssr")]
+pub mod journal;
+#[cfg(feature = "ssr")]
+pub mod store;

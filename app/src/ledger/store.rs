@@ -1,0 +1,763 @@
+//! The ledger's SQL. [`transfer`], [`post`] and [`void`] are the only ways anything moves
+//! money: each takes the caller's transaction, so "mark the order paid" and "move the money"
+//! commit together or not at all.
+//!
+//! Every movement updates the account balances and appends to the journal in that same
+//! transaction. Accounts are updated in id order and the journal head is taken last, so
+//! concurrent movements on PostgreSQL wait for each other instead of deadlocking, and hold
+//! the head only for the few statements before their commit. Call these once per
+//! transaction (pass linked transfers together): a second call would take account locks
+//! while holding the head.
+
+use std::collections::BTreeMap;
+
+use sqlx::{Acquire, AnyConnection, FromRow};
+
+use super::journal::{Entry, Replay};
+use super::rules::{self, Resolution};
+use super::types::*;
+use crate::ssr::db::Tx;
+use crate::ssr::Db;
+
+fn db_err(e: sqlx::Error) -> LedgerError {
+    LedgerError::Database(e.to_string())
+}
+
+/// The id of `account`, created on first use.
+pub async fn account_id(conn: &mut AnyConnection, account: AccountRef) -> Result<i64, LedgerError> {
+    let find = || {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT id FROM ledger_accounts
+             WHERE kind = $1 AND COALESCE(user_id, 0) = $2 AND currency = $3",
+        )
+        .bind(account.kind.as_str())
+        .bind(account.user_id.unwrap_or(0))
+        .bind(account.currency.as_str())
+    };
+    if let Some(id) = find().fetch_optional(&mut *conn).await.map_err(db_err)? {
+        return Ok(id);
+    }
+    let created: Option<i64> = sqlx::query_scalar(
+        "INSERT INTO ledger_accounts (kind, user_id, currency, may_go_negative)
+         VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING id",
+    )
+    .bind(account.kind.as_str())
+    .bind(account.user_id)
+    .bind(account.currency.as_str())
+    .bind(i64::from(account.kind.may_go_negative()))
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(db_err)?;
+    match created {
+        Some(id) => Ok(id),
+        // Created by a concurrent transaction in the meantime.
+        None => find().fetch_one(&mut *conn).await.map_err(db_err),
+    }
+}
+
+const TRANSFER_COLUMNS: &str = "id, idempotency_key, debit_account, credit_account, amount, \
+     currency, kind, cause, state, posted_amount, expires_at, created_at, resolved_at";
+
+#[derive(FromRow)]
+struct TransferRow {
+    id: i64,
+    idempotency_key: String,
+    debit_account: i64,
+    credit_account: i64,
+    amount: i64,
+    currency: String,
+    kind: String,
+    cause: String,
+    state: String,
+    posted_amount: Option<i64>,
+    expires_at: Option<i64>,
+    created_at: i64,
+    resolved_at: Option<i64>,
+}
+
+impl TransferRow {
+    fn into_transfer(self) -> Result<(Transfer, bool), LedgerError> {
+        let id = self.id;
+        let bad = |what: &str| LedgerError::Database(format!("unknown {what} in transfer {id}"));
+        let state = TransferState::parse(&self.state).ok_or_else(|| bad("state"))?;
+        // A hold that ended has a resolution time; a transfer posted at once has none.
+        let was_hold = state == TransferState::Pending || self.resolved_at.is_some();
+        let transfer = Transfer {
+            id: self.id,
+            amount: Money::new(
+                self.amount,
+                Currency::parse(&self.currency).ok_or_else(|| bad("currency"))?,
+            ),
+            kind: TransferKind::parse(&self.kind).ok_or_else(|| bad("kind"))?,
+            key: self.idempotency_key,
+            debit_account: self.debit_account,
+            credit_account: self.credit_account,
+            cause: self.cause,
+            state,
+            posted_amount: self.posted_amount,
+            expires_at: self.expires_at,
+            created_at: self.created_at,
+        };
+        Ok((transfer, was_hold))
+    }
+}
+
+async fn load(conn: &mut AnyConnection, id: i64) -> Result<(Transfer, bool), LedgerError> {
+    sqlx::query_as::<_, TransferRow>(&format!(
+        "SELECT {TRANSFER_COLUMNS} FROM ledger_transfers WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(db_err)?
+    .ok_or(LedgerError::UnknownTransfer { id })?
+    .into_transfer()
+}
+
+/// Records `batch` (linked transfers: all happen or none does) and returns them as stored.
+///
+/// A transfer whose key was already used with the same content is not applied again: the
+/// first result is returned. The same key with other content is [`LedgerError::KeyReused`].
+/// On any error nothing of the batch remains, even if the caller goes on with the transaction.
+pub async fn transfer(
+    tx: &mut Tx,
+    batch: &[NewTransfer],
+    now: i64,
+) -> Result<Vec<Transfer>, LedgerError> {
+    for t in batch {
+        rules::check_new(t)?;
+    }
+    let mut savepoint = tx.begin().await.map_err(db_err)?;
+    let done = record(&mut savepoint, batch, now).await?;
+    savepoint.commit().await.map_err(db_err)?;
+    Ok(done)
+}
+
+async fn record(
+    conn: &mut AnyConnection,
+    batch: &[NewTransfer],
+    now: i64,
+) -> Result<Vec<Transfer>, LedgerError> {
+    let mut done = Vec::with_capacity(batch.len());
+    let mut changes = Changes::default();
+    for t in batch {
+        let debit = account_id(conn, t.debit).await?;
+        let credit = account_id(conn, t.credit).await?;
+        let state = match t.hold {
+            Some(_) => TransferState::Pending,
+            None => TransferState::Posted,
+        };
+        let inserted: Option<TransferRow> = sqlx::query_as(&format!(
+            "INSERT INTO ledger_transfers (idempotency_key, debit_account, credit_account, amount,
+               currency, kind, cause, state, posted_amount, expires_at, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+             ON CONFLICT (idempotency_key) DO NOTHING RETURNING {TRANSFER_COLUMNS}"
+        ))
+        .bind(&t.key)
+        .bind(debit)
+        .bind(credit)
+        .bind(t.amount.minor)
+        .bind(t.amount.currency.as_str())
+        .bind(t.kind.as_str())
+        .bind(&t.cause)
+        .bind(state.as_str())
+        .bind(t.hold.is_none().then_some(t.amount.minor))
+        .bind(t.hold.and_then(|h| h.expires_at))
+        .bind(now)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(db_err)?;
+        let Some(row) = inserted else {
+            done.push(replayed(conn, t, debit, credit).await?);
+            continue;
+        };
+        let (stored, _) = row.into_transfer()?;
+        let amount = t.amount.minor;
+        match t.hold {
+            Some(_) => changes.add(&stored, TransferState::Pending, 0, amount, now),
+            None => changes.add(&stored, TransferState::Posted, amount, 0, now),
+        }
+        done.push(stored);
+    }
+    changes.apply(conn).await?;
+    Ok(done)
+}
+
+/// The earlier transfer recorded under `t.key`, if it was the same request.
+async fn replayed(
+    conn: &mut AnyConnection,
+    t: &NewTransfer,
+    debit: i64,
+    credit: i64,
+) -> Result<Transfer, LedgerError> {
+    let id: i64 = sqlx::query_scalar("SELECT id FROM ledger_transfers WHERE idempotency_key = $1")
+        .bind(&t.key)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(db_err)?;
+    let (first, was_hold) = load(conn, id).await?;
+    let same = first.debit_account == debit
+        && first.credit_account == credit
+        && first.amount == t.amount
+        && first.kind == t.kind
+        && first.cause == t.cause
+        && was_hold == t.hold.is_some()
+        && first.expires_at == t.hold.and_then(|h| h.expires_at);
+    if same {
+        Ok(first)
+    } else {
+        Err(LedgerError::KeyReused { key: t.key.clone() })
+    }
+}
+
+/// Posts a pending transfer: moves `amount` (all of it when `None`) and releases the hold.
+/// Posting again with the same amount returns the transfer unchanged.
+pub async fn post(
+    tx: &mut Tx,
+    id: i64,
+    amount: Option<i64>,
+    now: i64,
+) -> Result<Transfer, LedgerError> {
+    resolve(
+        tx,
+        id,
+        |held| Resolution::Post {
+            amount: amount.unwrap_or(held),
+        },
+        now,
+    )
+    .await
+}
+
+/// Voids a pending transfer: releases the hold, moves nothing. Voiding again is a no-op.
+pub async fn void(tx: &mut Tx, id: i64, now: i64) -> Result<Transfer, LedgerError> {
+    resolve(tx, id, |_| Resolution::Void, now).await
+}
+
+async fn resolve(
+    tx: &mut Tx,
+    id: i64,
+    resolution: impl Fn(i64) -> Resolution,
+    now: i64,
+) -> Result<Transfer, LedgerError> {
+    let mut savepoint = tx.begin().await.map_err(db_err)?;
+    let conn: &mut AnyConnection = &mut savepoint;
+    let (current, _) = load(conn, id).await?;
+    let held = current.amount.minor;
+    let wanted = resolution(held);
+    if already_done(&current, wanted) {
+        return Ok(current);
+    }
+    let target = rules::resolve(id, current.state, held, wanted)?;
+    let moved = match wanted {
+        Resolution::Post { amount } => amount,
+        Resolution::Void => 0,
+    };
+    // Guarded: of two concurrent resolutions, one finds the transfer no longer pending.
+    let updated = sqlx::query(
+        "UPDATE ledger_transfers SET state = $1, posted_amount = $2, resolved_at = $3
+         WHERE id = $4 AND state = 'pending'",
+    )
+    .bind(target.as_str())
+    .bind((target == TransferState::Posted).then_some(moved))
+    .bind(now)
+    .bind(id)
+    .execute(&mut *conn)
+    .await
+    .map_err(db_err)?;
+    if updated.rows_affected() == 0 {
+        let (now_current, _) = load(conn, id).await?;
+        return if already_done(&now_current, wanted) {
+            Ok(now_current)
+        } else {
+            Err(LedgerError::NotPending {
+                id,
+                state: now_current.state,
+            })
+        };
+    }
+    let mut changes = Changes::default();
+    changes.add(&current, target, moved, -held, now);
+    changes.apply(conn).await?;
+    savepoint.commit().await.map_err(db_err)?;
+    Ok(Transfer {
+        state: target,
+        posted_amount: (target == TransferState::Posted).then_some(moved),
+        ..current
+    })
+}
+
+/// Whether `t` already ended the way `wanted` asks (a retried post or void).
+fn already_done(t: &Transfer, wanted: Resolution) -> bool {
+    match wanted {
+        Resolution::Post { amount } => {
+            t.state == TransferState::Posted && t.posted_amount == Some(amount)
+        }
+        Resolution::Void => t.state == TransferState::Voided,
+    }
+}
+
+/// Balance changes and journal entries gathered for one movement.
+#[derive(Default)]
+struct Changes {
+    /// Account id → (balance change, held change), applied in id order.
+    accounts: BTreeMap<i64, (i64, i64)>,
+    entries: Vec<Entry>,
+}
+
+impl Changes {
+    fn add(&mut self, t: &Transfer, event: TransferState, moved: i64, hold_change: i64, now: i64) {
+        let debit = self.accounts.entry(t.debit_account).or_default();
+        debit.0 -= moved;
+        debit.1 += hold_change;
+        self.accounts.entry(t.credit_account).or_default().0 += moved;
+        self.entries.push(Entry {
+            seq: 0,
+            transfer_id: t.id,
+            event,
+            debit_account: t.debit_account,
+            credit_account: t.credit_account,
+            currency: t.amount.currency,
+            moved,
+            hold_change,
+            created_at: now,
+            prev_hash: String::new(),
+            hash: String::new(),
+        });
+    }
+
+    async fn apply(self, conn: &mut AnyConnection) -> Result<(), LedgerError> {
+        if self.entries.is_empty() {
+            return Ok(());
+        }
+        for (account, (balance, held)) in self.accounts {
+            // The guard is the code's check; the table's CHECK is the last line behind it.
+            let updated = sqlx::query(
+                "UPDATE ledger_accounts SET balance = balance + $1, held = held + $2
+                 WHERE id = $3 AND (may_go_negative = 1 OR balance + $1 - held - $2 >= 0)",
+            )
+            .bind(balance)
+            .bind(held)
+            .bind(account)
+            .execute(&mut *conn)
+            .await
+            .map_err(db_err)?;
+            if updated.rows_affected() == 0 {
+                return Err(LedgerError::InsufficientFunds { account });
+            }
+        }
+        append(conn, self.entries).await
+    }
+}
+
+/// Appends entries to the journal, chained after the current head.
+async fn append(conn: &mut AnyConnection, entries: Vec<Entry>) -> Result<(), LedgerError> {
+    let count = entries.len() as i64;
+    let (last_seq, mut hash): (i64, String) =
+        sqlx::query_as("UPDATE ledger_head SET seq = seq + $1 WHERE id = 1 RETURNING seq, hash")
+            .bind(count)
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(db_err)?;
+    let mut seq = last_seq - count;
+    let mut sql = String::from(
+        "INSERT INTO ledger_journal (seq, transfer_id, event, debit_account, credit_account,
+           currency, moved, hold_change, created_at, prev_hash, hash) VALUES ",
+    );
+    let chained: Vec<Entry> = entries
+        .into_iter()
+        .map(|e| {
+            let e = e.chain(seq, &hash);
+            seq = e.seq;
+            hash.clone_from(&e.hash);
+            e
+        })
+        .collect();
+    for i in 0..chained.len() {
+        let p = i * 11;
+        sql.push_str(&format!(
+            "{}(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
+            if i == 0 { "" } else { ", " },
+            p + 1,
+            p + 2,
+            p + 3,
+            p + 4,
+            p + 5,
+            p + 6,
+            p + 7,
+            p + 8,
+            p + 9,
+            p + 10,
+            p + 11
+        ));
+    }
+    let mut insert = sqlx::query(&sql);
+    for e in &chained {
+        insert = insert
+            .bind(e.seq)
+            .bind(e.transfer_id)
+            .bind(e.event.as_str())
+            .bind(e.debit_account)
+            .bind(e.credit_account)
+            .bind(e.currency.as_str())
+            .bind(e.moved)
+            .bind(e.hold_change)
+            .bind(e.created_at)
+            .bind(e.prev_hash.as_str())
+            .bind(e.hash.as_str());
+    }
+    insert.execute(&mut *conn).await.map_err(db_err)?;
+    sqlx::query("UPDATE ledger_head SET hash = $1 WHERE id = 1")
+        .bind(&hash)
+        .execute(&mut *conn)
+        .await
+        .map_err(db_err)?;
+    Ok(())
+}
+
+/// The balances of `account` (zero if it was never used).
+pub async fn balance(db: &Db, account: AccountRef) -> Result<Balance, LedgerError> {
+    let row: Option<(i64, i64)> = sqlx::query_as(
+        "SELECT balance, held FROM ledger_accounts
+         WHERE kind = $1 AND COALESCE(user_id, 0) = $2 AND currency = $3",
+    )
+    .bind(account.kind.as_str())
+    .bind(account.user_id.unwrap_or(0))
+    .bind(account.currency.as_str())
+    .fetch_optional(&db.pool)
+    .await
+    .map_err(db_err)?;
+    let (posted, held) = row.unwrap_or_default();
+    Ok(Balance {
+        posted,
+        held,
+        currency: account.currency,
+    })
+}
+
+/// Voids holds whose time ran out; returns how many. Safe on several instances at once.
+pub async fn expire_holds(db: &Db, now: i64) -> Result<u64, LedgerError> {
+    let mut expired = 0;
+    loop {
+        let ids: Vec<i64> = sqlx::query_scalar(
+            "SELECT id FROM ledger_transfers
+             WHERE state = 'pending' AND expires_at <= $1 ORDER BY id LIMIT 100",
+        )
+        .bind(now)
+        .fetch_all(&db.pool)
+        .await
+        .map_err(db_err)?;
+        for &id in &ids {
+            let mut tx = db.begin_write().await.map_err(db_err)?;
+            match void(&mut tx, id, now).await {
+                Ok(_) => {
+                    tx.commit().await.map_err(db_err)?;
+                    expired += 1;
+                }
+                // Resolved meanwhile by its owner or another instance.
+                Err(LedgerError::NotPending { .. }) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        if ids.len() < 100 {
+            return Ok(expired);
+        }
+    }
+}
+
+#[derive(FromRow)]
+struct AccountRow {
+    id: i64,
+    kind: String,
+    user_id: Option<i64>,
+    currency: String,
+    balance: i64,
+    held: i64,
+    may_go_negative: i64,
+}
+
+/// What `ledger verify` found.
+#[derive(Debug)]
+pub struct Report {
+    pub entries: i64,
+    pub accounts: usize,
+    pub transfers: usize,
+    /// Empty when the ledger is sound.
+    pub problems: Vec<String>,
+}
+
+#[derive(FromRow)]
+struct JournalRow {
+    seq: i64,
+    transfer_id: i64,
+    event: String,
+    debit_account: i64,
+    credit_account: i64,
+    currency: String,
+    moved: i64,
+    hold_change: i64,
+    created_at: i64,
+    prev_hash: String,
+    hash: String,
+}
+
+impl JournalRow {
+    fn into_entry(self) -> Result<Entry, String> {
+        Ok(Entry {
+            event: TransferState::parse(&self.event)
+                .ok_or_else(|| format!("entry {}: unknown event {:?}", self.seq, self.event))?,
+            currency: Currency::parse(&self.currency).ok_or_else(|| {
+                format!("entry {}: unknown currency {:?}", self.seq, self.currency)
+            })?,
+            seq: self.seq,
+            transfer_id: self.transfer_id,
+            debit_account: self.debit_account,
+            credit_account: self.credit_account,
+            moved: self.moved,
+            hold_change: self.hold_change,
+            created_at: self.created_at,
+            prev_hash: self.prev_hash,
+            hash: self.hash,
+        })
+    }
+}
+
+const JOURNAL_PAGE: i64 = 10_000;
+
+/// Journal entries after `after`, in order, a page at a time.
+async fn journal_page(db: &Db, after: i64) -> Result<Vec<JournalRow>, LedgerError> {
+    sqlx::query_as(
+        "SELECT seq, transfer_id, event, debit_account, credit_account, currency, moved,
+                hold_change, created_at, prev_hash, hash
+         FROM ledger_journal WHERE seq > $1 ORDER BY seq LIMIT $2",
+    )
+    .bind(after)
+    .bind(JOURNAL_PAGE)
+    .fetch_all(&db.pool)
+    .await
+    .map_err(db_err)
+}
+
+/// Replays the whole journal and compares it with the stored balances and transfers:
+/// the chain, every balance and hold, every transfer's state, the zero sum, and that no
+/// account that must not go negative did.
+pub async fn verify(db: &Db) -> Result<Report, LedgerError> {
+    let transfers: Vec<TransferRow> =
+        sqlx::query_as(&format!("SELECT {TRANSFER_COLUMNS} FROM ledger_transfers"))
+            .fetch_all(&db.pool)
+            .await
+            .map_err(db_err)?;
+    let transfers: BTreeMap<i64, TransferRow> = transfers.into_iter().map(|t| (t.id, t)).collect();
+
+    let mut replay = Replay::new();
+    let mut entries = 0;
+    loop {
+        let page = journal_page(db, replay.last_seq).await?;
+        let full = page.len() as i64 == JOURNAL_PAGE;
+        for row in page {
+            entries += 1;
+            let entry = match row.into_entry() {
+                Ok(e) => e,
+                Err(problem) => {
+                    replay.problems.push(problem);
+                    continue;
+                }
+            };
+            match transfers.get(&entry.transfer_id) {
+                Some(t)
+                    if t.debit_account == entry.debit_account
+                        && t.credit_account == entry.credit_account
+                        && t.currency == entry.currency.as_str() => {}
+                _ => replay.problems.push(format!(
+                    "entry {}: accounts or currency differ from transfer {}",
+                    entry.seq, entry.transfer_id
+                )),
+            }
+            replay.apply(&entry);
+        }
+        if !full {
+            break;
+        }
+    }
+    let mut problems = std::mem::take(&mut replay.problems);
+
+    let head: (i64, String) = sqlx::query_as("SELECT seq, hash FROM ledger_head WHERE id = 1")
+        .fetch_one(&db.pool)
+        .await
+        .map_err(db_err)?;
+    if head != (replay.last_seq, replay.last_hash.clone()) {
+        problems.push(format!(
+            "the head says entry {} but the journal ends at entry {} (entries were removed or the head was changed)",
+            head.0, replay.last_seq
+        ));
+    }
+
+    for (id, t) in &transfers {
+        let expected = match (t.state.as_str(), t.posted_amount) {
+            ("pending", _) => Some((TransferState::Pending, 0, t.amount)),
+            ("posted", Some(moved)) => Some((TransferState::Posted, moved, 0)),
+            ("voided", _) => Some((TransferState::Voided, 0, 0)),
+            _ => None,
+        };
+        match (expected, replay.transfers.get(id)) {
+            (Some(e), Some(r)) if e == *r => {}
+            (_, None) => problems.push(format!("transfer {id}: not in the journal")),
+            (_, Some(r)) => problems.push(format!(
+                "transfer {id}: stored as {} (posted {:?}) but the journal says {} moving {} holding {}",
+                t.state,
+                t.posted_amount,
+                r.0.as_str(),
+                r.1,
+                r.2
+            )),
+        }
+    }
+
+    let accounts: Vec<AccountRow> = sqlx::query_as(
+        "SELECT id, kind, user_id, currency, balance, held, may_go_negative FROM ledger_accounts",
+    )
+    .fetch_all(&db.pool)
+    .await
+    .map_err(db_err)?;
+    let mut sums: BTreeMap<String, i64> = BTreeMap::new();
+    for a in &accounts {
+        let AccountRow {
+            id,
+            kind,
+            currency,
+            balance,
+            held,
+            ..
+        } = a;
+        let name = match a.user_id {
+            Some(user) => format!("account {id} ({kind} of user {user}, {currency})"),
+            None => format!("account {id} ({kind}, {currency})"),
+        };
+        let (journal_balance, journal_held) = replay.accounts.remove(id).unwrap_or_default();
+        if (*balance, *held) != (journal_balance, journal_held) {
+            problems.push(format!(
+                "{name}: stored balance {balance} held {held}, the journal says balance {journal_balance} held {journal_held}"
+            ));
+        }
+        let allowed = AccountKind::parse(kind).is_some_and(AccountKind::may_go_negative);
+        if (a.may_go_negative == 1) != allowed {
+            problems.push(format!(
+                "{name}: wrongly marked as allowed to go negative or not"
+            ));
+        }
+        if !allowed && balance - held < 0 {
+            problems.push(format!(
+                "{name}: negative available balance {}",
+                balance - held
+            ));
+        }
+        *sums.entry(currency.clone()).or_default() += balance;
+    }
+    for id in replay.accounts.keys() {
+        problems.push(format!(
+            "account {id}: in the journal but not in the accounts table"
+        ));
+    }
+    for (currency, sum) in sums {
+        if sum != 0 {
+            problems.push(format!("{currency}: the accounts sum to {sum}, not zero"));
+        }
+    }
+    Ok(Report {
+        entries,
+        accounts: accounts.len(),
+        transfers: transfers.len(),
+        problems,
+    })
+}
+
+/// One exported journal entry with its transfer's key, kind and cause.
+#[derive(FromRow, serde::Serialize)]
+struct ExportRow {
+    seq: i64,
+    created_at: i64,
+    transfer_id: i64,
+    idempotency_key: String,
+    kind: String,
+    cause: String,
+    event: String,
+    debit_account: i64,
+    credit_account: i64,
+    currency: String,
+    moved: i64,
+    hold_change: i64,
+    hash: String,
+}
+
+/// How `ledger export` writes the journal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    Csv,
+    JsonLines,
+}
+
+/// Writes every journal entry, with its transfer's key, kind and cause, in order.
+pub async fn export(
+    db: &Db,
+    format: ExportFormat,
+    out: &mut (dyn std::io::Write + Send),
+) -> Result<i64, LedgerError> {
+    let io = |e: std::io::Error| LedgerError::Database(format!("writing the export: {e}"));
+    if format == ExportFormat::Csv {
+        writeln!(
+            out,
+            "seq,created_at,transfer_id,idempotency_key,kind,cause,event,debit_account,\
+             credit_account,currency,moved,hold_change,hash"
+        )
+        .map_err(io)?;
+    }
+    let mut after = 0;
+    loop {
+        let rows: Vec<ExportRow> = sqlx::query_as(
+            "SELECT j.seq, j.created_at, j.transfer_id, t.idempotency_key, t.kind, t.cause,
+                    j.event, j.debit_account, j.credit_account, j.currency, j.moved,
+                    j.hold_change, j.hash
+             FROM ledger_journal j JOIN ledger_transfers t ON t.id = j.transfer_id
+             WHERE j.seq > $1 ORDER BY j.seq LIMIT $2",
+        )
+        .bind(after)
+        .bind(JOURNAL_PAGE)
+        .fetch_all(&db.pool)
+        .await
+        .map_err(db_err)?;
+        let full = rows.len() as i64 == JOURNAL_PAGE;
+        for r in rows {
+            after = r.seq;
+            match format {
+                ExportFormat::JsonLines => {
+                    let line = serde_json::to_string(&r).map_err(|e| io(e.into()))?;
+                    writeln!(out, "{line}").map_err(io)?;
+                }
+                ExportFormat::Csv => {
+                    let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+                    writeln!(
+                        out,
+                        "{},{},{},{},{},{},{},{},{},{},{},{},{}",
+                        r.seq,
+                        r.created_at,
+                        r.transfer_id,
+                        quote(&r.idempotency_key),
+                        r.kind,
+                        quote(&r.cause),
+                        r.event,
+                        r.debit_account,
+                        r.credit_account,
+                        r.currency,
+                        r.moved,
+                        r.hold_change,
+                        r.hash
+                    )
+                    .map_err(io)?;
+                }
+            }
+        }
+        if !full {
+            return Ok(after);
+        }
+    }
+}

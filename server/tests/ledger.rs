@@ -1,0 +1,514 @@
+//! The ledger on a real database (SQLite, or PostgreSQL with `TREMPLIN_TEST_POSTGRES`):
+//! movements, holds, refusals, idempotency, races, and `verify` on clean and tampered data.
+// The helpers below fail the test on a database error, like the tests themselves.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::sync::Arc;
+
+use app::ledger::store::{self, ExportFormat};
+use app::ledger::types::*;
+use app::ssr::Db;
+use common::{fresh_db, user};
+
+const EUR: Currency = Currency::Eur;
+
+fn clearing() -> AccountRef {
+    AccountRef::platform(AccountKind::ProcessorClearing, EUR)
+}
+
+fn escrow() -> AccountRef {
+    AccountRef::platform(AccountKind::Escrow, EUR)
+}
+
+fn new(key: &str, debit: AccountRef, credit: AccountRef, minor: i64) -> NewTransfer {
+    NewTransfer {
+        key: key.to_owned(),
+        debit,
+        credit,
+        amount: Money::eur(minor),
+        kind: TransferKind::TopUp,
+        cause: format!("test:{key}"),
+        hold: None,
+    }
+}
+
+fn held(t: NewTransfer, expires_at: Option<i64>) -> NewTransfer {
+    NewTransfer {
+        hold: Some(Hold { expires_at }),
+        ..t
+    }
+}
+
+/// Runs one ledger call in its own transaction, committed when it succeeds.
+async fn run(db: &Db, batch: &[NewTransfer]) -> Result<Vec<Transfer>, LedgerError> {
+    let mut tx = db.begin_write().await.unwrap();
+    let result = store::transfer(&mut tx, batch, app::ssr::now()).await;
+    if result.is_ok() {
+        tx.commit().await.unwrap();
+    }
+    result
+}
+
+async fn post(db: &Db, id: i64, amount: Option<i64>) -> Result<Transfer, LedgerError> {
+    let mut tx = db.begin_write().await.unwrap();
+    let result = store::post(&mut tx, id, amount, app::ssr::now()).await;
+    if result.is_ok() {
+        tx.commit().await.unwrap();
+    }
+    result
+}
+
+async fn void(db: &Db, id: i64) -> Result<Transfer, LedgerError> {
+    let mut tx = db.begin_write().await.unwrap();
+    let result = store::void(&mut tx, id, app::ssr::now()).await;
+    if result.is_ok() {
+        tx.commit().await.unwrap();
+    }
+    result
+}
+
+async fn available(db: &Db, account: AccountRef) -> i64 {
+    store::balance(db, account).await.unwrap().available()
+}
+
+async fn assert_sound(db: &Db) {
+    let report = store::verify(db).await.unwrap();
+    assert_eq!(report.problems, Vec::<String>::new());
+}
+
+#[tokio::test]
+async fn money_moves_and_holds_are_posted_or_voided() {
+    let (_dir, db) = fresh_db().await;
+    let ana = AccountRef::wallet(user(&db, "ana").await, EUR);
+    let bo = AccountRef::earnings(user(&db, "bo").await, EUR);
+
+    run(&db, &[new("top-up", clearing(), ana, 10_000)])
+        .await
+        .unwrap();
+    assert_eq!(available(&db, ana).await, 10_000);
+
+    let hold = run(&db, &[held(new("hold", ana, escrow(), 3_000), None)])
+        .await
+        .unwrap()
+        .remove(0);
+    assert_eq!(hold.state, TransferState::Pending);
+    let b = store::balance(&db, ana).await.unwrap();
+    assert_eq!((b.posted, b.held, b.available()), (10_000, 3_000, 7_000));
+
+    let posted = post(&db, hold.id, Some(2_500)).await.unwrap();
+    assert_eq!(
+        (posted.state, posted.posted_amount),
+        (TransferState::Posted, Some(2_500))
+    );
+    let b = store::balance(&db, ana).await.unwrap();
+    assert_eq!(
+        (b.posted, b.held),
+        (7_500, 0),
+        "the rest of the hold is released"
+    );
+    assert_eq!(available(&db, escrow()).await, 2_500);
+    assert_eq!(
+        post(&db, hold.id, Some(2_500)).await.unwrap(),
+        posted,
+        "posting again is a no-op"
+    );
+
+    let hold = run(&db, &[held(new("hold-2", escrow(), bo, 2_000), None)])
+        .await
+        .unwrap()
+        .remove(0);
+    void(&db, hold.id).await.unwrap();
+    assert_eq!(
+        void(&db, hold.id).await.unwrap().state,
+        TransferState::Voided
+    );
+    assert_eq!(available(&db, escrow()).await, 2_500);
+    assert_eq!(available(&db, bo).await, 0);
+    assert_eq!(
+        available(&db, clearing()).await,
+        -10_000,
+        "the outside world's mirror"
+    );
+    assert_sound(&db).await;
+}
+
+#[tokio::test]
+async fn refused_movements_move_nothing() {
+    let (_dir, db) = fresh_db().await;
+    let ana = AccountRef::wallet(user(&db, "ana").await, EUR);
+    let bo = AccountRef::wallet(user(&db, "bo").await, EUR);
+    run(&db, &[new("top-up", clearing(), ana, 1_000)])
+        .await
+        .unwrap();
+
+    let refusals = [
+        (new("too-much", ana, bo, 1_001), "insufficient"),
+        (new("zero", ana, bo, 0), "amount"),
+        (new("negative", ana, bo, -5), "amount"),
+        (new("absurd", ana, bo, i64::MAX), "amount"),
+        (new("self", ana, ana, 10), "same account"),
+        (new("top-up", clearing(), ana, 999), "key reused"),
+    ];
+    for (t, why) in refusals {
+        let err = run(&db, &[t]).await.unwrap_err();
+        let expected = match why {
+            "insufficient" => matches!(err, LedgerError::InsufficientFunds { .. }),
+            "amount" => matches!(err, LedgerError::InvalidAmount { .. }),
+            "same account" => err == LedgerError::SameAccount,
+            _ => matches!(err, LedgerError::KeyReused { .. }),
+        };
+        assert!(expected, "{why}: {err:?}");
+    }
+    let hold = run(&db, &[held(new("hold", ana, bo, 600), None)])
+        .await
+        .unwrap()
+        .remove(0);
+    assert!(
+        matches!(
+            run(&db, &[new("over-hold", ana, bo, 500)]).await,
+            Err(LedgerError::InsufficientFunds { .. })
+        ),
+        "held money cannot be spent"
+    );
+    assert_eq!(
+        post(&db, hold.id, Some(601)).await,
+        Err(LedgerError::PostExceedsHold {
+            requested: 601,
+            held: 600
+        })
+    );
+    void(&db, hold.id).await.unwrap();
+    assert_eq!(
+        post(&db, hold.id, None).await,
+        Err(LedgerError::NotPending {
+            id: hold.id,
+            state: TransferState::Voided
+        })
+    );
+    assert_eq!(
+        post(&db, 999_999, None).await,
+        Err(LedgerError::UnknownTransfer { id: 999_999 })
+    );
+    assert_eq!(available(&db, ana).await, 1_000);
+    assert_eq!(available(&db, bo).await, 0);
+    assert_sound(&db).await;
+}
+
+#[tokio::test]
+async fn linked_transfers_happen_together_or_not_at_all() {
+    let (_dir, db) = fresh_db().await;
+    let ana = AccountRef::wallet(user(&db, "ana").await, EUR);
+    let bo = AccountRef::wallet(user(&db, "bo").await, EUR);
+    run(&db, &[new("top-up", clearing(), ana, 1_000)])
+        .await
+        .unwrap();
+
+    // The caller goes on and commits after the refusal: still nothing of the batch remains.
+    let mut tx = db.begin_write().await.unwrap();
+    let err = store::transfer(
+        &mut tx,
+        &[new("a", ana, bo, 800), new("b", bo, escrow(), 900)],
+        app::ssr::now(),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(err, LedgerError::InsufficientFunds { .. }),
+        "{err:?}"
+    );
+    tx.commit().await.unwrap();
+    assert_eq!(available(&db, ana).await, 1_000);
+    assert_eq!(available(&db, bo).await, 0);
+
+    let linked = run(&db, &[new("a", ana, bo, 800), new("b", bo, escrow(), 700)])
+        .await
+        .unwrap();
+    assert_eq!(linked.len(), 2);
+    assert_eq!(available(&db, bo).await, 100);
+    assert_sound(&db).await;
+}
+
+#[tokio::test]
+async fn two_hundred_concurrent_spenders_get_exactly_what_the_wallet_affords() {
+    let (_dir, db) = fresh_db().await;
+    let payer = AccountRef::wallet(user(&db, "payer").await, EUR);
+    let shop = AccountRef::earnings(user(&db, "shop").await, EUR);
+    run(&db, &[new("top-up", clearing(), payer, 5_000)])
+        .await
+        .unwrap();
+
+    let db = Arc::new(db);
+    let tasks: Vec<_> = (0..200)
+        .map(|i| {
+            let db = db.clone();
+            tokio::spawn(
+                async move { run(&db, &[new(&format!("buy-{i}"), payer, shop, 100)]).await },
+            )
+        })
+        .collect();
+    let (mut ok, mut refused) = (0, 0);
+    for task in tasks {
+        match task.await.unwrap() {
+            Ok(_) => ok += 1,
+            Err(LedgerError::InsufficientFunds { .. }) => refused += 1,
+            Err(e) => panic!("unexpected: {e:?}"),
+        }
+    }
+    assert_eq!((ok, refused), (50, 150));
+    assert_eq!(available(&db, payer).await, 0);
+    assert_eq!(available(&db, shop).await, 5_000);
+    assert_sound(&db).await;
+}
+
+#[tokio::test]
+async fn a_request_retried_concurrently_moves_money_once() {
+    let (_dir, db) = fresh_db().await;
+    let payer = AccountRef::wallet(user(&db, "payer").await, EUR);
+    let shop = AccountRef::earnings(user(&db, "shop").await, EUR);
+    run(&db, &[new("top-up", clearing(), payer, 5_000)])
+        .await
+        .unwrap();
+    let hold = run(&db, &[held(new("slot", payer, escrow(), 1_000), None)])
+        .await
+        .unwrap()
+        .remove(0);
+
+    let db = Arc::new(db);
+    let tasks: Vec<_> = (0..50)
+        .map(|_| {
+            let db = db.clone();
+            tokio::spawn(async move {
+                let paid = run(&db, &[new("order-7", payer, shop, 700)]).await.unwrap();
+                let posted = post(&db, hold.id, Some(1_000)).await.unwrap();
+                (paid[0].id, posted.posted_amount)
+            })
+        })
+        .collect();
+    let mut ids = Vec::new();
+    for task in tasks {
+        let (id, posted) = task.await.unwrap();
+        assert_eq!(posted, Some(1_000));
+        ids.push(id);
+    }
+    ids.dedup();
+    assert_eq!(ids.len(), 1, "every retry got the first transfer");
+    assert_eq!(available(&db, payer).await, 5_000 - 700 - 1_000);
+    assert_eq!(available(&db, shop).await, 700);
+    assert_eq!(available(&db, escrow()).await, 1_000);
+    assert_sound(&db).await;
+}
+
+#[tokio::test]
+async fn expired_holds_are_voided_by_the_worker() {
+    let (_dir, db) = fresh_db().await;
+    let ana = AccountRef::wallet(user(&db, "ana").await, EUR);
+    run(&db, &[new("top-up", clearing(), ana, 1_000)])
+        .await
+        .unwrap();
+    let now = app::ssr::now();
+    let soon = run(&db, &[held(new("soon", ana, escrow(), 300), Some(now - 1))])
+        .await
+        .unwrap()
+        .remove(0);
+    let later = run(
+        &db,
+        &[held(new("later", ana, escrow(), 200), Some(now + 3_600))],
+    )
+    .await
+    .unwrap()
+    .remove(0);
+    assert_eq!(store::expire_holds(&db, now).await.unwrap(), 1);
+    assert_eq!(store::expire_holds(&db, now).await.unwrap(), 0);
+    assert_eq!(
+        void(&db, soon.id).await.unwrap().state,
+        TransferState::Voided
+    );
+    assert_eq!(
+        post(&db, later.id, None).await.unwrap().state,
+        TransferState::Posted
+    );
+    assert_eq!(available(&db, ana).await, 800);
+    assert_sound(&db).await;
+}
+
+#[tokio::test]
+async fn verify_names_what_was_tampered_with() {
+    let (_dir, db) = fresh_db().await;
+    let ana = AccountRef::wallet(user(&db, "ana").await, EUR);
+    for i in 0..5 {
+        run(&db, &[new(&format!("t{i}"), clearing(), ana, 100)])
+            .await
+            .unwrap();
+    }
+    assert_sound(&db).await;
+    let tamper = match db.backend {
+        app::ssr::db::Backend::Sqlite => vec![
+            "DROP TRIGGER ledger_journal_no_update",
+            "UPDATE ledger_journal SET moved = 5000 WHERE seq = 3",
+        ],
+        app::ssr::db::Backend::Postgres => vec![
+            "DROP TRIGGER ledger_journal_no_change ON ledger_journal",
+            "UPDATE ledger_journal SET moved = 5000 WHERE seq = 3",
+        ],
+    };
+    // The journal refuses edits while its trigger is in place.
+    assert!(sqlx::query(tamper[1]).execute(&db.pool).await.is_err());
+    for sql in tamper {
+        sqlx::query(sql).execute(&db.pool).await.unwrap();
+    }
+    sqlx::query("UPDATE ledger_accounts SET balance = balance + 1 WHERE kind = 'wallet'")
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    let problems = store::verify(&db).await.unwrap().problems;
+    assert!(
+        problems
+            .iter()
+            .any(|p| p == "entry 3: its content does not match its hash (the entry was altered)"),
+        "{problems:#?}"
+    );
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("wallet of user") && p.contains("stored balance 501")),
+        "{problems:#?}"
+    );
+    assert!(
+        problems.iter().any(|p| p.contains("not zero")),
+        "{problems:#?}"
+    );
+}
+
+#[tokio::test]
+async fn export_writes_every_entry() {
+    let (_dir, db) = fresh_db().await;
+    let ana = AccountRef::wallet(user(&db, "ana").await, EUR);
+    run(&db, &[new("t1", clearing(), ana, 100)]).await.unwrap();
+    let hold = run(&db, &[held(new("t2, \"quoted\"", ana, escrow(), 40), None)])
+        .await
+        .unwrap()
+        .remove(0);
+    void(&db, hold.id).await.unwrap();
+    let mut csv = Vec::new();
+    assert_eq!(
+        store::export(&db, ExportFormat::Csv, &mut csv)
+            .await
+            .unwrap(),
+        3
+    );
+    let csv = String::from_utf8(csv).unwrap();
+    assert_eq!(csv.lines().count(), 4, "{csv}");
+    assert!(csv.contains(",\"t2, \"\"quoted\"\"\",top_up,"), "{csv}");
+    let mut lines = Vec::new();
+    store::export(&db, ExportFormat::JsonLines, &mut lines)
+        .await
+        .unwrap();
+    let last: serde_json::Value =
+        serde_json::from_str(String::from_utf8(lines).unwrap().lines().last().unwrap()).unwrap();
+    assert_eq!(last["event"], "voided");
+    assert_eq!(last["hold_change"], -40);
+}
+
+mod random {
+    //! Thousands of random transfers, posts and voids: afterwards the journal replays to the
+    //! stored balances, nobody is below zero and the accounts sum to zero.
+    use super::*;
+    use proptest::prelude::*;
+
+    #[derive(Debug, Clone)]
+    enum Op {
+        TopUp { to: usize, amount: i64 },
+        Pay { from: usize, to: usize, amount: i64 },
+        Hold { from: usize, amount: i64 },
+        Post { hold: usize, percent: i64 },
+        Void { hold: usize },
+        Retry { earlier: usize },
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            (0..4usize, 1..5_000i64).prop_map(|(to, amount)| Op::TopUp { to, amount }),
+            (0..4usize, 0..4usize, 1..3_000i64).prop_map(|(from, to, amount)| Op::Pay {
+                from,
+                to,
+                amount
+            }),
+            (0..4usize, 1..3_000i64).prop_map(|(from, amount)| Op::Hold { from, amount }),
+            (0..64usize, 0..=100i64).prop_map(|(hold, percent)| Op::Post { hold, percent }),
+            (0..64usize).prop_map(|hold| Op::Void { hold }),
+            (0..64usize).prop_map(|earlier| Op::Retry { earlier }),
+        ]
+    }
+
+    async fn play(ops: Vec<Op>) {
+        let (_dir, db) = fresh_db().await;
+        let mut people = Vec::new();
+        for i in 0..4 {
+            people.push(AccountRef::wallet(user(&db, &format!("p{i}")).await, EUR));
+        }
+        let mut holds: Vec<i64> = Vec::new();
+        let mut sent: Vec<NewTransfer> = Vec::new();
+        for (i, op) in ops.into_iter().enumerate() {
+            let key = format!("op-{i}");
+            let result = match op {
+                Op::TopUp { to, amount } => run(&db, &[new(&key, clearing(), people[to], amount)])
+                    .await
+                    .map(|_| ()),
+                Op::Pay { from, to, amount } if from != to => {
+                    let t = new(&key, people[from], people[to], amount);
+                    sent.push(t.clone());
+                    run(&db, &[t]).await.map(|_| ())
+                }
+                Op::Pay { .. } => Ok(()),
+                Op::Hold { from, amount } => {
+                    let t = held(new(&key, people[from], escrow(), amount), None);
+                    run(&db, &[t]).await.map(|t| holds.push(t[0].id))
+                }
+                Op::Post { hold, percent } if !holds.is_empty() => {
+                    let id = holds[hold % holds.len()];
+                    let full = sqlx::query_scalar::<_, i64>(
+                        "SELECT amount FROM ledger_transfers WHERE id = $1",
+                    )
+                    .bind(id)
+                    .fetch_one(&db.pool)
+                    .await
+                    .unwrap();
+                    post(&db, id, Some(full * percent / 100)).await.map(|_| ())
+                }
+                Op::Void { hold } if !holds.is_empty() => {
+                    void(&db, holds[hold % holds.len()]).await.map(|_| ())
+                }
+                Op::Retry { earlier } if !sent.is_empty() => {
+                    run(&db, &[sent[earlier % sent.len()].clone()])
+                        .await
+                        .map(|_| ())
+                }
+                _ => Ok(()),
+            };
+            match result {
+                Ok(())
+                | Err(LedgerError::InsufficientFunds { .. })
+                | Err(LedgerError::NotPending { .. }) => {}
+                Err(e) => panic!("op {i}: {e:?}"),
+            }
+        }
+        for person in &people {
+            assert!(available(&db, *person).await >= 0);
+        }
+        assert_sound(&db).await;
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 4, max_shrink_iters: 20, ..ProptestConfig::default() })]
+        #[test]
+        fn random_movements_keep_the_ledger_sound(ops in proptest::collection::vec(op(), 800..1200)) {
+            tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()
+                .unwrap()
+                .block_on(play(ops));
+        }
+    }
+}
