@@ -21,6 +21,29 @@ enum Command {
     Migrate,
     /// Load the demo fans, creators and brands (running it twice changes nothing).
     DemoData,
+    /// Check or export the money ledger.
+    Ledger {
+        #[command(subcommand)]
+        command: LedgerCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum LedgerCommand {
+    /// Replay the journal, recompute every balance, check the hash chain and the invariants;
+    /// list every problem and exit with status 1 if there is one.
+    Verify,
+    /// Write the journal to standard output.
+    Export {
+        #[arg(long, value_enum, default_value = "csv")]
+        format: ExportFormat,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ExportFormat {
+    Csv,
+    Jsonl,
 }
 
 #[tokio::main]
@@ -62,12 +85,48 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 }
             }
         }
+        Command::Ledger { command } => {
+            let db = server::open_db(&config).await?;
+            ledger(command, &db).await?;
+        }
         Command::Serve => {
             let state = server::state(&config).await?;
             server::serve(&config, state, |addr| {
                 tracing::info!("Tremplin is listening on http://{addr}");
             })
             .await?;
+        }
+    }
+    Ok(())
+}
+
+/// What these commands print is their output, not a log.
+#[allow(clippy::print_stdout)]
+async fn ledger(command: LedgerCommand, db: &app::ssr::Db) -> anyhow::Result<()> {
+    use app::ledger::store;
+    match command {
+        LedgerCommand::Verify => {
+            let report = store::verify(db).await?;
+            println!(
+                "{} journal entries, {} transfers, {} accounts",
+                report.entries, report.transfers, report.accounts
+            );
+            if !report.problems.is_empty() {
+                for problem in &report.problems {
+                    println!("PROBLEM {problem}");
+                }
+                anyhow::bail!("the ledger has {} problem(s)", report.problems.len());
+            }
+            println!("ledger OK: the chain is intact, balances match, accounts sum to zero");
+        }
+        LedgerCommand::Export { format } => {
+            let format = match format {
+                ExportFormat::Csv => store::ExportFormat::Csv,
+                ExportFormat::Jsonl => store::ExportFormat::JsonLines,
+            };
+            let mut out = std::io::BufWriter::new(std::io::stdout());
+            store::export(db, format, &mut out).await?;
+            std::io::Write::flush(&mut out)?;
         }
     }
     Ok(())

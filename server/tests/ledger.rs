@@ -512,3 +512,42 @@ mod random {
         }
     }
 }
+
+#[tokio::test]
+async fn the_ledger_commands_verify_and_export() {
+    let app = common::spawn_app().await;
+    let db = Db::connect(&app.database_url).await.unwrap();
+    let ana = AccountRef::wallet(user(&db, "ana").await, EUR);
+    run(&db, &[new("t1", clearing(), ana, 100)]).await.unwrap();
+    run(&db, &[new("t2", clearing(), ana, 250)]).await.unwrap();
+    let tremplin = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_tremplin"))
+            .args(args)
+            .env("TREMPLIN_DATABASE_URL", &app.database_url)
+            .env("TREMPLIN_DATA_DIR", app.data_dir.path())
+            .output()
+            .unwrap()
+    };
+    let ok = tremplin(&["ledger", "verify"]);
+    let stdout = String::from_utf8_lossy(&ok.stdout).into_owned();
+    assert!(ok.status.success(), "{stdout}");
+    assert!(
+        stdout.starts_with("2 journal entries, 2 transfers, 2 accounts"),
+        "{stdout}"
+    );
+    let csv = tremplin(&["ledger", "export", "--format", "csv"]);
+    assert_eq!(String::from_utf8_lossy(&csv.stdout).lines().count(), 3);
+
+    sqlx::query("UPDATE ledger_accounts SET balance = 0 WHERE kind = 'wallet'")
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    let bad = tremplin(&["ledger", "verify"]);
+    let stdout = String::from_utf8_lossy(&bad.stdout).into_owned();
+    assert_eq!(bad.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("PROBLEM account")
+            && stdout.contains("stored balance 0 held 0, the journal says balance 350"),
+        "{stdout}"
+    );
+}

@@ -8,6 +8,15 @@ use app::ssr::{now, Db};
 
 /// Starts every periodic job.
 pub fn spawn_all(db: &Db) {
+    let holds_db = db.clone();
+    every(Duration::from_secs(15), "expire holds", move || {
+        let db = holds_db.clone();
+        async move {
+            app::ledger::store::expire_holds(&db, now())
+                .await
+                .map_err(|e| e.to_string())
+        }
+    });
     let housekeeping_db = db.clone();
     every(Duration::from_secs(10 * 60), "housekeeping", move || {
         let db = housekeeping_db.clone();
