@@ -21,17 +21,10 @@ step "Rust tests on SQLite"
 cargo test -p app -p server
 
 step "Rust tests on PostgreSQL"
-PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
-PG_DIR=$(mktemp -d /tmp/tremplin-pg.XXXXXX)
-PG_PORT=$(( 20000 + RANDOM % 20000 ))
-chown postgres "$PG_DIR" 2>/dev/null || true
-as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-stop_pg() { as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR" -m immediate stop >/dev/null 2>&1 || true; rm -rf "$PG_DIR"; }
-trap stop_pg EXIT
-as_pg "$PG_BIN/initdb" -D "$PG_DIR" -A trust -U postgres >/dev/null
-as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR" -l "$PG_DIR/log" -w \
-  -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300" start >/dev/null
-TREMPLIN_TEST_POSTGRES="postgres://postgres@127.0.0.1:$PG_PORT/postgres" cargo test -p server --tests
+source .ci/pg.sh
+# fsync off: the suite checks behaviour, not durability, and runs much faster.
+start_pg "-c fsync=off"
+TREMPLIN_TEST_POSTGRES="$PG_URL" cargo test -p server --tests
 stop_pg
 trap - EXIT
 

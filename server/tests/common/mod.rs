@@ -188,7 +188,7 @@ pub async fn user(db: &app::ssr::Db, handle: &str) -> i64 {
 }
 
 /// Creates an empty database on the cluster and returns its URL.
-async fn fresh_postgres_database(admin_url: &str) -> String {
+pub async fn fresh_postgres_database(admin_url: &str) -> String {
     use sqlx::Connection;
     let name = format!("t_{}", uuid::Uuid::new_v4().simple());
     let mut admin = sqlx::PgConnection::connect(admin_url).await.unwrap();

@@ -1,0 +1,157 @@
+//! Posted ledger transfers per second, hot (every transfer from one wallet) and spread (between
+//! random wallets), against plain single-row inserts into the same database in the same run.
+//! Each operation is its own transaction, as in the product. Afterwards `verify` must find
+//! nothing wrong and every acknowledged transfer must be there.
+//!
+//! `cargo bench -p server --bench ledger` measures SQLite; with `TREMPLIN_BENCH_POSTGRES` set
+//! to an admin URL it measures PostgreSQL too (`.ci/bench.sh` starts a cluster for that).
+#![allow(clippy::unwrap_used, clippy::print_stdout)]
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use std::future::Future;
+use std::time::Instant;
+
+use app::ledger::store;
+use app::ledger::types::*;
+use app::ssr::Db;
+
+/// Concurrent clients, as the app instances' request handlers would be.
+const CLIENTS: usize = 8;
+const WALLETS: i64 = 100;
+
+#[tokio::main]
+async fn main() {
+    let sqlite_dir = tempfile::tempdir().unwrap();
+    let mut targets = vec![(
+        "SQLite",
+        format!("sqlite://{}/bench.db", sqlite_dir.path().display()),
+        20_000,
+    )];
+    if let Ok(admin) = std::env::var("TREMPLIN_BENCH_POSTGRES") {
+        targets.push((
+            "PostgreSQL",
+            common::fresh_postgres_database(&admin).await,
+            10_000,
+        ));
+    }
+    println!("{CLIENTS} concurrent clients, one transaction per operation\n");
+    println!(
+        "{:<11} {:<22} {:>8} {:>10} {:>14}",
+        "database", "operation", "count", "per second", "vs inserts"
+    );
+    for (name, url, count) in targets {
+        bench(name, &url, count).await;
+    }
+}
+
+async fn bench(name: &str, url: &str, count: usize) {
+    let db = Db::connect(url).await.unwrap();
+    db.migrate().await.unwrap();
+    sqlx::query("CREATE TABLE bench_rows (k TEXT PRIMARY KEY, v BIGINT NOT NULL)")
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    let mut wallets = Vec::new();
+    for i in 0..WALLETS {
+        let id = common::user(&db, &format!("w{i}")).await;
+        let wallet = AccountRef::wallet(id, Currency::Eur);
+        let top_up = transfer(&format!("fund-{i}"), clearing(), wallet, 1_000_000_000);
+        commit(&db, &top_up).await;
+        wallets.push(wallet);
+    }
+    let shop = AccountRef::earnings(common::user(&db, "shop").await, Currency::Eur);
+
+    let inserts = measure(&db, count, |db, i| async move {
+        let mut tx = db.begin_write().await.unwrap();
+        sqlx::query("INSERT INTO bench_rows (k, v) VALUES ($1, $2)")
+            .bind(format!("row-{i}"))
+            .bind(i as i64)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+    })
+    .await;
+    let hot_wallet = wallets[0];
+    let hot = measure(&db, count, move |db, i| async move {
+        commit(&db, &transfer(&format!("hot-{i}"), hot_wallet, shop, 1)).await;
+    })
+    .await;
+    let spread = measure(&db, count, move |db, i| {
+        let from = wallets[i % wallets.len()];
+        let to = wallets[(i * 7 + 3) % wallets.len()];
+        async move {
+            let to = if to == from { shop } else { to };
+            commit(&db, &transfer(&format!("spread-{i}"), from, to, 1)).await;
+        }
+    })
+    .await;
+
+    for (operation, rate) in [
+        ("plain insert", inserts),
+        ("transfer, hot", hot),
+        ("transfer, spread", spread),
+    ] {
+        println!(
+            "{name:<11} {operation:<22} {count:>8} {rate:>10.0} {:>13.2}x",
+            rate / inserts
+        );
+    }
+    let report = store::verify(&db).await.unwrap();
+    let expected = WALLETS as usize + 2 * count;
+    assert_eq!(report.problems, Vec::<String>::new());
+    assert_eq!(report.transfers, expected, "every acknowledged transfer is there");
+    println!(
+        "{name:<11} verify: {} entries, {} transfers, no problem\n",
+        report.entries, report.transfers
+    );
+}
+
+fn clearing() -> AccountRef {
+    AccountRef::platform(AccountKind::ProcessorClearing, Currency::Eur)
+}
+
+fn transfer(key: &str, debit: AccountRef, credit: AccountRef, minor: i64) -> NewTransfer {
+    NewTransfer {
+        key: key.to_owned(),
+        debit,
+        credit,
+        amount: Money::eur(minor),
+        kind: TransferKind::Purchase,
+        cause: format!("bench:{key}"),
+        hold: None,
+    }
+}
+
+async fn commit(db: &Db, t: &NewTransfer) {
+    let mut tx = db.begin_write().await.unwrap();
+    store::transfer(&mut tx, std::slice::from_ref(t), app::ssr::now())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+}
+
+/// Runs `op` `count` times over `CLIENTS` concurrent tasks; returns operations per second.
+async fn measure<F, Fut>(db: &Db, count: usize, op: F) -> f64
+where
+    F: Fn(Db, usize) -> Fut + Clone + Send + 'static,
+    Fut: Future<Output = ()> + Send,
+{
+    let start = Instant::now();
+    let tasks: Vec<_> = (0..CLIENTS)
+        .map(|client| {
+            let (db, op) = (db.clone(), op.clone());
+            tokio::spawn(async move {
+                for i in (client..count).step_by(CLIENTS) {
+                    op(db.clone(), i).await;
+                }
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap();
+    }
+    count as f64 / start.elapsed().as_secs_f64()
+}
