@@ -8,6 +8,7 @@ pub mod error;
 pub mod ledger;
 pub mod site;
 pub mod ui;
+pub mod wallet;
 
 #[cfg(feature = "ssr")]
 pub mod ssr;
@@ -84,6 +85,8 @@ fn Document() -> impl IntoView {
                     <Route path=path!("/reset/:token") view=accounts::pages::reset::ResetPage ssr=SsrMode::InOrder />
                     <Route path=path!("/settings") view=accounts::pages::settings::SettingsPage ssr=SsrMode::InOrder />
                     <Route path=path!("/dashboard") view=accounts::pages::dashboard::DashboardPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/wallet") view=wallet::pages::WalletPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/wallet/receipts/:id") view=wallet::pages::ReceiptPage ssr=SsrMode::InOrder />
                     // Async: the page is sent whole, so an unknown name can still answer 404.
                     <Route path=path!("/brands/:slug") view=accounts::pages::brand::BrandPage ssr=SsrMode::Async />
                     <Route path=path!("/:handle") view=accounts::pages::profile::ProfilePage ssr=SsrMode::Async />

@@ -102,7 +102,10 @@ async fn bench(name: &str, url: &str, count: usize) {
     let report = store::verify(&db).await.unwrap();
     let expected = WALLETS as usize + 2 * count;
     assert_eq!(report.problems, Vec::<String>::new());
-    assert_eq!(report.transfers, expected, "every acknowledged transfer is there");
+    assert_eq!(
+        report.transfers, expected,
+        "every acknowledged transfer is there"
+    );
     println!(
         "{name:<11} verify: {} entries, {} transfers, no problem\n",
         report.entries, report.transfers

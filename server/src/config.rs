@@ -7,6 +7,8 @@ use std::path::PathBuf;
 use app::accounts::password::Cost;
 use app::ssr::db::Backend;
 
+use crate::payments::test_mode::FeeSchedule;
+
 #[derive(Clone)]
 pub struct Config {
     /// `sqlite://…` (default: a file in the data directory) or `postgres://…`.
@@ -30,6 +32,10 @@ pub struct Config {
     pub trusted_proxies: Vec<IpAddr>,
     /// Bearer token for `/metrics`; unset, only local clients may read it.
     pub metrics_token: Option<String>,
+    /// The test-mode processor's fee.
+    pub test_processor_fee: FeeSchedule,
+    /// Signs payment webhooks; unset, derived from the session key.
+    pub webhook_secret: Option<String>,
 }
 
 /// Where uploads go when they leave the local disk.
@@ -154,6 +160,21 @@ impl Config {
             });
         }
 
+        let fee_raw = var("TREMPLIN_TEST_PROCESSOR_FEE").unwrap_or_else(|| "1.5%+0.25".into());
+        let test_processor_fee = FeeSchedule::parse(&fee_raw).ok_or_else(|| ConfigError {
+            var: "TREMPLIN_TEST_PROCESSOR_FEE",
+            expected: "a percentage plus a fixed amount in euros, such as 1.5%+0.25",
+            got: fee_raw.clone(),
+        })?;
+        let webhook_secret = var("TREMPLIN_PAYMENTS_WEBHOOK_SECRET");
+        if webhook_secret.as_ref().is_some_and(|s| s.len() < 16) {
+            return Err(ConfigError {
+                var: "TREMPLIN_PAYMENTS_WEBHOOK_SECRET",
+                expected: "at least 16 characters",
+                got: "(hidden)".into(),
+            });
+        }
+
         Ok(Self {
             database_url,
             listen,
@@ -171,6 +192,8 @@ impl Config {
             password_cost: Cost::STANDARD,
             trusted_proxies,
             metrics_token,
+            test_processor_fee,
+            webhook_secret,
         })
     }
 

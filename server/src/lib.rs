@@ -5,6 +5,7 @@ pub mod config;
 pub mod demo;
 pub mod forms;
 pub mod mail;
+pub mod payments;
 pub mod security;
 pub mod telemetry;
 pub mod workers;
@@ -82,13 +83,39 @@ pub async fn state(config: &Config) -> anyhow::Result<AppState> {
             Arc::new(LocalFileSystem::new_with_prefix(&media_dir)?)
         }
     };
+    let payments = test_processor(config, &db)?;
     Ok(AppState {
         db,
         mailer,
+        payments,
         storage: Storage::new(store),
         base_url: config.base_url.clone(),
         password_cost: config.password_cost,
     })
+}
+
+/// The built-in test-mode processor. It keeps its state in the database, so the instance
+/// serving its pages and the one in `AppState` are interchangeable.
+fn test_processor(
+    config: &Config,
+    db: &Db,
+) -> anyhow::Result<Arc<payments::test_mode::TestProcessor>> {
+    use sha2::{Digest, Sha256};
+    let secret = match &config.webhook_secret {
+        Some(secret) => secret.as_bytes().to_vec(),
+        // Every instance shares the session key, so they agree on this one too.
+        None => Sha256::new()
+            .chain_update(security::session_key(config)?.master())
+            .chain_update(b"payments webhook")
+            .finalize()
+            .to_vec(),
+    };
+    Ok(payments::test_mode::TestProcessor::new(
+        db.clone(),
+        config.base_url.clone(),
+        secret,
+        config.test_processor_fee,
+    ))
 }
 
 #[derive(Clone, axum::extract::FromRef)]
@@ -129,6 +156,11 @@ pub async fn router(config: &Config, state: AppState) -> anyhow::Result<Router> 
         )
         .route("/media/{*key}", get(media))
         .route("/lang/{locale}", get(set_language))
+        .route(
+            "/webhooks/payments",
+            post(payments::webhook).layer(DefaultBodyLimit::max(payments::WEBHOOK_BODY_LIMIT)),
+        )
+        .merge(test_processor(config, &state.db)?.routes())
         .route(
             app::accounts::AVATAR_PATH,
             post(app::accounts::avatar::upload)

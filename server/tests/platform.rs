@@ -196,6 +196,12 @@ async fn demo_data_loads_once_and_shows_small_creators_first_page() {
             false,
         )),
         storage: app::ssr::Storage::new(std::sync::Arc::new(object_store::memory::InMemory::new())),
+        payments: server::payments::test_mode::TestProcessor::new(
+            db.clone(),
+            app.url(""),
+            b"demo test secret".to_vec(),
+            server::payments::test_mode::FeeSchedule::DEFAULT,
+        ),
         base_url: app.url(""),
         password_cost: app::accounts::password::Cost::FAST,
     };

@@ -82,6 +82,8 @@ const RESERVED: &[&str] = &[
     "signup",
     "support",
     "tremplin",
+    "wallet",
+    "webhooks",
     "healthz",
 ];
 

@@ -1,10 +1,42 @@
 //! Pure ledger decisions: which amounts are acceptable, and how a transfer's state may change.
 
-use super::types::{LedgerError, NewTransfer, TransferState};
+use super::types::{Currency, LedgerError, Money, NewTransfer, TransferState};
+use crate::error::Problem;
 
 /// The largest amount one transfer may carry: ten million in major units. Far above any real
 /// payment on Tremplin, far below where sums of amounts could overflow.
 pub const MAX_AMOUNT: i64 = 1_000_000_000;
+
+/// Reads an amount typed by a person in major units: `15`, `15.5`, `15,50`, `1 000`, `€20`.
+/// The result lies within `min..=max` (in minor units).
+pub fn parse_amount(s: &str, currency: Currency, min: i64, max: i64) -> Result<Money, Problem> {
+    let cleaned: String = s
+        .chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '€' | '\u{202f}'))
+        .collect();
+    let (whole, fraction) = cleaned.split_once(['.', ',']).unwrap_or((&cleaned, ""));
+    let digits = |p: &str| p.chars().all(|c| c.is_ascii_digit());
+    if whole.is_empty() || !digits(whole) || !digits(fraction) || fraction.len() > 2 {
+        return Err(Problem::InvalidAmount);
+    }
+    let per_major = currency.minor_per_major();
+    let cents: i64 = format!("{fraction:0<2}")
+        .parse()
+        .map_err(|_| Problem::InvalidAmount)?;
+    let minor = whole
+        .parse::<i64>()
+        .ok()
+        .and_then(|w| w.checked_mul(per_major))
+        .and_then(|w| w.checked_add(cents))
+        .ok_or(Problem::AmountTooLarge { max_minor: max })?;
+    if minor < min {
+        Err(Problem::AmountTooSmall { min_minor: min })
+    } else if minor > max {
+        Err(Problem::AmountTooLarge { max_minor: max })
+    } else {
+        Ok(Money::new(minor, currency))
+    }
+}
 
 /// Checks what a transfer request says before anything touches the database.
 pub fn check_new(t: &NewTransfer) -> Result<(), LedgerError> {
@@ -71,6 +103,38 @@ mod tests {
             cause: "test".into(),
             hold: None,
         }
+    }
+
+    #[test]
+    fn typed_amounts_are_read_in_either_notation() {
+        let parse = |s: &str| parse_amount(s, Currency::Eur, 100, 100_000).map(|m| m.minor);
+        for (input, minor) in [
+            ("15", 1_500),
+            ("15.5", 1_550),
+            ("15,50", 1_550),
+            (" 1 000 ", 100_000),
+            ("€20", 2_000),
+            ("20 €", 2_000),
+            ("1", 100),
+        ] {
+            assert_eq!(parse(input), Ok(minor), "{input:?}");
+        }
+        for input in ["", "abc", "-5", "1.234", "1e3", ".5", "1,2,3"] {
+            assert_eq!(parse(input), Err(Problem::InvalidAmount), "{input:?}");
+        }
+        assert_eq!(parse("0"), Err(Problem::AmountTooSmall { min_minor: 100 }));
+        assert_eq!(
+            parse("0,99"),
+            Err(Problem::AmountTooSmall { min_minor: 100 })
+        );
+        assert_eq!(
+            parse("1000.01"),
+            Err(Problem::AmountTooLarge { max_minor: 100_000 })
+        );
+        assert_eq!(
+            parse("99999999999999999999"),
+            Err(Problem::AmountTooLarge { max_minor: 100_000 })
+        );
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 pub mod db;
 pub mod mailer;
+pub mod payments;
 pub mod storage;
 
 use std::sync::Arc;
@@ -11,6 +12,7 @@ use crate::error::AppError;
 
 pub use db::Db;
 pub use mailer::{Mail, Mailer};
+pub use payments::PaymentProvider;
 pub use storage::{Storage, StoredFile};
 
 /// Everything a server function may need, provided as Leptos context and axum state.
@@ -19,6 +21,7 @@ pub struct AppState {
     pub db: Db,
     pub mailer: Arc<dyn Mailer>,
     pub storage: Storage,
+    pub payments: Arc<dyn PaymentProvider>,
     /// Public base URL without a trailing slash, used in links that leave the site (emails).
     pub base_url: String,
     /// Argon2 parameters: expensive in production, cheaper in tests so suites stay fast.

@@ -8,6 +8,8 @@ use crate::error::{AppError, Problem};
 use leptos_i18n::I18nContext;
 
 use crate::i18n::*;
+use crate::ledger::types::Money;
+use crate::ui::money::format_money;
 
 /// The sentence for `problem` in the reader's language.
 pub fn problem_text(i18n: I18nContext<Locale>, problem: Problem) -> AnyView {
@@ -34,6 +36,16 @@ pub fn problem_text(i18n: I18nContext<Locale>, problem: Problem) -> AnyView {
         Problem::NotAnImage => t!(i18n, problems.not_an_image).into_any(),
         Problem::LinkExpired => t!(i18n, problems.link_expired).into_any(),
         Problem::Malformed => t!(i18n, problems.malformed).into_any(),
+        Problem::InvalidAmount => t!(i18n, problems.invalid_amount).into_any(),
+        Problem::AmountTooSmall { min_minor } => {
+            let min = move || format_money(Money::eur(min_minor), i18n.get_locale());
+            t!(i18n, problems.amount_too_small, min).into_any()
+        }
+        Problem::AmountTooLarge { max_minor } => {
+            let max = move || format_money(Money::eur(max_minor), i18n.get_locale());
+            t!(i18n, problems.amount_too_large, max).into_any()
+        }
+        Problem::InsufficientFunds => t!(i18n, problems.insufficient_funds).into_any(),
     }
 }
 

@@ -117,6 +117,7 @@ fn AccountMenu(user: SessionUser) -> impl IntoView {
             </summary>
             <div class="menu-panel">
                 <A href=page>{t!(i18n, nav.my_page)}</A>
+                <A href="/wallet">{t!(i18n, nav.wallet)}</A>
                 <A href="/settings">{t!(i18n, nav.settings)}</A>
                 <ActionForm action=auth.logout>
                     <button type="submit" class="menu-button">{t!(i18n, nav.logout)}</button>

@@ -1,8 +1,10 @@
 //! Shared components: page layout, form fields, avatars and numbers.
 
 pub mod avatar;
+pub mod date;
 pub mod form;
 pub mod layout;
+pub mod money;
 
 use crate::i18n::Locale;
 

@@ -122,12 +122,22 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
     let data_dir = tempfile::tempdir().unwrap();
     let database_url = fresh_database_url(&data_dir).await;
     let data = data_dir.path().display().to_string();
-    let mut vars = vec![
+    // A real port known before start-up, so the base URL (links in mail, the test
+    // processor's webhooks) points at this very server.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .unwrap()
+        .port();
+    let listen = format!("127.0.0.1:{port}");
+    let base_url = format!("http://{listen}");
+    // Variables given by the test come first, so they win over these defaults.
+    let mut vars = extra.to_vec();
+    vars.extend_from_slice(&[
         ("TREMPLIN_DATA_DIR", data.as_str()),
         ("TREMPLIN_DATABASE_URL", database_url.as_str()),
-        ("TREMPLIN_LISTEN", "127.0.0.1:0"),
-    ];
-    vars.extend_from_slice(extra);
+        ("TREMPLIN_LISTEN", listen.as_str()),
+        ("TREMPLIN_BASE_URL", base_url.as_str()),
+    ]);
     let mut config = Config::from_lookup(|k| {
         vars.iter()
             .find(|(n, _)| *n == k)

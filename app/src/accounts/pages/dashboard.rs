@@ -47,6 +47,10 @@ pub fn DashboardPage() -> impl IntoView {
                                     <h2>{t!(i18n, nav.my_page)}</h2>
                                     <p class="muted">{t!(i18n, dashboard.page_text)}</p>
                                 </A>
+                                <A href="/wallet" attr:class="tile card">
+                                    <h2>{t!(i18n, nav.wallet)}</h2>
+                                    <p class="muted">{t!(i18n, dashboard.wallet_text)}</p>
+                                </A>
                                 <A href="/settings" attr:class="tile card">
                                     <h2>{t!(i18n, nav.settings)}</h2>
                                     <p class="muted">{t!(i18n, dashboard.settings_text)}</p>

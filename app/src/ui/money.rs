@@ -1,0 +1,64 @@
+//! Money as people of each language write it: `€1,234.50` in English, `1 234,50 €` in French.
+
+use leptos::prelude::*;
+
+use crate::i18n::{use_i18n, Locale};
+use crate::ledger::types::{Currency, Money};
+
+/// Formats `money` with its currency symbol, two decimals and grouped thousands.
+pub fn format_money(money: Money, locale: Locale) -> String {
+    let symbol = match money.currency {
+        Currency::Eur => "€",
+    };
+    let per_major = money.currency.minor_per_major();
+    let magnitude = money.minor.unsigned_abs();
+    let (major, minor) = (magnitude / per_major as u64, magnitude % per_major as u64);
+    let sign = if money.minor < 0 { "-" } else { "" };
+    let (group, decimal) = match locale {
+        Locale::en => (",", "."),
+        // Narrow no-break spaces: the amount never wraps inside itself.
+        Locale::fr => ("\u{202f}", ","),
+    };
+    let digits = major.to_string();
+    let mut grouped = String::new();
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push_str(group);
+        }
+        grouped.push(d);
+    }
+    match locale {
+        Locale::en => format!("{sign}{symbol}{grouped}{decimal}{minor:02}"),
+        Locale::fr => format!("{sign}{grouped}{decimal}{minor:02}\u{a0}{symbol}"),
+    }
+}
+
+/// An amount in the reader's language.
+#[component]
+pub fn Amount(money: Money) -> impl IntoView {
+    let i18n = use_i18n();
+    view! { <span class="amount">{move || format_money(money, i18n.get_locale())}</span> }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_read_naturally_in_each_language() {
+        for (minor, en, fr) in [
+            (1_500, "€15.00", "15,00\u{a0}€"),
+            (5, "€0.05", "0,05\u{a0}€"),
+            (
+                123_456_789,
+                "€1,234,567.89",
+                "1\u{202f}234\u{202f}567,89\u{a0}€",
+            ),
+            (-2_550, "-€25.50", "-25,50\u{a0}€"),
+            (0, "€0.00", "0,00\u{a0}€"),
+        ] {
+            assert_eq!(format_money(Money::eur(minor), Locale::en), en);
+            assert_eq!(format_money(Money::eur(minor), Locale::fr), fr);
+        }
+    }
+}

@@ -1,0 +1,63 @@
+//! Wallet server functions.
+
+use leptos::prelude::*;
+
+use super::types::{Receipt, Wallet};
+use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use {
+    super::{rules, store},
+    crate::accounts::session,
+    crate::ledger::{rules::parse_amount, types::*},
+    crate::ssr::{now, payments::CheckoutRequest, state},
+};
+
+/// The caller's wallet; `kind` narrows the history to one kind of movement.
+#[server(prefix = "/api", endpoint = "wallet")]
+pub async fn get_wallet(#[server(default)] kind: String) -> Result<Wallet, AppError> {
+    let user = session::require_user().await?;
+    let kind = TransferKind::parse(&kind);
+    store::wallet(&state()?.db, user.id, Currency::Eur, kind).await
+}
+
+/// Starts a top-up: records the payment and sends the payer to the processor's checkout.
+/// `amount` is a preset or what the person typed.
+#[server(prefix = "/api", endpoint = "top_up")]
+pub async fn top_up(amount: String) -> Result<(), AppError> {
+    let user = session::require_user().await?;
+    let st = state()?;
+    let amount = parse_amount(&amount, Currency::Eur, rules::TOP_UP_MIN, rules::TOP_UP_MAX)
+        .map_err(|p| AppError::invalid("amount", p))?;
+    let provider = st.payments.clone();
+    let id = store::create_payment(&st.db, user.id, amount, provider.name(), now()).await?;
+    let receipt_url = format!("{}/wallet/receipts/{id}", st.base_url);
+    let checkout = provider
+        .checkout(CheckoutRequest {
+            reference: id.clone(),
+            amount,
+            description: format!("Tremplin wallet top-up for @{}", user.handle),
+            success_url: receipt_url.clone(),
+            cancel_url: receipt_url,
+        })
+        .await
+        .map_err(|e| {
+            tracing::error!("checkout failed: {e}");
+            AppError::Payment(e.to_string())
+        })?;
+    store::set_provider_ref(&st.db, &id, &checkout.provider_ref).await?;
+    tracing::info!(
+        user_id = user.id,
+        payment = id,
+        amount = amount.minor,
+        "top-up started"
+    );
+    leptos_axum::redirect(&checkout.url);
+    Ok(())
+}
+
+/// The receipt of one of the caller's payments.
+#[server(prefix = "/api", endpoint = "receipt")]
+pub async fn get_receipt(id: String) -> Result<Receipt, AppError> {
+    let user = session::require_user().await?;
+    store::receipt(&state()?.db, user.id, &id).await
+}

@@ -1,0 +1,301 @@
+//! Payments and the wallet's view of the ledger.
+
+use sqlx::FromRow;
+
+use super::types::*;
+use crate::error::AppError;
+use crate::ledger::store as ledger;
+use crate::ledger::types::*;
+use crate::ssr::payments::WebhookEvent;
+use crate::ssr::{internal, Db};
+
+fn db_err(e: sqlx::Error) -> AppError {
+    internal(e)
+}
+
+fn ledger_err(e: LedgerError) -> AppError {
+    internal(e)
+}
+
+/// Records a card payment about to be sent to the processor; returns its public id.
+pub async fn create_payment(
+    db: &Db,
+    user_id: i64,
+    amount: Money,
+    provider: &str,
+    now: i64,
+) -> Result<String, AppError> {
+    use rand::RngCore;
+    let mut id = [0u8; 16];
+    rand::thread_rng().fill_bytes(&mut id);
+    let public_id = format!("pay_{}", hex::encode(id));
+    sqlx::query(
+        "INSERT INTO payments (public_id, user_id, purpose, amount, currency, state, provider,
+           created_at)
+         VALUES ($1, $2, 'top_up', $3, $4, 'created', $5, $6)",
+    )
+    .bind(&public_id)
+    .bind(user_id)
+    .bind(amount.minor)
+    .bind(amount.currency.as_str())
+    .bind(provider)
+    .bind(now)
+    .execute(&db.pool)
+    .await
+    .map_err(db_err)?;
+    Ok(public_id)
+}
+
+/// Remembers the processor's id for the payment, which its webhooks will name.
+pub async fn set_provider_ref(
+    db: &Db,
+    public_id: &str,
+    provider_ref: &str,
+) -> Result<(), AppError> {
+    sqlx::query("UPDATE payments SET provider_ref = $1 WHERE public_id = $2")
+        .bind(provider_ref)
+        .bind(public_id)
+        .execute(&db.pool)
+        .await
+        .map_err(db_err)?;
+    Ok(())
+}
+
+/// What processing a webhook event did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Settled {
+    Applied,
+    /// The same event came before: nothing more was done.
+    AlreadyProcessed,
+    /// The event names no payment of ours, or one already settled otherwise.
+    NothingToDo,
+}
+
+/// Applies a processor's event, once: a success credits the wallet (less the processor's fee)
+/// in the same transaction that marks the payment succeeded.
+pub async fn settle(
+    db: &Db,
+    provider: &str,
+    event: &WebhookEvent,
+    now: i64,
+) -> Result<Settled, AppError> {
+    let event_id = match event {
+        WebhookEvent::PaymentSucceeded { event_id, .. }
+        | WebhookEvent::PaymentFailed { event_id, .. }
+        | WebhookEvent::Ignored { event_id } => event_id,
+    };
+    let mut tx = db.begin_write().await.map_err(db_err)?;
+    let first: Option<String> = sqlx::query_scalar(
+        "INSERT INTO webhook_events (provider, event_id, received_at) VALUES ($1, $2, $3)
+         ON CONFLICT DO NOTHING RETURNING event_id",
+    )
+    .bind(provider)
+    .bind(event_id)
+    .bind(now)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    if first.is_none() {
+        return Ok(Settled::AlreadyProcessed);
+    }
+    let outcome = match event {
+        WebhookEvent::PaymentSucceeded {
+            provider_ref, fee, ..
+        } => {
+            let paid: Option<(i64, String, i64, i64, String)> = sqlx::query_as(
+                "UPDATE payments SET state = 'succeeded', fee = $1, completed_at = $2
+                 WHERE provider = $3 AND provider_ref = $4 AND state = 'created' AND $1 <= amount
+                 RETURNING id, public_id, user_id, amount, currency",
+            )
+            .bind(fee.minor)
+            .bind(now)
+            .bind(provider)
+            .bind(provider_ref)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db_err)?;
+            match paid {
+                Some((id, public_id, user_id, amount, currency)) => {
+                    let currency = Currency::parse(&currency)
+                        .ok_or_else(|| internal("unknown currency in payments"))?;
+                    let clearing = AccountRef::platform(AccountKind::ProcessorClearing, currency);
+                    let cause = format!("payment:{public_id}");
+                    let mut batch = vec![NewTransfer {
+                        key: format!("payment:{id}:top_up"),
+                        debit: clearing,
+                        credit: AccountRef::wallet(user_id, currency),
+                        amount: Money::new(amount - fee.minor, currency),
+                        kind: TransferKind::TopUp,
+                        cause: cause.clone(),
+                        hold: None,
+                    }];
+                    if fee.minor > 0 {
+                        batch.push(NewTransfer {
+                            key: format!("payment:{id}:fee"),
+                            debit: clearing,
+                            credit: AccountRef::platform(AccountKind::ProcessorFees, currency),
+                            amount: Money::new(fee.minor, currency),
+                            kind: TransferKind::ProcessorFee,
+                            cause,
+                            hold: None,
+                        });
+                    }
+                    ledger::transfer(&mut tx, &batch, now)
+                        .await
+                        .map_err(ledger_err)?;
+                    Settled::Applied
+                }
+                None => Settled::NothingToDo,
+            }
+        }
+        WebhookEvent::PaymentFailed {
+            provider_ref,
+            reason,
+            ..
+        } => {
+            let failed = sqlx::query(
+                "UPDATE payments SET state = 'failed', failure = $1, completed_at = $2
+                 WHERE provider = $3 AND provider_ref = $4 AND state = 'created'",
+            )
+            .bind(reason)
+            .bind(now)
+            .bind(provider)
+            .bind(provider_ref)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+            if failed.rows_affected() == 1 {
+                Settled::Applied
+            } else {
+                Settled::NothingToDo
+            }
+        }
+        WebhookEvent::Ignored { .. } => Settled::NothingToDo,
+    };
+    tx.commit().await.map_err(db_err)?;
+    Ok(outcome)
+}
+
+#[derive(FromRow)]
+struct PaymentRow {
+    public_id: String,
+    amount: i64,
+    currency: String,
+    fee: Option<i64>,
+    state: String,
+    failure: Option<String>,
+    created_at: i64,
+    completed_at: Option<i64>,
+}
+
+impl PaymentRow {
+    fn into_receipt(self) -> Result<Receipt, AppError> {
+        let currency =
+            Currency::parse(&self.currency).ok_or_else(|| internal("unknown currency"))?;
+        let state = PaymentState::parse(&self.state).ok_or_else(|| internal("unknown state"))?;
+        let fee = self.fee.map(|f| Money::new(f, currency));
+        Ok(Receipt {
+            id: self.public_id,
+            state,
+            gross: Money::new(self.amount, currency),
+            processor_fee: fee,
+            platform_fee: Money::new(0, currency),
+            received: fee
+                .filter(|_| state == PaymentState::Succeeded)
+                .map(|f| Money::new(self.amount - f.minor, currency)),
+            failure: self.failure,
+            created_at: self.created_at,
+            completed_at: self.completed_at,
+        })
+    }
+}
+
+const PAYMENT_COLUMNS: &str =
+    "public_id, amount, currency, fee, state, failure, created_at, completed_at";
+
+/// The receipt of one of `user_id`'s payments; another person's is not found.
+pub async fn receipt(db: &Db, user_id: i64, public_id: &str) -> Result<Receipt, AppError> {
+    sqlx::query_as::<_, PaymentRow>(&format!(
+        "SELECT {PAYMENT_COLUMNS} FROM payments WHERE public_id = $1 AND user_id = $2"
+    ))
+    .bind(public_id)
+    .bind(user_id)
+    .fetch_optional(&db.pool)
+    .await
+    .map_err(db_err)?
+    .ok_or(AppError::NotFound)?
+    .into_receipt()
+}
+
+#[derive(FromRow)]
+struct HistoryRow {
+    created_at: i64,
+    kind: String,
+    amount: i64,
+    posted_amount: Option<i64>,
+    currency: String,
+    state: String,
+    incoming: i64,
+    cause: String,
+}
+
+/// The wallet of `user_id`: balance, the latest movements (of `kind` only, if given), and
+/// recent failed card payments.
+pub async fn wallet(
+    db: &Db,
+    user_id: i64,
+    currency: Currency,
+    kind: Option<TransferKind>,
+) -> Result<Wallet, AppError> {
+    let account = AccountRef::wallet(user_id, currency);
+    let balance = ledger::balance(db, account).await.map_err(ledger_err)?;
+    let rows: Vec<HistoryRow> = sqlx::query_as(
+        "SELECT t.created_at, t.kind, t.amount, t.posted_amount, t.currency, t.state,
+                CAST(CASE WHEN t.credit_account = a.id THEN 1 ELSE 0 END AS BIGINT) AS incoming,
+                t.cause
+         FROM ledger_accounts a
+         JOIN ledger_transfers t ON t.debit_account = a.id OR t.credit_account = a.id
+         WHERE a.kind = 'wallet' AND a.user_id = $1 AND a.currency = $2
+           AND ($3 = '' OR t.kind = $3)
+         ORDER BY t.id DESC LIMIT 100",
+    )
+    .bind(user_id)
+    .bind(currency.as_str())
+    .bind(kind.map_or("", TransferKind::as_str))
+    .fetch_all(&db.pool)
+    .await
+    .map_err(db_err)?;
+    let history = rows
+        .into_iter()
+        .filter_map(|r| {
+            let state = TransferState::parse(&r.state)?;
+            let moved = r.posted_amount.unwrap_or(r.amount);
+            Some(HistoryLine {
+                at: r.created_at,
+                kind: TransferKind::parse(&r.kind)?,
+                amount: Money::new(
+                    if r.incoming == 1 { moved } else { -moved },
+                    Currency::parse(&r.currency)?,
+                ),
+                state,
+                receipt: r.cause.strip_prefix("payment:").map(str::to_owned),
+            })
+        })
+        .collect();
+    let failed: Vec<PaymentRow> = sqlx::query_as(&format!(
+        "SELECT {PAYMENT_COLUMNS} FROM payments
+         WHERE user_id = $1 AND state = 'failed' ORDER BY id DESC LIMIT 3"
+    ))
+    .bind(user_id)
+    .fetch_all(&db.pool)
+    .await
+    .map_err(db_err)?;
+    Ok(Wallet {
+        balance,
+        history,
+        failed: failed
+            .into_iter()
+            .map(PaymentRow::into_receipt)
+            .collect::<Result<_, _>>()?,
+    })
+}

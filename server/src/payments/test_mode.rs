@@ -1,0 +1,513 @@
+//! The built-in test-mode payment processor: a real checkout page, served by Tremplin, where
+//! test cards behave like a real processor's (one pays, one is declined, one needs the bank's
+//! confirmation), a configurable fee, and signed webhooks sent to Tremplin's own webhook
+//! endpoint over HTTP, so payments are confirmed by the same code as in production.
+
+use std::sync::Arc;
+
+use app::ledger::types::{Currency, Money};
+use app::ssr::payments::{
+    sign, verify_signature, Checkout, CheckoutRequest, PaymentError, PaymentProvider, WebhookEvent,
+};
+use app::ssr::{now, Db};
+use async_trait::async_trait;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+
+/// The header carrying the webhook signature (`t=…,v1=…`, as Stripe signs).
+pub const SIGNATURE_HEADER: &str = "tremplin-signature";
+
+/// The processor's fee: a share of the amount plus a fixed part.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FeeSchedule {
+    /// Hundredths of a percent: 150 is 1.5%.
+    pub basis_points: i64,
+    pub fixed_minor: i64,
+}
+
+impl FeeSchedule {
+    pub const DEFAULT: Self = Self {
+        basis_points: 150,
+        fixed_minor: 25,
+    };
+
+    /// Reads `1.5%+0.25` (a percentage, then a fixed amount in major units).
+    pub fn parse(s: &str) -> Option<Self> {
+        let (percent, fixed) = s.split_once("%+")?;
+        let basis_points = app::ledger::rules::parse_amount(percent, Currency::Eur, 0, 10_000)
+            .ok()?
+            .minor;
+        let fixed_minor = app::ledger::rules::parse_amount(fixed, Currency::Eur, 0, 10_000)
+            .ok()?
+            .minor;
+        Some(Self {
+            basis_points,
+            fixed_minor,
+        })
+    }
+
+    /// The fee on `amount`, rounded half up, never more than the amount.
+    pub fn fee(self, amount: i64) -> i64 {
+        let share = (amount * self.basis_points + 5_000) / 10_000;
+        (share + self.fixed_minor).min(amount)
+    }
+}
+
+/// What a test card does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Card {
+    Pays,
+    Declined,
+    NeedsConfirmation,
+}
+
+/// The test cards, as printed on the checkout page.
+const CARDS: [(&str, Card); 3] = [
+    ("4242 4242 4242 4242", Card::Pays),
+    ("4000 0000 0000 0002", Card::Declined),
+    ("4000 0025 0000 3155", Card::NeedsConfirmation),
+];
+
+fn card(number: &str) -> Option<Card> {
+    let digits: String = number.chars().filter(char::is_ascii_digit).collect();
+    CARDS
+        .iter()
+        .find(|(n, _)| n.replace(' ', "") == digits)
+        .map(|(_, c)| *c)
+}
+
+pub struct TestProcessor {
+    db: Db,
+    base_url: String,
+    secret: Vec<u8>,
+    fee: FeeSchedule,
+    http: reqwest::Client,
+}
+
+impl TestProcessor {
+    /// `base_url` is where payers are sent and where webhooks are delivered.
+    pub fn new(db: Db, base_url: String, secret: Vec<u8>, fee: FeeSchedule) -> Arc<Self> {
+        Arc::new(Self {
+            db,
+            base_url,
+            secret,
+            fee,
+            http: reqwest::Client::new(),
+        })
+    }
+
+    /// The processor's pages.
+    pub fn routes<S>(self: Arc<Self>) -> Router<S> {
+        Router::new()
+            .route("/test-processor/checkout/{id}", get(page).post(pay))
+            .route("/test-processor/checkout/{id}/confirm", post(confirm))
+            .route("/test-processor/checkout/{id}/cancel", post(cancel))
+            .with_state(self)
+    }
+
+    /// Sends a signed event to Tremplin's webhook endpoint. If it does not answer, retries in
+    /// the background: like a real processor, the event arrives at least once.
+    async fn send(&self, body: serde_json::Value) {
+        let delivery = Delivery {
+            http: self.http.clone(),
+            url: format!("{}/webhooks/payments", self.base_url),
+            secret: self.secret.clone(),
+            body: body.to_string(),
+        };
+        if !delivery.attempt().await {
+            tokio::spawn(async move {
+                for attempt in 1..=5u32 {
+                    tokio::time::sleep(std::time::Duration::from_secs(1 << attempt)).await;
+                    if delivery.attempt().await {
+                        return;
+                    }
+                }
+                tracing::error!("webhook given up after 6 attempts");
+            });
+        }
+    }
+
+    fn event_id() -> String {
+        format!("evt_{}", uuid::Uuid::new_v4().simple())
+    }
+}
+
+/// One webhook to deliver.
+struct Delivery {
+    http: reqwest::Client,
+    url: String,
+    secret: Vec<u8>,
+    body: String,
+}
+
+impl Delivery {
+    /// Sends it once, signed now; true if Tremplin took it.
+    async fn attempt(&self) -> bool {
+        let sent = self
+            .http
+            .post(&self.url)
+            .header(
+                SIGNATURE_HEADER,
+                sign(&self.secret, now(), self.body.as_bytes()),
+            )
+            .header("content-type", "application/json")
+            .body(self.body.clone())
+            .send()
+            .await;
+        match sent {
+            Ok(r) if r.status().is_success() => true,
+            Ok(r) => {
+                tracing::warn!(status = %r.status(), "webhook refused, will retry");
+                false
+            }
+            Err(e) => {
+                tracing::warn!("webhook not delivered, will retry: {e}");
+                false
+            }
+        }
+    }
+}
+
+#[async_trait]
+impl PaymentProvider for TestProcessor {
+    fn name(&self) -> &'static str {
+        "test"
+    }
+
+    async fn checkout(&self, request: CheckoutRequest) -> Result<Checkout, PaymentError> {
+        let id = format!("tco_{}", uuid::Uuid::new_v4().simple());
+        sqlx::query(
+            "INSERT INTO test_checkouts (id, reference, amount, currency, description,
+               success_url, cancel_url, state, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8)",
+        )
+        .bind(&id)
+        .bind(&request.reference)
+        .bind(request.amount.minor)
+        .bind(request.amount.currency.as_str())
+        .bind(&request.description)
+        .bind(&request.success_url)
+        .bind(&request.cancel_url)
+        .bind(now())
+        .execute(&self.db.pool)
+        .await
+        .map_err(|e| PaymentError::Processor(e.to_string()))?;
+        Ok(Checkout {
+            url: format!("{}/test-processor/checkout/{id}", self.base_url),
+            provider_ref: id,
+        })
+    }
+
+    fn webhook_event(
+        &self,
+        headers: &HeaderMap,
+        body: &[u8],
+        now: i64,
+    ) -> Result<WebhookEvent, PaymentError> {
+        let signature = headers.get(SIGNATURE_HEADER).and_then(|v| v.to_str().ok());
+        verify_signature(&self.secret, signature, body, now)?;
+        let event: serde_json::Value =
+            serde_json::from_slice(body).map_err(|e| PaymentError::BadEvent(e.to_string()))?;
+        let text = |key: &str| {
+            event[key]
+                .as_str()
+                .map(str::to_owned)
+                .ok_or_else(|| PaymentError::BadEvent(format!("no {key}")))
+        };
+        let event_id = text("id")?;
+        match event["type"].as_str() {
+            Some("payment.succeeded") => Ok(WebhookEvent::PaymentSucceeded {
+                event_id,
+                provider_ref: text("checkout")?,
+                fee: Money::eur(
+                    event["fee"]
+                        .as_i64()
+                        .ok_or_else(|| PaymentError::BadEvent("no fee".into()))?,
+                ),
+            }),
+            Some("payment.failed") => Ok(WebhookEvent::PaymentFailed {
+                event_id,
+                provider_ref: text("checkout")?,
+                reason: text("reason")?,
+            }),
+            _ => Ok(WebhookEvent::Ignored { event_id }),
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct CheckoutRow {
+    amount: i64,
+    description: String,
+    success_url: String,
+    cancel_url: String,
+    state: String,
+}
+
+async fn load(p: &TestProcessor, id: &str) -> Option<CheckoutRow> {
+    sqlx::query_as(
+        "SELECT amount, description, success_url, cancel_url, state FROM test_checkouts
+         WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&p.db.pool)
+    .await
+    .ok()
+    .flatten()
+}
+
+/// Moves the checkout from `from` to `to`; false if another request got there first.
+async fn advance(p: &TestProcessor, id: &str, from: &str, to: &str) -> bool {
+    sqlx::query("UPDATE test_checkouts SET state = $1 WHERE id = $2 AND state = $3")
+        .bind(to)
+        .bind(id)
+        .bind(from)
+        .execute(&p.db.pool)
+        .await
+        .is_ok_and(|r| r.rows_affected() == 1)
+}
+
+async fn succeed(p: &TestProcessor, id: &str, checkout: &CheckoutRow) {
+    let fee = p.fee.fee(checkout.amount);
+    p.send(serde_json::json!({
+        "id": TestProcessor::event_id(), "type": "payment.succeeded", "checkout": id, "fee": fee,
+    }))
+    .await;
+}
+
+async fn fail(p: &TestProcessor, id: &str, reason: &str) {
+    p.send(serde_json::json!({
+        "id": TestProcessor::event_id(), "type": "payment.failed", "checkout": id, "reason": reason,
+    }))
+    .await;
+}
+
+#[derive(serde::Deserialize)]
+struct CardForm {
+    number: String,
+    expiry: String,
+    cvc: String,
+}
+
+async fn page(State(p): State<Arc<TestProcessor>>, Path(id): Path<String>) -> Response {
+    let Some(c) = load(&p, &id).await else {
+        return (StatusCode::NOT_FOUND, "no such checkout").into_response();
+    };
+    match c.state.as_str() {
+        "open" => Html(card_page(&id, &c, None)).into_response(),
+        "needs_confirmation" => Html(confirm_page(&id, &c)).into_response(),
+        _ => Redirect::to(&c.success_url).into_response(),
+    }
+}
+
+async fn pay(
+    State(p): State<Arc<TestProcessor>>,
+    Path(id): Path<String>,
+    Form(form): Form<CardForm>,
+) -> Response {
+    let Some(c) = load(&p, &id).await else {
+        return (StatusCode::NOT_FOUND, "no such checkout").into_response();
+    };
+    if c.state != "open" {
+        return Redirect::to(&c.success_url).into_response();
+    }
+    let expiry_ok = form.expiry.trim().len() >= 4;
+    let cvc_ok = form.cvc.trim().len() == 3 && form.cvc.trim().chars().all(|c| c.is_ascii_digit());
+    let error = match card(&form.number) {
+        _ if !expiry_ok => Some("Enter the card's expiry date, such as 12/34."),
+        _ if !cvc_ok => Some("Enter the 3 digits on the back of the card."),
+        None => Some("This is a test processor: use one of the test cards below."),
+        Some(Card::Declined) => {
+            if advance(&p, &id, "open", "declined").await {
+                fail(&p, &id, "Your card was declined.").await;
+            }
+            let page = declined_page(&c);
+            return (StatusCode::PAYMENT_REQUIRED, Html(page)).into_response();
+        }
+        Some(Card::NeedsConfirmation) => {
+            advance(&p, &id, "open", "needs_confirmation").await;
+            return Redirect::to(&format!("/test-processor/checkout/{id}")).into_response();
+        }
+        Some(Card::Pays) => {
+            if advance(&p, &id, "open", "succeeded").await {
+                succeed(&p, &id, &c).await;
+            }
+            return Redirect::to(&c.success_url).into_response();
+        }
+    };
+    (
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Html(card_page(&id, &c, error)),
+    )
+        .into_response()
+}
+
+#[derive(serde::Deserialize)]
+struct ConfirmForm {
+    outcome: String,
+}
+
+async fn confirm(
+    State(p): State<Arc<TestProcessor>>,
+    Path(id): Path<String>,
+    Form(form): Form<ConfirmForm>,
+) -> Response {
+    let Some(c) = load(&p, &id).await else {
+        return (StatusCode::NOT_FOUND, "no such checkout").into_response();
+    };
+    if form.outcome == "complete" {
+        if advance(&p, &id, "needs_confirmation", "succeeded").await {
+            succeed(&p, &id, &c).await;
+        }
+    } else if advance(&p, &id, "needs_confirmation", "declined").await {
+        fail(&p, &id, "Your bank did not confirm the payment.").await;
+    }
+    Redirect::to(&c.success_url).into_response()
+}
+
+async fn cancel(State(p): State<Arc<TestProcessor>>, Path(id): Path<String>) -> Response {
+    let Some(c) = load(&p, &id).await else {
+        return (StatusCode::NOT_FOUND, "no such checkout").into_response();
+    };
+    for from in ["open", "needs_confirmation"] {
+        if advance(&p, &id, from, "declined").await {
+            fail(&p, &id, "You cancelled the payment.").await;
+        }
+    }
+    Redirect::to(&c.cancel_url).into_response()
+}
+
+/// Escapes text for HTML.
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+fn frame(title: &str, body: &str) -> String {
+    format!(
+        r#"<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title} · Test payment</title>
+<style>
+body {{ margin: 0; font: 16px/1.5 system-ui, sans-serif; background: #eef2f7; color: #1a2233; }}
+main {{ max-width: 420px; margin: 40px auto; background: #fff; border-radius: 14px; padding: 28px;
+  box-shadow: 0 10px 30px rgba(20, 30, 60, .12); }}
+.mode {{ display: inline-block; background: #fff4d6; color: #7a5200; border-radius: 999px;
+  padding: 2px 10px; font-size: 13px; font-weight: 600; }}
+.amount {{ font-size: 34px; font-weight: 800; margin: 8px 0 0; }}
+label {{ display: block; font-weight: 600; font-size: 14px; margin-top: 14px; }}
+input {{ width: 100%; box-sizing: border-box; font: inherit; padding: 10px 12px; border: 1px solid #c9d2e0;
+  border-radius: 8px; margin-top: 4px; }}
+.row {{ display: flex; gap: 12px; }} .row > div {{ flex: 1; }}
+button {{ width: 100%; margin-top: 20px; font: inherit; font-weight: 700; padding: 12px; border: 0;
+  border-radius: 8px; background: #1f5eff; color: #fff; cursor: pointer; }}
+button.secondary {{ background: #e8ecf3; color: #1a2233; }}
+.error {{ background: #fde8e8; color: #9b1c1c; padding: 10px 12px; border-radius: 8px; margin-top: 14px; }}
+.cards {{ font-size: 13px; color: #5a6478; margin-top: 22px; }} code {{ font-size: 13px; }}
+@media (max-width: 460px) {{ main {{ margin: 0; border-radius: 0; min-height: 100vh; }} }}
+</style></head><body><main>{body}</main></body></html>"#
+    )
+}
+
+fn card_page(id: &str, c: &CheckoutRow, error: Option<&str>) -> String {
+    let amount = app::ui::money::format_money(Money::eur(c.amount), app::i18n::Locale::en);
+    let error = error.map_or(String::new(), |e| {
+        format!(r#"<p class="error" role="alert">{}</p>"#, escape(e))
+    });
+    let cards = CARDS
+        .iter()
+        .map(|(n, what)| {
+            let what = match what {
+                Card::Pays => "pays",
+                Card::Declined => "is declined",
+                Card::NeedsConfirmation => "asks for the bank's confirmation",
+            };
+            format!("<li><code>{n}</code> {what}</li>")
+        })
+        .collect::<String>();
+    frame(
+        "Pay",
+        &format!(
+            r#"<span class="mode">Test mode: no real money moves</span>
+<p class="amount">{amount}</p><p>{description}</p>{error}
+<form method="post" action="/test-processor/checkout/{id}">
+<label for="number">Card number</label>
+<input id="number" name="number" inputmode="numeric" autocomplete="cc-number" placeholder="4242 4242 4242 4242" required>
+<div class="row"><div><label for="expiry">Expiry</label>
+<input id="expiry" name="expiry" autocomplete="cc-exp" placeholder="MM/YY" required></div>
+<div><label for="cvc">CVC</label><input id="cvc" name="cvc" inputmode="numeric" autocomplete="cc-csc" placeholder="123" required></div></div>
+<button type="submit">Pay {amount}</button></form>
+<form method="post" action="/test-processor/checkout/{id}/cancel"><button class="secondary" type="submit">Cancel and go back</button></form>
+<div class="cards">Test cards (any future expiry, any 3-digit CVC):<ul>{cards}</ul></div>"#,
+            description = escape(&c.description),
+        ),
+    )
+}
+
+fn confirm_page(id: &str, c: &CheckoutRow) -> String {
+    let amount = app::ui::money::format_money(Money::eur(c.amount), app::i18n::Locale::en);
+    frame(
+        "Confirm",
+        &format!(
+            r#"<span class="mode">Test mode: your bank asks</span>
+<h1>Confirm this payment</h1><p>Your bank wants you to approve {amount} to Tremplin.</p>
+<form method="post" action="/test-processor/checkout/{id}/confirm">
+<button name="outcome" value="complete" type="submit">Approve</button>
+<button class="secondary" name="outcome" value="fail" type="submit">Refuse</button></form>"#
+        ),
+    )
+}
+
+fn declined_page(c: &CheckoutRow) -> String {
+    frame(
+        "Declined",
+        &format!(
+            r#"<span class="mode">Test mode</span>
+<h1>Payment declined</h1><p class="error" role="alert">Your card was declined. Nothing was charged.</p>
+<p><a href="{}">Back to Tremplin</a></p>"#,
+            escape(&c.cancel_url)
+        ),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fees_round_half_up_and_never_exceed_the_amount() {
+        let fee = FeeSchedule::DEFAULT;
+        assert_eq!(fee.fee(2_000), 55, "1.5% of 20 € is 0.30 €, plus 0.25 €");
+        assert_eq!(fee.fee(1_001), 40, "15.015 cents round to 15");
+        assert_eq!(fee.fee(10), 10);
+        assert_eq!(
+            FeeSchedule::parse("2.9%+0.30"),
+            Some(FeeSchedule {
+                basis_points: 290,
+                fixed_minor: 30
+            })
+        );
+        assert_eq!(
+            FeeSchedule::parse("0%+0"),
+            Some(FeeSchedule {
+                basis_points: 0,
+                fixed_minor: 0
+            })
+        );
+        assert_eq!(FeeSchedule::parse("lots"), None);
+    }
+
+    #[test]
+    fn test_cards_are_read_with_or_without_spaces() {
+        assert_eq!(card("4242424242424242"), Some(Card::Pays));
+        assert_eq!(card("4000 0000 0000 0002"), Some(Card::Declined));
+        assert_eq!(card("4000-0025-0000-3155"), Some(Card::NeedsConfirmation));
+        assert_eq!(card("5555 5555 5555 4444"), None);
+    }
+}
