@@ -19,16 +19,8 @@ async fn app() -> TestApp {
 
 /// Starts a top-up and returns the checkout page's path.
 async fn start_top_up(app: &TestApp, client: &Client, amount: &str) -> String {
-    let response = app.call(client, "top_up", &[("amount", amount)]).await;
-    let location = response
-        .headers()
-        .get("location")
-        .unwrap_or_else(|| panic!("no redirect: {}", response.status()))
-        .to_str()
-        .unwrap()
-        .to_owned();
-    let path = location.split_once("127.0.0.1").unwrap().1;
-    path[path.find('/').unwrap()..].to_owned()
+    let url: String = app.call_ok(client, "top_up", &[("amount", amount)]).await;
+    url.strip_prefix(&app.url("")).unwrap().to_owned()
 }
 
 async fn pay(app: &TestApp, client: &Client, checkout: &str, card: &str) -> reqwest::Response {
@@ -109,6 +101,24 @@ async fn a_card_top_up_reaches_the_wallet_less_the_processor_fee() {
         html.contains("€19.45") && html.contains("€0.55"),
         "receipt page"
     );
+}
+
+#[tokio::test]
+async fn without_javascript_the_top_up_form_redirects_to_the_checkout() {
+    let app = app().await;
+    let fan = app.client();
+    app.sign_up(&fan, "fan", "zora").await;
+    let response = fan
+        .post(app.url("/api/top_up"))
+        .header("accept", "text/html")
+        .header("referer", app.url("/wallet"))
+        .form(&[("amount", "20")])
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_redirection(), "{}", response.status());
+    let location = response.headers()["location"].to_str().unwrap();
+    assert!(location.contains("/test-processor/checkout/tco_"), "{location}");
 }
 
 #[tokio::test]

@@ -20,10 +20,12 @@ pub async fn get_wallet(#[server(default)] kind: String) -> Result<Wallet, AppEr
     store::wallet(&state()?.db, user.id, Currency::Eur, kind).await
 }
 
-/// Starts a top-up: records the payment and sends the payer to the processor's checkout.
+/// Starts a top-up: records the payment and returns the processor's checkout URL. A plain
+/// form post (no JavaScript) is redirected there; the page sends the browser itself, since
+/// the client router would otherwise try to render the processor's page as one of its own.
 /// `amount` is a preset or what the person typed.
 #[server(prefix = "/api", endpoint = "top_up")]
-pub async fn top_up(amount: String) -> Result<(), AppError> {
+pub async fn top_up(amount: String) -> Result<String, AppError> {
     let user = session::require_user().await?;
     let st = state()?;
     let amount = parse_amount(&amount, Currency::Eur, rules::TOP_UP_MIN, rules::TOP_UP_MAX)
@@ -51,8 +53,17 @@ pub async fn top_up(amount: String) -> Result<(), AppError> {
         amount = amount.minor,
         "top-up started"
     );
-    leptos_axum::redirect(&checkout.url);
-    Ok(())
+    let plain_form_post = use_context::<http::request::Parts>().is_some_and(|parts| {
+        parts
+            .headers
+            .get(http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/html"))
+    });
+    if plain_form_post {
+        leptos_axum::redirect(&checkout.url);
+    }
+    Ok(checkout.url)
 }
 
 /// The receipt of one of the caller's payments.

@@ -110,6 +110,13 @@ fn TopUpForms() -> impl IntoView {
     let top_up = ServerAction::<TopUp>::new();
     let errors = action_error(top_up);
     let pending = top_up.pending();
+    Effect::new(move || {
+        if let Some(Ok(url)) = top_up.value().get() {
+            if let Err(e) = window().location().set_href(&url) {
+                leptos::logging::error!("could not open the checkout: {e:?}");
+            }
+        }
+    });
     view! {
         <section class="card wallet-top-up">
             <h2>{t!(i18n, wallet.top_up)}</h2>
