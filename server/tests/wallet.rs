@@ -118,7 +118,10 @@ async fn without_javascript_the_top_up_form_redirects_to_the_checkout() {
         .unwrap();
     assert!(response.status().is_redirection(), "{}", response.status());
     let location = response.headers()["location"].to_str().unwrap();
-    assert!(location.contains("/test-processor/checkout/tco_"), "{location}");
+    assert!(
+        location.contains("/test-processor/checkout/tco_"),
+        "{location}"
+    );
 }
 
 #[tokio::test]

@@ -172,11 +172,17 @@ async fn fresh_database_url(dir: &tempfile::TempDir) -> String {
 /// A fresh, migrated database without the HTTP app, for store-level tests. Keep the
 /// directory alive as long as the database.
 pub async fn fresh_db() -> (tempfile::TempDir, app::ssr::Db) {
+    let (dir, _, db) = fresh_db_with_url().await;
+    (dir, db)
+}
+
+/// A fresh, migrated database and its URL, for tests that also start the binary on it.
+pub async fn fresh_db_with_url() -> (tempfile::TempDir, String, app::ssr::Db) {
     let dir = tempfile::tempdir().unwrap();
     let url = fresh_database_url(&dir).await;
     let db = app::ssr::Db::connect(&url).await.unwrap();
     db.migrate().await.unwrap();
-    (dir, db)
+    (dir, url, db)
 }
 
 /// Creates a fan with this handle directly in the database; returns their id.
