@@ -55,6 +55,57 @@ pub async fn account_id(conn: &mut AnyConnection, account: AccountRef) -> Result
     }
 }
 
+/// The ids of every account named in `batch`, found in one query, created when missing.
+async fn account_ids(
+    conn: &mut AnyConnection,
+    batch: &[NewTransfer],
+) -> Result<std::collections::HashMap<AccountRef, i64>, LedgerError> {
+    let mut wanted: Vec<AccountRef> = batch.iter().flat_map(|t| [t.debit, t.credit]).collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let condition = (0..wanted.len())
+        .map(|i| {
+            let p = i * 3;
+            format!(
+                "(kind = ${} AND COALESCE(user_id, 0) = ${} AND currency = ${})",
+                p + 1,
+                p + 2,
+                p + 3
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" OR ");
+    let sql = format!("SELECT id, kind, user_id, currency FROM ledger_accounts WHERE {condition}");
+    let mut query = sqlx::query_as::<_, (i64, String, Option<i64>, String)>(&sql);
+    for a in &wanted {
+        query = query
+            .bind(a.kind.as_str())
+            .bind(a.user_id.unwrap_or(0))
+            .bind(a.currency.as_str());
+    }
+    let mut ids = std::collections::HashMap::new();
+    for (id, kind, user_id, currency) in query.fetch_all(&mut *conn).await.map_err(db_err)? {
+        if let (Some(kind), Some(currency)) =
+            (AccountKind::parse(&kind), Currency::parse(&currency))
+        {
+            ids.insert(
+                AccountRef {
+                    kind,
+                    user_id,
+                    currency,
+                },
+                id,
+            );
+        }
+    }
+    for a in wanted {
+        if let std::collections::hash_map::Entry::Vacant(slot) = ids.entry(a) {
+            slot.insert(account_id(conn, a).await?);
+        }
+    }
+    Ok(ids)
+}
+
 const TRANSFER_COLUMNS: &str = "id, idempotency_key, debit_account, credit_account, amount, \
      currency, kind, cause, state, posted_amount, expires_at, created_at, resolved_at";
 
@@ -140,9 +191,9 @@ async fn record(
 ) -> Result<Vec<Transfer>, LedgerError> {
     let mut done = Vec::with_capacity(batch.len());
     let mut changes = Changes::default();
+    let ids = account_ids(conn, batch).await?;
     for t in batch {
-        let debit = account_id(conn, t.debit).await?;
-        let credit = account_id(conn, t.credit).await?;
+        let (debit, credit) = (ids[&t.debit], ids[&t.credit]);
         let state = match t.hold {
             Some(_) => TransferState::Pending,
             None => TransferState::Posted,

@@ -95,7 +95,11 @@ impl TestProcessor {
             base_url,
             secret,
             fee,
-            http: reqwest::Client::new(),
+            // Every delivery attempt is bounded; an unanswered one is retried later.
+            http: reqwest::Client::builder()
+                .timeout(std::time::Duration::from_secs(10))
+                .build()
+                .unwrap_or_default(),
         })
     }
 

@@ -25,6 +25,8 @@ impl TestApp {
         Client::builder()
             .cookie_store(true)
             .redirect(reqwest::redirect::Policy::none())
+            // A hung request fails its test instead of the whole run.
+            .timeout(std::time::Duration::from_secs(30))
             .build()
             .unwrap()
     }
