@@ -32,9 +32,6 @@ impl Backend {
 pub struct Db {
     pub pool: AnyPool,
     pub backend: Backend,
-    /// Where write transactions run. On SQLite, one connection: writers queue here and take
-    /// turns at once, instead of polling SQLite's lock with sleeps of a millisecond or more.
-    writer: AnyPool,
 }
 
 pub type Tx = Transaction<'static, Any>;
@@ -57,24 +54,12 @@ impl Db {
             _ => url.to_owned(),
         };
         let options = AnyConnectOptions::from_str(&url)?;
-        let pool = Self::pool(backend, if backend == Backend::Sqlite { 8 } else { 16 })
-            .connect_with(options.clone())
-            .await?;
-        let writer = match backend {
-            Backend::Sqlite => Self::pool(backend, 1).connect_with(options).await?,
-            Backend::Postgres => pool.clone(),
-        };
-        Ok(Self {
-            pool,
-            backend,
-            writer,
-        })
-    }
-
-    fn pool(backend: Backend, size: u32) -> AnyPoolOptions {
-        AnyPoolOptions::new()
-            .max_connections(size)
+        let sqlite = backend == Backend::Sqlite;
+        let pool = AnyPoolOptions::new()
+            .max_connections(if sqlite { 8 } else { 16 })
             .acquire_timeout(Duration::from_secs(30))
+            // An in-process SQLite connection cannot have gone away: skip the ping per use.
+            .test_before_acquire(!sqlite)
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
@@ -87,6 +72,9 @@ impl Db {
                     Ok(())
                 })
             })
+            .connect_with(options)
+            .await?;
+        Ok(Self { pool, backend })
     }
 
     pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
@@ -99,8 +87,8 @@ impl Db {
     /// Starts a transaction that will write. On SQLite it holds the write lock from the start.
     pub async fn begin_write(&self) -> Result<Tx, sqlx::Error> {
         match self.backend {
-            Backend::Sqlite => self.writer.begin_with("BEGIN IMMEDIATE").await,
-            Backend::Postgres => self.writer.begin().await,
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
         }
     }
 
