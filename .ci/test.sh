@@ -7,6 +7,12 @@ export PATH="$PWD/end2end/node_modules/.bin:$HOME/.cargo/bin:$HOME/.cache/trempl
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/tremplin-target}"
 # CI builds once per run: incremental caches would only fill the disk (they took ~17 GB here).
 if [ -n "${CI:-}" ]; then export CARGO_INCREMENTAL=0; fi
+# Each build of the workspace leaves its own copies of our test binaries (a clone in another
+# directory builds new ones): drop those older than a day so the shared target dir stays bounded.
+find "$CARGO_TARGET_DIR"/debug/deps "$CARGO_TARGET_DIR"/release/deps -maxdepth 1 -mtime +1 \
+  \( -name 'app-*' -o -name 'libapp-*' -o -name 'server-*' -o -name 'libserver-*' \
+     -o -name 'tremplin-*' -o -name 'accounts-*' -o -name 'ledger-*' -o -name 'platform-*' \
+     -o -name 'profiles-*' -o -name 'wallet-*' -o -name 'crash-*' \) -delete 2>/dev/null || true
 step() { printf '\n== %s (%ss)\n' "$1" "$SECONDS"; }
 
 step "cargo fmt"
