@@ -2,6 +2,7 @@
 //! belong to no field. Messages are translated here, from the typed `AppError`.
 
 use leptos::prelude::*;
+use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 use crate::error::{AppError, Problem};
@@ -46,6 +47,20 @@ pub fn problem_text(i18n: I18nContext<Locale>, problem: Problem) -> AnyView {
             t!(i18n, problems.amount_too_large, max).into_any()
         }
         Problem::InsufficientFunds => t!(i18n, problems.insufficient_funds).into_any(),
+    }
+}
+
+/// What a page shows instead of its content when loading it failed: a way to log in when that
+/// is the problem, the error's sentence otherwise.
+#[component]
+pub fn PageError(error: AppError) -> impl IntoView {
+    let i18n = use_i18n();
+    match error {
+        AppError::Unauthenticated => view! {
+            <p class="notice">{t!(i18n, errors.unauthenticated)} " " <A href="/login">{t!(i18n, nav.login)}</A></p>
+        }
+        .into_any(),
+        error => view! { <p class="form-error" role="alert">{error_text(i18n, &error)}</p> }.into_any(),
     }
 }
 

@@ -9,11 +9,10 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use super::api::{get_receipt, get_wallet, TopUp};
 use super::rules::TOP_UP_PRESETS;
 use super::types::{HistoryLine, PaymentState, Receipt, Wallet};
-use crate::error::AppError;
 use crate::i18n::*;
 use crate::ledger::types::{Money, TransferKind, TransferState};
 use crate::ui::date::format_date_time;
-use crate::ui::form::{action_error, error_text, Field, FormError};
+use crate::ui::form::{action_error, Field, FormError, PageError};
 use crate::ui::money::{format_money, Amount};
 
 /// History filters offered above the list: (kind, label key).
@@ -36,10 +35,7 @@ pub fn WalletPage() -> impl IntoView {
             <Transition fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>
                 {move || wallet.get().map(|w| match w {
                     Ok(w) => view! { <WalletView w kind=kind() /> }.into_any(),
-                    Err(AppError::Unauthenticated) => view! {
-                        <p class="notice">{t!(i18n, errors.unauthenticated)} " " <A href="/login">{t!(i18n, nav.login)}</A></p>
-                    }.into_any(),
-                    Err(e) => view! { <p class="form-error" role="alert">{error_text(i18n, &e)}</p> }.into_any(),
+                    Err(error) => view! { <PageError error /> }.into_any(),
                 })}
             </Transition>
         </div>
@@ -214,9 +210,9 @@ pub fn ReceiptPage() -> impl IntoView {
         <Transition fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>
             {move || receipt.get().map(|r| match r {
                 Ok(r) => view! { <ReceiptView r /> }.into_any(),
-                Err(e) => view! {
+                Err(error) => view! {
                     <section class="auth-card">
-                        <p class="form-error" role="alert">{error_text(i18n, &e)}</p>
+                        <PageError error />
                         <A href="/wallet">{t!(i18n, receipt.back)}</A>
                     </section>
                 }.into_any(),

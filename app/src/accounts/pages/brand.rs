@@ -7,7 +7,7 @@ use crate::error::AppError;
 use crate::i18n::*;
 use crate::site::NotFound;
 use crate::ui::avatar::Avatar;
-use crate::ui::form::error_text;
+use crate::ui::form::PageError;
 
 /// A brand's public page at `/brands/{slug}`.
 #[component]
@@ -45,7 +45,7 @@ pub fn BrandPage() -> impl IntoView {
                     </article>
                 }.into_any(),
                 Err(AppError::NotFound) => view! { <NotFound /> }.into_any(),
-                Err(e) => view! { <p class="form-error" role="alert">{error_text(i18n, &e)}</p> }.into_any(),
+                Err(error) => view! { <PageError error /> }.into_any(),
             })}
         </Transition>
     }

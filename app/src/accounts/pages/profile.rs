@@ -9,7 +9,7 @@ use crate::error::AppError;
 use crate::i18n::*;
 use crate::site::{niche_label, NotFound};
 use crate::ui::avatar::Avatar;
-use crate::ui::form::error_text;
+use crate::ui::form::PageError;
 use crate::ui::layout::use_auth;
 use crate::ui::{compact_number, is_singular};
 
@@ -34,7 +34,7 @@ pub fn ProfilePage() -> impl IntoView {
             {move || profile.get().map(|p| match p {
                 Ok(p) => view! { <ProfileView p follow /> }.into_any(),
                 Err(AppError::NotFound) => view! { <NotFound /> }.into_any(),
-                Err(e) => view! { <p class="form-error" role="alert">{error_text(i18n, &e)}</p> }.into_any(),
+                Err(error) => view! { <PageError error /> }.into_any(),
             })}
         </Transition>
     }

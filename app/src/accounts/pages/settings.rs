@@ -10,7 +10,7 @@ use crate::accounts::types::{Network, Niche, Role, Settings};
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::ui::avatar::Avatar;
-use crate::ui::form::{action_error, error_text, problem_text, Field, FormError};
+use crate::ui::form::{action_error, error_text, problem_text, Field, FormError, PageError};
 use crate::ui::layout::use_auth;
 
 /// Account settings: public profile, avatar, brand details, password.
@@ -53,10 +53,7 @@ pub fn SettingsPage() -> impl IntoView {
             <Transition fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>
                 {move || settings.get().map(|s| match s {
                     Ok(s) => view! { <SettingsForms s update_profile update_brand become_creator /> }.into_any(),
-                    Err(AppError::Unauthenticated) => view! {
-                        <p class="notice">{t!(i18n, errors.unauthenticated)} " " <A href="/login">{t!(i18n, nav.login)}</A></p>
-                    }.into_any(),
-                    Err(e) => view! { <p class="form-error" role="alert">{error_text(i18n, &e)}</p> }.into_any(),
+                    Err(error) => view! { <PageError error /> }.into_any(),
                 })}
             </Transition>
         </div>
