@@ -20,11 +20,7 @@ const MAX_FORM: usize = 64 * 1024;
 pub async fn keep_errors(request: Request, next: Next) -> Response {
     let plain_form_post = request.method() == Method::POST
         && request.uri().path().starts_with("/api/")
-        && request
-            .headers()
-            .get(header::ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.contains("text/html"));
+        && app::ssr::wants_html(request.headers());
     if !plain_form_post {
         return next.run(request).await;
     }

@@ -2,7 +2,6 @@
 //! recomputes every balance from nothing. Pure: the store reads and writes the rows.
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 
 use sha2::{Digest, Sha256};
 
@@ -45,13 +44,7 @@ impl Entry {
             self.created_at,
             self.prev_hash
         );
-        Sha256::digest(content.as_bytes()).iter().fold(
-            String::with_capacity(64),
-            |mut hex, byte| {
-                let _ = write!(hex, "{byte:02x}");
-                hex
-            },
-        )
+        hex::encode(Sha256::digest(content.as_bytes()))
     }
 
     /// Fills `seq`, `prev_hash` and `hash` to follow `prev`.

@@ -23,20 +23,11 @@ fn db_err(e: sqlx::Error) -> LedgerError {
     LedgerError::Database(e.to_string())
 }
 
-/// The id of `account`, created on first use.
-pub async fn account_id(conn: &mut AnyConnection, account: AccountRef) -> Result<i64, LedgerError> {
-    let find = || {
-        sqlx::query_scalar::<_, i64>(
-            "SELECT id FROM ledger_accounts
-             WHERE kind = $1 AND COALESCE(user_id, 0) = $2 AND currency = $3",
-        )
-        .bind(account.kind.as_str())
-        .bind(account.user_id.unwrap_or(0))
-        .bind(account.currency.as_str())
-    };
-    if let Some(id) = find().fetch_optional(&mut *conn).await.map_err(db_err)? {
-        return Ok(id);
-    }
+/// Finds one account by owner: bind its kind, its user id or 0, and its currency.
+const ONE_ACCOUNT: &str = "kind = $1 AND COALESCE(user_id, 0) = $2 AND currency = $3";
+
+/// Creates `account`, or finds it if a concurrent transaction just did; returns its id.
+async fn create_account(conn: &mut AnyConnection, account: AccountRef) -> Result<i64, LedgerError> {
     let created: Option<i64> = sqlx::query_scalar(
         "INSERT INTO ledger_accounts (kind, user_id, currency, may_go_negative)
          VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING id",
@@ -50,8 +41,15 @@ pub async fn account_id(conn: &mut AnyConnection, account: AccountRef) -> Result
     .map_err(db_err)?;
     match created {
         Some(id) => Ok(id),
-        // Created by a concurrent transaction in the meantime.
-        None => find().fetch_one(&mut *conn).await.map_err(db_err),
+        None => sqlx::query_scalar(&format!(
+            "SELECT id FROM ledger_accounts WHERE {ONE_ACCOUNT}"
+        ))
+        .bind(account.kind.as_str())
+        .bind(account.user_id.unwrap_or(0))
+        .bind(account.currency.as_str())
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(db_err),
     }
 }
 
@@ -100,7 +98,7 @@ async fn account_ids(
     }
     for a in wanted {
         if let std::collections::hash_map::Entry::Vacant(slot) = ids.entry(a) {
-            slot.insert(account_id(conn, a).await?);
+            slot.insert(create_account(conn, a).await?);
         }
     }
     Ok(ids)
@@ -468,10 +466,9 @@ async fn append(conn: &mut AnyConnection, entries: Vec<Entry>) -> Result<(), Led
 
 /// The balances of `account` (zero if it was never used).
 pub async fn balance(db: &Db, account: AccountRef) -> Result<Balance, LedgerError> {
-    let row: Option<(i64, i64)> = sqlx::query_as(
-        "SELECT balance, held FROM ledger_accounts
-         WHERE kind = $1 AND COALESCE(user_id, 0) = $2 AND currency = $3",
-    )
+    let row: Option<(i64, i64)> = sqlx::query_as(&format!(
+        "SELECT balance, held FROM ledger_accounts WHERE {ONE_ACCOUNT}"
+    ))
     .bind(account.kind.as_str())
     .bind(account.user_id.unwrap_or(0))
     .bind(account.currency.as_str())

@@ -33,6 +33,15 @@ pub struct AppState {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClientIp(pub std::net::IpAddr);
 
+/// Whether a request comes from a plain HTML form (a browser without JavaScript), which wants a
+/// redirect, rather than from the page's own code, which wants data.
+pub fn wants_html(headers: &http::HeaderMap) -> bool {
+    headers
+        .get(http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"))
+}
+
 /// The application state from Leptos context; missing context is a wiring bug, reported as internal.
 pub fn state() -> Result<AppState, AppError> {
     leptos::prelude::use_context::<AppState>()

@@ -9,7 +9,7 @@ use {
     super::{rules, store},
     crate::accounts::session,
     crate::ledger::{rules::parse_amount, types::*},
-    crate::ssr::{now, payments::CheckoutRequest, state},
+    crate::ssr::{now, payments::CheckoutRequest, state, wants_html},
 };
 
 /// The caller's wallet; `kind` narrows the history to one kind of movement.
@@ -53,14 +53,7 @@ pub async fn top_up(amount: String) -> Result<String, AppError> {
         amount = amount.minor,
         "top-up started"
     );
-    let plain_form_post = use_context::<http::request::Parts>().is_some_and(|parts| {
-        parts
-            .headers
-            .get(http::header::ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.contains("text/html"))
-    });
-    if plain_form_post {
+    if use_context::<http::request::Parts>().is_some_and(|parts| wants_html(&parts.headers)) {
         leptos_axum::redirect(&checkout.url);
     }
     Ok(checkout.url)

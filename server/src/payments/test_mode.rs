@@ -384,15 +384,6 @@ async fn cancel(State(p): State<Arc<TestProcessor>>, Path(id): Path<String>) -> 
     Redirect::to(&c.cancel_url).into_response()
 }
 
-/// Escapes text for HTML.
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
-}
-
 fn frame(title: &str, body: &str) -> String {
     format!(
         r#"<!doctype html><html lang="en"><head><meta charset="utf-8">
@@ -422,7 +413,10 @@ button.secondary {{ background: #e8ecf3; color: #1a2233; }}
 fn card_page(id: &str, c: &CheckoutRow, error: Option<&str>) -> String {
     let amount = app::ui::money::format_money(Money::eur(c.amount), app::i18n::Locale::en);
     let error = error.map_or(String::new(), |e| {
-        format!(r#"<p class="error" role="alert">{}</p>"#, escape(e))
+        format!(
+            r#"<p class="error" role="alert">{}</p>"#,
+            html_escape::encode_text(e)
+        )
     });
     let cards = CARDS
         .iter()
@@ -449,7 +443,7 @@ fn card_page(id: &str, c: &CheckoutRow, error: Option<&str>) -> String {
 <button type="submit">Pay {amount}</button></form>
 <form method="post" action="/test-processor/checkout/{id}/cancel"><button class="secondary" type="submit">Cancel and go back</button></form>
 <div class="cards">Test cards (any future expiry, any 3-digit CVC):<ul>{cards}</ul></div>"#,
-            description = escape(&c.description),
+            description = html_escape::encode_text(&c.description),
         ),
     )
 }
@@ -475,7 +469,7 @@ fn declined_page(c: &CheckoutRow) -> String {
             r#"<span class="mode">Test mode</span>
 <h1>Payment declined</h1><p class="error" role="alert">Your card was declined. Nothing was charged.</p>
 <p><a href="{}">Back to Tremplin</a></p>"#,
-            escape(&c.cancel_url)
+            html_escape::encode_double_quoted_attribute(&c.cancel_url)
         ),
     )
 }
