@@ -44,6 +44,16 @@ pub async fn require_user() -> Result<SessionUser, AppError> {
     current_user().await?.ok_or(AppError::Unauthenticated)
 }
 
+/// The logged-in user if they are an operator; `Forbidden` for anyone else.
+pub async fn require_operator() -> Result<SessionUser, AppError> {
+    let user = require_user().await?;
+    if user.operator {
+        Ok(user)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
 /// Starts an authenticated session under a new id, so an id planted before login is useless.
 /// `epoch` is the account's session epoch read with its password.
 pub async fn log_in(user_id: i64, epoch: i64) -> Result<(), AppError> {

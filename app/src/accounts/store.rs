@@ -122,10 +122,11 @@ struct UserRow {
     bio: String,
     avatar_key: Option<String>,
     brand_slug: Option<String>,
+    is_operator: i64,
 }
 
 const USER_COLUMNS: &str = "u.id, u.handle, u.display_name, u.email, u.role, u.bio, u.avatar_key, \
-     b.slug AS brand_slug FROM users u LEFT JOIN brands b ON b.user_id = u.id";
+     b.slug AS brand_slug, u.is_operator FROM users u LEFT JOIN brands b ON b.user_id = u.id";
 
 impl UserRow {
     fn into_session_user(self) -> Result<SessionUser, AppError> {
@@ -137,6 +138,7 @@ impl UserRow {
             role: Role::parse("role", &self.role).map_err(|_| internal("unknown role in users"))?,
             avatar_url: avatar_url(self.avatar_key),
             brand_slug: self.brand_slug,
+            operator: self.is_operator == 1,
         })
     }
 }

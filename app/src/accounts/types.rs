@@ -410,6 +410,8 @@ pub struct SessionUser {
     pub avatar_url: Option<String>,
     /// The brand's slug, for brand accounts.
     pub brand_slug: Option<String>,
+    /// Operators run the platform: they see and settle payouts and refunds.
+    pub operator: bool,
 }
 
 impl SessionUser {

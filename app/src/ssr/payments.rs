@@ -1,5 +1,6 @@
 //! The payment processor sits behind a trait: the built-in test-mode processor by default,
-//! Stripe by configuration. Both confirm payments the same way, with a signed webhook.
+//! Stripe by configuration. Both confirm payments and payouts the same way, with a signed
+//! webhook.
 
 use async_trait::async_trait;
 use hmac::{Hmac, Mac};
@@ -29,6 +30,28 @@ pub struct Checkout {
     pub url: String,
 }
 
+/// Money to give back to the card a payment came from.
+#[derive(Debug, Clone)]
+pub struct RefundRequest {
+    /// Tremplin's id for the refund: the processor refunds it once, however often asked.
+    pub reference: String,
+    /// The processor's id for the payment's checkout.
+    pub provider_ref: String,
+    pub amount: Money,
+}
+
+/// Money to send to a bank account.
+#[derive(Debug, Clone)]
+pub struct PayoutRequest {
+    /// Tremplin's id for the payout, echoed back in the webhook telling how it ended.
+    pub reference: String,
+    pub amount: Money,
+    /// The account's IBAN, without spaces.
+    pub iban: String,
+    /// The account holder's name.
+    pub holder: String,
+}
+
 /// What a webhook tells us. Each event has an id, processed once.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum WebhookEvent {
@@ -43,6 +66,14 @@ pub enum WebhookEvent {
         provider_ref: String,
         reason: String,
     },
+    /// The payout Tremplin calls `reference` reached the bank account.
+    PayoutPaid { event_id: String, reference: String },
+    /// The bank refused the payout Tremplin calls `reference`.
+    PayoutFailed {
+        event_id: String,
+        reference: String,
+        reason: String,
+    },
     /// An event Tremplin does not act on.
     Ignored { event_id: String },
 }
@@ -55,6 +86,21 @@ pub enum PaymentError {
     BadEvent(String),
     #[error("the payment processor failed: {0}")]
     Processor(String),
+    /// The processor understood and said no (a refund larger than what is left...).
+    #[error("the payment processor refused: {0}")]
+    Refused(String),
+}
+
+impl WebhookEvent {
+    pub fn id(&self) -> &str {
+        match self {
+            Self::PaymentSucceeded { event_id, .. }
+            | Self::PaymentFailed { event_id, .. }
+            | Self::PayoutPaid { event_id, .. }
+            | Self::PayoutFailed { event_id, .. }
+            | Self::Ignored { event_id } => event_id,
+        }
+    }
 }
 
 #[async_trait]
@@ -65,8 +111,17 @@ pub trait PaymentProvider: Send + Sync {
     /// Opens a checkout for a card payment; the payer is then sent to its URL.
     async fn checkout(&self, request: CheckoutRequest) -> Result<Checkout, PaymentError>;
 
-    /// Checks a webhook's signature (at time `now`) and reads its event.
-    fn webhook_event(
+    /// Gives back part or all of a card payment; done when this returns `Ok` with the
+    /// processor's id for the refund.
+    async fn refund(&self, request: RefundRequest) -> Result<String, PaymentError>;
+
+    /// Starts a bank transfer and returns the processor's id for it; a webhook later says
+    /// whether it was paid or failed.
+    async fn payout(&self, request: PayoutRequest) -> Result<String, PaymentError>;
+
+    /// Checks a webhook's signature (at time `now`) and reads its event. It may ask the
+    /// processor for details the event leaves out (such as its fee).
+    async fn webhook_event(
         &self,
         headers: &http::HeaderMap,
         body: &[u8],

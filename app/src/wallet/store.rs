@@ -79,11 +79,7 @@ pub async fn settle(
     event: &WebhookEvent,
     now: i64,
 ) -> Result<Settled, AppError> {
-    let event_id = match event {
-        WebhookEvent::PaymentSucceeded { event_id, .. }
-        | WebhookEvent::PaymentFailed { event_id, .. }
-        | WebhookEvent::Ignored { event_id } => event_id,
-    };
+    let event_id = event.id();
     let mut tx = db.begin_write().await.map_err(db_err)?;
     let first: Option<String> = sqlx::query_scalar(
         "INSERT INTO webhook_events (provider, event_id, received_at) VALUES ($1, $2, $3)
@@ -170,7 +166,9 @@ pub async fn settle(
                 Settled::NothingToDo
             }
         }
-        WebhookEvent::Ignored { .. } => Settled::NothingToDo,
+        WebhookEvent::PayoutPaid { .. }
+        | WebhookEvent::PayoutFailed { .. }
+        | WebhookEvent::Ignored { .. } => Settled::NothingToDo,
     };
     tx.commit().await.map_err(db_err)?;
     Ok(outcome)

@@ -16,7 +16,7 @@ pub const WEBHOOK_BODY_LIMIT: usize = 64 * 1024;
 pub async fn webhook(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
     let provider = state.payments.clone();
     let t = now();
-    let event = match provider.webhook_event(&headers, &body, t) {
+    let event = match provider.webhook_event(&headers, &body, t).await {
         Ok(event) => event,
         Err(e) => {
             tracing::warn!("webhook refused: {e}");

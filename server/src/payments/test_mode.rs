@@ -7,7 +7,8 @@ use std::sync::Arc;
 
 use app::ledger::types::{Currency, Money};
 use app::ssr::payments::{
-    sign, verify_signature, Checkout, CheckoutRequest, PaymentError, PaymentProvider, WebhookEvent,
+    sign, verify_signature, Checkout, CheckoutRequest, PaymentError, PaymentProvider,
+    PayoutRequest, RefundRequest, WebhookEvent,
 };
 use app::ssr::{now, Db};
 use async_trait::async_trait;
@@ -71,6 +72,9 @@ const CARDS: [(&str, Card); 3] = [
     ("4000 0025 0000 3155", Card::NeedsConfirmation),
 ];
 
+/// Payouts to this IBAN fail, as if the account were closed; any other valid IBAN is paid.
+pub const FAILING_IBAN: &str = "FR1420041010050500013M02606";
+
 fn card(number: &str) -> Option<Card> {
     let digits: String = number.chars().filter(char::is_ascii_digit).collect();
     CARDS
@@ -112,24 +116,22 @@ impl TestProcessor {
             .with_state(self)
     }
 
-    /// Sends a signed event to Tremplin's webhook endpoint. If it does not answer, retries in
-    /// the background: like a real processor, the event arrives at least once.
-    async fn send(&self, body: serde_json::Value) {
-        let delivery = Delivery {
+    fn delivery(&self, body: serde_json::Value) -> Delivery {
+        Delivery {
             http: self.http.clone(),
             url: format!("{}/webhooks/payments", self.base_url),
             secret: self.secret.clone(),
             body: body.to_string(),
-        };
+        }
+    }
+
+    /// Sends a signed event to Tremplin's webhook endpoint. If it does not answer, retries in
+    /// the background: like a real processor, the event arrives at least once.
+    async fn send(&self, body: serde_json::Value) {
+        let delivery = self.delivery(body);
         if !delivery.attempt().await {
             tokio::spawn(async move {
-                for attempt in 1..=5u32 {
-                    tokio::time::sleep(std::time::Duration::from_secs(1 << attempt)).await;
-                    if delivery.attempt().await {
-                        return;
-                    }
-                }
-                tracing::error!("webhook given up after 6 attempts");
+                delivery.retry().await;
             });
         }
     }
@@ -148,6 +150,23 @@ struct Delivery {
 }
 
 impl Delivery {
+    /// Sends it, retrying until it is taken.
+    async fn deliver(&self) {
+        if !self.attempt().await {
+            self.retry().await;
+        }
+    }
+
+    async fn retry(&self) {
+        for attempt in 1..=5u32 {
+            tokio::time::sleep(std::time::Duration::from_secs(1 << attempt)).await;
+            if self.attempt().await {
+                return;
+            }
+        }
+        tracing::error!("webhook given up after 6 attempts");
+    }
+
     /// Sends it once, signed now; true if Tremplin took it.
     async fn attempt(&self) -> bool {
         let sent = self
@@ -205,7 +224,91 @@ impl PaymentProvider for TestProcessor {
         })
     }
 
-    fn webhook_event(
+    async fn refund(&self, request: RefundRequest) -> Result<String, PaymentError> {
+        let processor = |e: sqlx::Error| PaymentError::Processor(e.to_string());
+        let mut tx = self.db.begin_write().await.map_err(processor)?;
+        // The same refund asked again is the refund already made.
+        let known: Option<String> =
+            sqlx::query_scalar("SELECT id FROM test_refunds WHERE reference = $1")
+                .bind(&request.reference)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(processor)?;
+        if let Some(id) = known {
+            return Ok(id);
+        }
+        let taken = sqlx::query(
+            "UPDATE test_checkouts SET refunded = refunded + $1
+             WHERE id = $2 AND state = 'succeeded' AND refunded + $1 <= amount",
+        )
+        .bind(request.amount.minor)
+        .bind(&request.provider_ref)
+        .execute(&mut *tx)
+        .await
+        .map_err(processor)?;
+        if taken.rows_affected() != 1 {
+            return Err(PaymentError::Refused(
+                "the payment is not paid, or less than that is left to refund".into(),
+            ));
+        }
+        let id = format!("tre_{}", uuid::Uuid::new_v4().simple());
+        sqlx::query(
+            "INSERT INTO test_refunds (id, reference, checkout, amount) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(&id)
+        .bind(&request.reference)
+        .bind(&request.provider_ref)
+        .bind(request.amount.minor)
+        .execute(&mut *tx)
+        .await
+        .map_err(processor)?;
+        tx.commit().await.map_err(processor)?;
+        Ok(id)
+    }
+
+    async fn payout(&self, request: PayoutRequest) -> Result<String, PaymentError> {
+        let processor = |e: sqlx::Error| PaymentError::Processor(e.to_string());
+        let id = format!("tpo_{}", uuid::Uuid::new_v4().simple());
+        // A payout asked again under the same reference is sent once.
+        let created: Option<String> = sqlx::query_scalar(
+            "INSERT INTO test_payouts (id, reference, amount, iban, created_at)
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (reference) DO NOTHING RETURNING id",
+        )
+        .bind(&id)
+        .bind(&request.reference)
+        .bind(request.amount.minor)
+        .bind(&request.iban)
+        .bind(now())
+        .fetch_optional(&self.db.pool)
+        .await
+        .map_err(processor)?;
+        let Some(id) = created else {
+            return sqlx::query_scalar("SELECT id FROM test_payouts WHERE reference = $1")
+                .bind(&request.reference)
+                .fetch_one(&self.db.pool)
+                .await
+                .map_err(processor);
+        };
+        let event = if request.iban == FAILING_IBAN {
+            serde_json::json!({
+                "id": Self::event_id(), "type": "payout.failed", "reference": request.reference,
+                "reason": "The bank account is closed.",
+            })
+        } else {
+            serde_json::json!({
+                "id": Self::event_id(), "type": "payout.paid", "reference": request.reference,
+            })
+        };
+        // Banks answer later: the outcome arrives after the caller has recorded the payout.
+        let delivery = self.delivery(event);
+        tokio::spawn(async move {
+            tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+            delivery.deliver().await;
+        });
+        Ok(id)
+    }
+
+    async fn webhook_event(
         &self,
         headers: &HeaderMap,
         body: &[u8],
@@ -235,6 +338,15 @@ impl PaymentProvider for TestProcessor {
             Some("payment.failed") => Ok(WebhookEvent::PaymentFailed {
                 event_id,
                 provider_ref: text("checkout")?,
+                reason: text("reason")?,
+            }),
+            Some("payout.paid") => Ok(WebhookEvent::PayoutPaid {
+                event_id,
+                reference: text("reference")?,
+            }),
+            Some("payout.failed") => Ok(WebhookEvent::PayoutFailed {
+                event_id,
+                reference: text("reference")?,
                 reason: text("reason")?,
             }),
             _ => Ok(WebhookEvent::Ignored { event_id }),
