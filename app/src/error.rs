@@ -11,17 +11,29 @@ use server_fn::error::{FromServerFnError, ServerFnErrorErr};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Problem {
     Required,
-    TooShort { min: u32 },
-    TooLong { max: u32 },
+    TooShort {
+        min: u32,
+    },
+    TooLong {
+        max: u32,
+    },
     InvalidEmail,
     InvalidHandle,
     InvalidSlug,
     InvalidNumber,
     InvalidUrl,
     InvalidAmount,
-    AmountTooSmall { min_minor: i64 },
-    AmountTooLarge { max_minor: i64 },
+    AmountTooSmall {
+        min_minor: i64,
+    },
+    AmountTooLarge {
+        max_minor: i64,
+    },
     InsufficientFunds,
+    InvalidIban,
+    InvalidDate,
+    /// An end date before the start date.
+    DatesReversed,
     WeakPassword,
     PasswordsDiffer,
     EmailTaken,
@@ -29,7 +41,9 @@ pub enum Problem {
     SlugTaken,
     WrongCredentials,
     WrongPassword,
-    TooLarge { max_kib: u32 },
+    TooLarge {
+        max_kib: u32,
+    },
     NotAnImage,
     LinkExpired,
     Malformed,

@@ -4,6 +4,7 @@
 #![recursion_limit = "256"]
 
 pub mod accounts;
+pub mod earnings;
 pub mod error;
 pub mod ledger;
 pub mod site;
@@ -86,6 +87,8 @@ fn Document() -> impl IntoView {
                     <Route path=path!("/settings") view=accounts::pages::settings::SettingsPage ssr=SsrMode::InOrder />
                     <Route path=path!("/dashboard") view=accounts::pages::dashboard::DashboardPage ssr=SsrMode::InOrder />
                     <Route path=path!("/wallet") view=wallet::pages::WalletPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/earnings") view=earnings::pages::StatementPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/operator/payouts") view=earnings::pages::OperatorPayoutsPage ssr=SsrMode::InOrder />
                     // Async like the profile pages: a receipt is small and is sent whole.
                     <Route path=path!("/wallet/receipts/:id") view=wallet::pages::ReceiptPage ssr=SsrMode::Async />
                     // Async: the page is sent whole, so an unknown name can still answer 404.

@@ -32,6 +32,8 @@ pub struct Config {
     pub trusted_proxies: Vec<IpAddr>,
     /// Bearer token for `/metrics`; unset, only local clients may read it.
     pub metrics_token: Option<String>,
+    /// The smallest payout, in cents.
+    pub payout_minimum: i64,
     /// The test-mode processor's fee.
     pub test_processor_fee: FeeSchedule,
     /// Signs payment webhooks; unset, derived from the session key.
@@ -160,6 +162,20 @@ impl Config {
             });
         }
 
+        let minimum_raw = var("TREMPLIN_PAYOUT_MINIMUM").unwrap_or_else(|| "20".into());
+        let payout_minimum = app::ledger::rules::parse_amount(
+            &minimum_raw,
+            app::ledger::types::Currency::Eur,
+            1,
+            app::ledger::rules::MAX_AMOUNT,
+        )
+        .map_err(|_| ConfigError {
+            var: "TREMPLIN_PAYOUT_MINIMUM",
+            expected: "an amount in euros, such as 20 or 12.50",
+            got: minimum_raw.clone(),
+        })?
+        .minor;
+
         let fee_raw = var("TREMPLIN_TEST_PROCESSOR_FEE").unwrap_or_else(|| "1.5%+0.25".into());
         let test_processor_fee = FeeSchedule::parse(&fee_raw).ok_or_else(|| ConfigError {
             var: "TREMPLIN_TEST_PROCESSOR_FEE",
@@ -192,6 +208,7 @@ impl Config {
             password_cost: Cost::STANDARD,
             trusted_proxies,
             metrics_token,
+            payout_minimum,
             test_processor_fee,
             webhook_secret,
         })
@@ -230,6 +247,17 @@ mod tests {
         assert_eq!(c.database_url, "sqlite://data/tremplin.db");
         assert_eq!(c.base_url, "http://127.0.0.1:3000");
         assert!(!c.secure_cookies());
+        assert_eq!(c.payout_minimum, 2_000);
+    }
+
+    #[test]
+    fn the_payout_minimum_is_an_amount_in_euros() {
+        let c = config(&[("TREMPLIN_PAYOUT_MINIMUM", "12,50")]).unwrap();
+        assert_eq!(c.payout_minimum, 1_250);
+        for bad in ["0", "-5", "lots"] {
+            let e = config(&[("TREMPLIN_PAYOUT_MINIMUM", bad)]).err().unwrap();
+            assert_eq!(e.var, "TREMPLIN_PAYOUT_MINIMUM", "{bad}");
+        }
     }
 
     #[test]

@@ -90,6 +90,7 @@ pub async fn state(config: &Config) -> anyhow::Result<AppState> {
         payments,
         storage: Storage::new(store),
         base_url: config.base_url.clone(),
+        payout_minimum: config.payout_minimum,
         password_cost: config.password_cost,
     })
 }

@@ -21,6 +21,11 @@ enum Command {
     Migrate,
     /// Load the demo fans, creators and brands (running it twice changes nothing).
     DemoData,
+    /// Let an account see and settle payouts, or stop it.
+    Operator {
+        #[command(subcommand)]
+        command: OperatorCommand,
+    },
     /// Check or export the money ledger.
     Ledger {
         #[command(subcommand)]
@@ -38,6 +43,12 @@ enum LedgerCommand {
         #[arg(long, value_enum, default_value = "csv")]
         format: ExportFormat,
     },
+}
+
+#[derive(Subcommand)]
+enum OperatorCommand {
+    Grant { email: String },
+    Revoke { email: String },
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -84,6 +95,17 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                     println!("  {line}");
                 }
             }
+        }
+        Command::Operator { command } => {
+            let db = server::open_db(&config).await?;
+            let (email, operator) = match command {
+                OperatorCommand::Grant { email } => (email, true),
+                OperatorCommand::Revoke { email } => (email, false),
+            };
+            app::accounts::store::set_operator(&db, &email, operator)
+                .await
+                .map_err(|e| anyhow::anyhow!("{email}: {e}"))?;
+            tracing::info!(email, operator, "operator role updated");
         }
         Command::Ledger { command } => {
             let db = server::open_db(&config).await?;

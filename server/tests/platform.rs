@@ -203,6 +203,7 @@ async fn demo_data_loads_once_and_shows_small_creators_first_page() {
             server::payments::test_mode::FeeSchedule::DEFAULT,
         ),
         base_url: app.url(""),
+        payout_minimum: app::earnings::rules::PAYOUT_MINIMUM,
         password_cost: app::accounts::password::Cost::FAST,
     };
     server::demo::load(&state).await.unwrap();

@@ -69,7 +69,7 @@ async fn a_card_top_up_reaches_the_wallet_less_the_processor_fee() {
     assert_eq!(w.history.len(), 1);
     assert_eq!(w.history[0].kind, TransferKind::TopUp);
     assert_eq!(w.history[0].amount, Money::eur(1_945));
-    assert_eq!(w.history[0].receipt.as_deref(), Some(id.as_str()));
+    assert_eq!(w.history[0].cause, format!("payment:{id}"));
 
     let receipt: Receipt = app.call_ok(&fan, "receipt", &[("id", &id)]).await;
     assert_eq!(receipt.state, PaymentState::Succeeded);

@@ -401,6 +401,21 @@ pub async fn set_avatar(db: &Db, user_id: i64, key: &str) -> Result<Option<Strin
     Ok(old)
 }
 
+/// Makes the account with `email` an operator, or not; `NotFound` if there is none.
+pub async fn set_operator(db: &Db, email: &str, operator: bool) -> Result<(), AppError> {
+    let updated = sqlx::query("UPDATE users SET is_operator = $1 WHERE email = $2")
+        .bind(i64::from(operator))
+        .bind(email.trim().to_lowercase())
+        .execute(&db.pool)
+        .await
+        .map_err(internal)?;
+    if updated.rows_affected() == 1 {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
 /// A fan becomes a creator; any other role is a conflict.
 pub async fn become_creator(db: &Db, user_id: i64) -> Result<(), AppError> {
     let done = sqlx::query("UPDATE users SET role = 'creator' WHERE id = $1 AND role = 'fan'")

@@ -483,6 +483,101 @@ pub async fn balance(db: &Db, account: AccountRef) -> Result<Balance, LedgerErro
     })
 }
 
+#[derive(FromRow)]
+struct MovementRow {
+    created_at: i64,
+    kind: String,
+    moved: i64,
+    currency: String,
+    state: String,
+    incoming: i64,
+    cause: String,
+}
+
+/// Keeps the transfers of the account bound as $1-$3 that match the filter bound as $4-$6.
+const ACCOUNT_TRANSFERS: &str = "FROM ledger_accounts a
+     JOIN ledger_transfers t ON t.debit_account = a.id OR t.credit_account = a.id
+     WHERE a.kind = $1 AND COALESCE(a.user_id, 0) = $2 AND a.currency = $3
+       AND ($4 = '' OR t.kind = $4) AND t.created_at >= $5 AND t.created_at < $6";
+
+/// The arguments of [`ACCOUNT_TRANSFERS`].
+fn account_transfer_args(
+    account: AccountRef,
+    filter: MovementFilter,
+) -> Result<sqlx::any::AnyArguments<'static>, LedgerError> {
+    use sqlx::Arguments;
+    let mut args = sqlx::any::AnyArguments::default();
+    let bound = args
+        .add(account.kind.as_str())
+        .and_then(|()| args.add(account.user_id.unwrap_or(0)))
+        .and_then(|()| args.add(account.currency.as_str()))
+        .and_then(|()| args.add(filter.kind.map_or("", TransferKind::as_str)))
+        .and_then(|()| args.add(filter.from.unwrap_or(i64::MIN)))
+        .and_then(|()| args.add(filter.until.unwrap_or(i64::MAX)));
+    bound.map_err(|e| LedgerError::Database(e.to_string()))?;
+    Ok(args)
+}
+
+/// The latest `limit` transfers in or out of `account` that match `filter`, newest first.
+pub async fn movements(
+    db: &Db,
+    account: AccountRef,
+    filter: MovementFilter,
+    limit: i64,
+) -> Result<Vec<Movement>, LedgerError> {
+    let rows: Vec<MovementRow> = sqlx::query_as_with(
+        &format!(
+            "SELECT t.created_at, t.kind, COALESCE(t.posted_amount, t.amount) AS moved, t.currency,
+                t.state, CAST(CASE WHEN t.credit_account = a.id THEN 1 ELSE 0 END AS BIGINT)
+                  AS incoming, t.cause
+         {ACCOUNT_TRANSFERS} ORDER BY t.id DESC LIMIT {limit}"
+        ),
+        account_transfer_args(account, filter)?,
+    )
+    .fetch_all(&db.pool)
+    .await
+    .map_err(db_err)?;
+    rows.into_iter()
+        .map(|r| {
+            let unknown = || LedgerError::Database(format!("unknown value in {}", r.cause));
+            let currency = Currency::parse(&r.currency).ok_or_else(unknown)?;
+            Ok(Movement {
+                at: r.created_at,
+                kind: TransferKind::parse(&r.kind).ok_or_else(unknown)?,
+                amount: Money::new(if r.incoming == 1 { r.moved } else { -r.moved }, currency),
+                state: TransferState::parse(&r.state).ok_or_else(unknown)?,
+                cause: r.cause,
+            })
+        })
+        .collect()
+}
+
+/// What posted transfers of each kind added to `account` (net of what they took out) within
+/// `filter`'s period, and how many there were.
+pub async fn totals_by_kind(
+    db: &Db,
+    account: AccountRef,
+    filter: MovementFilter,
+) -> Result<Vec<(TransferKind, i64, i64)>, LedgerError> {
+    let rows: Vec<(String, i64, i64)> = sqlx::query_as_with(
+        &format!(
+            "SELECT t.kind,
+                CAST(SUM(CASE WHEN t.credit_account = a.id THEN t.posted_amount
+                              ELSE -t.posted_amount END) AS BIGINT),
+                CAST(COUNT(*) AS BIGINT)
+         {ACCOUNT_TRANSFERS} AND t.state = 'posted' GROUP BY t.kind"
+        ),
+        account_transfer_args(account, filter)?,
+    )
+    .fetch_all(&db.pool)
+    .await
+    .map_err(db_err)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(kind, net, count)| Some((TransferKind::parse(&kind)?, net, count)))
+        .collect())
+}
+
 /// Voids holds whose time ran out; returns how many. Safe on several instances at once.
 pub async fn expire_holds(db: &Db, now: i64) -> Result<u64, LedgerError> {
     let mut expired = 0;

@@ -277,6 +277,27 @@ impl Balance {
     }
 }
 
+/// One transfer as the owner of an account sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Movement {
+    pub at: i64,
+    pub kind: TransferKind,
+    /// Positive when money came in, negative when it went out.
+    pub amount: Money,
+    pub state: TransferState,
+    pub cause: String,
+}
+
+/// Which movements of an account to list.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MovementFilter {
+    pub kind: Option<TransferKind>,
+    /// From this time (Unix seconds, included)...
+    pub from: Option<i64>,
+    /// ...until this one (excluded).
+    pub until: Option<i64>,
+}
+
 /// Why the ledger refused a movement. Nothing moved.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LedgerError {

@@ -24,6 +24,8 @@ pub struct AppState {
     pub payments: Arc<dyn PaymentProvider>,
     /// Public base URL without a trailing slash, used in links that leave the site (emails).
     pub base_url: String,
+    /// The smallest payout, in cents.
+    pub payout_minimum: i64,
     /// Argon2 parameters: expensive in production, cheaper in tests so suites stay fast.
     pub password_cost: crate::accounts::password::Cost,
 }

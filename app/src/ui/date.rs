@@ -28,6 +28,63 @@ pub fn format_date_time(ts: i64, locale: Locale) -> String {
     )
 }
 
+/// `2026-11-23` for Unix seconds `ts`: the value of an `<input type="date">`.
+pub fn format_date_input(ts: i64) -> String {
+    let (year, month, day) = civil_from_days(ts.div_euclid(86_400));
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+/// The start (00:00 UTC, in Unix seconds) of the day written `2026-11-23`, as date inputs send
+/// it; `None` for anything else, including days that do not exist.
+pub fn parse_date(s: &str) -> Option<i64> {
+    let mut parts = s.trim().splitn(3, '-');
+    let mut next = |len: usize| {
+        parts
+            .next()
+            .filter(|p| p.len() == len && p.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|p| p.parse::<i64>().ok())
+    };
+    let (year, month, day) = (next(4)?, next(2)?, next(2)?);
+    let days = days_from_civil(year, month, day);
+    // Round-tripping rejects month 13 or 30 February.
+    (civil_from_days(days) == (year, month, day)).then_some(days * 86_400)
+}
+
+/// A period typed as two days, both included and each optional: the start of the first and
+/// the end of the last, in Unix seconds. Field errors name `from` and `to`.
+#[cfg(feature = "ssr")]
+pub fn parse_period(
+    from: &str,
+    to: &str,
+) -> Result<(Option<i64>, Option<i64>), crate::error::AppError> {
+    use crate::error::{AppError, Problem};
+    let day = |field: &str, s: &str| match s.trim() {
+        "" => Ok(None),
+        s => parse_date(s)
+            .map(Some)
+            .ok_or_else(|| AppError::invalid(field, Problem::InvalidDate)),
+    };
+    let from = day("from", from)?;
+    let until = day("to", to)?.map(|start| start + 86_400);
+    if let (Some(from), Some(until)) = (from, until) {
+        if until <= from {
+            return Err(AppError::invalid("to", Problem::DatesReversed));
+        }
+    }
+    Ok((from, until))
+}
+
+/// Days from 1970-01-01 to the given day (the inverse of [`civil_from_days`]).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let year = year - i64::from(month <= 2);
+    let era = year.div_euclid(400);
+    let yoe = year.rem_euclid(400);
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
 /// Year, month (1-12) and day of the `days`-th day after 1970-01-01 (Howard Hinnant's
 /// algorithm for the proleptic Gregorian calendar).
 fn civil_from_days(days: i64) -> (i64, i64, i64) {
@@ -46,6 +103,25 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn typed_dates_parse_and_round_trip() {
+        assert_eq!(parse_date("1970-01-01"), Some(0));
+        assert_eq!(parse_date("2000-02-29"), Some(951_782_400));
+        assert_eq!(parse_date(" 2026-11-23 "), Some(1_795_392_000));
+        assert_eq!(format_date_input(1_795_437_900), "2026-11-23");
+        for bad in [
+            "",
+            "2026-13-01",
+            "2026-02-29",
+            "2026-11-31",
+            "26-11-23",
+            "2026/11/23",
+            "x",
+        ] {
+            assert_eq!(parse_date(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn dates_match_the_calendar() {

@@ -47,6 +47,9 @@ pub fn problem_text(i18n: I18nContext<Locale>, problem: Problem) -> AnyView {
             t!(i18n, problems.amount_too_large, max).into_any()
         }
         Problem::InsufficientFunds => t!(i18n, problems.insufficient_funds).into_any(),
+        Problem::InvalidIban => t!(i18n, problems.invalid_iban).into_any(),
+        Problem::InvalidDate => t!(i18n, problems.invalid_date).into_any(),
+        Problem::DatesReversed => t!(i18n, problems.dates_reversed).into_any(),
     }
 }
 

@@ -7,7 +7,7 @@ use leptos_router::hooks::use_location;
 
 use super::avatar::Avatar;
 use crate::accounts::api::{me, Login, Logout, Signup};
-use crate::accounts::types::SessionUser;
+use crate::accounts::types::{Role, SessionUser};
 use crate::error::AppError;
 use crate::i18n::*;
 
@@ -118,6 +118,8 @@ fn AccountMenu(user: SessionUser) -> impl IntoView {
             <div class="menu-panel">
                 <A href=page>{t!(i18n, nav.my_page)}</A>
                 <A href="/wallet">{t!(i18n, nav.wallet)}</A>
+                {(user.role != Role::Fan).then(|| view! { <A href="/earnings">{t!(i18n, nav.earnings)}</A> })}
+                {user.operator.then(|| view! { <A href="/operator/payouts">{t!(i18n, nav.operator)}</A> })}
                 <A href="/settings">{t!(i18n, nav.settings)}</A>
                 <ActionForm action=auth.logout>
                     <button type="submit" class="menu-button">{t!(i18n, nav.logout)}</button>

@@ -5,6 +5,7 @@ pub mod date;
 pub mod form;
 pub mod layout;
 pub mod money;
+pub mod movements;
 
 use crate::i18n::Locale;
 

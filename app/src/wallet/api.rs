@@ -10,14 +10,25 @@ use {
     crate::accounts::session,
     crate::ledger::{rules::parse_amount, types::*},
     crate::ssr::{now, payments::CheckoutRequest, state, wants_html},
+    crate::ui::date::parse_period,
 };
 
-/// The caller's wallet; `kind` narrows the history to one kind of movement.
+/// The caller's wallet; `kind` narrows the history to one kind of movement, `from` and `to`
+/// to a period (days such as `2026-11-01`, both included).
 #[server(prefix = "/api", endpoint = "wallet")]
-pub async fn get_wallet(#[server(default)] kind: String) -> Result<Wallet, AppError> {
+pub async fn get_wallet(
+    #[server(default)] kind: String,
+    #[server(default)] from: String,
+    #[server(default)] to: String,
+) -> Result<Wallet, AppError> {
     let user = session::require_user().await?;
-    let kind = TransferKind::parse(&kind);
-    store::wallet(&state()?.db, user.id, Currency::Eur, kind).await
+    let (from, until) = parse_period(&from, &to)?;
+    let filter = MovementFilter {
+        kind: TransferKind::parse(&kind),
+        from,
+        until,
+    };
+    store::wallet(&state()?.db, user.id, Currency::Eur, filter).await
 }
 
 /// Starts a top-up: records the payment and returns the processor's checkout URL. A plain

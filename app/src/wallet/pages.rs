@@ -1,19 +1,19 @@
 //! The wallet page (balance, top-up, history) and payment receipts.
 
 use leptos::prelude::*;
-use leptos_i18n::I18nContext;
 use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::api::{get_receipt, get_wallet, TopUp};
 use super::rules::TOP_UP_PRESETS;
-use super::types::{HistoryLine, PaymentState, Receipt, Wallet};
+use super::types::{PaymentState, Receipt, Wallet};
 use crate::i18n::*;
-use crate::ledger::types::{Money, TransferKind, TransferState};
-use crate::ui::date::format_date_time;
+use crate::ledger::types::{Money, TransferKind};
+use crate::ui::date::{format_date_time, parse_date};
 use crate::ui::form::{action_error, Field, FormError, PageError};
 use crate::ui::money::{format_money, Amount};
+use crate::ui::movements::{kind_label, MovementList, PeriodFilter};
 
 /// History filters offered above the list: (kind, label key).
 const FILTERS: [Option<TransferKind>; 3] = [
@@ -26,15 +26,19 @@ const FILTERS: [Option<TransferKind>; 3] = [
 pub fn WalletPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
-    let kind = move || query.read().get("kind").unwrap_or_default();
-    let wallet = Resource::new(kind, get_wallet);
+    let param = move |name: &str| query.read().get(name).unwrap_or_default();
+    let kind = move || param("kind");
+    let wallet = Resource::new(
+        move || (kind(), param("from"), param("to")),
+        |(kind, from, to)| get_wallet(kind, from, to),
+    );
     view! {
         <Title text=move || t_string!(i18n, wallet.title).to_string() />
         <div class="wallet">
             <h1>{t!(i18n, wallet.title)}</h1>
             <Transition fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>
                 {move || wallet.get().map(|w| match w {
-                    Ok(w) => view! { <WalletView w kind=kind() /> }.into_any(),
+                    Ok(w) => view! { <WalletView w kind=kind() period=period_query(&param("from"), &param("to")) /> }.into_any(),
                     Err(error) => view! { <PageError error /> }.into_any(),
                 })}
             </Transition>
@@ -42,8 +46,18 @@ pub fn WalletPage() -> impl IntoView {
     }
 }
 
+/// `&from=…&to=…` for the days chosen, to keep them across the kind filters (only real
+/// dates, which need no escaping).
+fn period_query(from: &str, to: &str) -> String {
+    [("from", from), ("to", to)]
+        .iter()
+        .filter(|(_, v)| parse_date(v).is_some())
+        .map(|(k, v)| format!("&{k}={v}"))
+        .collect()
+}
+
 #[component]
-fn WalletView(w: Wallet, kind: String) -> impl IntoView {
+fn WalletView(w: Wallet, kind: String, period: String) -> impl IntoView {
     let i18n = use_i18n();
     let balance = w.balance;
     let held = (balance.held > 0).then(|| Money::new(balance.held, balance.currency));
@@ -61,7 +75,7 @@ fn WalletView(w: Wallet, kind: String) -> impl IntoView {
                 <nav class="filters" aria-label=move || t_string!(i18n, wallet.filter).to_string()>
                     {FILTERS.map(|f| {
                         let value = f.map_or("", TransferKind::as_str);
-                        let href = if value.is_empty() { "/wallet".to_owned() } else { format!("/wallet?kind={value}") };
+                        let href = format!("/wallet?kind={value}{period}");
                         let current = kind == value;
                         view! {
                             <A href=href attr:class=if current { "chip chip-current" } else { "chip" } attr:aria-current=current.then_some("page")>
@@ -74,15 +88,8 @@ fn WalletView(w: Wallet, kind: String) -> impl IntoView {
                     })}
                 </nav>
             </header>
-            {if w.history.is_empty() {
-                view! { <p class="muted">{t!(i18n, wallet.empty)}</p> }.into_any()
-            } else {
-                view! {
-                    <ul class="history">
-                        {w.history.into_iter().map(|line| view! { <HistoryItem line /> }).collect_view()}
-                    </ul>
-                }.into_any()
-            }}
+            <PeriodFilter action="/wallet" keep=&["kind"] />
+            <MovementList movements=w.history empty=Signal::derive(move || t_string!(i18n, wallet.empty).to_string()) />
         </section>
     }
 }
@@ -146,54 +153,6 @@ fn TopUpForms() -> impl IntoView {
             <p class="fee-note small">{t!(i18n, wallet.fee_note)}</p>
         </section>
     }
-}
-
-#[component]
-fn HistoryItem(line: HistoryLine) -> impl IntoView {
-    let i18n = use_i18n();
-    let at = line.at;
-    let kind = line.kind;
-    let state = line.state;
-    let incoming = line.amount.minor >= 0;
-    view! {
-        <li class="history-line">
-            <div>
-                <p class="history-kind">{move || kind_label(i18n, kind)}</p>
-                <p class="muted small">{move || format_date_time(at, i18n.get_locale())}
-                    {(state != TransferState::Posted).then(|| view! {
-                        " · " <span class="badge">{move || match state {
-                            TransferState::Pending => t_string!(i18n, wallet.pending).to_string(),
-                            _ => t_string!(i18n, wallet.voided).to_string(),
-                        }}</span>
-                    })}
-                </p>
-            </div>
-            <div class="history-amount">
-                <span class=if incoming { "amount-in" } else { "amount-out" }>
-                    {if incoming { "+" } else { "" }}<Amount money=line.amount />
-                </span>
-                {line.receipt.map(|id| view! {
-                    <A href=format!("/wallet/receipts/{id}") attr:class="small">{t!(i18n, wallet.receipt)}</A>
-                })}
-            </div>
-        </li>
-    }
-}
-
-fn kind_label(i18n: I18nContext<Locale>, kind: TransferKind) -> String {
-    match kind {
-        TransferKind::TopUp => t_string!(i18n, kinds.top_up),
-        TransferKind::ProcessorFee => t_string!(i18n, kinds.processor_fee),
-        TransferKind::Refund => t_string!(i18n, kinds.refund),
-        TransferKind::Payout | TransferKind::PayoutReturned => t_string!(i18n, kinds.payout),
-        TransferKind::Purchase => t_string!(i18n, kinds.purchase),
-        TransferKind::Escrow => t_string!(i18n, kinds.escrow),
-        TransferKind::Commission | TransferKind::Clawback => t_string!(i18n, kinds.commission),
-        TransferKind::Gift => t_string!(i18n, kinds.gift),
-        TransferKind::Donation => t_string!(i18n, kinds.donation),
-        TransferKind::StageSlot => t_string!(i18n, kinds.stage_slot),
-    }
-    .to_string()
 }
 
 /// One payment: what was charged, what the processor kept, Tremplin's 0%, what arrived.

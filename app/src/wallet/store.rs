@@ -3,6 +3,9 @@
 use sqlx::FromRow;
 
 use super::types::*;
+use crate::earnings::rules::PayoutStep;
+use crate::earnings::store::{self as payouts, StepDetail};
+use crate::earnings::types::PayoutState;
 use crate::error::AppError;
 use crate::ledger::store as ledger;
 use crate::ledger::types::*;
@@ -166,12 +169,42 @@ pub async fn settle(
                 Settled::NothingToDo
             }
         }
-        WebhookEvent::PayoutPaid { .. }
-        | WebhookEvent::PayoutFailed { .. }
-        | WebhookEvent::Ignored { .. } => Settled::NothingToDo,
+        WebhookEvent::PayoutPaid { reference, .. } => {
+            let paid = payouts::advance(
+                &mut tx,
+                reference,
+                PayoutStep::Paid,
+                StepDetail::default(),
+                now,
+            )
+            .await;
+            payout_settled(paid)?
+        }
+        WebhookEvent::PayoutFailed {
+            reference, reason, ..
+        } => {
+            let detail = StepDetail {
+                failure: Some(reason),
+                ..StepDetail::default()
+            };
+            let failed =
+                payouts::advance(&mut tx, reference, PayoutStep::Failed, detail, now).await;
+            payout_settled(failed)?
+        }
+        WebhookEvent::Ignored { .. } => Settled::NothingToDo,
     };
     tx.commit().await.map_err(db_err)?;
     Ok(outcome)
+}
+
+/// A payout the processor reports on may be unknown here, or already settled by an operator:
+/// then there is nothing to do.
+fn payout_settled(outcome: Result<PayoutState, AppError>) -> Result<Settled, AppError> {
+    match outcome {
+        Ok(_) => Ok(Settled::Applied),
+        Err(AppError::NotFound | AppError::Conflict(_)) => Ok(Settled::NothingToDo),
+        Err(e) => Err(e),
+    }
 }
 
 #[derive(FromRow)]
@@ -225,61 +258,19 @@ pub async fn receipt(db: &Db, user_id: i64, public_id: &str) -> Result<Receipt, 
     .into_receipt()
 }
 
-#[derive(FromRow)]
-struct HistoryRow {
-    created_at: i64,
-    kind: String,
-    amount: i64,
-    posted_amount: Option<i64>,
-    currency: String,
-    state: String,
-    incoming: i64,
-    cause: String,
-}
-
-/// The wallet of `user_id`: balance, the latest movements (of `kind` only, if given), and
-/// recent failed card payments.
+/// The wallet of `user_id`: balance, the latest movements that match `filter`, and recent
+/// failed card payments.
 pub async fn wallet(
     db: &Db,
     user_id: i64,
     currency: Currency,
-    kind: Option<TransferKind>,
+    filter: MovementFilter,
 ) -> Result<Wallet, AppError> {
     let account = AccountRef::wallet(user_id, currency);
     let balance = ledger::balance(db, account).await.map_err(ledger_err)?;
-    let rows: Vec<HistoryRow> = sqlx::query_as(
-        "SELECT t.created_at, t.kind, t.amount, t.posted_amount, t.currency, t.state,
-                CAST(CASE WHEN t.credit_account = a.id THEN 1 ELSE 0 END AS BIGINT) AS incoming,
-                t.cause
-         FROM ledger_accounts a
-         JOIN ledger_transfers t ON t.debit_account = a.id OR t.credit_account = a.id
-         WHERE a.kind = 'wallet' AND a.user_id = $1 AND a.currency = $2
-           AND ($3 = '' OR t.kind = $3)
-         ORDER BY t.id DESC LIMIT 100",
-    )
-    .bind(user_id)
-    .bind(currency.as_str())
-    .bind(kind.map_or("", TransferKind::as_str))
-    .fetch_all(&db.pool)
-    .await
-    .map_err(db_err)?;
-    let history = rows
-        .into_iter()
-        .filter_map(|r| {
-            let state = TransferState::parse(&r.state)?;
-            let moved = r.posted_amount.unwrap_or(r.amount);
-            Some(HistoryLine {
-                at: r.created_at,
-                kind: TransferKind::parse(&r.kind)?,
-                amount: Money::new(
-                    if r.incoming == 1 { moved } else { -moved },
-                    Currency::parse(&r.currency)?,
-                ),
-                state,
-                receipt: r.cause.strip_prefix("payment:").map(str::to_owned),
-            })
-        })
-        .collect();
+    let history = ledger::movements(db, account, filter, 100)
+        .await
+        .map_err(ledger_err)?;
     let failed: Vec<PaymentRow> = sqlx::query_as(&format!(
         "SELECT {PAYMENT_COLUMNS} FROM payments
          WHERE user_id = $1 AND state = 'failed' ORDER BY id DESC LIMIT 3"

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::ledger::types::{Balance, Money, TransferKind, TransferState};
+use crate::ledger::types::{Balance, Money, Movement};
 
 /// A card payment's progress.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -30,22 +30,10 @@ impl PaymentState {
     }
 }
 
-/// One movement on the wallet, as its owner sees it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct HistoryLine {
-    pub at: i64,
-    pub kind: TransferKind,
-    /// Positive when money came in, negative when it went out.
-    pub amount: Money,
-    pub state: TransferState,
-    /// The receipt of the card payment behind it, if any.
-    pub receipt: Option<String>,
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Wallet {
     pub balance: Balance,
-    pub history: Vec<HistoryLine>,
+    pub history: Vec<Movement>,
     /// The latest card payments that did not go through, so the page can say so.
     pub failed: Vec<Receipt>,
 }

@@ -51,6 +51,12 @@ pub fn DashboardPage() -> impl IntoView {
                                     <h2>{t!(i18n, nav.wallet)}</h2>
                                     <p class="muted">{t!(i18n, dashboard.wallet_text)}</p>
                                 </A>
+                                {(role != Role::Fan).then(|| view! {
+                                    <A href="/earnings" attr:class="tile card">
+                                        <h2>{t!(i18n, nav.earnings)}</h2>
+                                        <p class="muted">{t!(i18n, dashboard.earnings_text)}</p>
+                                    </A>
+                                })}
                                 <A href="/settings" attr:class="tile card">
                                     <h2>{t!(i18n, nav.settings)}</h2>
                                     <p class="muted">{t!(i18n, dashboard.settings_text)}</p>

@@ -1,0 +1,147 @@
+//! Earnings rules: which transfers are income, payout limits and the payout state machine.
+
+use super::types::{PayoutState, Source};
+use crate::error::{AppError, Problem};
+use crate::ledger::types::TransferKind;
+
+/// The smallest payout by default, in cents (`TREMPLIN_PAYOUT_MINIMUM` changes it): banks
+/// charge per transfer, so tiny payouts cost more than they bring.
+pub const PAYOUT_MINIMUM: i64 = 2_000;
+pub const HOLDER_MAX: u32 = 70;
+
+/// The income source a transfer into earnings belongs to; `None` for movements that are not
+/// income (payouts and their returns).
+pub fn source_of(kind: TransferKind) -> Option<Source> {
+    match kind {
+        TransferKind::Escrow => Some(Source::Deals),
+        TransferKind::Commission | TransferKind::Clawback => Some(Source::Commissions),
+        TransferKind::Gift => Some(Source::Gifts),
+        TransferKind::Donation => Some(Source::Donations),
+        TransferKind::StageSlot => Some(Source::StageSlots),
+        TransferKind::TopUp
+        | TransferKind::ProcessorFee
+        | TransferKind::Refund
+        | TransferKind::Payout
+        | TransferKind::PayoutReturned
+        | TransferKind::Purchase => None,
+    }
+}
+
+/// What happens to a payout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PayoutStep {
+    /// An operator hands it to the payment processor.
+    Send,
+    /// The processor would not take it: it waits again.
+    SendRefused,
+    /// The bank account received it (the processor's webhook, or an operator by hand).
+    Paid,
+    /// The bank refused it; the money goes back to the earnings.
+    Failed,
+}
+
+/// The state after `step`, or a conflict naming why it cannot happen now.
+pub fn next(state: PayoutState, step: PayoutStep) -> Result<PayoutState, AppError> {
+    use PayoutState as S;
+    use PayoutStep as P;
+    match (state, step) {
+        (S::Requested, P::Send) => Ok(S::Processing),
+        (S::Processing, P::SendRefused) => Ok(S::Requested),
+        (S::Requested | S::Processing, P::Paid) => Ok(S::Paid),
+        (S::Requested | S::Processing, P::Failed) => Ok(S::Failed),
+        (state, step) => Err(AppError::Conflict(format!(
+            "a {} payout cannot be {step:?}",
+            state.as_str()
+        ))),
+    }
+}
+
+/// The account holder's name as typed: trimmed, 2 to 70 characters.
+pub fn parse_holder(s: &str) -> Result<String, AppError> {
+    let holder = s.trim();
+    match holder.chars().count() {
+        0 => Err(AppError::invalid("holder", Problem::Required)),
+        1 => Err(AppError::invalid("holder", Problem::TooShort { min: 2 })),
+        n if n > HOLDER_MAX as usize => Err(AppError::invalid(
+            "holder",
+            Problem::TooLong { max: HOLDER_MAX },
+        )),
+        _ => Ok(holder.to_owned()),
+    }
+}
+
+/// An IBAN as typed (spaces, lower case allowed), checked digit by digit; returned without
+/// spaces, in capitals.
+#[cfg(feature = "ssr")]
+pub fn parse_iban(s: &str) -> Result<String, AppError> {
+    if s.trim().is_empty() {
+        return Err(AppError::invalid("iban", Problem::Required));
+    }
+    use iban::IbanLike;
+    s.to_ascii_uppercase()
+        .parse::<iban::Iban>()
+        .map(|iban| iban.electronic_str().to_owned())
+        .map_err(|_| AppError::invalid("iban", Problem::InvalidIban))
+}
+
+/// What its owner sees of an IBAN: `FR76 •••• 0189`.
+pub fn iban_hint(iban: &str) -> String {
+    let country = iban.get(..4).unwrap_or(iban);
+    let last = iban.get(iban.len().saturating_sub(4)..).unwrap_or("");
+    format!("{country} •••• {last}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn payouts_move_forward_only() {
+        use PayoutState as S;
+        use PayoutStep as P;
+        assert_eq!(next(S::Requested, P::Send), Ok(S::Processing));
+        assert_eq!(next(S::Processing, P::SendRefused), Ok(S::Requested));
+        assert_eq!(next(S::Processing, P::Paid), Ok(S::Paid));
+        assert_eq!(next(S::Requested, P::Failed), Ok(S::Failed));
+        for done in [S::Paid, S::Failed] {
+            for step in [P::Send, P::SendRefused, P::Paid, P::Failed] {
+                assert!(next(done, step).is_err(), "{done:?} {step:?}");
+            }
+        }
+        assert!(next(S::Processing, P::Send).is_err(), "sent twice");
+        assert!(next(S::Requested, P::SendRefused).is_err());
+    }
+
+    #[test]
+    fn every_income_kind_has_one_source_and_payouts_are_not_income() {
+        assert_eq!(source_of(TransferKind::Clawback), Some(Source::Commissions));
+        assert_eq!(source_of(TransferKind::PayoutReturned), None);
+        assert_eq!(source_of(TransferKind::Payout), None);
+        for source in Source::ALL {
+            assert!(TransferKind::ALL
+                .iter()
+                .any(|k| source_of(*k) == Some(source)));
+        }
+    }
+
+    #[test]
+    fn ibans_are_checked_and_hidden() {
+        assert_eq!(
+            parse_iban("fr14 2004 1010 0505 0001 3m02 606"),
+            Ok("FR1420041010050500013M02606".to_owned())
+        );
+        assert_eq!(
+            parse_iban("DE89 3704 0044 0532 0130 01"),
+            Err(AppError::invalid("iban", Problem::InvalidIban)),
+            "one digit off"
+        );
+        assert_eq!(
+            parse_iban(" "),
+            Err(AppError::invalid("iban", Problem::Required))
+        );
+        assert_eq!(iban_hint("FR1420041010050500013M02606"), "FR14 •••• 2606");
+        assert_eq!(parse_holder("  Ana Lopez "), Ok("Ana Lopez".to_owned()));
+        assert!(parse_holder("A").is_err());
+        assert!(parse_holder(&"x".repeat(71)).is_err());
+    }
+}

@@ -1,0 +1,106 @@
+//! What the earnings and operator pages show.
+
+use serde::{Deserialize, Serialize};
+
+use crate::ledger::types::{Balance, Money, Movement};
+
+/// Where income comes from. Each later feature fills one in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    Deals,
+    Commissions,
+    Gifts,
+    Donations,
+    StageSlots,
+}
+
+impl Source {
+    pub const ALL: [Source; 5] = [
+        Self::Deals,
+        Self::Commissions,
+        Self::Gifts,
+        Self::Donations,
+        Self::StageSlots,
+    ];
+}
+
+/// The income of one source over the statement's period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Income {
+    pub source: Source,
+    pub amount: Money,
+    /// How many payments made it (a clawback counts as one too).
+    pub count: i64,
+}
+
+/// A payout's progress: requested by its owner, sent by an operator, then paid or failed.
+/// A failed payout's money is back in the earnings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PayoutState {
+    Requested,
+    Processing,
+    Paid,
+    Failed,
+}
+
+impl PayoutState {
+    pub const ALL: [PayoutState; 4] = [Self::Requested, Self::Processing, Self::Paid, Self::Failed];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Requested => "requested",
+            Self::Processing => "processing",
+            Self::Paid => "paid",
+            Self::Failed => "failed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.as_str() == s)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Payout {
+    pub id: String,
+    pub amount: Money,
+    /// The IBAN as its owner may see it again: the country and the last four characters.
+    pub iban_hint: String,
+    pub holder: String,
+    pub state: PayoutState,
+    pub failure: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// A person's earnings over a period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Statement {
+    /// What can be paid out now.
+    pub balance: Balance,
+    /// Requested payouts not yet paid.
+    pub in_flight: Money,
+    /// Every source, in [`Source::ALL`] order, even when nothing came from it yet.
+    pub income: Vec<Income>,
+    pub total: Money,
+    pub movements: Vec<Movement>,
+    pub payouts: Vec<Payout>,
+    /// The smallest payout.
+    pub minimum: Money,
+    /// The payments processor is the built-in test one (the form then says which IBAN fails).
+    pub test_mode: bool,
+}
+
+/// A payout as operators see it: whose it is and the whole IBAN.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PayoutForOperator {
+    pub payout: Payout,
+    pub handle: String,
+    pub display_name: String,
+    pub iban: String,
+    /// The processor that was asked to pay it, and its id for the payout.
+    pub provider: Option<String>,
+    pub provider_ref: Option<String>,
+}

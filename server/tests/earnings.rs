@@ -1,0 +1,438 @@
+//! Earnings and payouts over HTTP: the statement by source, payout requests and their bad
+//! input, operators sending payouts through the test processor (paid, or failed and returned)
+//! or settling them by hand, and concurrent requests. On SQLite and PostgreSQL.
+// The helpers below fail the test on an unexpected answer, like the tests themselves.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::time::Duration;
+
+use app::earnings::types::{PayoutForOperator, PayoutState, Source, Statement};
+use app::error::{AppError, Problem};
+use app::ledger::store as ledger;
+use app::ledger::types::*;
+use app::ssr::Db;
+use common::{spawn_app_with, TestApp};
+use reqwest::{Client, StatusCode};
+use server::payments::test_mode::FAILING_IBAN;
+
+const SECRET: &str = "a webhook secret for tests";
+const IBAN: &str = "DE89 3704 0044 0532 0130 00";
+const EUR: Currency = Currency::Eur;
+
+async fn app() -> TestApp {
+    spawn_app_with(&[("TREMPLIN_PAYMENTS_WEBHOOK_SECRET", SECRET)]).await
+}
+
+/// A logged-in creator and their user id.
+async fn creator(app: &TestApp, handle: &str) -> (Client, i64) {
+    let client = app.client();
+    app.sign_up(&client, "creator", handle).await;
+    let id = app.me(&client).await.unwrap().id;
+    (client, id)
+}
+
+/// An operator, granted as the CLI does.
+async fn operator(app: &TestApp, db: &Db) -> Client {
+    let client = app.client();
+    app.sign_up(&client, "fan", "ops").await;
+    app::accounts::store::set_operator(db, "ops@example.test", true)
+        .await
+        .unwrap();
+    client
+}
+
+/// Income for `user_id`: a fan's wallet is topped up, then pays the creator `kind`.
+async fn earn(db: &Db, user_id: i64, key: &str, minor: i64, kind: TransferKind) {
+    let fan = common::user(db, &format!("payer-{key}")).await;
+    let mut tx = db.begin_write().await.unwrap();
+    let clearing = AccountRef::platform(AccountKind::ProcessorClearing, EUR);
+    ledger::transfer(
+        &mut tx,
+        &[
+            NewTransfer {
+                key: format!("{key}:top-up"),
+                debit: clearing,
+                credit: AccountRef::wallet(fan, EUR),
+                amount: Money::eur(minor),
+                kind: TransferKind::TopUp,
+                cause: format!("test:{key}"),
+                hold: None,
+            },
+            NewTransfer {
+                key: format!("{key}:pay"),
+                debit: AccountRef::wallet(fan, EUR),
+                credit: AccountRef::earnings(user_id, EUR),
+                amount: Money::eur(minor),
+                kind,
+                cause: format!("test:{key}"),
+                hold: None,
+            },
+        ],
+        app::ssr::now(),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+}
+
+async fn statement(app: &TestApp, client: &Client) -> Statement {
+    app.call_ok(client, "statement", &[]).await
+}
+
+async fn request(app: &TestApp, client: &Client, amount: &str, iban: &str) -> reqwest::Response {
+    app.call(
+        client,
+        "request_payout",
+        &[("amount", amount), ("iban", iban), ("holder", "Ana Lopez")],
+    )
+    .await
+}
+
+/// Waits for the test processor's webhook to settle the payout.
+async fn wait_for_state(app: &TestApp, client: &Client, want: PayoutState) -> Statement {
+    for _ in 0..100 {
+        let s = statement(app, client).await;
+        if s.payouts[0].state == want {
+            return s;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the payout never became {want:?}");
+}
+
+async fn assert_ledger_ok(db: &Db) {
+    let report = ledger::verify(db).await.unwrap();
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+}
+
+#[tokio::test]
+async fn the_statement_adds_income_by_source_within_the_period() {
+    let app = app().await;
+    let db = Db::connect(&app.database_url).await.unwrap();
+    let (ana, ana_id) = creator(&app, "ana").await;
+    earn(&db, ana_id, "g1", 500, TransferKind::Gift).await;
+    earn(&db, ana_id, "g2", 250, TransferKind::Gift).await;
+    earn(&db, ana_id, "d1", 1_000, TransferKind::Donation).await;
+    earn(&db, ana_id, "s1", 3_000, TransferKind::StageSlot).await;
+    // Another creator's income is not Ana's.
+    let (_, bo_id) = creator(&app, "bob").await;
+    earn(&db, bo_id, "b1", 9_900, TransferKind::Gift).await;
+
+    let s = statement(&app, &ana).await;
+    let of = |source| s.income.iter().find(|i| i.source == source).unwrap();
+    assert_eq!(of(Source::Gifts).amount, Money::eur(750));
+    assert_eq!(of(Source::Gifts).count, 2);
+    assert_eq!(of(Source::Donations).amount, Money::eur(1_000));
+    assert_eq!(of(Source::StageSlots).amount, Money::eur(3_000));
+    assert_eq!(of(Source::Deals).count, 0, "every source is listed");
+    assert_eq!(s.income.len(), Source::ALL.len());
+    assert_eq!(s.total, Money::eur(4_750));
+    assert_eq!(s.balance.available(), 4_750);
+    assert_eq!(s.movements.len(), 4);
+    assert_eq!(s.minimum, Money::eur(2_000));
+
+    // A period that ends before today holds nothing; a reversed or made-up one is refused.
+    let past: Statement = app
+        .call_ok(
+            &ana,
+            "statement",
+            &[("from", "2020-01-01"), ("to", "2020-12-31")],
+        )
+        .await;
+    assert_eq!(past.total, Money::eur(0));
+    assert!(past.movements.is_empty());
+    assert_eq!(past.balance.available(), 4_750, "the balance is today's");
+    let reversed = app
+        .call_err(
+            &ana,
+            "statement",
+            &[("from", "2026-02-01"), ("to", "2026-01-01")],
+        )
+        .await;
+    assert_eq!(reversed, AppError::invalid("to", Problem::DatesReversed));
+    let bad = app
+        .call_err(&ana, "statement", &[("from", "2026-02-30")])
+        .await;
+    assert_eq!(bad, AppError::invalid("from", Problem::InvalidDate));
+
+    // The wallet's history takes the same period filter.
+    let wallet_err = app.call_err(&ana, "wallet", &[("to", "yesterday")]).await;
+    assert_eq!(wallet_err, AppError::invalid("to", Problem::InvalidDate));
+
+    let anonymous = app.call(&app.client(), "statement", &[]).await;
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn bad_payout_requests_are_refused_and_move_nothing() {
+    let app = app().await;
+    let db = Db::connect(&app.database_url).await.unwrap();
+    let (ana, ana_id) = creator(&app, "ana").await;
+    earn(&db, ana_id, "g1", 5_000, TransferKind::Gift).await;
+
+    let cases: [(&str, &str, AppError); 6] = [
+        (
+            "19.99",
+            IBAN,
+            AppError::invalid("amount", Problem::AmountTooSmall { min_minor: 2_000 }),
+        ),
+        (
+            "50.01",
+            IBAN,
+            AppError::invalid("amount", Problem::AmountTooLarge { max_minor: 5_000 }),
+        ),
+        (
+            "-30",
+            IBAN,
+            AppError::invalid("amount", Problem::InvalidAmount),
+        ),
+        (
+            "thirty",
+            IBAN,
+            AppError::invalid("amount", Problem::InvalidAmount),
+        ),
+        (
+            "30",
+            "DE89 3704 0044 0532 0130 01",
+            AppError::invalid("iban", Problem::InvalidIban),
+        ),
+        (
+            "99999999999",
+            IBAN,
+            AppError::invalid(
+                "amount",
+                Problem::AmountTooLarge {
+                    max_minor: 1_000_000_000,
+                },
+            ),
+        ),
+    ];
+    for (amount, iban, want) in cases {
+        let response = request(&app, &ana, amount, iban).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{amount} {iban}"
+        );
+        assert_eq!(
+            response.json::<AppError>().await.unwrap(),
+            want,
+            "{amount} {iban}"
+        );
+    }
+    let s = statement(&app, &ana).await;
+    assert_eq!(s.balance.available(), 5_000);
+    assert!(s.payouts.is_empty());
+    assert_ledger_ok(&db).await;
+}
+
+#[tokio::test]
+async fn a_sent_payout_is_paid_by_the_processor_webhook() {
+    let app = app().await;
+    let db = Db::connect(&app.database_url).await.unwrap();
+    let (ana, ana_id) = creator(&app, "ana").await;
+    earn(&db, ana_id, "g1", 5_000, TransferKind::Gift).await;
+
+    let id: String = app
+        .call_ok(
+            &ana,
+            "request_payout",
+            &[("amount", "30"), ("iban", IBAN), ("holder", "Ana Lopez")],
+        )
+        .await;
+    let s = statement(&app, &ana).await;
+    assert_eq!(s.balance.available(), 2_000);
+    assert_eq!(s.in_flight, Money::eur(3_000));
+    assert_eq!(s.payouts[0].state, PayoutState::Requested);
+    assert_eq!(s.payouts[0].iban_hint, "DE89 •••• 3000");
+
+    // Only operators see and send payouts.
+    let forbidden = app.call(&ana, "send_payout", &[("id", &id)]).await;
+    assert_eq!(forbidden.status(), StatusCode::FORBIDDEN);
+    let forbidden = app.call(&ana, "operator_payouts", &[]).await;
+    assert_eq!(forbidden.status(), StatusCode::FORBIDDEN);
+
+    let ops = operator(&app, &db).await;
+    let waiting: Vec<PayoutForOperator> = app
+        .call_ok(&ops, "operator_payouts", &[("state", "requested")])
+        .await;
+    assert_eq!(waiting.len(), 1);
+    assert_eq!(waiting[0].iban, "DE89370400440532013000");
+    assert_eq!(waiting[0].handle, "ana");
+    let _: () = app.call_ok(&ops, "send_payout", &[("id", &id)]).await;
+    // Sending it twice is a conflict, not a second transfer.
+    let again = app.call_err(&ops, "send_payout", &[("id", &id)]).await;
+    assert!(matches!(again, AppError::Conflict(_)), "{again:?}");
+
+    let s = wait_for_state(&app, &ana, PayoutState::Paid).await;
+    assert_eq!(s.balance.available(), 2_000);
+    assert_eq!(s.in_flight, Money::eur(0));
+    let paid: Vec<PayoutForOperator> = app
+        .call_ok(&ops, "operator_payouts", &[("state", "paid")])
+        .await;
+    assert!(paid[0].provider_ref.as_deref().unwrap().starts_with("tpo_"));
+    // Settled means settled: marking it failed now changes nothing.
+    let late = app
+        .call_err(
+            &ops,
+            "settle_payout",
+            &[("id", &id), ("outcome", "failed"), ("reason", "late")],
+        )
+        .await;
+    assert!(matches!(late, AppError::Conflict(_)), "{late:?}");
+    let in_flight = ledger::balance(&db, AccountRef::platform(AccountKind::PayoutsInFlight, EUR))
+        .await
+        .unwrap();
+    assert_eq!(in_flight.posted, 0);
+    assert_ledger_ok(&db).await;
+}
+
+#[tokio::test]
+async fn a_failed_payout_gives_the_money_back() {
+    let app = app().await;
+    let db = Db::connect(&app.database_url).await.unwrap();
+    let (ana, ana_id) = creator(&app, "ana").await;
+    earn(&db, ana_id, "g1", 5_000, TransferKind::Gift).await;
+    let id: String = app
+        .call_ok(
+            &ana,
+            "request_payout",
+            &[
+                ("amount", "50"),
+                ("iban", FAILING_IBAN),
+                ("holder", "Ana Lopez"),
+            ],
+        )
+        .await;
+    assert_eq!(statement(&app, &ana).await.balance.available(), 0);
+    let ops = operator(&app, &db).await;
+    let _: () = app.call_ok(&ops, "send_payout", &[("id", &id)]).await;
+
+    let s = wait_for_state(&app, &ana, PayoutState::Failed).await;
+    assert_eq!(s.balance.available(), 5_000, "the money is back");
+    assert_eq!(
+        s.payouts[0].failure.as_deref(),
+        Some("The bank account is closed.")
+    );
+    assert!(s
+        .movements
+        .iter()
+        .any(|m| m.kind == TransferKind::PayoutReturned && m.amount == Money::eur(5_000)));
+    assert_eq!(
+        s.total,
+        Money::eur(5_000),
+        "a returned payout is not income"
+    );
+    assert_ledger_ok(&db).await;
+}
+
+#[tokio::test]
+async fn operators_settle_payouts_by_hand() {
+    let app = app().await;
+    let db = Db::connect(&app.database_url).await.unwrap();
+    let (ana, ana_id) = creator(&app, "ana").await;
+    earn(&db, ana_id, "g1", 10_000, TransferKind::Gift).await;
+    let ops = operator(&app, &db).await;
+    let first: String = app
+        .call_ok(
+            &ana,
+            "request_payout",
+            &[("amount", "40"), ("iban", IBAN), ("holder", "Ana")],
+        )
+        .await;
+    let second: String = app
+        .call_ok(
+            &ana,
+            "request_payout",
+            &[("amount", "60"), ("iban", IBAN), ("holder", "Ana")],
+        )
+        .await;
+
+    let no_reason = app
+        .call_err(
+            &ops,
+            "settle_payout",
+            &[("id", &second), ("outcome", "failed")],
+        )
+        .await;
+    assert_eq!(no_reason, AppError::invalid("reason", Problem::Required));
+    let _: () = app
+        .call_ok(
+            &ops,
+            "settle_payout",
+            &[("id", &first), ("outcome", "paid")],
+        )
+        .await;
+    let _: () = app
+        .call_ok(
+            &ops,
+            "settle_payout",
+            &[
+                ("id", &second),
+                ("outcome", "failed"),
+                ("reason", "Wrong name on the account"),
+            ],
+        )
+        .await;
+    let unknown = app
+        .call(
+            &ops,
+            "settle_payout",
+            &[("id", "po_nope"), ("outcome", "paid")],
+        )
+        .await;
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+
+    let s = statement(&app, &ana).await;
+    assert_eq!(s.balance.available(), 6_000);
+    let states: Vec<PayoutState> = s.payouts.iter().map(|p| p.state).collect();
+    assert_eq!(states, [PayoutState::Failed, PayoutState::Paid]);
+    assert_ledger_ok(&db).await;
+}
+
+#[tokio::test]
+async fn concurrent_payout_requests_never_pay_out_more_than_was_earned() {
+    let app = app().await;
+    let db = Db::connect(&app.database_url).await.unwrap();
+    let (ana, ana_id) = creator(&app, "ana").await;
+    earn(&db, ana_id, "g1", 50_000, TransferKind::Gift).await;
+    // 40 requests of 30 € against 500 €: exactly 16 fit.
+    let tasks: Vec<_> = (0..40)
+        .map(|_| {
+            let (app, ana) = (&app, ana.clone());
+            async move { request(app, &ana, "30", IBAN).await.status() }
+        })
+        .collect();
+    let statuses = futures::future::join_all(tasks).await;
+    let ok = statuses.iter().filter(|s| s.is_success()).count();
+    let refused = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::UNPROCESSABLE_ENTITY)
+        .count();
+    assert_eq!((ok, refused), (16, 24), "{statuses:?}");
+    let s = statement(&app, &ana).await;
+    assert_eq!(s.balance.available(), 2_000);
+    assert_eq!(s.payouts.len(), 16);
+
+    // Two operators settle the same payout at once, one each way: one of them wins.
+    let ops = operator(&app, &db).await;
+    let id = s.payouts[0].id.clone();
+    let as_paid = [("id", id.as_str()), ("outcome", "paid")];
+    let as_failed = [
+        ("id", id.as_str()),
+        ("outcome", "failed"),
+        ("reason", "bank said no"),
+    ];
+    let (paid, failed) = tokio::join!(
+        app.call(&ops, "settle_payout", &as_paid),
+        app.call(&ops, "settle_payout", &as_failed),
+    );
+    let wins = [paid.status(), failed.status()]
+        .iter()
+        .filter(|s| s.is_success())
+        .count();
+    assert_eq!(wins, 1, "{} {}", paid.status(), failed.status());
+    assert_ledger_ok(&db).await;
+}
