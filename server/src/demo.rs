@@ -8,6 +8,8 @@ use app::error::{AppError, Problem};
 use app::ssr::AppState;
 use bytes::Bytes;
 
+mod money;
+
 /// The password of every demo account, printed by the run command.
 pub const PASSWORD: &str = "tremplin-demo-2026";
 
@@ -170,7 +172,7 @@ pub async fn load(state: &AppState) -> anyhow::Result<()> {
     let hash = password::hash(PASSWORD.to_owned(), state.password_cost)
         .await
         .map_err(anyhow::Error::msg)?;
-    let mut created = 0;
+    let mut created = Vec::new();
     for person in PEOPLE {
         let email = email(person.handle);
         let new = NewUser {
@@ -189,7 +191,7 @@ pub async fn load(state: &AppState) -> anyhow::Result<()> {
             }) => continue,
             Err(e) => anyhow::bail!("creating {}: {e}", person.handle),
         };
-        created += 1;
+        created.push((person.handle, id));
         let networks: Vec<SocialAccount> = person
             .networks
             .iter()
@@ -216,21 +218,48 @@ pub async fn load(state: &AppState) -> anyhow::Result<()> {
             .await
             .map_err(anyhow::Error::msg)?;
     }
-    tracing::info!(created, total = PEOPLE.len(), "demo data loaded");
+    let operator = NewUser {
+        email: &email(OPERATOR),
+        handle: OPERATOR,
+        display_name: "Tremplin Operations",
+        password_hash: &hash,
+        role: Role::Fan,
+        brand: None,
+    };
+    match store::create_user(&state.db, operator, app::ssr::now()).await {
+        Ok(_) => store::set_operator(&state.db, &email(OPERATOR), true)
+            .await
+            .map_err(anyhow::Error::msg)?,
+        Err(AppError::Invalid { .. }) => {}
+        Err(e) => anyhow::bail!("creating the operator: {e}"),
+    }
+    // Money only on a fresh database: loading it twice would pay twice.
+    if created.len() == PEOPLE.len() {
+        let id_of = |handle: &str| {
+            created
+                .iter()
+                .find(|(h, _)| *h == handle)
+                .map_or(0, |(_, id)| *id)
+        };
+        money::load(state, id_of).await?;
+    }
+    tracing::info!(
+        created = created.len(),
+        total = PEOPLE.len(),
+        "demo data loaded"
+    );
     Ok(())
 }
+
+/// The demo operator, who sees and settles payouts.
+const OPERATOR: &str = "tremplin_ops";
 
 /// The demo logins, one line each, for the run command to print.
 pub fn logins() -> Vec<String> {
     PEOPLE
         .iter()
-        .map(|p| {
-            format!(
-                "{:<8} {:<40} {}",
-                p.role.as_str(),
-                email(p.handle),
-                PASSWORD
-            )
-        })
+        .map(|p| (p.role.as_str(), p.handle))
+        .chain([("operator", OPERATOR)])
+        .map(|(role, handle)| format!("{role:<8} {:<40} {PASSWORD}", email(handle)))
         .collect()
 }

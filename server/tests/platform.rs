@@ -215,8 +215,33 @@ async fn demo_data_loads_once_and_shows_small_creators_first_page() {
     };
     let first = count().await;
     assert!(first >= 10);
+    let transfers = || async {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM ledger_transfers")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap()
+    };
+    let moved = transfers().await;
+    assert!(moved > 10, "demo fans top up and spend");
     server::demo::load(&state).await.unwrap();
     assert_eq!(count().await, first, "loading twice changes nothing");
+    assert_eq!(transfers().await, moved, "nor pays twice");
+    let report = app::ledger::store::verify(&db).await.unwrap();
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+    // The demo operator has Camille's payout request on the desk.
+    let ops = app.client();
+    let email = server::demo::email("tremplin_ops");
+    let _: serde_json::Value = app
+        .call_ok(
+            &ops,
+            "login",
+            &[("email", &email), ("password", server::demo::PASSWORD)],
+        )
+        .await;
+    let desk: Vec<app::earnings::types::PayoutForOperator> =
+        app.call_ok(&ops, "operator_payouts", &[]).await;
+    assert_eq!(desk.len(), 1);
+    assert_eq!(desk[0].handle, "camille_cuisine");
 
     let featured: Vec<app::accounts::types::CreatorCard> = app
         .call_ok(&app.client(), "featured", &[("count", "8")])
