@@ -34,10 +34,31 @@ pub struct Config {
     pub metrics_token: Option<String>,
     /// The smallest payout, in cents.
     pub payout_minimum: i64,
+    /// Which processor takes card payments.
+    pub payments: Payments,
     /// The test-mode processor's fee.
     pub test_processor_fee: FeeSchedule,
-    /// Signs payment webhooks; unset, derived from the session key.
+    /// Signs the test-mode processor's webhooks; unset, derived from the session key.
     pub webhook_secret: Option<String>,
+}
+
+/// The payment processor (`TREMPLIN_PAYMENTS`).
+#[derive(Clone)]
+pub enum Payments {
+    /// The built-in test-mode processor: no real money moves.
+    Test,
+    Stripe(Stripe),
+}
+
+/// A Stripe account to take card payments with.
+#[derive(Clone)]
+pub struct Stripe {
+    /// `sk_…` (or a restricted `rk_…` key), sent as the bearer token.
+    pub secret_key: String,
+    /// `whsec_…`, the signing secret of the webhook endpoint registered with Stripe.
+    pub webhook_secret: String,
+    /// `https://api.stripe.com` unless pointed at a stand-in, without a trailing slash.
+    pub api_base: String,
 }
 
 /// Where uploads go when they leave the local disk.
@@ -191,6 +212,18 @@ impl Config {
             });
         }
 
+        let payments = match var("TREMPLIN_PAYMENTS").as_deref() {
+            None | Some("test") => Payments::Test,
+            Some("stripe") => Payments::Stripe(stripe(&var)?),
+            Some(other) => {
+                return Err(ConfigError {
+                    var: "TREMPLIN_PAYMENTS",
+                    expected: "test or stripe",
+                    got: other.to_owned(),
+                })
+            }
+        };
+
         Ok(Self {
             database_url,
             listen,
@@ -209,6 +242,7 @@ impl Config {
             trusted_proxies,
             metrics_token,
             payout_minimum,
+            payments,
             test_processor_fee,
             webhook_secret,
         })
@@ -217,6 +251,54 @@ impl Config {
     pub fn secure_cookies(&self) -> bool {
         self.base_url.starts_with("https://")
     }
+}
+
+/// The Stripe account's settings, all checked before anything starts.
+fn stripe(var: &impl Fn(&str) -> Option<String>) -> Result<Stripe, ConfigError> {
+    let required = |name: &'static str, prefixes: &[&str], expected: &'static str| {
+        let value = var(name).ok_or(ConfigError {
+            var: name,
+            expected,
+            got: "(unset)".into(),
+        })?;
+        if prefixes.iter().any(|p| value.starts_with(p)) {
+            Ok(value)
+        } else {
+            Err(ConfigError {
+                var: name,
+                expected,
+                got: "(hidden)".into(),
+            })
+        }
+    };
+    let secret_key = required(
+        "TREMPLIN_STRIPE_SECRET_KEY",
+        &["sk_", "rk_"],
+        "the Stripe account's secret key (sk_… or a restricted rk_… key)",
+    )?;
+    let webhook_secret = required(
+        "TREMPLIN_STRIPE_WEBHOOK_SECRET",
+        &["whsec_"],
+        "the signing secret (whsec_…) of the webhook endpoint registered with Stripe",
+    )?;
+    let api_base = var("TREMPLIN_STRIPE_API_BASE")
+        .unwrap_or_else(|| "https://api.stripe.com".into())
+        .trim_end_matches('/')
+        .to_owned();
+    // A live key must never travel in clear; plain HTTP is for a local stand-in.
+    let test_key = secret_key.starts_with("sk_test_") || secret_key.starts_with("rk_test_");
+    if !(api_base.starts_with("https://") || (test_key && api_base.starts_with("http://"))) {
+        return Err(ConfigError {
+            var: "TREMPLIN_STRIPE_API_BASE",
+            expected: "an https:// URL (http:// only with a test key)",
+            got: api_base,
+        });
+    }
+    Ok(Stripe {
+        secret_key,
+        webhook_secret,
+        api_base,
+    })
 }
 
 /// A URL with its password hidden, for error messages and logs.
@@ -283,6 +365,76 @@ mod tests {
         assert_eq!(e.var, "TREMPLIN_TRUSTED_PROXIES");
         let c = config(&[("TREMPLIN_TRUSTED_PROXIES", "10.0.0.2, ::1")]).unwrap();
         assert_eq!(c.trusted_proxies.len(), 2);
+    }
+
+    #[test]
+    fn payments_default_to_the_test_processor() {
+        assert!(matches!(config(&[]).unwrap().payments, Payments::Test));
+        let c = config(&[("TREMPLIN_PAYMENTS", "test")]).unwrap();
+        assert!(matches!(c.payments, Payments::Test));
+        let e = config(&[("TREMPLIN_PAYMENTS", "paypal")]).err().unwrap();
+        assert_eq!(e.var, "TREMPLIN_PAYMENTS");
+    }
+
+    #[test]
+    fn stripe_needs_its_keys_and_keeps_them_out_of_errors() {
+        let key = ("TREMPLIN_STRIPE_SECRET_KEY", "sk_live_secret");
+        let hook = ("TREMPLIN_STRIPE_WEBHOOK_SECRET", "whsec_secret");
+        let stripe = ("TREMPLIN_PAYMENTS", "stripe");
+        let Payments::Stripe(s) = config(&[stripe, key, hook]).unwrap().payments else {
+            panic!("TREMPLIN_PAYMENTS=stripe should choose Stripe");
+        };
+        assert_eq!(s.secret_key, "sk_live_secret");
+        assert_eq!(s.webhook_secret, "whsec_secret");
+        assert_eq!(s.api_base, "https://api.stripe.com");
+
+        let e = config(&[stripe, hook]).err().unwrap();
+        assert_eq!(e.var, "TREMPLIN_STRIPE_SECRET_KEY");
+        assert!(e.to_string().contains("(unset)"), "{e}");
+        let e = config(&[stripe, key]).err().unwrap();
+        assert_eq!(e.var, "TREMPLIN_STRIPE_WEBHOOK_SECRET");
+        // A key pasted into the wrong variable is refused without being shown.
+        let e = config(&[
+            stripe,
+            key,
+            ("TREMPLIN_STRIPE_WEBHOOK_SECRET", "sk_live_secret"),
+        ])
+        .err()
+        .unwrap();
+        assert_eq!(e.var, "TREMPLIN_STRIPE_WEBHOOK_SECRET");
+        assert!(!e.to_string().contains("sk_live"), "{e}");
+        let e = config(&[
+            stripe,
+            ("TREMPLIN_STRIPE_SECRET_KEY", "pk_live_public"),
+            hook,
+        ])
+        .err()
+        .unwrap();
+        assert_eq!(e.var, "TREMPLIN_STRIPE_SECRET_KEY");
+        // Without TREMPLIN_PAYMENTS=stripe the keys are not used, so not required either.
+        assert!(matches!(config(&[key]).unwrap().payments, Payments::Test));
+    }
+
+    #[test]
+    fn the_stripe_api_base_may_be_plain_http_only_with_a_test_key() {
+        let test_key = [
+            ("TREMPLIN_PAYMENTS", "stripe"),
+            ("TREMPLIN_STRIPE_SECRET_KEY", "sk_test_secret"),
+            ("TREMPLIN_STRIPE_WEBHOOK_SECRET", "whsec_secret"),
+            ("TREMPLIN_STRIPE_API_BASE", "http://127.0.0.1:12111/"),
+        ];
+        let Payments::Stripe(s) = config(&test_key).unwrap().payments else {
+            panic!("TREMPLIN_PAYMENTS=stripe should choose Stripe");
+        };
+        assert_eq!(s.api_base, "http://127.0.0.1:12111");
+        let mut live_key = test_key;
+        live_key[1].1 = "sk_live_secret";
+        let e = config(&live_key).err().unwrap();
+        assert_eq!(e.var, "TREMPLIN_STRIPE_API_BASE");
+        let mut not_a_url = test_key;
+        not_a_url[3].1 = "api.stripe.com";
+        let e = config(&not_a_url).err().unwrap();
+        assert_eq!(e.var, "TREMPLIN_STRIPE_API_BASE");
     }
 
     #[test]

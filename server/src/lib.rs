@@ -13,8 +13,7 @@ pub mod workers;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use app::ssr::Mailer;
-use app::ssr::{AppState, Db, Storage};
+use app::ssr::{AppState, Db, Mailer, PaymentProvider, Storage};
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -26,7 +25,7 @@ use object_store::aws::AmazonS3Builder;
 use object_store::local::LocalFileSystem;
 use object_store::ObjectStore;
 
-use crate::config::Config;
+use crate::config::{Config, Payments};
 
 /// Connects to the database and migrates it.
 pub async fn open_db(config: &Config) -> anyhow::Result<Db> {
@@ -83,7 +82,10 @@ pub async fn state(config: &Config) -> anyhow::Result<AppState> {
             Arc::new(LocalFileSystem::new_with_prefix(&media_dir)?)
         }
     };
-    let payments = test_processor(config, &db)?;
+    let payments: Arc<dyn PaymentProvider> = match &config.payments {
+        Payments::Test => test_processor(config, &db)?,
+        Payments::Stripe(stripe) => Arc::new(payments::stripe::StripeProvider::new(stripe)?),
+    };
     Ok(AppState {
         db,
         mailer,
@@ -95,8 +97,8 @@ pub async fn state(config: &Config) -> anyhow::Result<AppState> {
     })
 }
 
-/// The built-in test-mode processor. It keeps its state in the database, so the instance
-/// serving its pages and the one in `AppState` are interchangeable.
+/// The built-in test-mode processor (`TREMPLIN_PAYMENTS=test`). It keeps its state in the
+/// database, so the instance serving its pages and the one in `AppState` are interchangeable.
 fn test_processor(
     config: &Config,
     db: &Db,
@@ -149,7 +151,7 @@ pub async fn router(config: &Config, state: AppState) -> anyhow::Result<Router> 
     let provide = move || provide_context(context_state.clone());
     let shell_options = leptos_options.clone();
 
-    let router = Router::<ServerState>::new()
+    let mut router = Router::<ServerState>::new()
         .route("/healthz", get(healthz))
         .route(
             "/metrics",
@@ -160,8 +162,12 @@ pub async fn router(config: &Config, state: AppState) -> anyhow::Result<Router> 
         .route(
             "/webhooks/payments",
             post(payments::webhook).layer(DefaultBodyLimit::max(payments::WEBHOOK_BODY_LIMIT)),
-        )
-        .merge(test_processor(config, &state.db)?.routes())
+        );
+    // The test processor's checkout pages exist only while it takes the payments.
+    if let Payments::Test = config.payments {
+        router = router.merge(test_processor(config, &state.db)?.routes());
+    }
+    let router = router
         .route(
             app::accounts::AVATAR_PATH,
             post(app::accounts::avatar::upload)

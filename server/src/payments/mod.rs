@@ -1,7 +1,9 @@
 //! Payment processors and the webhook through which they confirm payments.
 
+pub mod stripe;
 pub mod test_mode;
 
+use app::ssr::payments::PaymentError;
 use app::ssr::{now, AppState};
 use axum::body::Bytes;
 use axum::extract::State;
@@ -12,7 +14,8 @@ use axum::response::{IntoResponse, Response};
 pub const WEBHOOK_BODY_LIMIT: usize = 64 * 1024;
 
 /// `POST /webhooks/payments`: a processor reports a payment's outcome. A bad signature is
-/// refused (400) and changes nothing; an event seen before is acknowledged and ignored.
+/// refused (400) and changes nothing; an event seen before is acknowledged and ignored; when
+/// the processor cannot tell what the event leaves out (Stripe's fee), 502 asks it to retry.
 pub async fn webhook(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
     let provider = state.payments.clone();
     let t = now();
@@ -20,7 +23,11 @@ pub async fn webhook(State(state): State<AppState>, headers: HeaderMap, body: By
         Ok(event) => event,
         Err(e) => {
             tracing::warn!("webhook refused: {e}");
-            return (StatusCode::BAD_REQUEST, e.to_string()).into_response();
+            let status = match e {
+                PaymentError::Processor(_) => StatusCode::BAD_GATEWAY,
+                _ => StatusCode::BAD_REQUEST,
+            };
+            return (status, e.to_string()).into_response();
         }
     };
     match app::wallet::store::settle(&state.db, provider.name(), &event, t).await {
