@@ -43,6 +43,15 @@ async fn operator(app: &TestApp, db: &Db) -> Client {
     client
 }
 
+/// A fresh app with Ana, a creator who earned `minor` cents in gifts.
+async fn ana_with(minor: i64) -> (TestApp, Db, Client) {
+    let app = app().await;
+    let db = Db::connect(&app.database_url).await.unwrap();
+    let (ana, ana_id) = creator(&app, "ana").await;
+    earn(&db, ana_id, "g1", minor, TransferKind::Gift).await;
+    (app, db, ana)
+}
+
 /// Income for `user_id`: a fan's wallet is topped up, then pays the creator `kind`.
 async fn earn(db: &Db, user_id: i64, key: &str, minor: i64, kind: TransferKind) {
     let fan = common::user(db, &format!("payer-{key}")).await;
@@ -167,10 +176,7 @@ async fn the_statement_adds_income_by_source_within_the_period() {
 
 #[tokio::test]
 async fn bad_payout_requests_are_refused_and_move_nothing() {
-    let app = app().await;
-    let db = Db::connect(&app.database_url).await.unwrap();
-    let (ana, ana_id) = creator(&app, "ana").await;
-    earn(&db, ana_id, "g1", 5_000, TransferKind::Gift).await;
+    let (app, db, ana) = ana_with(5_000).await;
 
     let cases: [(&str, &str, AppError); 6] = [
         (
@@ -230,10 +236,7 @@ async fn bad_payout_requests_are_refused_and_move_nothing() {
 
 #[tokio::test]
 async fn a_sent_payout_is_paid_by_the_processor_webhook() {
-    let app = app().await;
-    let db = Db::connect(&app.database_url).await.unwrap();
-    let (ana, ana_id) = creator(&app, "ana").await;
-    earn(&db, ana_id, "g1", 5_000, TransferKind::Gift).await;
+    let (app, db, ana) = ana_with(5_000).await;
 
     let id: String = app
         .call_ok(
@@ -291,10 +294,7 @@ async fn a_sent_payout_is_paid_by_the_processor_webhook() {
 
 #[tokio::test]
 async fn a_failed_payout_gives_the_money_back() {
-    let app = app().await;
-    let db = Db::connect(&app.database_url).await.unwrap();
-    let (ana, ana_id) = creator(&app, "ana").await;
-    earn(&db, ana_id, "g1", 5_000, TransferKind::Gift).await;
+    let (app, db, ana) = ana_with(5_000).await;
     let id: String = app
         .call_ok(
             &ana,
@@ -330,10 +330,7 @@ async fn a_failed_payout_gives_the_money_back() {
 
 #[tokio::test]
 async fn operators_settle_payouts_by_hand() {
-    let app = app().await;
-    let db = Db::connect(&app.database_url).await.unwrap();
-    let (ana, ana_id) = creator(&app, "ana").await;
-    earn(&db, ana_id, "g1", 10_000, TransferKind::Gift).await;
+    let (app, db, ana) = ana_with(10_000).await;
     let ops = operator(&app, &db).await;
     let first: String = app
         .call_ok(
@@ -394,10 +391,7 @@ async fn operators_settle_payouts_by_hand() {
 
 #[tokio::test]
 async fn concurrent_payout_requests_never_pay_out_more_than_was_earned() {
-    let app = app().await;
-    let db = Db::connect(&app.database_url).await.unwrap();
-    let (ana, ana_id) = creator(&app, "ana").await;
-    earn(&db, ana_id, "g1", 50_000, TransferKind::Gift).await;
+    let (app, db, ana) = ana_with(50_000).await;
     // 40 requests of 30 € against 500 €: exactly 16 fit.
     let tasks: Vec<_> = (0..40)
         .map(|_| {

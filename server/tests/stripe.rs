@@ -696,6 +696,13 @@ async fn a_checkout_stripe_refuses_fails_the_top_up_with_its_reason_and_moves_no
     let w = wallet(&app, &fan).await;
     assert_eq!(w.balance.available(), 0);
     assert!(w.history.is_empty());
+    // The payment is recorded as failed, with Stripe's reason, for the wallet page to say so.
+    assert_eq!(w.failed.len(), 1);
+    assert!(w.failed[0]
+        .failure
+        .as_deref()
+        .unwrap()
+        .contains("cannot currently make live charges"));
 }
 
 #[tokio::test]

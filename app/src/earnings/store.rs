@@ -12,14 +12,6 @@ use crate::ledger::types::*;
 use crate::ssr::db::Tx;
 use crate::ssr::{internal, Db};
 
-fn db_err(e: sqlx::Error) -> AppError {
-    internal(e)
-}
-
-fn ledger_err(e: LedgerError) -> AppError {
-    internal(e)
-}
-
 /// `user_id`'s earnings over `filter`'s period, with their payouts.
 pub async fn statement(
     db: &Db,
@@ -30,10 +22,10 @@ pub async fn statement(
     test_mode: bool,
 ) -> Result<Statement, AppError> {
     let account = AccountRef::earnings(user_id, currency);
-    let balance = ledger::balance(db, account).await.map_err(ledger_err)?;
+    let balance = ledger::balance(db, account).await.map_err(internal)?;
     let totals = ledger::totals_by_kind(db, account, filter)
         .await
-        .map_err(ledger_err)?;
+        .map_err(internal)?;
     let income: Vec<Income> = Source::ALL
         .into_iter()
         .map(|source| {
@@ -50,7 +42,7 @@ pub async fn statement(
     let total = Money::new(income.iter().map(|i| i.amount.minor).sum(), currency);
     let movements = ledger::movements(db, account, filter, 100)
         .await
-        .map_err(ledger_err)?;
+        .map_err(internal)?;
     let payouts = payouts(db, Some(user_id), None).await?;
     let in_flight = payouts
         .iter()
@@ -91,7 +83,7 @@ pub async fn request_payout(
 ) -> Result<String, AppError> {
     let public_id = format!("po_{}", uuid::Uuid::new_v4().simple());
     let currency = order.amount.currency;
-    let mut tx = db.begin_write().await.map_err(db_err)?;
+    let mut tx = db.begin_write().await.map_err(internal)?;
     let moved = ledger::transfer(
         &mut tx,
         &[NewTransfer {
@@ -112,7 +104,7 @@ pub async fn request_payout(
             drop(tx);
             let available = ledger::balance(db, AccountRef::earnings(user_id, currency))
                 .await
-                .map_err(ledger_err)?
+                .map_err(internal)?
                 .available();
             return Err(AppError::invalid(
                 "amount",
@@ -121,7 +113,7 @@ pub async fn request_payout(
                 },
             ));
         }
-        Err(e) => return Err(ledger_err(e)),
+        Err(e) => return Err(internal(e)),
     }
     sqlx::query(
         "INSERT INTO payouts (public_id, user_id, amount, currency, iban, holder, state,
@@ -137,8 +129,8 @@ pub async fn request_payout(
     .bind(now)
     .execute(&mut *tx)
     .await
-    .map_err(db_err)?;
-    tx.commit().await.map_err(db_err)?;
+    .map_err(internal)?;
+    tx.commit().await.map_err(internal)?;
     Ok(public_id)
 }
 
@@ -201,7 +193,7 @@ pub async fn payouts(
     .bind(state.map_or("", PayoutState::as_str))
     .fetch_all(&db.pool)
     .await
-    .map_err(db_err)?;
+    .map_err(internal)?;
     rows.into_iter().map(PayoutRow::into_payout).collect()
 }
 
@@ -211,7 +203,7 @@ pub async fn payout(db: &Db, public_id: &str) -> Result<(i64, PayoutForOperator)
         .bind(public_id)
         .fetch_optional(&db.pool)
         .await
-        .map_err(db_err)?
+        .map_err(internal)?
         .ok_or(AppError::NotFound)?;
     let payout = payouts(db, Some(user_id), None)
         .await?
@@ -236,7 +228,7 @@ pub async fn advance(
             .bind(public_id)
             .fetch_optional(&mut **tx)
             .await
-            .map_err(db_err)?;
+            .map_err(internal)?;
     let (state, user_id, amount, currency) = current.ok_or(AppError::NotFound)?;
     let state = PayoutState::parse(&state).ok_or_else(|| internal("unknown payout state"))?;
     let currency = Currency::parse(&currency).ok_or_else(|| internal("unknown currency"))?;
@@ -257,7 +249,7 @@ pub async fn advance(
     .bind(state.as_str())
     .execute(&mut **tx)
     .await
-    .map_err(db_err)?;
+    .map_err(internal)?;
     if updated.rows_affected() != 1 {
         return Err(AppError::Conflict("the payout changed meanwhile".into()));
     }
@@ -289,7 +281,7 @@ pub async fn advance(
         now,
     )
     .await
-    .map_err(ledger_err)?;
+    .map_err(internal)?;
     Ok(to)
 }
 
@@ -304,7 +296,7 @@ pub async fn set_provider_ref(
         .bind(public_id)
         .execute(&db.pool)
         .await
-        .map_err(db_err)?;
+        .map_err(internal)?;
     Ok(())
 }
 
@@ -326,8 +318,8 @@ pub async fn advance_now(
     detail: StepDetail<'_>,
     now: i64,
 ) -> Result<PayoutState, AppError> {
-    let mut tx = db.begin_write().await.map_err(db_err)?;
+    let mut tx = db.begin_write().await.map_err(internal)?;
     let state = advance(&mut tx, public_id, step, detail, now).await?;
-    tx.commit().await.map_err(db_err)?;
+    tx.commit().await.map_err(internal)?;
     Ok(state)
 }

@@ -44,7 +44,7 @@ pub async fn top_up(amount: String) -> Result<String, AppError> {
     let provider = st.payments.clone();
     let id = store::create_payment(&st.db, user.id, amount, provider.name(), now()).await?;
     let receipt_url = format!("{}/wallet/receipts/{id}", st.base_url);
-    let checkout = provider
+    let opened = provider
         .checkout(CheckoutRequest {
             reference: id.clone(),
             amount,
@@ -52,11 +52,15 @@ pub async fn top_up(amount: String) -> Result<String, AppError> {
             success_url: receipt_url.clone(),
             cancel_url: receipt_url,
         })
-        .await
-        .map_err(|e| {
-            tracing::error!("checkout failed: {e}");
-            AppError::Payment(e.to_string())
-        })?;
+        .await;
+    let checkout = match opened {
+        Ok(checkout) => checkout,
+        Err(e) => {
+            tracing::error!(payment = id, "checkout failed: {e}");
+            store::abandon_payment(&st.db, &id, &e.to_string(), now()).await?;
+            return Err(AppError::Payment(e.to_string()));
+        }
+    };
     store::set_provider_ref(&st.db, &id, &checkout.provider_ref).await?;
     tracing::info!(
         user_id = user.id,

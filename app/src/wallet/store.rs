@@ -12,14 +12,6 @@ use crate::ledger::types::*;
 use crate::ssr::payments::WebhookEvent;
 use crate::ssr::{internal, Db};
 
-fn db_err(e: sqlx::Error) -> AppError {
-    internal(e)
-}
-
-fn ledger_err(e: LedgerError) -> AppError {
-    internal(e)
-}
-
 /// Records a card payment about to be sent to the processor; returns its public id.
 pub async fn create_payment(
     db: &Db,
@@ -45,7 +37,7 @@ pub async fn create_payment(
     .bind(now)
     .execute(&db.pool)
     .await
-    .map_err(db_err)?;
+    .map_err(internal)?;
     Ok(public_id)
 }
 
@@ -60,7 +52,27 @@ pub async fn set_provider_ref(
         .bind(public_id)
         .execute(&db.pool)
         .await
-        .map_err(db_err)?;
+        .map_err(internal)?;
+    Ok(())
+}
+
+/// Marks a payment failed before it reached the processor (the checkout could not open).
+pub async fn abandon_payment(
+    db: &Db,
+    public_id: &str,
+    reason: &str,
+    now: i64,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE payments SET state = 'failed', failure = $1, completed_at = $2
+         WHERE public_id = $3 AND state = 'created'",
+    )
+    .bind(reason)
+    .bind(now)
+    .bind(public_id)
+    .execute(&db.pool)
+    .await
+    .map_err(internal)?;
     Ok(())
 }
 
@@ -83,7 +95,7 @@ pub async fn settle(
     now: i64,
 ) -> Result<Settled, AppError> {
     let event_id = event.id();
-    let mut tx = db.begin_write().await.map_err(db_err)?;
+    let mut tx = db.begin_write().await.map_err(internal)?;
     let first: Option<String> = sqlx::query_scalar(
         "INSERT INTO webhook_events (provider, event_id, received_at) VALUES ($1, $2, $3)
          ON CONFLICT DO NOTHING RETURNING event_id",
@@ -93,7 +105,7 @@ pub async fn settle(
     .bind(now)
     .fetch_optional(&mut *tx)
     .await
-    .map_err(db_err)?;
+    .map_err(internal)?;
     if first.is_none() {
         return Ok(Settled::AlreadyProcessed);
     }
@@ -112,7 +124,7 @@ pub async fn settle(
             .bind(provider_ref)
             .fetch_optional(&mut *tx)
             .await
-            .map_err(db_err)?;
+            .map_err(internal)?;
             match paid {
                 Some((id, public_id, user_id, amount, currency)) => {
                     let currency = Currency::parse(&currency)
@@ -141,7 +153,7 @@ pub async fn settle(
                     }
                     ledger::transfer(&mut tx, &batch, now)
                         .await
-                        .map_err(ledger_err)?;
+                        .map_err(internal)?;
                     Settled::Applied
                 }
                 None => Settled::NothingToDo,
@@ -162,7 +174,7 @@ pub async fn settle(
             .bind(provider_ref)
             .execute(&mut *tx)
             .await
-            .map_err(db_err)?;
+            .map_err(internal)?;
             if failed.rows_affected() == 1 {
                 Settled::Applied
             } else {
@@ -193,7 +205,7 @@ pub async fn settle(
         }
         WebhookEvent::Ignored { .. } => Settled::NothingToDo,
     };
-    tx.commit().await.map_err(db_err)?;
+    tx.commit().await.map_err(internal)?;
     Ok(outcome)
 }
 
@@ -253,7 +265,7 @@ pub async fn receipt(db: &Db, user_id: i64, public_id: &str) -> Result<Receipt, 
     .bind(user_id)
     .fetch_optional(&db.pool)
     .await
-    .map_err(db_err)?
+    .map_err(internal)?
     .ok_or(AppError::NotFound)?
     .into_receipt()
 }
@@ -267,10 +279,10 @@ pub async fn wallet(
     filter: MovementFilter,
 ) -> Result<Wallet, AppError> {
     let account = AccountRef::wallet(user_id, currency);
-    let balance = ledger::balance(db, account).await.map_err(ledger_err)?;
+    let balance = ledger::balance(db, account).await.map_err(internal)?;
     let history = ledger::movements(db, account, filter, 100)
         .await
-        .map_err(ledger_err)?;
+        .map_err(internal)?;
     let failed: Vec<PaymentRow> = sqlx::query_as(&format!(
         "SELECT {PAYMENT_COLUMNS} FROM payments
          WHERE user_id = $1 AND state = 'failed' ORDER BY id DESC LIMIT 3"
@@ -278,7 +290,7 @@ pub async fn wallet(
     .bind(user_id)
     .fetch_all(&db.pool)
     .await
-    .map_err(db_err)?;
+    .map_err(internal)?;
     Ok(Wallet {
         balance,
         history,
