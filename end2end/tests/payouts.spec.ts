@@ -48,17 +48,21 @@ test("a creator's payouts are paid, or fail and give the money back", async ({ p
   await page.getByRole("link", { name: "Payouts desk" }).click();
   await expect(page.getByTestId("operator-payout")).toHaveCount(2);
   await snap(page, "operator-payouts");
-  const failing = page.getByTestId("operator-payout").filter({ hasText: "FR1420041010050500013M02606" });
+  const failing = page.getByTestId("operator-payout").filter({ hasText: FAILING_IBAN });
   await failing.getByRole("button", { name: "Send through the processor" }).click();
   await expect(page.getByTestId("operator-payout")).toHaveCount(1);
   const other = page.getByTestId("operator-payout").first();
   await other.getByRole("button", { name: "Mark paid" }).click();
   await expect(page.getByText("No payouts in this state.")).toBeVisible();
-  // The processor's webhook reports the bank's refusal.
+  // The processor's webhook reports the bank's refusal a moment later.
   await page.getByRole("link", { name: "Failed, money returned" }).click();
-  await expect(page.getByTestId("operator-payout")).toContainText("The bank account is closed.", {
-    timeout: 15_000,
-  });
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByTestId("operator-payout")).toContainText("The bank account is closed.", {
+      timeout: 1_000,
+    });
+  }).toPass({ timeout: 15_000 });
+  await snap(page, "operator-payout-failed");
   await logOut(page);
 
   await logIn(page, demoEmail("camille_cuisine"), DEMO_PASSWORD);

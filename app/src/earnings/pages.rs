@@ -7,6 +7,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 use super::api::{get_statement, operator_payouts, RequestPayout, SendPayout, SettlePayout};
+use super::rules::iban_groups;
 use super::types::{Payout, PayoutForOperator, PayoutState, Source, Statement};
 use crate::i18n::*;
 use crate::ledger::types::Money;
@@ -124,7 +125,7 @@ fn PayoutForm(
                 view! {
                     <ActionForm action=request attr:class="form">
                         <Field name="amount" label=Signal::derive(move || t_string!(i18n, earnings.amount).to_string()) errors
-                            value=format_amount_input(available) inputmode="decimal" required=true />
+                            value=format_amount_input(available, i18n.get_locale_untracked()) inputmode="decimal" required=true />
                         <Field name="iban" label=Signal::derive(move || t_string!(i18n, earnings.iban).to_string()) errors
                             autocomplete="off" required=true
                             hint=Signal::derive(move || if test_mode { t_string!(i18n, earnings.test_iban).to_string() } else { String::new() }) />
@@ -143,10 +144,14 @@ fn PayoutForm(
     }
 }
 
-/// `12.50` for the amount field: what the payout form offers by default.
-fn format_amount_input(m: Money) -> String {
+/// `12.50` (`12,50` in French) for the amount field: what the payout form offers by default.
+fn format_amount_input(m: Money, locale: Locale) -> String {
     let per = m.currency.minor_per_major();
-    format!("{}.{:02}", m.minor / per, m.minor % per)
+    let separator = match locale {
+        Locale::en => '.',
+        Locale::fr => ',',
+    };
+    format!("{}{separator}{:02}", m.minor / per, m.minor % per)
 }
 
 #[component]
@@ -277,7 +282,7 @@ fn OperatorPayout(
                 </div>
             </div>
             <dl class="operator-bank">
-                <dt>{t!(i18n, earnings.iban)}</dt><dd><code>{p.iban}</code></dd>
+                <dt>{t!(i18n, earnings.iban)}</dt><dd><code>{iban_groups(&p.iban)}</code></dd>
                 <dt>{t!(i18n, earnings.holder)}</dt><dd>{payout.holder}</dd>
                 {p.provider_ref.map(|r| view! {
                     <dt>{t!(i18n, operator.provider)}</dt><dd><code>{p.provider.unwrap_or_default()} " " {r}</code></dd>

@@ -84,6 +84,15 @@ pub fn parse_iban(s: &str) -> Result<String, AppError> {
         .map_err(|_| AppError::invalid("iban", Problem::InvalidIban))
 }
 
+/// An IBAN in groups of four, as printed on bank details: `FR76 3000 6000 …`.
+pub fn iban_groups(iban: &str) -> String {
+    iban.as_bytes()
+        .chunks(4)
+        .map(|c| String::from_utf8_lossy(c))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// What its owner sees of an IBAN: `FR76 •••• 0189`.
 pub fn iban_hint(iban: &str) -> String {
     let country = iban.get(..4).unwrap_or(iban);
@@ -140,6 +149,10 @@ mod tests {
             Err(AppError::invalid("iban", Problem::Required))
         );
         assert_eq!(iban_hint("FR1420041010050500013M02606"), "FR14 •••• 2606");
+        assert_eq!(
+            iban_groups("FR1420041010050500013M02606"),
+            "FR14 2004 1010 0505 0001 3M02 606"
+        );
         assert_eq!(parse_holder("  Ana Lopez "), Ok("Ana Lopez".to_owned()));
         assert!(parse_holder("A").is_err());
         assert!(parse_holder(&"x".repeat(71)).is_err());

@@ -109,13 +109,20 @@ fn AccountMenu(user: SessionUser) -> impl IntoView {
     let i18n = use_i18n();
     let auth = use_auth();
     let page = user.page_path();
+    // The menu closes once an entry is chosen, since client-side navigation keeps the header.
+    let menu = NodeRef::<leptos::html::Details>::new();
+    let close = move |_| {
+        if let Some(menu) = menu.get() {
+            menu.set_open(false);
+        }
+    };
     view! {
-        <details class="account-menu">
+        <details class="account-menu" node_ref=menu>
             <summary aria-label=move || t_string!(i18n, nav.account).to_string()>
                 <Avatar name=user.display_name.clone() url=user.avatar_url.clone() size="sm" />
                 <span class="account-name">{user.display_name.clone()}</span>
             </summary>
-            <div class="menu-panel">
+            <div class="menu-panel" on:click=close>
                 <A href=page>{t!(i18n, nav.my_page)}</A>
                 <A href="/wallet">{t!(i18n, nav.wallet)}</A>
                 {(user.role != Role::Fan).then(|| view! { <A href="/earnings">{t!(i18n, nav.earnings)}</A> })}
