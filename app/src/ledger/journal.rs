@@ -64,7 +64,7 @@ pub struct Replay {
     /// Transfer id → (state, amount moved, amount still held).
     pub transfers: BTreeMap<i64, (TransferState, i64, i64)>,
     pub last_seq: i64,
-    last_hash: String,
+    pub last_hash: String,
     pub problems: Vec<String>,
 }
 

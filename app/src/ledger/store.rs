@@ -399,20 +399,18 @@ impl Changes {
     }
 }
 
-/// Appends entries to the journal, chained after the current head.
+/// Appends entries to the journal, chained after the current head. The head row carries the
+/// last hash itself: on PostgreSQL a statement that waited for the head's lock re-reads that
+/// row but would read other tables (the journal) as of before the wait, and chain after a
+/// stale entry.
 async fn append(conn: &mut AnyConnection, entries: Vec<Entry>) -> Result<(), LedgerError> {
     let count = entries.len() as i64;
-    // Taking the head orders writers; the hash to chain after is the entry it pointed at.
-    let (last_seq, prev): (i64, Option<String>) = sqlx::query_as(
-        "UPDATE ledger_head SET seq = seq + $1 WHERE id = 1
-         RETURNING seq,
-           (SELECT hash FROM ledger_journal WHERE ledger_journal.seq = ledger_head.seq - $1)",
-    )
-    .bind(count)
-    .fetch_one(&mut *conn)
-    .await
-    .map_err(db_err)?;
-    let mut hash = prev.unwrap_or_else(|| super::journal::GENESIS.to_owned());
+    let (last_seq, mut hash): (i64, String) =
+        sqlx::query_as("UPDATE ledger_head SET seq = seq + $1 WHERE id = 1 RETURNING seq, hash")
+            .bind(count)
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(db_err)?;
     let mut seq = last_seq - count;
     let mut sql = String::from(
         "INSERT INTO ledger_journal (seq, transfer_id, event, debit_account, credit_account,
@@ -461,6 +459,11 @@ async fn append(conn: &mut AnyConnection, entries: Vec<Entry>) -> Result<(), Led
             .bind(e.hash.as_str());
     }
     insert.execute(&mut *conn).await.map_err(db_err)?;
+    sqlx::query("UPDATE ledger_head SET hash = $1 WHERE id = 1")
+        .bind(&hash)
+        .execute(&mut *conn)
+        .await
+        .map_err(db_err)?;
     Ok(())
 }
 
@@ -724,14 +727,14 @@ pub async fn verify(db: &Db) -> Result<Report, LedgerError> {
     }
     let mut problems = std::mem::take(&mut replay.problems);
 
-    let head: i64 = sqlx::query_scalar("SELECT seq FROM ledger_head WHERE id = 1")
+    let head: (i64, String) = sqlx::query_as("SELECT seq, hash FROM ledger_head WHERE id = 1")
         .fetch_one(&db.pool)
         .await
         .map_err(db_err)?;
-    if head != replay.last_seq {
+    if head != (replay.last_seq, replay.last_hash.clone()) {
         problems.push(format!(
-            "the head says entry {head} but the journal ends at entry {} (entries were removed or the head was changed)",
-            replay.last_seq
+            "the head says entry {} but the journal ends at entry {} (entries were removed or the head was changed)",
+            head.0, replay.last_seq
         ));
     }
 
