@@ -262,6 +262,44 @@ async fn two_hundred_concurrent_spenders_get_exactly_what_the_wallet_affords() {
     assert_sound(&db).await;
 }
 
+/// Writers between different accounts only meet at the journal head: the chain must stay whole
+/// however they queue there.
+#[tokio::test]
+async fn concurrent_writers_on_different_accounts_keep_the_chain_whole() {
+    let (_dir, db) = fresh_db().await;
+    let mut wallets = Vec::new();
+    for i in 0..16 {
+        let wallet = AccountRef::wallet(user(&db, &format!("w{i}")).await, EUR);
+        run(
+            &db,
+            &[new(&format!("fund-{i}"), clearing(), wallet, 100_000)],
+        )
+        .await
+        .unwrap();
+        wallets.push(wallet);
+    }
+    let db = Arc::new(db);
+    let tasks: Vec<_> = (0..16)
+        .map(|i| {
+            let (db, from, to) = (db.clone(), wallets[i], wallets[(i + 1) % 16]);
+            tokio::spawn(async move {
+                for n in 0..40 {
+                    run(&db, &[new(&format!("move-{i}-{n}"), from, to, 10)])
+                        .await
+                        .unwrap();
+                }
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap();
+    }
+    for wallet in wallets {
+        assert_eq!(available(&db, wallet).await, 100_000);
+    }
+    assert_sound(&db).await;
+}
+
 #[tokio::test]
 async fn a_request_retried_concurrently_moves_money_once() {
     let (_dir, db) = fresh_db().await;
