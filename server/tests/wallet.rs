@@ -95,6 +95,51 @@ async fn a_card_top_up_reaches_the_wallet_less_the_processor_fee() {
 }
 
 #[tokio::test]
+async fn the_test_processor_refunds_a_paid_checkout_up_to_its_amount_once_per_reference() {
+    use app::ssr::payments::{PaymentError, PaymentProvider, RefundRequest};
+    let app = app().await;
+    let fan = app.client();
+    app.sign_up(&fan, "fan", "rhea").await;
+    let checkout = start_top_up(&app, &fan, "20").await;
+    let provider_ref = checkout.rsplit('/').next().unwrap().to_owned();
+    // The processor as the server built it: its state is in the database.
+    let db = app::ssr::Db::connect(&app.database_url).await.unwrap();
+    let processor = server::payments::test_mode::TestProcessor::new(
+        db,
+        app.url(""),
+        SECRET.as_bytes().to_vec(),
+        server::payments::test_mode::FeeSchedule::DEFAULT,
+    );
+    let refund = |reference: &str, minor: i64| RefundRequest {
+        reference: reference.into(),
+        provider_ref: provider_ref.clone(),
+        amount: Money::eur(minor),
+    };
+    // Nothing to refund before the card paid.
+    assert!(matches!(
+        processor.refund(refund("rf_early", 500)).await,
+        Err(PaymentError::Refused(_))
+    ));
+    pay(&app, &fan, &checkout, "4242 4242 4242 4242").await;
+
+    let first = processor.refund(refund("rf_1", 1_500)).await.unwrap();
+    assert!(first.starts_with("tre_"), "{first}");
+    assert_eq!(
+        processor.refund(refund("rf_1", 1_500)).await.unwrap(),
+        first,
+        "asked again, the same refund"
+    );
+    assert!(
+        matches!(
+            processor.refund(refund("rf_2", 501)).await,
+            Err(PaymentError::Refused(_))
+        ),
+        "only 5 € are left to refund"
+    );
+    assert!(processor.refund(refund("rf_3", 500)).await.is_ok());
+}
+
+#[tokio::test]
 async fn without_javascript_the_top_up_form_redirects_to_the_checkout() {
     let app = app().await;
     let fan = app.client();
