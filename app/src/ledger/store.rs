@@ -400,9 +400,9 @@ impl Changes {
 }
 
 /// Appends entries to the journal, chained after the current head. The head row carries the
-/// last hash itself: on PostgreSQL a statement that waited for the head's lock re-reads that
-/// row but would read other tables (the journal) as of before the wait, and chain after a
-/// stale entry.
+/// last hash itself (kept by a trigger on the journal): on PostgreSQL a statement that waited
+/// for the head's lock re-reads that row, but would read the journal as of before the wait and
+/// chain after a stale entry.
 async fn append(conn: &mut AnyConnection, entries: Vec<Entry>) -> Result<(), LedgerError> {
     let count = entries.len() as i64;
     let (last_seq, mut hash): (i64, String) =
@@ -459,11 +459,6 @@ async fn append(conn: &mut AnyConnection, entries: Vec<Entry>) -> Result<(), Led
             .bind(e.hash.as_str());
     }
     insert.execute(&mut *conn).await.map_err(db_err)?;
-    sqlx::query("UPDATE ledger_head SET hash = $1 WHERE id = 1")
-        .bind(&hash)
-        .execute(&mut *conn)
-        .await
-        .map_err(db_err)?;
     Ok(())
 }
 
