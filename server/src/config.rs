@@ -183,7 +183,10 @@ impl Config {
             });
         }
 
-        let minimum_raw = var("TREMPLIN_PAYOUT_MINIMUM").unwrap_or_else(|| "20".into());
+        let minimum_raw = var("TREMPLIN_PAYOUT_MINIMUM").unwrap_or_else(|| {
+            let cents = app::earnings::rules::PAYOUT_MINIMUM;
+            format!("{}.{:02}", cents / 100, cents % 100)
+        });
         let payout_minimum = app::ledger::rules::parse_amount(
             &minimum_raw,
             app::ledger::types::Currency::Eur,

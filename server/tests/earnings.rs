@@ -265,9 +265,18 @@ async fn a_sent_payout_is_paid_by_the_processor_webhook() {
     assert_eq!(waiting[0].iban, "DE89370400440532013000");
     assert_eq!(waiting[0].handle, "ana");
     let _: () = app.call_ok(&ops, "send_payout", &[("id", &id)]).await;
-    // Sending it twice is a conflict, not a second transfer.
+    // Sending it twice is a conflict, not a second transfer; nor may it be settled by hand
+    // while the processor holds it, which could pay it twice.
     let again = app.call_err(&ops, "send_payout", &[("id", &id)]).await;
     assert!(matches!(again, AppError::Conflict(_)), "{again:?}");
+    let by_hand = app
+        .call_err(
+            &ops,
+            "settle_payout",
+            &[("id", &id), ("outcome", "failed"), ("reason", "impatient")],
+        )
+        .await;
+    assert!(matches!(by_hand, AppError::Conflict(_)), "{by_hand:?}");
 
     let s = wait_for_state(&app, &ana, PayoutState::Paid).await;
     assert_eq!(s.balance.available(), 2_000);

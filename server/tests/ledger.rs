@@ -262,8 +262,8 @@ async fn two_hundred_concurrent_spenders_get_exactly_what_the_wallet_affords() {
     assert_sound(&db).await;
 }
 
-/// Writers between different accounts only meet at the journal head: the chain must stay whole
-/// however they queue there.
+/// Writers on different pairs of accounts (each task pays its neighbour) meet mostly at the
+/// journal head: the chain must stay whole however they queue there.
 #[tokio::test]
 async fn concurrent_writers_on_different_accounts_keep_the_chain_whole() {
     let (_dir, db) = fresh_db().await;

@@ -18,7 +18,11 @@ use {
         rules::{parse_amount, MAX_AMOUNT},
         types::*,
     },
-    crate::ssr::{now, payments::PayoutRequest, state},
+    crate::ssr::{
+        now,
+        payments::{PaymentError, PayoutRequest},
+        state,
+    },
     crate::ui::date::parse_period,
 };
 
@@ -82,10 +86,9 @@ pub async fn send_payout(id: String) -> Result<(), AppError> {
     let operator = session::require_operator().await?;
     let st = state()?;
     let provider = st.payments.clone();
-    let (_, p) = store::payout(&st.db, &id).await?;
+    let p = store::payout(&st.db, &id).await?;
     let claimed = StepDetail {
         provider: Some(provider.name()),
-        operator: Some(operator.id),
         ..StepDetail::default()
     };
     // Claimed first, so two operators cannot both send it.
@@ -99,22 +102,34 @@ pub async fn send_payout(id: String) -> Result<(), AppError> {
     match provider.payout(request).await {
         Ok(provider_ref) => {
             store::set_provider_ref(&st.db, &id, &provider_ref).await?;
-            tracing::info!(payout = id, provider_ref, "payout sent");
+            tracing::info!(
+                payout = id,
+                operator = operator.id,
+                provider_ref,
+                "payout sent"
+            );
             Ok(())
         }
-        Err(e) => {
+        Err(e @ PaymentError::Refused(_)) => {
             let refused = StepDetail {
                 failure: Some(&e.to_string()),
                 ..StepDetail::default()
             };
             store::advance_now(&st.db, &id, PayoutStep::SendRefused, refused, now()).await?;
-            tracing::warn!(payout = id, "payout not sent: {e}");
+            tracing::warn!(payout = id, "payout refused by the processor: {e}");
+            Err(AppError::Payment(e.to_string()))
+        }
+        // No clear answer: the processor may have taken it. It stays sent, for the processor's
+        // webhook to settle; sending it again names the same reference, paid once.
+        Err(e) => {
+            tracing::error!(payout = id, "payout sent without a clear answer: {e}");
             Err(AppError::Payment(e.to_string()))
         }
     }
 }
 
-/// Settles a payout by hand (the bank transfer was made, or refused, outside the processor).
+/// Settles by hand a payout no processor holds (the bank transfer was made, or refused, outside
+/// the processor).
 /// `outcome` is `paid` or `failed`; a failure needs its reason.
 #[server(prefix = "/api", endpoint = "settle_payout")]
 pub async fn settle_payout(
@@ -125,15 +140,15 @@ pub async fn settle_payout(
     let operator = session::require_operator().await?;
     let reason = reason.trim();
     let step = match outcome.as_str() {
-        "paid" => PayoutStep::Paid,
+        "paid" => PayoutStep::MarkedPaid,
         "failed" if reason.is_empty() => {
             return Err(AppError::invalid("reason", Problem::Required))
         }
-        "failed" => PayoutStep::Failed,
+        "failed" => PayoutStep::MarkedFailed,
         _ => return Err(AppError::invalid("outcome", Problem::Malformed)),
     };
     let detail = StepDetail {
-        failure: (step == PayoutStep::Failed).then_some(reason),
+        failure: (step == PayoutStep::MarkedFailed).then_some(reason),
         operator: Some(operator.id),
         ..StepDetail::default()
     };

@@ -163,7 +163,7 @@ fn PayoutLine(p: Payout) -> impl IntoView {
             <div>
                 <p class="history-kind">{p.iban_hint.clone()} " · " {p.holder.clone()}</p>
                 <p class="muted small">{move || format_date_time(at, i18n.get_locale())}</p>
-                {p.failure.clone().map(|f| view! { <p class="small field-error">{f}</p> })}
+                {p.failure.clone().filter(|_| state == PayoutState::Failed).map(|f| view! { <p class="small field-error">{f}</p> })}
             </div>
             <div class="history-amount">
                 <Amount money=p.amount />

@@ -32,23 +32,28 @@ pub fn source_of(kind: TransferKind) -> Option<Source> {
 pub enum PayoutStep {
     /// An operator hands it to the payment processor.
     Send,
-    /// The processor would not take it: it waits again.
+    /// The processor said no before taking it: it waits again.
     SendRefused,
-    /// The bank account received it (the processor's webhook, or an operator by hand).
-    Paid,
-    /// The bank refused it; the money goes back to the earnings.
-    Failed,
+    /// The processor reports the bank account received it.
+    ProcessorPaid,
+    /// The processor reports the bank refused it; the money goes back to the earnings.
+    ProcessorFailed,
+    /// An operator paid it outside the processor (a bank transfer).
+    MarkedPaid,
+    /// An operator gives up on it; the money goes back to the earnings.
+    MarkedFailed,
 }
 
-/// The state after `step`, or a conflict naming why it cannot happen now.
+/// The state after `step`, or a conflict naming why it cannot happen now. Once a processor
+/// holds a payout only the processor settles it: settling it by hand as well could pay twice.
 pub fn next(state: PayoutState, step: PayoutStep) -> Result<PayoutState, AppError> {
     use PayoutState as S;
     use PayoutStep as P;
     match (state, step) {
         (S::Requested, P::Send) => Ok(S::Processing),
         (S::Processing, P::SendRefused) => Ok(S::Requested),
-        (S::Requested | S::Processing, P::Paid) => Ok(S::Paid),
-        (S::Requested | S::Processing, P::Failed) => Ok(S::Failed),
+        (S::Processing, P::ProcessorPaid) | (S::Requested, P::MarkedPaid) => Ok(S::Paid),
+        (S::Processing, P::ProcessorFailed) | (S::Requested, P::MarkedFailed) => Ok(S::Failed),
         (state, step) => Err(AppError::Conflict(format!(
             "a {} payout cannot be {step:?}",
             state.as_str()
@@ -110,15 +115,29 @@ mod tests {
         use PayoutStep as P;
         assert_eq!(next(S::Requested, P::Send), Ok(S::Processing));
         assert_eq!(next(S::Processing, P::SendRefused), Ok(S::Requested));
-        assert_eq!(next(S::Processing, P::Paid), Ok(S::Paid));
-        assert_eq!(next(S::Requested, P::Failed), Ok(S::Failed));
+        assert_eq!(next(S::Processing, P::ProcessorPaid), Ok(S::Paid));
+        assert_eq!(next(S::Processing, P::ProcessorFailed), Ok(S::Failed));
+        assert_eq!(next(S::Requested, P::MarkedPaid), Ok(S::Paid));
+        assert_eq!(next(S::Requested, P::MarkedFailed), Ok(S::Failed));
+        let all = [
+            P::Send,
+            P::SendRefused,
+            P::ProcessorPaid,
+            P::ProcessorFailed,
+            P::MarkedPaid,
+            P::MarkedFailed,
+        ];
         for done in [S::Paid, S::Failed] {
-            for step in [P::Send, P::SendRefused, P::Paid, P::Failed] {
+            for step in all {
                 assert!(next(done, step).is_err(), "{done:?} {step:?}");
             }
         }
         assert!(next(S::Processing, P::Send).is_err(), "sent twice");
         assert!(next(S::Requested, P::SendRefused).is_err());
+        // A processor's payout is not settled by hand, nor one it does not hold by its webhook.
+        assert!(next(S::Processing, P::MarkedFailed).is_err());
+        assert!(next(S::Processing, P::MarkedPaid).is_err());
+        assert!(next(S::Requested, P::ProcessorPaid).is_err());
     }
 
     #[test]

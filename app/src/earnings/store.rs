@@ -44,16 +44,15 @@ pub async fn statement(
         .await
         .map_err(internal)?;
     let payouts = payouts(db, Some(user_id), None).await?;
-    let in_flight = payouts
-        .iter()
-        .filter(|p| {
-            matches!(
-                p.payout.state,
-                PayoutState::Requested | PayoutState::Processing
-            )
-        })
-        .map(|p| p.payout.amount.minor)
-        .sum();
+    let in_flight: i64 = sqlx::query_scalar(
+        "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM payouts
+         WHERE user_id = $1 AND currency = $2 AND state IN ('requested', 'processing')",
+    )
+    .bind(user_id)
+    .bind(currency.as_str())
+    .fetch_one(&db.pool)
+    .await
+    .map_err(internal)?;
     Ok(Statement {
         balance,
         in_flight: Money::new(in_flight, currency),
@@ -176,19 +175,20 @@ impl PayoutRow {
     }
 }
 
-/// Payouts, newest first: of one person, or everyone's; in one state, or all.
+const PAYOUT_QUERY: &str = "SELECT p.public_id, p.amount, p.currency, p.iban, p.holder, p.state,
+       p.failure, p.provider, p.provider_ref, p.created_at, p.updated_at, u.handle, u.display_name
+     FROM payouts p JOIN users u ON u.id = p.user_id";
+
+/// The latest 200 payouts, newest first: of one person, or everyone's; in one state, or all.
 pub async fn payouts(
     db: &Db,
     user_id: Option<i64>,
     state: Option<PayoutState>,
 ) -> Result<Vec<PayoutForOperator>, AppError> {
-    let rows: Vec<PayoutRow> = sqlx::query_as(
-        "SELECT p.public_id, p.amount, p.currency, p.iban, p.holder, p.state, p.failure,
-                p.provider, p.provider_ref, p.created_at, p.updated_at, u.handle, u.display_name
-         FROM payouts p JOIN users u ON u.id = p.user_id
-         WHERE ($1 = 0 OR p.user_id = $1) AND ($2 = '' OR p.state = $2)
-         ORDER BY p.id DESC LIMIT 200",
-    )
+    let rows: Vec<PayoutRow> = sqlx::query_as(&format!(
+        "{PAYOUT_QUERY} WHERE ($1 = 0 OR p.user_id = $1) AND ($2 = '' OR p.state = $2)
+         ORDER BY p.id DESC LIMIT 200"
+    ))
     .bind(user_id.unwrap_or(0))
     .bind(state.map_or("", PayoutState::as_str))
     .fetch_all(&db.pool)
@@ -197,20 +197,15 @@ pub async fn payouts(
     rows.into_iter().map(PayoutRow::into_payout).collect()
 }
 
-/// One payout with its owner's id.
-pub async fn payout(db: &Db, public_id: &str) -> Result<(i64, PayoutForOperator), AppError> {
-    let user_id: i64 = sqlx::query_scalar("SELECT user_id FROM payouts WHERE public_id = $1")
+/// One payout, by id.
+pub async fn payout(db: &Db, public_id: &str) -> Result<PayoutForOperator, AppError> {
+    sqlx::query_as::<_, PayoutRow>(&format!("{PAYOUT_QUERY} WHERE p.public_id = $1"))
         .bind(public_id)
         .fetch_optional(&db.pool)
         .await
         .map_err(internal)?
-        .ok_or(AppError::NotFound)?;
-    let payout = payouts(db, Some(user_id), None)
-        .await?
-        .into_iter()
-        .find(|p| p.payout.id == public_id)
-        .ok_or(AppError::NotFound)?;
-    Ok((user_id, payout))
+        .ok_or(AppError::NotFound)?
+        .into_payout()
 }
 
 /// Applies `step` to the payout if its current state allows it (checked again in the UPDATE,
@@ -223,20 +218,33 @@ pub async fn advance(
     detail: StepDetail<'_>,
     now: i64,
 ) -> Result<PayoutState, AppError> {
-    let current: Option<(String, i64, i64, String)> =
-        sqlx::query_as("SELECT state, user_id, amount, currency FROM payouts WHERE public_id = $1")
-            .bind(public_id)
-            .fetch_optional(&mut **tx)
-            .await
-            .map_err(internal)?;
-    let (state, user_id, amount, currency) = current.ok_or(AppError::NotFound)?;
+    let current: Option<(String, i64, i64, String, Option<String>)> = sqlx::query_as(
+        "SELECT state, user_id, amount, currency, provider FROM payouts WHERE public_id = $1",
+    )
+    .bind(public_id)
+    .fetch_optional(&mut **tx)
+    .await
+    .map_err(internal)?;
+    let (state, user_id, amount, currency, provider) = current.ok_or(AppError::NotFound)?;
     let state = PayoutState::parse(&state).ok_or_else(|| internal("unknown payout state"))?;
     let currency = Currency::parse(&currency).ok_or_else(|| internal("unknown currency"))?;
     let to = rules::next(state, step)?;
+    // A processor settles only the payouts it was given.
+    if matches!(
+        step,
+        PayoutStep::ProcessorPaid | PayoutStep::ProcessorFailed
+    ) && provider.as_deref() != detail.provider
+    {
+        return Err(AppError::Conflict(format!(
+            "payout {public_id} was not sent through {:?}",
+            detail.provider
+        )));
+    }
+    // Each step says why it ended as it did, or clears an older reason.
     let updated = sqlx::query(
         "UPDATE payouts SET state = $1, updated_at = $2,
            provider = COALESCE($3, provider), provider_ref = COALESCE($4, provider_ref),
-           failure = COALESCE($5, failure), settled_by = COALESCE($6, settled_by)
+           failure = $5, settled_by = COALESCE($6, settled_by)
          WHERE public_id = $7 AND state = $8",
     )
     .bind(to.as_str())

@@ -168,7 +168,7 @@ pub fn verify_signature(
         }
     }
     let t = t.ok_or(PaymentError::BadSignature)?;
-    if (now - t).abs() > SIGNATURE_TOLERANCE_SECS {
+    if now.abs_diff(t) > SIGNATURE_TOLERANCE_SECS.unsigned_abs() {
         return Err(PaymentError::BadSignature);
     }
     let expected = mac(secret, t, body);

@@ -182,26 +182,24 @@ pub async fn settle(
             }
         }
         WebhookEvent::PayoutPaid { reference, .. } => {
-            let paid = payouts::advance(
-                &mut tx,
-                reference,
-                PayoutStep::Paid,
-                StepDetail::default(),
-                now,
-            )
-            .await;
-            payout_settled(paid)?
+            let detail = StepDetail {
+                provider: Some(provider),
+                ..StepDetail::default()
+            };
+            let paid = payouts::advance(&mut tx, reference, PayoutStep::ProcessorPaid, detail, now);
+            payout_settled(reference, paid.await)?
         }
         WebhookEvent::PayoutFailed {
             reference, reason, ..
         } => {
             let detail = StepDetail {
+                provider: Some(provider),
                 failure: Some(reason),
                 ..StepDetail::default()
             };
             let failed =
-                payouts::advance(&mut tx, reference, PayoutStep::Failed, detail, now).await;
-            payout_settled(failed)?
+                payouts::advance(&mut tx, reference, PayoutStep::ProcessorFailed, detail, now);
+            payout_settled(reference, failed.await)?
         }
         WebhookEvent::Ignored { .. } => Settled::NothingToDo,
     };
@@ -209,12 +207,22 @@ pub async fn settle(
     Ok(outcome)
 }
 
-/// A payout the processor reports on may be unknown here, or already settled by an operator:
-/// then there is nothing to do.
-fn payout_settled(outcome: Result<PayoutState, AppError>) -> Result<Settled, AppError> {
+/// A payout the processor reports on may not be one of ours (Stripe's own payouts to the
+/// platform): nothing to do. One it does not hold is worse, and said loudly.
+fn payout_settled(
+    reference: &str,
+    outcome: Result<PayoutState, AppError>,
+) -> Result<Settled, AppError> {
     match outcome {
         Ok(_) => Ok(Settled::Applied),
-        Err(AppError::NotFound | AppError::Conflict(_)) => Ok(Settled::NothingToDo),
+        Err(AppError::NotFound) => Ok(Settled::NothingToDo),
+        Err(AppError::Conflict(why)) => {
+            tracing::error!(
+                payout = reference,
+                "processor's payout event not applied: {why}"
+            );
+            Ok(Settled::NothingToDo)
+        }
         Err(e) => Err(e),
     }
 }
