@@ -90,11 +90,22 @@ async fn statement(app: &TestApp, client: &Client) -> Statement {
     app.call_ok(client, "statement", &[]).await
 }
 
+/// A payout form's one-time key, as the statement hands out.
+fn form_key() -> String {
+    uuid::Uuid::new_v4().simple().to_string()
+}
+
 async fn request(app: &TestApp, client: &Client, amount: &str, iban: &str) -> reqwest::Response {
+    let key = form_key();
     app.call(
         client,
         "request_payout",
-        &[("amount", amount), ("iban", iban), ("holder", "Ana Lopez")],
+        &[
+            ("amount", amount),
+            ("iban", iban),
+            ("holder", "Ana Lopez"),
+            ("key", &key),
+        ],
     )
     .await
 }
@@ -242,7 +253,12 @@ async fn a_sent_payout_is_paid_by_the_processor_webhook() {
         .call_ok(
             &ana,
             "request_payout",
-            &[("amount", "30"), ("iban", IBAN), ("holder", "Ana Lopez")],
+            &[
+                ("amount", "30"),
+                ("iban", IBAN),
+                ("holder", "Ana Lopez"),
+                ("key", &form_key()),
+            ],
         )
         .await;
     let s = statement(&app, &ana).await;
@@ -312,6 +328,7 @@ async fn a_failed_payout_gives_the_money_back() {
                 ("amount", "50"),
                 ("iban", FAILING_IBAN),
                 ("holder", "Ana Lopez"),
+                ("key", &form_key()),
             ],
         )
         .await;
@@ -345,14 +362,24 @@ async fn operators_settle_payouts_by_hand() {
         .call_ok(
             &ana,
             "request_payout",
-            &[("amount", "40"), ("iban", IBAN), ("holder", "Ana")],
+            &[
+                ("amount", "40"),
+                ("iban", IBAN),
+                ("holder", "Ana"),
+                ("key", &form_key()),
+            ],
         )
         .await;
     let second: String = app
         .call_ok(
             &ana,
             "request_payout",
-            &[("amount", "60"), ("iban", IBAN), ("holder", "Ana")],
+            &[
+                ("amount", "60"),
+                ("iban", IBAN),
+                ("holder", "Ana"),
+                ("key", &form_key()),
+            ],
         )
         .await;
 
@@ -438,4 +465,49 @@ async fn concurrent_payout_requests_never_pay_out_more_than_was_earned() {
         .count();
     assert_eq!(wins, 1, "{} {}", paid.status(), failed.status());
     assert_ledger_ok(&db).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_payout_form_sent_many_times_at_once_asks_for_one_payout() {
+    let (app, _db, ana) = ana_with(10_000).await;
+    let key = form_key();
+    let form = [
+        ("amount", "30"),
+        ("iban", IBAN),
+        ("holder", "Ana Lopez"),
+        ("key", key.as_str()),
+    ];
+    let tasks: Vec<_> = (0..10)
+        .map(|_| app.call_ok::<String>(&ana, "request_payout", &form))
+        .collect();
+    let ids = futures::future::join_all(tasks).await;
+    assert!(ids.iter().all(|id| *id == ids[0]), "{ids:?}");
+    let s = statement(&app, &ana).await;
+    assert_eq!(s.payouts.len(), 1);
+    assert_eq!(s.balance.available(), 7_000);
+
+    // The same form with another amount is a conflict, and moves nothing.
+    let other = [
+        ("amount", "40"),
+        ("iban", IBAN),
+        ("holder", "Ana Lopez"),
+        ("key", key.as_str()),
+    ];
+    let again = app.call_err(&ana, "request_payout", &other).await;
+    assert!(matches!(again, AppError::Conflict(_)), "{again:?}");
+    assert_eq!(statement(&app, &ana).await.balance.available(), 7_000);
+    // A form without its key is refused.
+    let keyless = app
+        .call_err(
+            &ana,
+            "request_payout",
+            &[
+                ("amount", "30"),
+                ("iban", IBAN),
+                ("holder", "Ana Lopez"),
+                ("key", "x"),
+            ],
+        )
+        .await;
+    assert_eq!(keyless, AppError::invalid("key", Problem::Malformed));
 }

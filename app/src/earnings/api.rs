@@ -42,15 +42,20 @@ pub async fn get_statement(
     };
     let minimum = Money::new(st.payout_minimum, Currency::Eur);
     let test_mode = st.payments.name() == "test";
-    store::statement(&st.db, user.id, Currency::Eur, filter, minimum, test_mode).await
+    let mut statement =
+        store::statement(&st.db, user.id, Currency::Eur, filter, minimum, test_mode).await?;
+    statement.payout_key = uuid::Uuid::new_v4().simple().to_string();
+    Ok(statement)
 }
 
-/// Asks for `amount` of the caller's earnings to be paid to a bank account.
+/// Asks for `amount` of the caller's earnings to be paid to a bank account. `key` is the
+/// form's one-time key from the statement: sent twice, it still asks for one payout.
 #[server(prefix = "/api", endpoint = "request_payout")]
 pub async fn request_payout(
     amount: String,
     iban: String,
     holder: String,
+    key: String,
 ) -> Result<String, AppError> {
     let user = session::require_user().await?;
     let st = state()?;
@@ -60,6 +65,7 @@ pub async fn request_payout(
         amount,
         iban: rules::parse_iban(&iban)?,
         holder: rules::parse_holder(&holder)?,
+        key: rules::parse_request_key(&key)?,
     };
     let id = store::request_payout(&st.db, user.id, order, now()).await?;
     tracing::info!(

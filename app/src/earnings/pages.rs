@@ -84,7 +84,7 @@ fn StatementView(s: Statement, request: ServerAction<RequestPayout>) -> impl Int
             </table>
             <p class="fee-note small">{t!(i18n, earnings.zero_fee)}</p>
         </section>
-        <PayoutForm request minimum=s.minimum available test_mode=s.test_mode />
+        <PayoutForm request minimum=s.minimum available test_mode=s.test_mode key=s.payout_key />
         <section class="card">
             <h2>{t!(i18n, earnings.payouts)}</h2>
             {if s.payouts.is_empty() {
@@ -110,6 +110,7 @@ fn PayoutForm(
     minimum: Money,
     available: Money,
     test_mode: bool,
+    key: String,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let errors = action_error(request);
@@ -124,6 +125,7 @@ fn PayoutForm(
             {if enough {
                 view! {
                     <ActionForm action=request attr:class="form">
+                        <input type="hidden" name="key" value=key />
                         <Field name="amount" label=Signal::derive(move || t_string!(i18n, earnings.amount).to_string()) errors
                             value=format_amount_input(available, i18n.get_locale_untracked()) inputmode="decimal" required=true />
                         <Field name="iban" label=Signal::derive(move || t_string!(i18n, earnings.iban).to_string()) errors

@@ -75,6 +75,16 @@ pub fn parse_holder(s: &str) -> Result<String, AppError> {
     }
 }
 
+/// A payout form's one-time key: 16 to 64 letters and digits.
+pub fn parse_request_key(s: &str) -> Result<String, AppError> {
+    let valid = (16..=64).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric());
+    if valid {
+        Ok(s.to_owned())
+    } else {
+        Err(AppError::invalid("key", Problem::Malformed))
+    }
+}
+
 /// An IBAN as typed (spaces, lower case allowed), checked digit by digit; returned without
 /// spaces, in capitals.
 #[cfg(feature = "ssr")]

@@ -62,6 +62,7 @@ pub async fn statement(
         payouts: payouts.into_iter().map(|p| p.payout).collect(),
         minimum,
         test_mode,
+        payout_key: String::new(),
     })
 }
 
@@ -70,17 +71,22 @@ pub struct PayoutOrder {
     pub amount: Money,
     pub iban: String,
     pub holder: String,
+    /// The request form's one-time key: the same form sent twice asks for one payout.
+    pub key: String,
 }
 
 /// Moves `order.amount` out of `user_id`'s earnings into a new payout; returns its id. More
-/// than what is available is refused with the available amount, and nothing moves.
+/// than what is available is refused with the available amount, and nothing moves. The same
+/// order sent again returns the first payout.
 pub async fn request_payout(
     db: &Db,
     user_id: i64,
     order: PayoutOrder,
     now: i64,
 ) -> Result<String, AppError> {
-    let public_id = format!("po_{}", uuid::Uuid::new_v4().simple());
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(format!("{user_id}:{}", order.key));
+    let public_id = format!("po_{}", hex::encode(&digest[..16]));
     let currency = order.amount.currency;
     let mut tx = db.begin_write().await.map_err(internal)?;
     let moved = ledger::transfer(
@@ -112,12 +118,18 @@ pub async fn request_payout(
                 },
             ));
         }
+        Err(LedgerError::KeyReused { .. }) => {
+            return Err(AppError::Conflict(
+                "this payout form was already sent with other values".into(),
+            ))
+        }
         Err(e) => return Err(internal(e)),
     }
     sqlx::query(
         "INSERT INTO payouts (public_id, user_id, amount, currency, iban, holder, state,
            created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, 'requested', $7, $7)",
+         VALUES ($1, $2, $3, $4, $5, $6, 'requested', $7, $7)
+         ON CONFLICT (public_id) DO NOTHING",
     )
     .bind(&public_id)
     .bind(user_id)

@@ -91,6 +91,8 @@ pub struct Statement {
     pub minimum: Money,
     /// The payments processor is the built-in test one (the form then says which IBAN fails).
     pub test_mode: bool,
+    /// The payout form's one-time key.
+    pub payout_key: String,
 }
 
 /// A payout as operators see it: whose it is and the whole IBAN.

@@ -67,6 +67,7 @@ pub async fn load(state: &AppState, id_of: impl Fn(&str) -> i64) -> anyhow::Resu
         amount: Money::eur(PAYOUT),
         iban: PAYOUT_IBAN.to_owned(),
         holder: "Camille Durand".to_owned(),
+        key: "demopayoutcamille".to_owned(),
     };
     earnings::request_payout(db, id_of("camille_cuisine"), order, t).await?;
     Ok(())
