@@ -57,28 +57,8 @@ enum ExportFormat {
     Jsonl,
 }
 
-fn main() -> std::process::ExitCode {
-    // At least two workers even on one CPU: on a single worker, Leptos 0.8's server rendering
-    // now and then stalls a page with resources (leptos-rs/leptos#4647; seen in our tests, and
-    // much rarer with two workers).
-    let workers = std::thread::available_parallelism().map_or(2, |n| n.get().max(2));
-    match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(workers)
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime.block_on(start()),
-        Err(e) => {
-            #[allow(clippy::print_stderr)]
-            {
-                eprintln!("cannot start the async runtime: {e}");
-            }
-            std::process::ExitCode::FAILURE
-        }
-    }
-}
-
-async fn start() -> std::process::ExitCode {
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
     let _ = dotenvy::dotenv();
     server::telemetry::init_logging();
     let cli = Cli::parse();

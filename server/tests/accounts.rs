@@ -7,7 +7,7 @@ use app::error::{AppError, Problem};
 use common::spawn_app;
 use reqwest::StatusCode;
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test]
 async fn sign_up_logs_the_new_person_in() {
     let app = spawn_app().await;
     let client = app.client();
@@ -19,7 +19,7 @@ async fn sign_up_logs_the_new_person_in() {
     assert_eq!(me.email, "alice@example.test");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test]
 async fn sign_up_answers_field_errors() {
     let app = spawn_app().await;
     let client = app.client();
@@ -92,7 +92,7 @@ async fn sign_up_answers_field_errors() {
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test]
 async fn brand_sign_up_needs_a_company_and_a_free_slug() {
     let app = spawn_app().await;
     app.sign_up(&app.client(), "brand", "acme").await;
@@ -115,7 +115,7 @@ async fn brand_sign_up_needs_a_company_and_a_free_slug() {
     assert_eq!(brand.company_name, "Test Company");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test]
 async fn concurrent_sign_ups_for_one_handle_make_one_account() {
     let app = std::sync::Arc::new(spawn_app().await);
     let mut tasks = Vec::new();
@@ -146,7 +146,7 @@ async fn concurrent_sign_ups_for_one_handle_make_one_account() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test]
 async fn login_logout_and_wrong_password() {
     let app = spawn_app().await;
     app.sign_up(&app.client(), "fan", "carol").await;
@@ -197,7 +197,7 @@ async fn login_logout_and_wrong_password() {
     assert_eq!(app.me(&client).await, None);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test]
 async fn session_cookie_is_hardened_and_cycled_at_login() {
     let app = spawn_app().await;
     app.sign_up(&app.client(), "fan", "dave").await;
@@ -244,7 +244,7 @@ async fn session_cookie_is_hardened_and_cycled_at_login() {
     assert_eq!(me, None, "the pre-login session id no longer authenticates");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test]
 async fn failed_logins_are_rate_limited_per_account_and_per_address() {
     let app = spawn_app().await;
     app.sign_up(&app.client(), "fan", "erin").await;
@@ -310,7 +310,7 @@ async fn failed_logins_are_rate_limited_per_account_and_per_address() {
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test]
 async fn address_limits_see_through_trusted_proxies_only_and_spare_good_logins() {
     let app = common::spawn_app_with(&[("TREMPLIN_TRUSTED_PROXIES", "127.0.0.1")]).await;
     app.sign_up(&app.client(), "fan", "olga").await;
@@ -346,7 +346,7 @@ async fn address_limits_see_through_trusted_proxies_only_and_spare_good_logins()
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test]
 async fn change_password_checks_the_current_one() {
     let app = spawn_app().await;
     let client = app.client();
@@ -420,7 +420,7 @@ async fn change_password_checks_the_current_one() {
     assert!(app.me(&fresh).await.is_some());
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test]
 async fn password_reset_by_emailed_link_works_once() {
     let app = spawn_app().await;
     let old_session = app.client();
@@ -537,7 +537,7 @@ async fn password_reset_by_emailed_link_works_once() {
         .await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test]
 async fn an_expired_reset_link_is_refused() {
     use sha2::Digest;
     let app = spawn_app().await;
@@ -566,7 +566,7 @@ async fn an_expired_reset_link_is_refused() {
     assert_eq!(err, AppError::invalid("token", Problem::LinkExpired));
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test]
 async fn housekeeping_deletes_spent_links_and_ended_counters_only() {
     use app::accounts::{rules::RateLimit, store};
     let app = spawn_app().await;
@@ -611,7 +611,7 @@ async fn housekeeping_deletes_spent_links_and_ended_counters_only() {
     assert_eq!(store::purge_stale(&db, now).await.unwrap(), 0);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test]
 async fn reset_mail_goes_through_smtp_when_configured() {
     let (smtp, mut inbox) = common::smtp_sink().await;
     let url = format!("smtp://{smtp}");
@@ -643,7 +643,7 @@ async fn reset_mail_goes_through_smtp_when_configured() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test]
 async fn a_burst_of_parallel_guesses_is_limited_like_a_sequence() {
     let app = std::sync::Arc::new(spawn_app().await);
     app.sign_up(&app.client(), "fan", "otto").await;

@@ -127,7 +127,7 @@ async fn assert_ledger_ok(db: &Db) {
     assert!(report.problems.is_empty(), "{:?}", report.problems);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test]
 async fn the_statement_adds_income_by_source_within_the_period() {
     let app = app().await;
     let db = Db::connect(&app.database_url).await.unwrap();
@@ -185,7 +185,7 @@ async fn the_statement_adds_income_by_source_within_the_period() {
     assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test]
 async fn bad_payout_requests_are_refused_and_move_nothing() {
     let (app, db, ana) = ana_with(5_000).await;
 
@@ -245,7 +245,7 @@ async fn bad_payout_requests_are_refused_and_move_nothing() {
     assert_ledger_ok(&db).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test]
 async fn a_sent_payout_is_paid_by_the_processor_webhook() {
     let (app, db, ana) = ana_with(5_000).await;
 
@@ -317,7 +317,7 @@ async fn a_sent_payout_is_paid_by_the_processor_webhook() {
     assert_ledger_ok(&db).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test]
 async fn a_failed_payout_gives_the_money_back() {
     let (app, db, ana) = ana_with(5_000).await;
     let id: String = app
@@ -354,7 +354,7 @@ async fn a_failed_payout_gives_the_money_back() {
     assert_ledger_ok(&db).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test]
 async fn operators_settle_payouts_by_hand() {
     let (app, db, ana) = ana_with(10_000).await;
     let ops = operator(&app, &db).await;
@@ -425,7 +425,7 @@ async fn operators_settle_payouts_by_hand() {
     assert_ledger_ok(&db).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test]
 async fn concurrent_payout_requests_never_pay_out_more_than_was_earned() {
     let (app, db, ana) = ana_with(50_000).await;
     // 40 requests of 30 € against 500 €: exactly 16 fit.

@@ -6,7 +6,7 @@ use app::error::{AppError, Problem};
 use common::spawn_app;
 use reqwest::StatusCode;
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test]
 async fn cross_site_posts_are_refused() {
     let app = spawn_app().await;
     let client = app.client();
@@ -65,7 +65,7 @@ async fn cross_site_posts_are_refused() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test]
 async fn health_metrics_and_request_ids() {
     let app = spawn_app().await;
     let client = app.client();
@@ -96,7 +96,7 @@ async fn health_metrics_and_request_ids() {
     assert!(metrics.contains("route=\"/healthz\""), "{metrics}");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test]
 async fn metrics_are_for_the_scraper_only() {
     let token = "scrape-me-please-0123456789";
     let app = common::spawn_app_with(&[
@@ -130,7 +130,7 @@ async fn metrics_are_for_the_scraper_only() {
     assert_eq!(through_proxy.status(), StatusCode::FORBIDDEN);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test]
 async fn language_follows_accept_language_then_the_chosen_cookie() {
     let app = spawn_app().await;
     let client = app.client();
@@ -185,7 +185,7 @@ async fn language_follows_accept_language_then_the_chosen_cookie() {
     assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test]
 async fn demo_data_loads_once_and_shows_small_creators_first_page() {
     let app = spawn_app().await;
     let db = app::ssr::Db::connect(&app.database_url).await.unwrap();
@@ -255,7 +255,7 @@ async fn demo_data_loads_once_and_shows_small_creators_first_page() {
     assert!(featured.iter().any(|c| c.audience >= 100_000));
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test]
 async fn forms_posted_without_javascript_come_back_with_their_errors() {
     let app = spawn_app().await;
     let post = |endpoint: &str, referer: &str, form: &[(&str, &str)]| {

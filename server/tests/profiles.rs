@@ -9,7 +9,7 @@ use reqwest::StatusCode;
 
 const PNG: &[u8] = include_bytes!("../demo/lea.png");
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test]
 async fn a_creator_fills_the_profile_and_it_shows_publicly() {
     let app = spawn_app().await;
     let client = app.client();
@@ -54,7 +54,7 @@ async fn a_creator_fills_the_profile_and_it_shows_publicly() {
     assert!(!html.contains("<b>maquillage</b>"));
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test]
 async fn profile_input_errors_name_their_field_and_change_nothing() {
     let app = spawn_app().await;
     let client = app.client();
@@ -100,7 +100,7 @@ async fn profile_input_errors_name_their_field_and_change_nothing() {
     assert_eq!(settings.user.display_name, "Test Person");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test]
 async fn nobody_edits_someone_else() {
     let app = spawn_app().await;
     let alice = app.client();
@@ -165,7 +165,7 @@ async fn nobody_edits_someone_else() {
     assert_eq!(upload.status(), StatusCode::UNAUTHORIZED);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test]
 async fn a_brand_edits_its_page() {
     let app = spawn_app().await;
     let client = app.client();
@@ -204,7 +204,7 @@ async fn a_brand_edits_its_page() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test]
 async fn follows_count_once_and_need_a_creator() {
     let app = spawn_app().await;
     app.sign_up(&app.client(), "creator", "kim").await;
@@ -231,7 +231,7 @@ async fn follows_count_once_and_need_a_creator() {
     assert_eq!(profile.followers, 0);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test]
 async fn avatars_are_checked_from_their_bytes_and_bounded() {
     let app = spawn_app().await;
     let client = app.client();
@@ -280,7 +280,7 @@ async fn avatars_are_checked_from_their_bytes_and_bounded() {
     assert_eq!(me.avatar_url.as_deref(), Some(url.as_str()));
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test]
 async fn a_fan_becomes_a_creator_once() {
     let app = spawn_app().await;
     let client = app.client();
@@ -296,7 +296,7 @@ async fn a_fan_becomes_a_creator_once() {
     ));
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test]
 async fn unknown_pages_and_handles_are_404() {
     let app = spawn_app().await;
     let client = app.client();
@@ -314,7 +314,7 @@ async fn unknown_pages_and_handles_are_404() {
 }
 
 /// Runs against moto, an S3 implementation (installed by `.ci/tools.sh`), on a free port.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test]
 async fn avatars_go_to_an_s3_bucket_when_configured() {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()

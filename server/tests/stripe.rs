@@ -501,7 +501,7 @@ async fn top_up_started(handle: &str) -> (StandIn, TestApp, reqwest::Client, Ses
 /// What a €20 top-up leaves in the wallet once Stripe has taken its fee.
 const CREDITED: i64 = 2_000 - 75;
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test]
 async fn a_top_up_opens_a_stripe_checkout_and_is_credited_once_less_stripes_fee() {
     let (stripe, app, fan, session) = top_up_started("tess").await;
 
@@ -568,7 +568,7 @@ async fn a_top_up_opens_a_stripe_checkout_and_is_credited_once_less_stripes_fee(
     assert_eq!(again.history.len(), 1);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test]
 async fn a_delayed_payment_is_credited_when_stripe_confirms_it() {
     let (_stripe, app, fan, session) = top_up_started("sepa").await;
 
@@ -584,7 +584,7 @@ async fn a_delayed_payment_is_credited_when_stripe_confirms_it() {
     assert_eq!(wallet(&app, &fan).await.balance.available(), CREDITED);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test]
 async fn unsigned_forged_stale_or_malformed_events_are_refused_and_move_nothing() {
     let (stripe, app, fan, session) = top_up_started("ugo").await;
     let event = fixture("checkout.session.completed.json", &session);
@@ -630,7 +630,7 @@ async fn unsigned_forged_stale_or_malformed_events_are_refused_and_move_nothing(
     assert_eq!(wallet(&app, &fan).await.balance.available(), CREDITED);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test]
 async fn expired_and_failed_checkouts_mark_the_payment_failed_and_other_events_are_ignored() {
     let (stripe, app, fan, expiring) = top_up_started("vera").await;
 
@@ -664,7 +664,7 @@ async fn expired_and_failed_checkouts_mark_the_payment_failed_and_other_events_a
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test]
 async fn when_stripe_cannot_tell_its_fee_the_event_is_retried_later() {
     let (stripe, app, fan, session) = top_up_started("wren").await;
     let event = fixture("checkout.session.completed.json", &session);
@@ -679,7 +679,7 @@ async fn when_stripe_cannot_tell_its_fee_the_event_is_retried_later() {
     assert_eq!(wallet(&app, &fan).await.balance.available(), CREDITED);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test]
 async fn a_checkout_stripe_refuses_fails_the_top_up_with_its_reason_and_moves_nothing() {
     let stripe = StandIn::start().await;
     stripe.set(|a| a.refuse_sessions = true);
@@ -705,7 +705,7 @@ async fn a_checkout_stripe_refuses_fails_the_top_up_with_its_reason_and_moves_no
         .contains("cannot currently make live charges"));
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test]
 async fn refunds_go_to_the_payment_once_per_reference() {
     let stripe = StandIn::start().await;
     let provider = StripeProvider::new(&stripe.config(SECRET_KEY)).unwrap();
@@ -762,7 +762,7 @@ async fn refunds_go_to_the_payment_once_per_reference() {
     ));
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test]
 async fn payouts_are_refused_and_stripes_payout_events_read_tremplins_reference() {
     let stripe = StandIn::start().await;
     let provider = StripeProvider::new(&stripe.config(SECRET_KEY)).unwrap();

@@ -1,7 +1,5 @@
 //! Black-box test harness: the real router on a random port with a fresh database, SQLite by
 //! default or PostgreSQL when `TREMPLIN_TEST_POSTGRES` holds an admin URL to a cluster.
-//! Tests that go through the app run on a multi-threaded runtime with two workers, as the
-//! binary does (see `main.rs`): server rendering can stall on a single-threaded one.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use std::net::SocketAddr;
