@@ -467,7 +467,7 @@ async fn concurrent_payout_requests_never_pay_out_more_than_was_earned() {
     assert_ledger_ok(&db).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test]
 async fn a_payout_form_sent_many_times_at_once_asks_for_one_payout() {
     let (app, _db, ana) = ana_with(10_000).await;
     let key = form_key();
