@@ -13,7 +13,7 @@ use crate::i18n::*;
 use crate::ledger::types::Money;
 use crate::ui::date::format_date_time;
 use crate::ui::form::{action_error, Field, FormError, PageError};
-use crate::ui::money::{format_money, Amount};
+use crate::ui::money::{format_amount_input, format_money, Amount};
 use crate::ui::movements::{MovementList, PeriodFilter};
 
 #[component]
@@ -144,16 +144,6 @@ fn PayoutForm(
             }}
         </section>
     }
-}
-
-/// `12.50` (`12,50` in French) for the amount field: what the payout form offers by default.
-fn format_amount_input(m: Money, locale: Locale) -> String {
-    let per = m.currency.minor_per_major();
-    let separator = match locale {
-        Locale::en => '.',
-        Locale::fr => ',',
-    };
-    format!("{}{separator}{:02}", m.minor / per, m.minor % per)
 }
 
 #[component]

@@ -5,6 +5,27 @@ use leptos::prelude::*;
 use crate::i18n::{use_i18n, Locale};
 use crate::ledger::types::{Currency, Money};
 
+/// The decimal separator of `locale`.
+fn decimal_separator(locale: Locale) -> char {
+    match locale {
+        Locale::en => '.',
+        Locale::fr => ',',
+    }
+}
+
+/// `12.50` (`12,50` in French): an amount as typed into a field, without symbol or grouping.
+pub fn format_amount_input(money: Money, locale: Locale) -> String {
+    let per_major = money.currency.minor_per_major().unsigned_abs();
+    let magnitude = money.minor.unsigned_abs();
+    let sign = if money.minor < 0 { "-" } else { "" };
+    let decimal = decimal_separator(locale);
+    format!(
+        "{sign}{}{decimal}{:02}",
+        magnitude / per_major,
+        magnitude % per_major
+    )
+}
+
 /// Formats `money` with its currency symbol, two decimals and grouped thousands.
 pub fn format_money(money: Money, locale: Locale) -> String {
     let symbol = match money.currency {
@@ -14,10 +35,11 @@ pub fn format_money(money: Money, locale: Locale) -> String {
     let magnitude = money.minor.unsigned_abs();
     let (major, minor) = (magnitude / per_major as u64, magnitude % per_major as u64);
     let sign = if money.minor < 0 { "-" } else { "" };
-    let (group, decimal) = match locale {
-        Locale::en => (",", "."),
+    let decimal = decimal_separator(locale);
+    let group = match locale {
+        Locale::en => ",",
         // Narrow no-break spaces: the amount never wraps inside itself.
-        Locale::fr => ("\u{202f}", ","),
+        Locale::fr => "\u{202f}",
     };
     let digits = major.to_string();
     let mut grouped = String::new();
@@ -43,6 +65,22 @@ pub fn Amount(money: Money) -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn amounts_for_fields_use_the_decimal_separator_only() {
+        assert_eq!(
+            format_amount_input(Money::eur(123_450), Locale::en),
+            "1234.50"
+        );
+        assert_eq!(
+            format_amount_input(Money::eur(123_450), Locale::fr),
+            "1234,50"
+        );
+        assert_eq!(
+            format_amount_input(Money::eur(-2_505), Locale::en),
+            "-25.05"
+        );
+    }
 
     #[test]
     fn amounts_read_naturally_in_each_language() {
