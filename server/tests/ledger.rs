@@ -197,6 +197,47 @@ async fn refused_movements_move_nothing() {
 }
 
 #[tokio::test]
+async fn a_refused_transfer_leaves_nothing_even_if_the_caller_commits() {
+    let (_dir, db) = fresh_db().await;
+    // The shop's account is older (a lower id), so it is updated before the payer's is refused.
+    let shop = AccountRef::earnings(user(&db, "shop").await, EUR);
+    run(&db, &[new("opening", clearing(), shop, 100)])
+        .await
+        .unwrap();
+    let payer = AccountRef::wallet(user(&db, "payer").await, EUR);
+    run(&db, &[new("top-up", clearing(), payer, 300)])
+        .await
+        .unwrap();
+    for hold in [None, Some(Hold { expires_at: None })] {
+        let mut tx = db.begin_write().await.unwrap();
+        let too_much = NewTransfer {
+            hold,
+            ..new("too-much", payer, shop, 500)
+        };
+        let err = store::transfer(&mut tx, &[too_much], app::ssr::now())
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, LedgerError::InsufficientFunds { .. }),
+            "{err:?}"
+        );
+        tx.commit().await.unwrap();
+        assert_eq!(store::balance(&db, payer).await.unwrap().posted, 300);
+        assert_eq!(store::balance(&db, payer).await.unwrap().held, 0);
+        assert_eq!(store::balance(&db, shop).await.unwrap().posted, 100);
+    }
+    // The key is free again: the same request, affordable now, goes through.
+    run(&db, &[new("top-up-2", clearing(), payer, 200)])
+        .await
+        .unwrap();
+    run(&db, &[new("too-much", payer, shop, 500)])
+        .await
+        .unwrap();
+    assert_eq!(available(&db, shop).await, 600);
+    assert_sound(&db).await;
+}
+
+#[tokio::test]
 async fn linked_transfers_happen_together_or_not_at_all() {
     let (_dir, db) = fresh_db().await;
     let ana = AccountRef::wallet(user(&db, "ana").await, EUR);

@@ -176,10 +176,37 @@ pub async fn transfer(
     for t in batch {
         rules::check_new(t)?;
     }
+    if let [single] = batch {
+        // One transfer needs no savepoint (two statements fewer on the hottest path): a
+        // refusal after its row was written is undone on the spot.
+        return record_single(tx, single, now).await.map(|t| vec![t]);
+    }
     let mut savepoint = tx.begin().await.map_err(db_err)?;
     let done = record(&mut savepoint, batch, now).await?;
     savepoint.commit().await.map_err(db_err)?;
     Ok(done)
+}
+
+async fn record_single(
+    conn: &mut AnyConnection,
+    t: &NewTransfer,
+    now: i64,
+) -> Result<Transfer, LedgerError> {
+    match record(conn, std::slice::from_ref(t), now).await {
+        Ok(mut done) => done
+            .pop()
+            .ok_or_else(|| LedgerError::Database("the transfer was not recorded".into())),
+        Err(refused @ LedgerError::InsufficientFunds { .. }) => {
+            // `apply` undid its balance changes; the transfer's row goes too.
+            sqlx::query("DELETE FROM ledger_transfers WHERE idempotency_key = $1")
+                .bind(&t.key)
+                .execute(&mut *conn)
+                .await
+                .map_err(db_err)?;
+            Err(refused)
+        }
+        Err(e) => Err(e),
+    }
 }
 
 async fn record(
@@ -379,6 +406,7 @@ impl Changes {
         if self.entries.is_empty() {
             return Ok(());
         }
+        let mut applied = Vec::with_capacity(self.accounts.len());
         for (account, (balance, held)) in self.accounts {
             // The guard is the code's check; the table's CHECK is the last line behind it.
             let updated = sqlx::query(
@@ -392,8 +420,23 @@ impl Changes {
             .await
             .map_err(db_err)?;
             if updated.rows_affected() == 0 {
+                // Undo what this movement already changed, so a caller without a savepoint
+                // is left as before.
+                for (account, balance, held) in applied {
+                    sqlx::query(
+                        "UPDATE ledger_accounts SET balance = balance - $1, held = held - $2
+                         WHERE id = $3",
+                    )
+                    .bind(balance)
+                    .bind(held)
+                    .bind(account)
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(db_err)?;
+                }
                 return Err(LedgerError::InsufficientFunds { account });
             }
+            applied.push((account, balance, held));
         }
         append(conn, self.entries).await
     }
