@@ -406,33 +406,13 @@ impl Changes {
         if self.entries.is_empty() {
             return Ok(());
         }
-        let mut applied = Vec::with_capacity(self.accounts.len());
+        let mut applied: Vec<(i64, i64, i64)> = Vec::with_capacity(self.accounts.len());
         for (account, (balance, held)) in self.accounts {
-            // The guard is the code's check; the table's CHECK is the last line behind it.
-            let updated = sqlx::query(
-                "UPDATE ledger_accounts SET balance = balance + $1, held = held + $2
-                 WHERE id = $3 AND (may_go_negative = 1 OR balance + $1 - held - $2 >= 0)",
-            )
-            .bind(balance)
-            .bind(held)
-            .bind(account)
-            .execute(&mut *conn)
-            .await
-            .map_err(db_err)?;
-            if updated.rows_affected() == 0 {
-                // Undo what this movement already changed, so a caller without a savepoint
-                // is left as before.
+            if !shift(conn, account, balance, held).await? {
+                // Undo what this movement already changed, so a caller without a savepoint is
+                // left as before. Going back to a state that passed the guard passes it again.
                 for (account, balance, held) in applied {
-                    sqlx::query(
-                        "UPDATE ledger_accounts SET balance = balance - $1, held = held - $2
-                         WHERE id = $3",
-                    )
-                    .bind(balance)
-                    .bind(held)
-                    .bind(account)
-                    .execute(&mut *conn)
-                    .await
-                    .map_err(db_err)?;
+                    shift(conn, account, -balance, -held).await?;
                 }
                 return Err(LedgerError::InsufficientFunds { account });
             }
@@ -440,6 +420,28 @@ impl Changes {
         }
         append(conn, self.entries).await
     }
+}
+
+/// Adds `balance` and `held` to an account unless that would leave it unable to cover its
+/// holds; false if refused. The guard is the code's check; the table's CHECK is the last line
+/// behind it.
+async fn shift(
+    conn: &mut AnyConnection,
+    account: i64,
+    balance: i64,
+    held: i64,
+) -> Result<bool, LedgerError> {
+    let updated = sqlx::query(
+        "UPDATE ledger_accounts SET balance = balance + $1, held = held + $2
+         WHERE id = $3 AND (may_go_negative = 1 OR balance + $1 - held - $2 >= 0)",
+    )
+    .bind(balance)
+    .bind(held)
+    .bind(account)
+    .execute(&mut *conn)
+    .await
+    .map_err(db_err)?;
+    Ok(updated.rows_affected() == 1)
 }
 
 /// Appends entries to the journal, chained after the current head. The head row carries the
@@ -613,10 +615,13 @@ pub async fn totals_by_kind(
     .fetch_all(&db.pool)
     .await
     .map_err(db_err)?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(kind, net, count)| Some((TransferKind::parse(&kind)?, net, count)))
-        .collect())
+    rows.into_iter()
+        .map(|(kind, net, count)| {
+            let kind = TransferKind::parse(&kind)
+                .ok_or_else(|| LedgerError::Database(format!("unknown transfer kind {kind}")))?;
+            Ok((kind, net, count))
+        })
+        .collect()
 }
 
 /// Voids holds whose time ran out; returns how many. Safe on several instances at once.
