@@ -151,7 +151,7 @@ async fn the_statement_adds_income_by_source_within_the_period() {
     assert_eq!(s.total, Money::eur(4_750));
     assert_eq!(s.balance.available(), 4_750);
     assert_eq!(s.movements.len(), 4);
-    assert_eq!(s.minimum, Money::eur(2_000));
+    assert_eq!(s.form.minimum, Money::eur(2_000));
 
     // A period that ends before today holds nothing; a reversed or made-up one is refused.
     let past: Statement = app

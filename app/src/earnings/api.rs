@@ -10,7 +10,7 @@ use {
     super::{
         rules::{self, PayoutStep},
         store::{self, PayoutOrder, StepDetail},
-        types::PayoutState,
+        types::{PayoutForm, PayoutState},
     },
     crate::accounts::session,
     crate::error::Problem,
@@ -40,12 +40,12 @@ pub async fn get_statement(
         from,
         until,
     };
-    let minimum = Money::new(st.payout_minimum, Currency::Eur);
-    let test_mode = st.payments.name() == "test";
-    let mut statement =
-        store::statement(&st.db, user.id, Currency::Eur, filter, minimum, test_mode).await?;
-    statement.payout_key = uuid::Uuid::new_v4().simple().to_string();
-    Ok(statement)
+    let form = PayoutForm {
+        minimum: Money::new(st.payout_minimum, Currency::Eur),
+        test_mode: st.payments.name() == "test",
+        key: uuid::Uuid::new_v4().simple().to_string(),
+    };
+    store::statement(&st.db, user.id, Currency::Eur, filter, form).await
 }
 
 /// Asks for `amount` of the caller's earnings to be paid to a bank account. `key` is the

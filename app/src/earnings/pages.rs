@@ -8,7 +8,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::api::{get_statement, operator_payouts, RequestPayout, SendPayout, SettlePayout};
 use super::rules::iban_groups;
-use super::types::{Payout, PayoutForOperator, PayoutState, Source, Statement};
+use super::types::{Payout, PayoutForOperator, PayoutForm, PayoutState, Source, Statement};
 use crate::i18n::*;
 use crate::ledger::types::Money;
 use crate::ui::date::format_date_time;
@@ -84,7 +84,7 @@ fn StatementView(s: Statement, request: ServerAction<RequestPayout>) -> impl Int
             </table>
             <p class="fee-note small">{t!(i18n, earnings.zero_fee)}</p>
         </section>
-        <PayoutForm request minimum=s.minimum available test_mode=s.test_mode key=s.payout_key />
+        <PayoutRequestForm request form=s.form available />
         <section class="card">
             <h2>{t!(i18n, earnings.payouts)}</h2>
             {if s.payouts.is_empty() {
@@ -105,14 +105,17 @@ fn StatementView(s: Statement, request: ServerAction<RequestPayout>) -> impl Int
 }
 
 #[component]
-fn PayoutForm(
+fn PayoutRequestForm(
     request: ServerAction<RequestPayout>,
-    minimum: Money,
+    form: PayoutForm,
     available: Money,
-    test_mode: bool,
-    key: String,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let PayoutForm {
+        minimum,
+        test_mode,
+        key,
+    } = form;
     let errors = action_error(request);
     let done = move || request.value().get().is_some_and(|r| r.is_ok());
     let min = move || format_money(minimum, i18n.get_locale());

@@ -12,14 +12,13 @@ use crate::ledger::types::*;
 use crate::ssr::db::Tx;
 use crate::ssr::{internal, Db};
 
-/// `user_id`'s earnings over `filter`'s period, with their payouts.
+/// `user_id`'s earnings over `filter`'s period, with their payouts and the payout `form`.
 pub async fn statement(
     db: &Db,
     user_id: i64,
     currency: Currency,
     filter: MovementFilter,
-    minimum: Money,
-    test_mode: bool,
+    form: PayoutForm,
 ) -> Result<Statement, AppError> {
     let account = AccountRef::earnings(user_id, currency);
     let balance = ledger::balance(db, account).await.map_err(internal)?;
@@ -60,9 +59,7 @@ pub async fn statement(
         total,
         movements,
         payouts: payouts.into_iter().map(|p| p.payout).collect(),
-        minimum,
-        test_mode,
-        payout_key: String::new(),
+        form,
     })
 }
 

@@ -87,12 +87,18 @@ pub struct Statement {
     pub total: Money,
     pub movements: Vec<Movement>,
     pub payouts: Vec<Payout>,
+    pub form: PayoutForm,
+}
+
+/// What the payout request form needs besides the balance.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PayoutForm {
     /// The smallest payout.
     pub minimum: Money,
     /// The payments processor is the built-in test one (the form then says which IBAN fails).
     pub test_mode: bool,
-    /// The payout form's one-time key.
-    pub payout_key: String,
+    /// The form's one-time key: sent twice, it still asks for one payout.
+    pub key: String,
 }
 
 /// A payout as operators see it: whose it is and the whole IBAN.
