@@ -10,7 +10,7 @@ use {
     super::{
         rules::{self, PayoutStep},
         store::{self, PayoutOrder, StepDetail},
-        types::{PayoutForm, PayoutState},
+        types::{AccountHolder, Iban, PayoutForm, PayoutState},
     },
     crate::accounts::session,
     crate::error::Problem,
@@ -63,8 +63,8 @@ pub async fn request_payout(
         .map_err(|p| AppError::invalid("amount", p))?;
     let order = PayoutOrder {
         amount,
-        iban: rules::parse_iban(&iban)?,
-        holder: rules::parse_holder(&holder)?,
+        iban: Iban::parse(&iban)?,
+        holder: AccountHolder::parse(&holder)?,
         key: rules::parse_request_key(&key)?,
     };
     let id = store::request_payout(&st.db, user.id, order, now()).await?;

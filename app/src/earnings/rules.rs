@@ -7,7 +7,6 @@ use crate::ledger::types::TransferKind;
 /// The smallest payout by default, in cents (`TREMPLIN_PAYOUT_MINIMUM` changes it): banks
 /// charge per transfer, so tiny payouts cost more than they bring.
 pub const PAYOUT_MINIMUM: i64 = 2_000;
-pub const HOLDER_MAX: u32 = 70;
 
 /// The income source a transfer into earnings belongs to; `None` for movements that are not
 /// income (payouts and their returns).
@@ -61,20 +60,6 @@ pub fn next(state: PayoutState, step: PayoutStep) -> Result<PayoutState, AppErro
     }
 }
 
-/// The account holder's name as typed: trimmed, 2 to 70 characters.
-pub fn parse_holder(s: &str) -> Result<String, AppError> {
-    let holder = s.trim();
-    match holder.chars().count() {
-        0 => Err(AppError::invalid("holder", Problem::Required)),
-        1 => Err(AppError::invalid("holder", Problem::TooShort { min: 2 })),
-        n if n > HOLDER_MAX as usize => Err(AppError::invalid(
-            "holder",
-            Problem::TooLong { max: HOLDER_MAX },
-        )),
-        _ => Ok(holder.to_owned()),
-    }
-}
-
 /// A payout form's one-time key: 16 to 64 letters and digits.
 pub fn parse_request_key(s: &str) -> Result<String, AppError> {
     let valid = (16..=64).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric());
@@ -83,20 +68,6 @@ pub fn parse_request_key(s: &str) -> Result<String, AppError> {
     } else {
         Err(AppError::invalid("key", Problem::Malformed))
     }
-}
-
-/// An IBAN as typed (spaces, lower case allowed), checked digit by digit; returned without
-/// spaces, in capitals.
-#[cfg(feature = "ssr")]
-pub fn parse_iban(s: &str) -> Result<String, AppError> {
-    if s.trim().is_empty() {
-        return Err(AppError::invalid("iban", Problem::Required));
-    }
-    use iban::IbanLike;
-    s.to_ascii_uppercase()
-        .parse::<iban::Iban>()
-        .map(|iban| iban.electronic_str().to_owned())
-        .map_err(|_| AppError::invalid("iban", Problem::InvalidIban))
 }
 
 /// An IBAN in groups of four, as printed on bank details: `FR76 3000 6000 …`.
@@ -163,27 +134,11 @@ mod tests {
     }
 
     #[test]
-    fn ibans_are_checked_and_hidden() {
-        assert_eq!(
-            parse_iban("fr14 2004 1010 0505 0001 3m02 606"),
-            Ok("FR1420041010050500013M02606".to_owned())
-        );
-        assert_eq!(
-            parse_iban("DE89 3704 0044 0532 0130 01"),
-            Err(AppError::invalid("iban", Problem::InvalidIban)),
-            "one digit off"
-        );
-        assert_eq!(
-            parse_iban(" "),
-            Err(AppError::invalid("iban", Problem::Required))
-        );
+    fn ibans_are_hidden_or_grouped() {
         assert_eq!(iban_hint("FR1420041010050500013M02606"), "FR14 •••• 2606");
         assert_eq!(
             iban_groups("FR1420041010050500013M02606"),
             "FR14 2004 1010 0505 0001 3M02 606"
         );
-        assert_eq!(parse_holder("  Ana Lopez "), Ok("Ana Lopez".to_owned()));
-        assert!(parse_holder("A").is_err());
-        assert!(parse_holder(&"x".repeat(71)).is_err());
     }
 }

@@ -66,8 +66,8 @@ pub async fn statement(
 /// A payout to ask for: checked at the boundary, not yet in the database.
 pub struct PayoutOrder {
     pub amount: Money,
-    pub iban: String,
-    pub holder: String,
+    pub iban: Iban,
+    pub holder: AccountHolder,
     /// The request form's one-time key: the same form sent twice asks for one payout.
     pub key: String,
 }
@@ -132,8 +132,8 @@ pub async fn request_payout(
     .bind(user_id)
     .bind(order.amount.minor)
     .bind(currency.as_str())
-    .bind(&order.iban)
-    .bind(&order.holder)
+    .bind(order.iban.as_str())
+    .bind(order.holder.as_str())
     .bind(now)
     .execute(&mut *tx)
     .await

@@ -2,7 +2,56 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::{AppError, Problem};
 use crate::ledger::types::{Balance, Money, Movement};
+
+/// A bank account number, checked digit by digit: capitals, no spaces.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Iban(String);
+
+impl Iban {
+    /// An IBAN as typed (spaces and lower case allowed).
+    #[cfg(feature = "ssr")]
+    pub fn parse(s: &str) -> Result<Self, AppError> {
+        use iban::IbanLike;
+        if s.trim().is_empty() {
+            return Err(AppError::invalid("iban", Problem::Required));
+        }
+        s.to_ascii_uppercase()
+            .parse::<iban::Iban>()
+            .map(|iban| Self(iban.electronic_str().to_owned()))
+            .map_err(|_| AppError::invalid("iban", Problem::InvalidIban))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The name on a bank account: trimmed, 2 to 70 characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountHolder(String);
+
+impl AccountHolder {
+    pub const MAX: u32 = 70;
+
+    pub fn parse(s: &str) -> Result<Self, AppError> {
+        let holder = s.trim();
+        match holder.chars().count() {
+            0 => Err(AppError::invalid("holder", Problem::Required)),
+            1 => Err(AppError::invalid("holder", Problem::TooShort { min: 2 })),
+            n if n > Self::MAX as usize => Err(AppError::invalid(
+                "holder",
+                Problem::TooLong { max: Self::MAX },
+            )),
+            _ => Ok(Self(holder.to_owned())),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
 
 /// Where income comes from. Each later feature fills one in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -111,4 +160,34 @@ pub struct PayoutForOperator {
     /// The processor that was asked to pay it, and its id for the payout.
     pub provider: Option<String>,
     pub provider_ref: Option<String>,
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ibans_are_checked_digit_by_digit() {
+        let iban = Iban::parse("fr14 2004 1010 0505 0001 3m02 606").unwrap();
+        assert_eq!(iban.as_str(), "FR1420041010050500013M02606");
+        assert_eq!(
+            Iban::parse("DE89 3704 0044 0532 0130 01"),
+            Err(AppError::invalid("iban", Problem::InvalidIban)),
+            "one digit off"
+        );
+        assert_eq!(
+            Iban::parse(" "),
+            Err(AppError::invalid("iban", Problem::Required))
+        );
+    }
+
+    #[test]
+    fn holders_are_trimmed_and_bounded() {
+        assert_eq!(
+            AccountHolder::parse("  Ana Lopez ").unwrap().as_str(),
+            "Ana Lopez"
+        );
+        assert!(AccountHolder::parse("A").is_err());
+        assert!(AccountHolder::parse(&"x".repeat(71)).is_err());
+    }
 }

@@ -3,6 +3,7 @@
 //! payout desk have something to show. Loaded once, with the people.
 
 use app::earnings::store::{self as earnings, PayoutOrder};
+use app::earnings::types::{AccountHolder, Iban};
 use app::ledger::store as ledger;
 use app::ledger::types::*;
 use app::ssr::payments::WebhookEvent;
@@ -65,8 +66,8 @@ pub async fn load(state: &AppState, id_of: impl Fn(&str) -> i64) -> anyhow::Resu
     }
     let order = PayoutOrder {
         amount: Money::eur(PAYOUT),
-        iban: PAYOUT_IBAN.to_owned(),
-        holder: "Camille Durand".to_owned(),
+        iban: Iban::parse(PAYOUT_IBAN)?,
+        holder: AccountHolder::parse("Camille Durand")?,
         key: "demopayoutcamille".to_owned(),
     };
     earnings::request_payout(db, id_of("camille_cuisine"), order, t).await?;
