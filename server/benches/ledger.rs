@@ -1,7 +1,9 @@
-//! Posted ledger transfers per second, hot (every transfer from one wallet) and spread (between
-//! random wallets), against plain single-row inserts into the same database in the same run.
-//! Each operation is its own transaction, as in the product. Afterwards `verify` must find
-//! nothing wrong and every acknowledged transfer must be there.
+//! Posted ledger transfers per second, hot (every transfer into one account: fans' wallets pay
+//! one creator, as during a live event) and spread (between random wallets), against plain
+//! single-row inserts into the same database in the same run. Each operation is its own transaction, as in the product. The journal's sealer runs every
+//! second during the transfers, as the worker does, and the clock stops only once everything is
+//! sealed. Afterwards `verify` must find nothing wrong and every acknowledged transfer must be
+//! there.
 //!
 //! `cargo bench -p server --bench ledger` measures SQLite; with `TREMPLIN_BENCH_POSTGRES` set
 //! to an admin URL it measures PostgreSQL too (`.ci/bench.sh` starts a cluster for that).
@@ -63,7 +65,7 @@ async fn bench(name: &str, url: &str, count: usize) {
     }
     let shop = AccountRef::earnings(common::user(&db, "shop").await, Currency::Eur);
 
-    let inserts = measure(&db, count, |db, i| async move {
+    let inserts = measure(&db, count, false, |db, i| async move {
         let mut tx = db.begin_write().await.unwrap();
         sqlx::query("INSERT INTO bench_rows (k, v) VALUES ($1, $2)")
             .bind(format!("row-{i}"))
@@ -74,12 +76,15 @@ async fn bench(name: &str, url: &str, count: usize) {
         tx.commit().await.unwrap();
     })
     .await;
-    let hot_wallet = wallets[0];
-    let hot = measure(&db, count, move |db, i| async move {
-        commit(&db, &transfer(&format!("hot-{i}"), hot_wallet, shop, 1)).await;
+    let fans = wallets.clone();
+    let hot = measure(&db, count, true, move |db, i| {
+        let fan = fans[i % fans.len()];
+        async move {
+            commit(&db, &transfer(&format!("hot-{i}"), fan, shop, 1)).await;
+        }
     })
     .await;
-    let spread = measure(&db, count, move |db, i| {
+    let spread = measure(&db, count, true, move |db, i| {
         let from = wallets[i % wallets.len()];
         let to = wallets[(i * 7 + 3) % wallets.len()];
         async move {
@@ -136,13 +141,23 @@ async fn commit(db: &Db, t: &NewTransfer) {
     tx.commit().await.unwrap();
 }
 
-/// Runs `op` `count` times over `CLIENTS` concurrent tasks; returns operations per second.
-async fn measure<F, Fut>(db: &Db, count: usize, op: F) -> f64
+/// Runs `op` `count` times over `CLIENTS` concurrent tasks, with the sealer if `seal`;
+/// returns operations per second.
+async fn measure<F, Fut>(db: &Db, count: usize, seal: bool, op: F) -> f64
 where
     F: Fn(Db, usize) -> Fut + Clone + Send + 'static,
     Fut: Future<Output = ()> + Send,
 {
     let start = Instant::now();
+    let sealer = seal.then(|| {
+        let db = db.clone();
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                store::seal(&db).await.unwrap();
+            }
+        })
+    });
     let tasks: Vec<_> = (0..CLIENTS)
         .map(|client| {
             let (db, op) = (db.clone(), op.clone());
@@ -155,6 +170,10 @@ where
         .collect();
     for task in tasks {
         task.await.unwrap();
+    }
+    if let Some(sealer) = sealer {
+        sealer.abort();
+        store::seal(db).await.unwrap();
     }
     count as f64 / start.elapsed().as_secs_f64()
 }

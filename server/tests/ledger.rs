@@ -303,10 +303,11 @@ async fn two_hundred_concurrent_spenders_get_exactly_what_the_wallet_affords() {
     assert_sound(&db).await;
 }
 
-/// Writers on different pairs of accounts (each task pays its neighbour) meet mostly at the
-/// journal head: the chain must stay whole however they queue there.
+/// Writers on different pairs of accounts (each task pays its neighbour, half of the time
+/// through a hold posted in a later transaction) while two sealers chain their entries: every
+/// entry is sealed once, each hold before its posting, and the chain stays whole.
 #[tokio::test]
-async fn concurrent_writers_on_different_accounts_keep_the_chain_whole() {
+async fn concurrent_writers_and_sealers_keep_the_chain_whole() {
     let (_dir, db) = fresh_db().await;
     let mut wallets = Vec::new();
     for i in 0..16 {
@@ -320,25 +321,117 @@ async fn concurrent_writers_on_different_accounts_keep_the_chain_whole() {
         wallets.push(wallet);
     }
     let db = Arc::new(db);
-    let tasks: Vec<_> = (0..16)
+    let writing = Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let sealers: Vec<_> = (0..2)
+        .map(|_| {
+            let (db, writing) = (db.clone(), writing.clone());
+            tokio::spawn(async move {
+                let mut sealed = 0;
+                while writing.load(std::sync::atomic::Ordering::Relaxed) {
+                    sealed += store::seal(&db).await.unwrap();
+                    tokio::task::yield_now().await;
+                }
+                sealed
+            })
+        })
+        .collect();
+    let writers: Vec<_> = (0..16)
         .map(|i| {
             let (db, from, to) = (db.clone(), wallets[i], wallets[(i + 1) % 16]);
             tokio::spawn(async move {
                 for n in 0..40 {
-                    run(&db, &[new(&format!("move-{i}-{n}"), from, to, 10)])
-                        .await
-                        .unwrap();
+                    let t = new(&format!("move-{i}-{n}"), from, to, 10);
+                    if n % 2 == 0 {
+                        run(&db, &[t]).await.unwrap();
+                    } else {
+                        let hold = run(&db, &[held(t, None)]).await.unwrap().remove(0);
+                        post(&db, hold.id, None).await.unwrap();
+                    }
                 }
             })
         })
         .collect();
-    for task in tasks {
-        task.await.unwrap();
+    for writer in writers {
+        writer.await.unwrap();
     }
+    writing.store(false, std::sync::atomic::Ordering::Relaxed);
+    let mut sealed = 0;
+    for sealer in sealers {
+        sealed += sealer.await.unwrap();
+    }
+    sealed += store::seal(&db).await.unwrap();
+    // The 16 fundings, then per writer 20 transfers, 20 holds and 20 postings.
+    assert_eq!(sealed, 16 + 16 * 60);
     for wallet in wallets {
         assert_eq!(available(&db, wallet).await, 100_000);
     }
     assert_sound(&db).await;
+}
+
+/// The account ids the store remembers are hints: with two databases in one process, where
+/// Ana's wallet has another id in each and her id in `a` is Bo's wallet in `b`, every movement
+/// still lands on the right account.
+#[tokio::test]
+async fn remembered_account_ids_never_send_money_to_the_wrong_account() {
+    let (_dir_a, a) = fresh_db().await;
+    let (_dir_b, b) = fresh_db().await;
+    let ana = user(&a, "ana").await;
+    assert_eq!(user(&b, "ana").await, ana);
+    let bo = user(&b, "bo").await;
+    run(&b, &[new("bo", clearing(), AccountRef::wallet(bo, EUR), 7)])
+        .await
+        .unwrap();
+    for round in 0..3 {
+        for db in [&a, &b] {
+            let wallet = AccountRef::wallet(ana, EUR);
+            run(db, &[new(&format!("ana-{round}"), clearing(), wallet, 100)])
+                .await
+                .unwrap();
+        }
+    }
+    let wallet_id = |db: &Db, user: i64| {
+        let pool = db.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT id FROM ledger_accounts WHERE kind = 'wallet' AND user_id = $1",
+            )
+            .bind(user)
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+        }
+    };
+    assert_eq!(wallet_id(&a, ana).await, wallet_id(&b, bo).await);
+    assert_eq!(available(&a, AccountRef::wallet(ana, EUR)).await, 300);
+    assert_eq!(available(&b, AccountRef::wallet(ana, EUR)).await, 300);
+    assert_eq!(available(&b, AccountRef::wallet(bo, EUR)).await, 7);
+    assert_sound(&a).await;
+    assert_sound(&b).await;
+}
+
+#[tokio::test]
+async fn ledger_accounts_cannot_be_deleted_or_given_to_someone_else() {
+    let (_dir, db) = fresh_db().await;
+    let ana = user(&db, "ana").await;
+    let bo = user(&db, "bo").await;
+    run(
+        &db,
+        &[new("top-up", clearing(), AccountRef::wallet(ana, EUR), 100)],
+    )
+    .await
+    .unwrap();
+    let delete = sqlx::query("DELETE FROM ledger_accounts WHERE user_id = $1")
+        .bind(ana)
+        .execute(&db.pool)
+        .await;
+    assert!(delete.unwrap_err().to_string().contains("permanent"));
+    let give = sqlx::query("UPDATE ledger_accounts SET user_id = $1 WHERE user_id = $2")
+        .bind(bo)
+        .bind(ana)
+        .execute(&db.pool)
+        .await;
+    assert!(give.unwrap_err().to_string().contains("permanent"));
+    assert_eq!(available(&db, AccountRef::wallet(ana, EUR)).await, 100);
 }
 
 #[tokio::test]

@@ -6,6 +6,8 @@ pub mod rules;
 pub mod types;
 
 #[cfg(feature = "ssr")]
+mod hints;
+#[cfg(feature = "ssr")]
 pub mod journal;
 #[cfg(feature = "ssr")]
 pub mod store;

@@ -2,17 +2,18 @@
 //! money: each takes the caller's transaction, so "mark the order paid" and "move the money"
 //! commit together or not at all.
 //!
-//! Every movement updates the account balances and appends to the journal in that same
-//! transaction. Accounts are updated in id order and the journal head is taken last, so
-//! concurrent movements on PostgreSQL wait for each other instead of deadlocking, and hold
-//! the head only for the few statements before their commit. Call these once per
-//! transaction (pass linked transfers together): a second call would take account locks
-//! while holding the head.
+//! Every movement updates the account balances in that same transaction, and the database
+//! writes its journal entries into the inbox as the transfer rows change (triggers), so no
+//! movement can skip the journal. [`seal`], run every second by a worker and before `verify`
+//! and `export`, moves them into the hash-chained journal: movements never wait for each
+//! other on the journal, only on the accounts they share, and only from the balance update to
+//! their commit.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use sqlx::{Acquire, AnyConnection, FromRow};
 
+use super::hints;
 use super::journal::{Entry, Replay};
 use super::rules::{self, Resolution};
 use super::types::*;
@@ -57,7 +58,7 @@ async fn create_account(conn: &mut AnyConnection, account: AccountRef) -> Result
 async fn account_ids(
     conn: &mut AnyConnection,
     batch: &[NewTransfer],
-) -> Result<std::collections::HashMap<AccountRef, i64>, LedgerError> {
+) -> Result<HashMap<AccountRef, i64>, LedgerError> {
     let mut wanted: Vec<AccountRef> = batch.iter().flat_map(|t| [t.debit, t.credit]).collect();
     wanted.sort_unstable();
     wanted.dedup();
@@ -81,7 +82,7 @@ async fn account_ids(
             .bind(a.user_id.unwrap_or(0))
             .bind(a.currency.as_str());
     }
-    let mut ids = std::collections::HashMap::new();
+    let mut ids = HashMap::new();
     for (id, kind, user_id, currency) in query.fetch_all(&mut *conn).await.map_err(db_err)? {
         if let (Some(kind), Some(currency)) =
             (AccountKind::parse(&kind), Currency::parse(&currency))
@@ -101,6 +102,7 @@ async fn account_ids(
             slot.insert(create_account(conn, a).await?);
         }
     }
+    hints::remember_accounts(&ids);
     Ok(ids)
 }
 
@@ -216,47 +218,77 @@ async fn record(
 ) -> Result<Vec<Transfer>, LedgerError> {
     let mut done = Vec::with_capacity(batch.len());
     let mut changes = Changes::default();
-    let ids = account_ids(conn, batch).await?;
+    let accounts: Vec<AccountRef> = batch.iter().flat_map(|t| [t.debit, t.credit]).collect();
+    let (mut ids, mut looked_up) = match hints::account_ids(&accounts) {
+        Some(ids) => (ids, false),
+        None => (account_ids(conn, batch).await?, true),
+    };
     for t in batch {
+        let mut inserted = insert(conn, t, &ids, now).await?;
+        if inserted.is_none() && !looked_up {
+            // A wrong hint or an idempotent retry: look the accounts up and try again.
+            ids = account_ids(conn, batch).await?;
+            looked_up = true;
+            inserted = insert(conn, t, &ids, now).await?;
+        }
         let (debit, credit) = (ids[&t.debit], ids[&t.credit]);
-        let state = match t.hold {
-            Some(_) => TransferState::Pending,
-            None => TransferState::Posted,
-        };
-        let inserted: Option<TransferRow> = sqlx::query_as(&format!(
-            "INSERT INTO ledger_transfers (idempotency_key, debit_account, credit_account, amount,
-               currency, kind, cause, state, posted_amount, expires_at, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-             ON CONFLICT (idempotency_key) DO NOTHING RETURNING {TRANSFER_COLUMNS}"
-        ))
-        .bind(&t.key)
-        .bind(debit)
-        .bind(credit)
-        .bind(t.amount.minor)
-        .bind(t.amount.currency.as_str())
-        .bind(t.kind.as_str())
-        .bind(&t.cause)
-        .bind(state.as_str())
-        .bind(t.hold.is_none().then_some(t.amount.minor))
-        .bind(t.hold.and_then(|h| h.expires_at))
-        .bind(now)
-        .fetch_optional(&mut *conn)
-        .await
-        .map_err(db_err)?;
         let Some(row) = inserted else {
             done.push(replayed(conn, t, debit, credit).await?);
             continue;
         };
         let (stored, _) = row.into_transfer()?;
-        let amount = t.amount.minor;
         match t.hold {
-            Some(_) => changes.add(&stored, TransferState::Pending, 0, amount, now),
-            None => changes.add(&stored, TransferState::Posted, amount, 0, now),
+            Some(_) => changes.add(&stored, 0, t.amount.minor),
+            None => changes.add(&stored, t.amount.minor, 0),
         }
         done.push(stored);
     }
     changes.apply(conn).await?;
     Ok(done)
+}
+
+/// Inserts `t` between the accounts `ids` gives, if those ids still name those accounts
+/// (they may come from a hint) and its key is new; `None` if not. The database adds its
+/// journal entry.
+async fn insert(
+    conn: &mut AnyConnection,
+    t: &NewTransfer,
+    ids: &HashMap<AccountRef, i64>,
+    now: i64,
+) -> Result<Option<TransferRow>, LedgerError> {
+    let state = match t.hold {
+        Some(_) => TransferState::Pending,
+        None => TransferState::Posted,
+    };
+    sqlx::query_as(&format!(
+        "INSERT INTO ledger_transfers (idempotency_key, debit_account, credit_account, amount,
+           currency, kind, cause, state, posted_amount, expires_at, created_at)
+         SELECT $1, d.id, c.id, $4, $5, $6, $7, $8, $9, $10, $11
+         FROM ledger_accounts d, ledger_accounts c
+         WHERE d.id = $2 AND d.kind = $12 AND COALESCE(d.user_id, 0) = $13 AND d.currency = $14
+           AND c.id = $3 AND c.kind = $15 AND COALESCE(c.user_id, 0) = $16 AND c.currency = $17
+         ON CONFLICT (idempotency_key) DO NOTHING RETURNING {TRANSFER_COLUMNS}"
+    ))
+    .bind(&t.key)
+    .bind(ids[&t.debit])
+    .bind(ids[&t.credit])
+    .bind(t.amount.minor)
+    .bind(t.amount.currency.as_str())
+    .bind(t.kind.as_str())
+    .bind(&t.cause)
+    .bind(state.as_str())
+    .bind(t.hold.is_none().then_some(t.amount.minor))
+    .bind(t.hold.and_then(|h| h.expires_at))
+    .bind(now)
+    .bind(t.debit.kind.as_str())
+    .bind(t.debit.user_id.unwrap_or(0))
+    .bind(t.debit.currency.as_str())
+    .bind(t.credit.kind.as_str())
+    .bind(t.credit.user_id.unwrap_or(0))
+    .bind(t.credit.currency.as_str())
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(db_err)
 }
 
 /// The earlier transfer recorded under `t.key`, if it was the same request.
@@ -353,7 +385,7 @@ async fn resolve(
         };
     }
     let mut changes = Changes::default();
-    changes.add(&current, target, moved, -held, now);
+    changes.add(&current, moved, -held);
     changes.apply(conn).await?;
     savepoint.commit().await.map_err(db_err)?;
     Ok(Transfer {
@@ -373,137 +405,213 @@ fn already_done(t: &Transfer, wanted: Resolution) -> bool {
     }
 }
 
-/// Balance changes and journal entries gathered for one movement.
+/// The balance changes of one movement: account id → (balance change, held change).
 #[derive(Default)]
-struct Changes {
-    /// Account id → (balance change, held change), applied in id order.
-    accounts: BTreeMap<i64, (i64, i64)>,
-    entries: Vec<Entry>,
-}
+struct Changes(BTreeMap<i64, (i64, i64)>);
 
 impl Changes {
-    fn add(&mut self, t: &Transfer, event: TransferState, moved: i64, hold_change: i64, now: i64) {
-        let debit = self.accounts.entry(t.debit_account).or_default();
+    /// `moved` goes from the transfer's debit account to its credit account; `hold_change`
+    /// is added to what the debit account holds.
+    fn add(&mut self, t: &Transfer, moved: i64, hold_change: i64) {
+        let debit = self.0.entry(t.debit_account).or_default();
         debit.0 -= moved;
         debit.1 += hold_change;
-        self.accounts.entry(t.credit_account).or_default().0 += moved;
-        self.entries.push(Entry {
-            seq: 0,
-            transfer_id: t.id,
-            event,
-            debit_account: t.debit_account,
-            credit_account: t.credit_account,
-            currency: t.amount.currency,
-            moved,
-            hold_change,
-            created_at: now,
-            prev_hash: String::new(),
-            hash: String::new(),
-        });
+        self.0.entry(t.credit_account).or_default().0 += moved;
     }
 
     async fn apply(self, conn: &mut AnyConnection) -> Result<(), LedgerError> {
-        if self.entries.is_empty() {
+        let changes: Vec<(i64, i64, i64)> = self
+            .0
+            .into_iter()
+            .map(|(account, (balance, held))| (account, balance, held))
+            .collect();
+        let shifted = shift(conn, &changes).await?;
+        if shifted.len() == changes.len() {
             return Ok(());
         }
-        let mut applied: Vec<(i64, i64, i64)> = Vec::with_capacity(self.accounts.len());
-        for (account, (balance, held)) in self.accounts {
-            if !shift(conn, account, balance, held).await? {
-                // Undo what this movement already changed, so a caller without a savepoint is
-                // left as before. Going back to a state that passed the guard passes it again.
-                for (account, balance, held) in applied {
-                    shift(conn, account, -balance, -held).await?;
-                }
-                return Err(LedgerError::InsufficientFunds { account });
-            }
-            applied.push((account, balance, held));
-        }
-        append(conn, self.entries).await
+        // Undo what this movement changed, so a caller without a savepoint is left as before.
+        // Going back to a state that passed the guard passes it again.
+        let undo: Vec<_> = changes
+            .iter()
+            .filter(|(account, ..)| shifted.contains(account))
+            .map(|&(account, balance, held)| (account, -balance, -held))
+            .collect();
+        shift(conn, &undo).await?;
+        let refused = changes
+            .iter()
+            .map(|&(account, ..)| account)
+            .find(|account| !shifted.contains(account))
+            .unwrap_or_default();
+        Err(LedgerError::InsufficientFunds { account: refused })
     }
 }
 
-/// Adds `balance` and `held` to an account unless that would leave it unable to cover its
-/// holds; false if refused. The guard is the code's check; the table's CHECK is the last line
-/// behind it.
+/// Adds each `(account, balance, held)` change in one statement, except to an account it would
+/// leave unable to cover its holds; returns the accounts changed. The guard is the code's
+/// check; the table's CHECK is the last line behind it.
+///
+/// On PostgreSQL all the accounts are locked first, in id order (the uncorrelated count runs
+/// once, before any row is updated), so concurrent movements wait for each other instead of
+/// deadlocking. The lock is the one an UPDATE takes: FOR UPDATE would also wait for transfers
+/// that merely reference the account. SQLite's write transactions hold the whole database.
 async fn shift(
     conn: &mut AnyConnection,
-    account: i64,
-    balance: i64,
-    held: i64,
-) -> Result<bool, LedgerError> {
-    let updated = sqlx::query(
-        "UPDATE ledger_accounts SET balance = balance + $1, held = held + $2
-         WHERE id = $3 AND (may_go_negative = 1 OR balance + $1 - held - $2 >= 0)",
-    )
-    .bind(balance)
-    .bind(held)
-    .bind(account)
-    .execute(&mut *conn)
-    .await
-    .map_err(db_err)?;
-    Ok(updated.rows_affected() == 1)
+    changes: &[(i64, i64, i64)],
+) -> Result<Vec<i64>, LedgerError> {
+    if changes.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Change i binds $3i+1 (the account), $3i+2 (the balance change), $3i+3 (the held one).
+    let case = |column: usize| {
+        let arms: String = (0..changes.len())
+            .map(|i| format!(" WHEN ${} THEN ${}", 3 * i + 1, 3 * i + 1 + column))
+            .collect();
+        format!("CASE id{arms} END")
+    };
+    let (balance, held) = (case(1), case(2));
+    let ids = (0..changes.len())
+        .map(|i| format!("${}", 3 * i + 1))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let lock = if conn.backend_name() == "PostgreSQL" {
+        " FOR NO KEY UPDATE"
+    } else {
+        ""
+    };
+    let sql = format!(
+        "UPDATE ledger_accounts SET balance = balance + {balance}, held = held + {held}
+         WHERE id IN ({ids})
+           AND (SELECT COUNT(*) FROM (SELECT id FROM ledger_accounts WHERE id IN ({ids})
+                                      ORDER BY id{lock}) AS locked) > 0
+           AND (may_go_negative = 1 OR balance + {balance} - held - {held} >= 0)
+         RETURNING id"
+    );
+    let mut query = sqlx::query_scalar(&sql);
+    for &(account, balance, held) in changes {
+        query = query.bind(account).bind(balance).bind(held);
+    }
+    query.fetch_all(&mut *conn).await.map_err(db_err)
 }
 
-/// Appends entries to the journal, chained after the current head. The head row carries the
-/// last hash itself (kept by a trigger on the journal): on PostgreSQL a statement that waited
-/// for the head's lock re-reads that row, but would read the journal as of before the wait and
-/// chain after a stale entry.
-async fn append(conn: &mut AnyConnection, entries: Vec<Entry>) -> Result<(), LedgerError> {
-    let count = entries.len() as i64;
-    let (last_seq, mut hash): (i64, String) =
-        sqlx::query_as("UPDATE ledger_head SET seq = seq + $1 WHERE id = 1 RETURNING seq, hash")
-            .bind(count)
-            .fetch_one(&mut *conn)
-            .await
-            .map_err(db_err)?;
-    let mut seq = last_seq - count;
-    let mut sql = String::from(
-        "INSERT INTO ledger_journal (seq, transfer_id, event, debit_account, credit_account,
-           currency, moved, hold_change, created_at, prev_hash, hash) VALUES ",
-    );
-    let chained: Vec<Entry> = entries
-        .into_iter()
-        .map(|e| {
-            let e = e.chain(seq, &hash);
-            seq = e.seq;
-            hash.clone_from(&e.hash);
-            e
-        })
-        .collect();
-    for i in 0..chained.len() {
-        let p = i * 11;
-        sql.push_str(&format!(
-            "{}(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
-            if i == 0 { "" } else { ", " },
-            p + 1,
-            p + 2,
-            p + 3,
-            p + 4,
-            p + 5,
-            p + 6,
-            p + 7,
-            p + 8,
-            p + 9,
-            p + 10,
-            p + 11
-        ));
+#[derive(FromRow)]
+struct InboxRow {
+    id: i64,
+    transfer_id: i64,
+    event: String,
+    debit_account: i64,
+    credit_account: i64,
+    currency: String,
+    moved: i64,
+    hold_change: i64,
+    created_at: i64,
+}
+
+const SEAL_BATCH: i64 = 1_000;
+
+/// Moves the entries waiting in the inbox into the journal, in the order they were written,
+/// each chained to the one before; returns how many. Safe on several instances at once: the
+/// journal head orders sealers.
+pub async fn seal(db: &Db) -> Result<u64, LedgerError> {
+    let mut sealed = 0;
+    loop {
+        let mut tx = db.begin_write().await.map_err(db_err)?;
+        let head: (i64, String) =
+            sqlx::query_as("UPDATE ledger_head SET seq = seq WHERE id = 1 RETURNING seq, hash")
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(db_err)?;
+        // Taken out in one statement: exactly what was deleted gets sealed. On PostgreSQL an
+        // entry committed late with a smaller id is sealed by a later round.
+        let mut waiting: Vec<InboxRow> = sqlx::query_as(
+            "DELETE FROM ledger_inbox
+             WHERE id IN (SELECT id FROM ledger_inbox ORDER BY id LIMIT $1)
+             RETURNING id, transfer_id, event, debit_account, credit_account, currency, moved,
+                       hold_change, created_at",
+        )
+        .bind(SEAL_BATCH)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        if waiting.is_empty() {
+            tx.commit().await.map_err(db_err)?;
+            return Ok(sealed);
+        }
+        waiting.sort_unstable_by_key(|row| row.id);
+        let count = waiting.len() as u64;
+        let (mut seq, mut hash) = head;
+        let mut entries = Vec::with_capacity(waiting.len());
+        for row in waiting {
+            let unknown = |what: &str| {
+                LedgerError::Database(format!("unknown {what} in inbox entry {}", row.id))
+            };
+            let entry = Entry {
+                seq: 0,
+                transfer_id: row.transfer_id,
+                event: TransferState::parse(&row.event).ok_or_else(|| unknown("event"))?,
+                debit_account: row.debit_account,
+                credit_account: row.credit_account,
+                currency: Currency::parse(&row.currency).ok_or_else(|| unknown("currency"))?,
+                moved: row.moved,
+                hold_change: row.hold_change,
+                created_at: row.created_at,
+                prev_hash: String::new(),
+                hash: String::new(),
+            }
+            .chain(seq, &hash);
+            seq = entry.seq;
+            hash.clone_from(&entry.hash);
+            entries.push(entry);
+        }
+        append(&mut tx, &entries).await?;
+        tx.commit().await.map_err(db_err)?;
+        sealed += count;
     }
-    let mut insert = sqlx::query(&sql);
-    for e in &chained {
-        insert = insert
-            .bind(e.seq)
-            .bind(e.transfer_id)
-            .bind(e.event.as_str())
-            .bind(e.debit_account)
-            .bind(e.credit_account)
-            .bind(e.currency.as_str())
-            .bind(e.moved)
-            .bind(e.hold_change)
-            .bind(e.created_at)
-            .bind(e.prev_hash.as_str())
-            .bind(e.hash.as_str());
+}
+
+/// Appends chained entries after the head and moves the head to the last one. A few entries
+/// per statement: SQLite's driver binds parameters in time that grows with their square.
+async fn append(conn: &mut AnyConnection, entries: &[Entry]) -> Result<(), LedgerError> {
+    const PER_STATEMENT: usize = 20;
+    let Some(last) = entries.last() else {
+        return Ok(());
+    };
+    for chunk in entries.chunks(PER_STATEMENT) {
+        let rows = (0..chunk.len())
+            .map(|i| {
+                let params: Vec<String> = (i * 11 + 1..=i * 11 + 11)
+                    .map(|n| format!("${n}"))
+                    .collect();
+                format!("({})", params.join(", "))
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "INSERT INTO ledger_journal (seq, transfer_id, event, debit_account, credit_account,
+               currency, moved, hold_change, created_at, prev_hash, hash) VALUES {rows}"
+        );
+        let mut insert = sqlx::query(&sql);
+        for e in chunk {
+            insert = insert
+                .bind(e.seq)
+                .bind(e.transfer_id)
+                .bind(e.event.as_str())
+                .bind(e.debit_account)
+                .bind(e.credit_account)
+                .bind(e.currency.as_str())
+                .bind(e.moved)
+                .bind(e.hold_change)
+                .bind(e.created_at)
+                .bind(e.prev_hash.as_str())
+                .bind(e.hash.as_str());
+        }
+        insert.execute(&mut *conn).await.map_err(db_err)?;
     }
-    insert.execute(&mut *conn).await.map_err(db_err)?;
+    sqlx::query("UPDATE ledger_head SET seq = $1, hash = $2 WHERE id = 1")
+        .bind(last.seq)
+        .bind(last.hash.as_str())
+        .execute(&mut *conn)
+        .await
+        .map_err(db_err)?;
     Ok(())
 }
 
@@ -727,10 +835,11 @@ async fn journal_page(db: &Db, after: i64) -> Result<Vec<JournalRow>, LedgerErro
     .map_err(db_err)
 }
 
-/// Replays the whole journal and compares it with the stored balances and transfers:
-/// the chain, every balance and hold, every transfer's state, the zero sum, and that no
-/// account that must not go negative did.
+/// Seals what waits in the inbox, then replays the whole journal and compares it with the
+/// stored balances and transfers: the chain, every balance and hold, every transfer's state,
+/// the zero sum, and that no account that must not go negative did.
 pub async fn verify(db: &Db) -> Result<Report, LedgerError> {
+    seal(db).await?;
     let transfers: Vec<TransferRow> =
         sqlx::query_as(&format!("SELECT {TRANSFER_COLUMNS} FROM ledger_transfers"))
             .fetch_all(&db.pool)
@@ -885,12 +994,14 @@ pub enum ExportFormat {
     JsonLines,
 }
 
-/// Writes every journal entry, with its transfer's key, kind and cause, in order.
+/// Seals what waits in the inbox, then writes every journal entry, with its transfer's key,
+/// kind and cause, in order.
 pub async fn export(
     db: &Db,
     format: ExportFormat,
     out: &mut (dyn std::io::Write + Send),
 ) -> Result<i64, LedgerError> {
+    seal(db).await?;
     let io = |e: std::io::Error| LedgerError::Database(format!("writing the export: {e}"));
     if format == ExportFormat::Csv {
         writeln!(

@@ -8,6 +8,15 @@ use app::ssr::{now, Db};
 
 /// Starts every periodic job.
 pub fn spawn_all(db: &Db) {
+    let seal_db = db.clone();
+    every(Duration::from_secs(1), "seal the journal", move || {
+        let db = seal_db.clone();
+        async move {
+            app::ledger::store::seal(&db)
+                .await
+                .map_err(|e| e.to_string())
+        }
+    });
     let holds_db = db.clone();
     every(Duration::from_secs(15), "expire holds", move || {
         let db = holds_db.clone();
@@ -41,7 +50,7 @@ where
             ticks.tick().await;
             match job().await {
                 Ok(0) => {}
-                Ok(rows) => tracing::info!(job = name, rows, "background job done"),
+                Ok(rows) => tracing::debug!(job = name, rows, "background job done"),
                 Err(e) => tracing::error!(job = name, "background job failed: {e}"),
             }
         }
