@@ -27,6 +27,16 @@ use object_store::ObjectStore;
 
 use crate::config::{Config, Payments};
 
+/// The app's routes, generated once per process. Generating them renders the app with a
+/// process-wide flag set that parks any resource first polled meanwhile, forever
+/// (leptos-rs/leptos#4773): a router built while another serves pages, as tests do, would
+/// stall some of those pages.
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(app::App)).clone()
+}
+
 /// Connects to the database and migrates it.
 pub async fn open_db(config: &Config) -> anyhow::Result<Db> {
     if let Some(path) = config.database_url.strip_prefix("sqlite://") {
@@ -146,7 +156,7 @@ pub async fn router(config: &Config, state: AppState) -> anyhow::Result<Router> 
         app: state.clone(),
         leptos_options: leptos_options.clone(),
     };
-    let routes = generate_route_list(app::App);
+    let routes = route_list();
     let context_state = state.clone();
     let provide = move || provide_context(context_state.clone());
     let shell_options = leptos_options.clone();

@@ -89,10 +89,21 @@ async fn a_card_top_up_reaches_the_wallet_less_the_processor_fee() {
         app.call_err(&other, "receipt", &[("id", &id)]).await,
         AppError::NotFound
     );
-    // The receipt page itself is checked in the browser (end2end/tests/wallet.spec.ts): its
-    // server rendering stalls here about one run in two when all of this file's tests run at
-    // once (fewer on a two-worker runtime, where other pages stalled instead; logging makes it
-    // vanish). An open bug, likely leptos-rs/leptos#4647; see the session note.
+
+    // The receipt page, rendered on the server, shows the same figures.
+    let page = fan
+        .get(app.url(&format!("/wallet/receipts/{id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    for figure in ["€20.00", "€0.55", "€0.00", "€19.45"] {
+        assert!(
+            html.contains(figure),
+            "{figure} missing from the receipt page"
+        );
+    }
 }
 
 #[tokio::test]
