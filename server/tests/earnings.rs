@@ -422,6 +422,11 @@ async fn operators_settle_payouts_by_hand() {
     assert_eq!(s.balance.available(), 6_000);
     let states: Vec<PayoutState> = s.payouts.iter().map(|p| p.state).collect();
     assert_eq!(states, [PayoutState::Failed, PayoutState::Paid]);
+    // Paid by hand, from the platform's bank: the processor's account is not involved.
+    let bank = ledger::balance(&db, AccountRef::platform(AccountKind::BankTransfers, EUR));
+    assert_eq!(bank.await.unwrap().posted, 4_000);
+    let in_flight = ledger::balance(&db, AccountRef::platform(AccountKind::PayoutsInFlight, EUR));
+    assert_eq!(in_flight.await.unwrap().posted, 0);
     assert_ledger_ok(&db).await;
 }
 

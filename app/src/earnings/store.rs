@@ -271,10 +271,15 @@ pub async fn advance(
         return Err(AppError::Conflict("the payout changed meanwhile".into()));
     }
     let in_flight = AccountRef::platform(AccountKind::PayoutsInFlight, currency);
+    // Paid by hand means paid from the platform's bank, not through the processor.
+    let paid_from = match step {
+        PayoutStep::MarkedPaid => AccountKind::BankTransfers,
+        _ => AccountKind::ProcessorClearing,
+    };
     let (key, credit, kind) = match to {
         PayoutState::Paid => (
             "paid",
-            AccountRef::platform(AccountKind::ProcessorClearing, currency),
+            AccountRef::platform(paid_from, currency),
             TransferKind::Payout,
         ),
         PayoutState::Failed => (

@@ -65,16 +65,20 @@ pub enum AccountKind {
     ProcessorFees,
     /// Payouts requested and not yet confirmed by the processor.
     PayoutsInFlight,
+    /// What the operators paid out themselves by bank transfer, outside the processor: money
+    /// that left Tremplin, kept apart so the processor's account reconciles with its reports.
+    BankTransfers,
 }
 
 impl AccountKind {
-    pub const ALL: [AccountKind; 6] = [
+    pub const ALL: [AccountKind; 7] = [
         Self::Wallet,
         Self::Earnings,
         Self::Escrow,
         Self::ProcessorClearing,
         Self::ProcessorFees,
         Self::PayoutsInFlight,
+        Self::BankTransfers,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -85,6 +89,7 @@ impl AccountKind {
             Self::ProcessorClearing => "processor_clearing",
             Self::ProcessorFees => "processor_fees",
             Self::PayoutsInFlight => "payouts_in_flight",
+            Self::BankTransfers => "bank_transfers",
         }
     }
 
