@@ -493,19 +493,6 @@ async fn shift(
     query.fetch_all(&mut *conn).await.map_err(db_err)
 }
 
-#[derive(FromRow)]
-struct InboxRow {
-    id: i64,
-    transfer_id: i64,
-    event: String,
-    debit_account: i64,
-    credit_account: i64,
-    currency: String,
-    moved: i64,
-    hold_change: i64,
-    created_at: i64,
-}
-
 const SEAL_BATCH: i64 = 1_000;
 
 /// Moves the entries waiting in the inbox into the journal, in the order they were written,
@@ -522,11 +509,12 @@ pub async fn seal(db: &Db) -> Result<u64, LedgerError> {
                 .map_err(db_err)?;
         // Taken out in one statement: exactly what was deleted gets sealed. On PostgreSQL an
         // entry committed late with a smaller id is sealed by a later round.
-        let mut waiting: Vec<InboxRow> = sqlx::query_as(
+        // The inbox id stands in for the sequence number until the entry is chained.
+        let mut waiting: Vec<JournalRow> = sqlx::query_as(
             "DELETE FROM ledger_inbox
              WHERE id IN (SELECT id FROM ledger_inbox ORDER BY id LIMIT $1)
-             RETURNING id, transfer_id, event, debit_account, credit_account, currency, moved,
-                       hold_change, created_at",
+             RETURNING id AS seq, transfer_id, event, debit_account, credit_account, currency,
+                       moved, hold_change, created_at, '' AS prev_hash, '' AS hash",
         )
         .bind(SEAL_BATCH)
         .fetch_all(&mut *tx)
@@ -536,28 +524,15 @@ pub async fn seal(db: &Db) -> Result<u64, LedgerError> {
             tx.commit().await.map_err(db_err)?;
             return Ok(sealed);
         }
-        waiting.sort_unstable_by_key(|row| row.id);
+        waiting.sort_unstable_by_key(|row| row.seq);
         let count = waiting.len() as u64;
         let (mut seq, mut hash) = head;
         let mut entries = Vec::with_capacity(waiting.len());
         for row in waiting {
-            let unknown = |what: &str| {
-                LedgerError::Database(format!("unknown {what} in inbox entry {}", row.id))
-            };
-            let entry = Entry {
-                seq: 0,
-                transfer_id: row.transfer_id,
-                event: TransferState::parse(&row.event).ok_or_else(|| unknown("event"))?,
-                debit_account: row.debit_account,
-                credit_account: row.credit_account,
-                currency: Currency::parse(&row.currency).ok_or_else(|| unknown("currency"))?,
-                moved: row.moved,
-                hold_change: row.hold_change,
-                created_at: row.created_at,
-                prev_hash: String::new(),
-                hash: String::new(),
-            }
-            .chain(seq, &hash);
+            let entry = row
+                .into_entry()
+                .map_err(|e| LedgerError::Database(format!("in the inbox, {e}")))?
+                .chain(seq, &hash);
             seq = entry.seq;
             hash.clone_from(&entry.hash);
             entries.push(entry);
