@@ -84,16 +84,26 @@ async fn health_metrics_and_request_ids() {
         .unwrap();
     assert_eq!(kept.headers()["x-request-id"], "abc-123");
 
-    let metrics = client
-        .get(app.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    // The background jobs report too, from their first run just after start-up.
+    let sealer = "background_job_rows_total{job=\"seal the journal\"}";
+    let mut metrics = String::new();
+    for _ in 0..50 {
+        metrics = client
+            .get(app.url("/metrics"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        if metrics.contains(sealer) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
     assert!(metrics.contains("http_requests_total"), "{metrics}");
     assert!(metrics.contains("route=\"/healthz\""), "{metrics}");
+    assert!(metrics.contains(sealer), "{metrics}");
 }
 
 #[tokio::test]

@@ -48,10 +48,18 @@ where
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             ticks.tick().await;
+            // On /metrics: a job that stops working (a sealer that no longer seals) shows.
             match job().await {
-                Ok(0) => {}
-                Ok(rows) => tracing::debug!(job = name, rows, "background job done"),
-                Err(e) => tracing::error!(job = name, "background job failed: {e}"),
+                Ok(rows) => {
+                    metrics::counter!("background_job_rows_total", "job" => name).increment(rows);
+                    if rows > 0 {
+                        tracing::debug!(job = name, rows, "background job done");
+                    }
+                }
+                Err(e) => {
+                    metrics::counter!("background_job_failures_total", "job" => name).increment(1);
+                    tracing::error!(job = name, "background job failed: {e}");
+                }
             }
         }
     });
