@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod earnings;
 pub mod error;
 pub mod ledger;
+pub mod notifications;
 pub mod site;
 pub mod ui;
 pub mod wallet;
@@ -88,6 +89,7 @@ fn Document() -> impl IntoView {
                     <Route path=path!("/dashboard") view=accounts::pages::dashboard::DashboardPage ssr=SsrMode::InOrder />
                     <Route path=path!("/wallet") view=wallet::pages::WalletPage ssr=SsrMode::InOrder />
                     <Route path=path!("/earnings") view=earnings::pages::StatementPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/notifications") view=notifications::pages::NotificationsPage ssr=SsrMode::InOrder />
                     <Route path=path!("/operator/payouts") view=earnings::pages::OperatorPayoutsPage ssr=SsrMode::InOrder />
                     // Async like the profile pages: a receipt is small and is sent whole.
                     <Route path=path!("/wallet/receipts/:id") view=wallet::pages::ReceiptPage ssr=SsrMode::Async />

@@ -12,6 +12,7 @@ use app::earnings::types::{PayoutForOperator, PayoutState, Source, Statement};
 use app::error::{AppError, Problem};
 use app::ledger::store as ledger;
 use app::ledger::types::*;
+use app::notifications::types::{Notice, Notification};
 use app::ssr::Db;
 use common::{spawn_app_with, TestApp};
 use reqwest::{Client, StatusCode};
@@ -422,6 +423,21 @@ async fn operators_settle_payouts_by_hand() {
     assert_eq!(s.balance.available(), 6_000);
     let states: Vec<PayoutState> = s.payouts.iter().map(|p| p.state).collect();
     assert_eq!(states, [PayoutState::Failed, PayoutState::Paid]);
+    // Ana hears of both, newest first, the failure with its reason.
+    let told: Vec<Notification> = app.call_ok(&ana, "notifications", &[]).await;
+    let notices: Vec<Notice> = told.into_iter().map(|n| n.notice).collect();
+    assert_eq!(
+        notices,
+        [
+            Notice::PayoutFailed {
+                amount: Money::eur(6_000),
+                reason: "Wrong name on the account".into()
+            },
+            Notice::PayoutPaid {
+                amount: Money::eur(4_000)
+            },
+        ]
+    );
     // Paid by hand, from the platform's bank: the processor's account is not involved.
     let bank = ledger::balance(&db, AccountRef::platform(AccountKind::BankTransfers, EUR));
     assert_eq!(bank.await.unwrap().posted, 4_000);

@@ -7,6 +7,8 @@ use super::types::{
     BrandPage, CreatorCard, Network, Niche, Profile, Role, SessionUser, Settings, SocialAccount,
 };
 use crate::error::{AppError, Problem};
+use crate::notifications::store as notifications;
+use crate::notifications::types::Notice;
 use crate::ssr::{internal, Db};
 
 /// A database failure the user cannot fix: logged with the request id.
@@ -447,21 +449,40 @@ pub async fn set_follow(
     if creator == follower {
         return Err(AppError::Conflict("you cannot follow yourself".into()));
     }
-    let query = if follow {
-        sqlx::query(
-            "INSERT INTO follows (follower_id, creator_id, created_at) VALUES ($1, $2, $3)
-             ON CONFLICT DO NOTHING",
-        )
-        .bind(follower)
-        .bind(creator)
-        .bind(now)
-    } else {
+    if !follow {
         sqlx::query("DELETE FROM follows WHERE follower_id = $1 AND creator_id = $2")
             .bind(follower)
             .bind(creator)
-    };
-    query.execute(&db.pool).await.map_err(db_err)?;
-    Ok(())
+            .execute(&db.pool)
+            .await
+            .map_err(db_err)?;
+        return Ok(());
+    }
+    let mut tx = db.begin_write().await.map_err(db_err)?;
+    let added = sqlx::query(
+        "INSERT INTO follows (follower_id, creator_id, created_at) VALUES ($1, $2, $3)
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(follower)
+    .bind(creator)
+    .bind(now)
+    .execute(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    if added.rows_affected() == 1 {
+        let (handle, display_name): (String, String) =
+            sqlx::query_as("SELECT handle, display_name FROM users WHERE id = $1")
+                .bind(follower)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(db_err)?;
+        let notice = Notice::NewFollower {
+            handle,
+            display_name,
+        };
+        notifications::notify(&mut tx, creator, &notice, now).await?;
+    }
+    tx.commit().await.map_err(db_err)
 }
 
 /// Creators ordered by how much they have filled in (avatar, bio) then by newest, with their

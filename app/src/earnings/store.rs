@@ -9,6 +9,8 @@ use super::types::*;
 use crate::error::{AppError, Problem};
 use crate::ledger::store as ledger;
 use crate::ledger::types::*;
+use crate::notifications::store as notifications;
+use crate::notifications::types::Notice;
 use crate::ssr::db::Tx;
 use crate::ssr::{internal, Db};
 
@@ -289,13 +291,22 @@ pub async fn advance(
         ),
         PayoutState::Requested | PayoutState::Processing => return Ok(to),
     };
+    let money = Money::new(amount, currency);
+    let notice = match to {
+        PayoutState::Failed => Notice::PayoutFailed {
+            amount: money,
+            reason: detail.failure.unwrap_or_default().to_owned(),
+        },
+        _ => Notice::PayoutPaid { amount: money },
+    };
+    notifications::notify(tx, user_id, &notice, now).await?;
     ledger::transfer(
         tx,
         &[NewTransfer {
             key: format!("payout:{public_id}:{key}"),
             debit: in_flight,
             credit,
-            amount: Money::new(amount, currency),
+            amount: money,
             kind,
             cause: format!("payout:{public_id}"),
             hold: None,

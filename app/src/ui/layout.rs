@@ -10,6 +10,7 @@ use crate::accounts::api::{me, Login, Logout, Signup};
 use crate::accounts::types::{Role, SessionUser};
 use crate::error::AppError;
 use crate::i18n::*;
+use crate::notifications::api::unread_notifications;
 
 /// The logged-in user, refetched whenever someone logs in or out, or changes what the
 /// header shows of them.
@@ -87,7 +88,7 @@ fn Header() -> impl IntoView {
                             auth.user
                                 .get()
                                 .map(|u| match u.ok().flatten() {
-                                    Some(user) => view! { <AccountMenu user /> }.into_any(),
+                                    Some(user) => view! { <NotificationBell /> <AccountMenu user /> }.into_any(),
                                     None => {
                                         view! {
                                             <A href="/login" attr:class="btn btn-ghost">{t!(i18n, nav.login)}</A>
@@ -101,6 +102,39 @@ fn Header() -> impl IntoView {
                 </div>
             </div>
         </header>
+    }
+}
+
+/// A link to the notification centre with the unread count. The browser fetches the count
+/// once the page runs, and again whenever the header's user is (after the centre marks
+/// everything read, for one): rendered on the server, it would have to match the count the
+/// browser hydrates with, which can change in between. Without JavaScript the link stays.
+#[component]
+fn NotificationBell() -> impl IntoView {
+    let i18n = use_i18n();
+    let auth = use_auth();
+    let unread = RwSignal::new(0u64);
+    Effect::new(move |_| {
+        auth.login.version().track();
+        auth.logout.version().track();
+        auth.signup.version().track();
+        auth.edits.track();
+        leptos::task::spawn_local(async move {
+            if let Ok(count) = unread_notifications().await {
+                unread.set(count);
+            }
+        });
+    });
+    view! {
+        <A href="/notifications" attr:class="notification-bell"
+            attr:aria-label=move || t_string!(i18n, nav.notifications).to_string()>
+            <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true">
+                <path d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22zm7-6V11a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66A7 7 0 0 0 5 11v5l-2 2v1h18v-1z" fill="currentColor" />
+            </svg>
+            {move || (unread.get() > 0).then(|| view! {
+                <span class="bell-count" data-testid="unread-count">{unread.get()}</span>
+            })}
+        </A>
     }
 }
 
