@@ -88,14 +88,7 @@ async fn health_metrics_and_request_ids() {
     let sealer = "background_job_rows_total{job=\"seal the journal\"}";
     let mut metrics = String::new();
     for _ in 0..50 {
-        metrics = client
-            .get(app.url("/metrics"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        metrics = app.page(&client, "/metrics").await;
         if metrics.contains(sealer) {
             break;
         }

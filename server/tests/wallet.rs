@@ -52,9 +52,7 @@ async fn a_card_top_up_reaches_the_wallet_less_the_processor_fee() {
         checkout.starts_with("/test-processor/checkout/tco_"),
         "{checkout}"
     );
-    let page = fan.get(app.url(&checkout)).send().await.unwrap();
-    assert_eq!(page.status(), StatusCode::OK);
-    let html = page.text().await.unwrap();
+    let html = app.page(&fan, &checkout).await;
     assert!(
         html.contains("€20.00") && html.contains("Test mode"),
         "{html}"
@@ -91,13 +89,7 @@ async fn a_card_top_up_reaches_the_wallet_less_the_processor_fee() {
     );
 
     // The receipt page, rendered on the server, shows the same figures.
-    let page = fan
-        .get(app.url(&format!("/wallet/receipts/{id}")))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(page.status(), StatusCode::OK);
-    let html = page.text().await.unwrap();
+    let html = app.page(&fan, &format!("/wallet/receipts/{id}")).await;
     for figure in ["€20.00", "€0.55", "€0.00", "€19.45"] {
         assert!(
             html.contains(figure),
@@ -225,14 +217,7 @@ async fn a_card_needing_the_banks_confirmation_pays_once_confirmed() {
     let checkout = start_top_up(&app, &fan, "10").await;
     let asked = pay(&app, &fan, &checkout, "4000 0025 0000 3155").await;
     assert_eq!(asked.status(), StatusCode::SEE_OTHER);
-    let page = fan
-        .get(app.url(&checkout))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.page(&fan, &checkout).await;
     assert!(page.contains("Confirm this payment"), "{page}");
     assert_eq!(
         wallet(&app, &fan).await.balance.available(),

@@ -31,6 +31,13 @@ impl TestApp {
             .unwrap()
     }
 
+    /// Fetches the page at `path` as `client`, failing unless it answers 200.
+    pub async fn page(&self, client: &Client, path: &str) -> String {
+        let response = client.get(self.url(path)).send().await.unwrap();
+        assert_eq!(response.status(), reqwest::StatusCode::OK, "GET {path}");
+        response.text().await.unwrap()
+    }
+
     /// Calls a server function with form-encoded arguments, as `ActionForm` does.
     pub async fn call(&self, client: &Client, name: &str, form: &[(&str, &str)]) -> Response {
         client
