@@ -273,31 +273,29 @@ pub async fn advance(
         return Err(AppError::Conflict("the payout changed meanwhile".into()));
     }
     let in_flight = AccountRef::platform(AccountKind::PayoutsInFlight, currency);
+    let money = Money::new(amount, currency);
     // Paid by hand means paid from the platform's bank, not through the processor.
     let paid_from = match step {
         PayoutStep::MarkedPaid => AccountKind::BankTransfers,
         _ => AccountKind::ProcessorClearing,
     };
-    let (key, credit, kind) = match to {
+    let (key, credit, kind, notice) = match to {
         PayoutState::Paid => (
             "paid",
             AccountRef::platform(paid_from, currency),
             TransferKind::Payout,
+            Notice::PayoutPaid { amount: money },
         ),
         PayoutState::Failed => (
             "returned",
             AccountRef::earnings(user_id, currency),
             TransferKind::PayoutReturned,
+            Notice::PayoutFailed {
+                amount: money,
+                reason: detail.failure.unwrap_or_default().to_owned(),
+            },
         ),
         PayoutState::Requested | PayoutState::Processing => return Ok(to),
-    };
-    let money = Money::new(amount, currency);
-    let notice = match to {
-        PayoutState::Failed => Notice::PayoutFailed {
-            amount: money,
-            reason: detail.failure.unwrap_or_default().to_owned(),
-        },
-        _ => Notice::PayoutPaid { amount: money },
     };
     notifications::notify(tx, user_id, &notice, now).await?;
     ledger::transfer(

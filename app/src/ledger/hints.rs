@@ -10,6 +10,10 @@ use super::types::AccountRef;
 
 static ACCOUNT_IDS: Mutex<Option<HashMap<AccountRef, i64>>> = Mutex::new(None);
 
+/// Past this many remembered accounts the hints start over, so memory stays bounded however
+/// many users move money; the busy accounts are remembered again on their next movement.
+const MAX_REMEMBERED: usize = 100_000;
+
 fn known() -> MutexGuard<'static, Option<HashMap<AccountRef, i64>>> {
     // A hint: whatever a panicking holder left is still safe to read.
     ACCOUNT_IDS.lock().unwrap_or_else(PoisonError::into_inner)
@@ -26,7 +30,10 @@ pub fn account_ids(accounts: &[AccountRef]) -> Option<HashMap<AccountRef, i64>> 
 }
 
 pub fn remember_accounts(ids: &HashMap<AccountRef, i64>) {
-    known()
-        .get_or_insert_with(HashMap::new)
-        .extend(ids.iter().map(|(a, id)| (*a, *id)));
+    let mut known = known();
+    let known = known.get_or_insert_with(HashMap::new);
+    if known.len() + ids.len() > MAX_REMEMBERED {
+        known.clear();
+    }
+    known.extend(ids.iter().map(|(a, id)| (*a, *id)));
 }

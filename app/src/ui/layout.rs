@@ -24,7 +24,8 @@ pub struct Auth {
 }
 
 impl Auth {
-    /// Reloads the user after an edit to their name, avatar or role.
+    /// Reloads what the header shows of the user: after an edit to their name, avatar or
+    /// role, or after they read their notifications (the bell's count).
     pub fn refresh(&self) {
         self.edits.update(|n| *n += 1);
     }
