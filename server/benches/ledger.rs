@@ -1,6 +1,9 @@
 //! Posted ledger transfers per second, hot (every transfer into one account: fans' wallets pay
 //! one creator, as during a live event) and spread (between random wallets), against plain
-//! single-row inserts into the same database in the same run. Each operation is its own transaction, as in the product. The journal's sealer runs every
+//! single-row inserts into the same database in the same run. Each movement is recorded the
+//! two ways the product does: in a transaction of its own (as when it commits with other
+//! writes, an order or a payout), and through the group commit (a gift, a donation: many
+//! movements per commit, each acknowledged once committed). The journal's sealer runs every
 //! second during the transfers, as the worker does, and the clock stops only once everything is
 //! sealed. Afterwards `verify` must find nothing wrong and every acknowledged transfer must be
 //! there.
@@ -15,6 +18,7 @@ mod common;
 use std::future::Future;
 use std::time::Instant;
 
+use app::ledger::group::GroupCommit;
 use app::ledger::store;
 use app::ledger::types::*;
 use app::ssr::Db;
@@ -40,7 +44,7 @@ async fn main() {
     }
     println!("{CLIENTS} concurrent clients, one transaction per operation\n");
     println!(
-        "{:<11} {:<22} {:>8} {:>10} {:>14}",
+        "{:<11} {:<24} {:>8} {:>10} {:>14}",
         "database", "operation", "count", "per second", "vs inserts"
     );
     for (name, url, count) in targets {
@@ -76,36 +80,46 @@ async fn bench(name: &str, url: &str, count: usize) {
         tx.commit().await.unwrap();
     })
     .await;
-    let fans = wallets.clone();
-    let hot = measure(&db, count, true, move |db, i| {
-        let fan = fans[i % fans.len()];
-        async move {
-            commit(&db, &transfer(&format!("hot-{i}"), fan, shop, 1)).await;
-        }
-    })
-    .await;
-    let spread = measure(&db, count, true, move |db, i| {
-        let from = wallets[i % wallets.len()];
-        let to = wallets[(i * 7 + 3) % wallets.len()];
-        async move {
-            let to = if to == from { shop } else { to };
-            commit(&db, &transfer(&format!("spread-{i}"), from, to, 1)).await;
-        }
-    })
-    .await;
-
-    for (operation, rate) in [
-        ("plain insert", inserts),
-        ("transfer, hot", hot),
-        ("transfer, spread", spread),
+    let group = GroupCommit::start(db.clone());
+    let mut rates = vec![("plain insert", inserts)];
+    for (operation, grouped) in [
+        ("hot, own transaction", false),
+        ("hot, group commit", true),
     ] {
+        let (fans, group) = (wallets.clone(), group.clone());
+        let rate = measure(&db, count, true, move |db, i| {
+            let t = transfer(&format!("{operation}-{i}"), fans[i % fans.len()], shop, 1);
+            let group = group.clone();
+            async move { record(&db, &group, grouped, t).await }
+        })
+        .await;
+        rates.push((operation, rate));
+    }
+    for (operation, grouped) in [
+        ("spread, own transaction", false),
+        ("spread, group commit", true),
+    ] {
+        let (wallets, group) = (wallets.clone(), group.clone());
+        let rate = measure(&db, count, true, move |db, i| {
+            let from = wallets[i % wallets.len()];
+            let to = wallets[(i * 7 + 3) % wallets.len()];
+            let to = if to == from { shop } else { to };
+            let t = transfer(&format!("{operation}-{i}"), from, to, 1);
+            let group = group.clone();
+            async move { record(&db, &group, grouped, t).await }
+        })
+        .await;
+        rates.push((operation, rate));
+    }
+
+    for (operation, rate) in rates {
         println!(
-            "{name:<11} {operation:<22} {count:>8} {rate:>10.0} {:>13.2}x",
+            "{name:<11} {operation:<24} {count:>8} {rate:>10.0} {:>13.2}x",
             rate / inserts
         );
     }
     let report = store::verify(&db).await.unwrap();
-    let expected = WALLETS as usize + 2 * count;
+    let expected = WALLETS as usize + 4 * count;
     assert_eq!(report.problems, Vec::<String>::new());
     assert_eq!(
         report.transfers, expected,
@@ -139,6 +153,15 @@ async fn commit(db: &Db, t: &NewTransfer) {
         .await
         .unwrap();
     tx.commit().await.unwrap();
+}
+
+/// Records `t` in a transaction of its own, or through the group commit.
+async fn record(db: &Db, group: &GroupCommit, grouped: bool, t: NewTransfer) {
+    if grouped {
+        group.transfer(vec![t], app::ssr::now()).await.unwrap();
+    } else {
+        commit(db, &t).await;
+    }
 }
 
 /// Runs `op` `count` times over `CLIENTS` concurrent tasks, with the sealer if `seal`;

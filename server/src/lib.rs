@@ -13,6 +13,7 @@ pub mod workers;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use app::ledger::group::GroupCommit;
 use app::ssr::{AppState, Db, Mailer, PaymentProvider, Storage};
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{header, StatusCode};
@@ -97,6 +98,7 @@ pub async fn state(config: &Config) -> anyhow::Result<AppState> {
         Payments::Stripe(stripe) => Arc::new(payments::stripe::StripeProvider::new(stripe)?),
     };
     Ok(AppState {
+        ledger: GroupCommit::start(db.clone()),
         db,
         mailer,
         payments,

@@ -7,8 +7,10 @@ mod common;
 
 use std::sync::Arc;
 
+use app::ledger::group::GroupCommit;
 use app::ledger::store::{self, ExportFormat};
 use app::ledger::types::*;
+use app::ssr::db::Backend;
 use app::ssr::Db;
 use common::{fresh_db, user};
 
@@ -300,6 +302,91 @@ async fn two_hundred_concurrent_spenders_get_exactly_what_the_wallet_affords() {
     assert_eq!((ok, refused), (50, 150));
     assert_eq!(available(&db, payer).await, 0);
     assert_eq!(available(&db, shop).await, 5_000);
+    assert_sound(&db).await;
+}
+
+/// Through the group commit, many movements share a transaction, yet each keeps its own
+/// outcome: 150 different purchases and 50 retries of one gift race for a wallet that affords
+/// 50 of them; exactly 50 movements happen, and every retry of the gift agrees.
+#[tokio::test]
+async fn grouped_movements_each_keep_their_own_outcome() {
+    let (_dir, db) = fresh_db().await;
+    let payer = AccountRef::wallet(user(&db, "payer").await, EUR);
+    let shop = AccountRef::earnings(user(&db, "shop").await, EUR);
+    run(&db, &[new("top-up", clearing(), payer, 5_000)])
+        .await
+        .unwrap();
+
+    let group = GroupCommit::start(db.clone());
+    let tasks: Vec<_> = (0..200)
+        .map(|i| {
+            let group = group.clone();
+            let key = if i < 150 { format!("buy-{i}") } else { "gift".to_owned() };
+            tokio::spawn(async move {
+                let outcome = group
+                    .transfer(vec![new(&key, payer, shop, 100)], app::ssr::now())
+                    .await;
+                (key, outcome)
+            })
+        })
+        .collect();
+    let (mut moved, mut gift) = (std::collections::BTreeSet::new(), Vec::new());
+    for task in tasks {
+        let (key, outcome) = task.await.unwrap();
+        let id = match outcome {
+            Ok(done) => Some(done[0].id),
+            Err(LedgerError::InsufficientFunds { .. }) => None,
+            Err(e) => panic!("unexpected: {e:?}"),
+        };
+        moved.extend(id);
+        if key == "gift" {
+            gift.push(id);
+        }
+    }
+    assert_eq!(moved.len(), 50, "exactly what the wallet affords");
+    gift.dedup();
+    assert_eq!(gift.len(), 1, "every retry of the gift got the same outcome");
+    assert_eq!(available(&db, payer).await, 0);
+    assert_eq!(available(&db, shop).await, 5_000);
+    assert_sound(&db).await;
+}
+
+/// A movement the database itself rejects (PostgreSQL refuses a NUL byte in text, which ends
+/// the whole shared transaction) does not take the movements grouped with it down.
+#[tokio::test]
+async fn a_movement_the_database_rejects_does_not_sink_its_group() {
+    let (_dir, db) = fresh_db().await;
+    let payer = AccountRef::wallet(user(&db, "payer").await, EUR);
+    let shop = AccountRef::earnings(user(&db, "shop").await, EUR);
+    run(&db, &[new("top-up", clearing(), payer, 5_000)])
+        .await
+        .unwrap();
+
+    let group = GroupCommit::start(db.clone());
+    let tasks: Vec<_> = (0..30)
+        .map(|i| {
+            let group = group.clone();
+            let mut t = new(&format!("tip-{i}"), payer, shop, 10);
+            if i % 3 == 1 {
+                t.cause = "bad\0cause".to_owned();
+            }
+            tokio::spawn(async move { (i, group.transfer(vec![t], app::ssr::now()).await) })
+        })
+        .collect();
+    let (mut moved, mut rejected) = (0, 0);
+    for task in tasks {
+        match task.await.unwrap() {
+            (_, Ok(_)) => moved += 10,
+            (i, Err(LedgerError::Database(_))) if i % 3 == 1 => rejected += 1,
+            (i, Err(e)) => panic!("tip {i}: {e:?}"),
+        }
+    }
+    // SQLite stores the NUL byte.
+    let expected_rejections = if db.backend == Backend::Postgres { 10 } else { 0 };
+    assert_eq!(rejected, expected_rejections);
+    assert_eq!(moved, 300 - 10 * rejected, "every sound tip moved");
+    assert_eq!(available(&db, shop).await, moved);
+    assert_eq!(available(&db, payer).await, 5_000 - moved);
     assert_sound(&db).await;
 }
 

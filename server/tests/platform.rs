@@ -194,6 +194,7 @@ async fn demo_data_loads_once_and_shows_small_creators_first_page() {
     let db = app::ssr::Db::connect(&app.database_url).await.unwrap();
     let state = app::ssr::AppState {
         db: db.clone(),
+        ledger: app::ledger::group::GroupCommit::start(db.clone()),
         mailer: std::sync::Arc::new(server::mail::Outbox::new(
             app.data_dir.path().join("outbox"),
             false,

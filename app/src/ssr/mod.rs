@@ -19,6 +19,8 @@ pub use storage::{Storage, StoredFile};
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
+    /// Movements that stand alone (gifts, donations, tips), many per commit.
+    pub ledger: crate::ledger::group::GroupCommit,
     pub mailer: Arc<dyn Mailer>,
     pub storage: Storage,
     pub payments: Arc<dyn PaymentProvider>,

@@ -4,7 +4,6 @@
 
 use app::earnings::store::{self as earnings, PayoutOrder};
 use app::earnings::types::{AccountHolder, Iban};
-use app::ledger::store as ledger;
 use app::ledger::types::*;
 use app::ssr::payments::WebhookEvent;
 use app::ssr::{now, AppState};
@@ -47,10 +46,10 @@ pub async fn load(state: &AppState, id_of: impl Fn(&str) -> i64) -> anyhow::Resu
         wallet::settle(db, "demo", &event, t).await?;
     }
     for (n, (fan, creator, kind, minor)) in SPENDING.into_iter().enumerate() {
-        let mut tx = db.begin_write().await?;
-        ledger::transfer(
-            &mut tx,
-            &[NewTransfer {
+        state
+            .ledger
+            .transfer(
+                vec![NewTransfer {
                 key: format!("demo:{n}"),
                 debit: AccountRef::wallet(id_of(fan), Currency::Eur),
                 credit: AccountRef::earnings(id_of(creator), Currency::Eur),
@@ -62,7 +61,6 @@ pub async fn load(state: &AppState, id_of: impl Fn(&str) -> i64) -> anyhow::Resu
             t,
         )
         .await?;
-        tx.commit().await?;
     }
     let order = PayoutOrder {
         amount: Money::eur(PAYOUT),
