@@ -34,6 +34,9 @@ pub enum Problem {
     InvalidDate,
     /// An end date before the start date.
     DatesReversed,
+    /// A range whose maximum is below its minimum.
+    RangeReversed,
+    InvalidPercentage,
     WeakPassword,
     PasswordsDiffer,
     EmailTaken,

@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod earnings;
 pub mod error;
 pub mod ledger;
+pub mod market;
 pub mod notifications;
 pub mod site;
 pub mod ui;
@@ -86,6 +87,8 @@ fn Document() -> impl IntoView {
                     <Route path=path!("/forgot") view=accounts::pages::reset::ForgotPage ssr=SsrMode::InOrder />
                     <Route path=path!("/reset/:token") view=accounts::pages::reset::ResetPage ssr=SsrMode::InOrder />
                     <Route path=path!("/settings") view=accounts::pages::settings::SettingsPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/settings/marketplace") view=market::pages::MarketSettingsPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/creators") view=market::pages::CreatorSearchPage ssr=SsrMode::InOrder />
                     <Route path=path!("/dashboard") view=accounts::pages::dashboard::DashboardPage ssr=SsrMode::InOrder />
                     <Route path=path!("/wallet") view=wallet::pages::WalletPage ssr=SsrMode::InOrder />
                     <Route path=path!("/earnings") view=earnings::pages::StatementPage ssr=SsrMode::InOrder />

@@ -82,10 +82,7 @@ async fn bench(name: &str, url: &str, count: usize) {
     .await;
     let group = GroupCommit::start(db.clone());
     let mut rates = vec![("plain insert", inserts)];
-    for (operation, grouped) in [
-        ("hot, own transaction", false),
-        ("hot, group commit", true),
-    ] {
+    for (operation, grouped) in [("hot, own transaction", false), ("hot, group commit", true)] {
         let (fans, group) = (wallets.clone(), group.clone());
         let rate = measure(&db, count, true, move |db, i| {
             let t = transfer(&format!("{operation}-{i}"), fans[i % fans.len()], shop, 1);

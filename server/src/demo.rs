@@ -8,7 +8,12 @@ use app::error::{AppError, Problem};
 use app::ssr::AppState;
 use bytes::Bytes;
 
+pub mod crowd;
+mod market;
 mod money;
+
+/// How long ago the named demo people joined: long enough that only small creators are rising.
+const JOINED_SECS_AGO: i64 = 400 * 24 * 3600;
 
 /// The password of every demo account, printed by the run command.
 pub const PASSWORD: &str = "tremplin-demo-2026";
@@ -168,7 +173,8 @@ pub fn email(handle: &str) -> String {
     format!("{}@demo.tremplin.test", handle.replace('_', "."))
 }
 
-pub async fn load(state: &AppState) -> anyhow::Result<()> {
+/// Loads the demo people, then `crowd` generated creators listed on the marketplace.
+pub async fn load(state: &AppState, crowd: usize) -> anyhow::Result<()> {
     let hash = password::hash(PASSWORD.to_owned(), state.password_cost)
         .await
         .map_err(anyhow::Error::msg)?;
@@ -183,7 +189,7 @@ pub async fn load(state: &AppState) -> anyhow::Result<()> {
             role: person.role,
             brand: person.brand,
         };
-        let id = match store::create_user(&state.db, new, app::ssr::now()).await {
+        let id = match store::create_user(&state.db, new, app::ssr::now() - JOINED_SECS_AGO).await {
             Ok(id) => id,
             Err(AppError::Invalid {
                 problem: Problem::EmailTaken | Problem::HandleTaken,
@@ -233,15 +239,17 @@ pub async fn load(state: &AppState) -> anyhow::Result<()> {
         Err(AppError::Invalid { .. }) => {}
         Err(e) => anyhow::bail!("creating the operator: {e}"),
     }
+    let id_of = |handle: &str| {
+        created
+            .iter()
+            .find(|(h, _)| *h == handle)
+            .map(|(_, id)| *id)
+    };
+    market::load(&state.db, id_of, app::ssr::now()).await?;
+    crowd::generate(&state.db, crowd, &hash, app::ssr::now()).await?;
     // Money only on a fresh database: loading it twice would pay twice.
     if created.len() == PEOPLE.len() {
-        let id_of = |handle: &str| {
-            created
-                .iter()
-                .find(|(h, _)| *h == handle)
-                .map_or(0, |(_, id)| *id)
-        };
-        money::load(state, id_of).await?;
+        money::load(state, |handle| id_of(handle).unwrap_or(0)).await?;
     }
     tracing::info!(
         created = created.len(),

@@ -20,7 +20,12 @@ enum Command {
     /// Create or update the database schema.
     Migrate,
     /// Load the demo fans, creators and brands (running it twice changes nothing).
-    DemoData,
+    DemoData {
+        /// How many generated creators to list on the marketplace besides the named ones
+        /// (100000 for a large data set).
+        #[arg(long, default_value_t = 300)]
+        crowd: usize,
+    },
     /// Let an account see and settle payouts, or stop it.
     Operator {
         #[command(subcommand)]
@@ -84,9 +89,9 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             server::open_db(&config).await?;
             tracing::info!("database is up to date");
         }
-        Command::DemoData => {
+        Command::DemoData { crowd } => {
             let state = server::state(&config).await?;
-            server::demo::load(&state).await?;
+            server::demo::load(&state, crowd).await?;
             // The command's output for the person running it, not a log line.
             #[allow(clippy::print_stdout)]
             {

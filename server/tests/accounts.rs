@@ -569,14 +569,9 @@ async fn an_expired_reset_link_is_refused() {
 #[tokio::test]
 async fn housekeeping_deletes_spent_links_and_ended_counters_only() {
     use app::accounts::{rules::RateLimit, store};
-    let app = spawn_app().await;
-    app.sign_up(&app.client(), "fan", "ines").await;
-    let db = app::ssr::Db::connect(&app.database_url).await.unwrap();
-    let user_id = store::login_by_email(&db, "ines@example.test")
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
+    // No app runs on this database: its own housekeeping would race with this test's.
+    let (_dir, db) = common::fresh_db().await;
+    let user_id = common::user(&db, "ines").await;
     let now = app::ssr::now();
     store::create_reset(&db, user_id, "live", now + 600)
         .await

@@ -321,7 +321,11 @@ async fn grouped_movements_each_keep_their_own_outcome() {
     let tasks: Vec<_> = (0..200)
         .map(|i| {
             let group = group.clone();
-            let key = if i < 150 { format!("buy-{i}") } else { "gift".to_owned() };
+            let key = if i < 150 {
+                format!("buy-{i}")
+            } else {
+                "gift".to_owned()
+            };
             tokio::spawn(async move {
                 let outcome = group
                     .transfer(vec![new(&key, payer, shop, 100)], app::ssr::now())
@@ -345,7 +349,11 @@ async fn grouped_movements_each_keep_their_own_outcome() {
     }
     assert_eq!(moved.len(), 50, "exactly what the wallet affords");
     gift.dedup();
-    assert_eq!(gift.len(), 1, "every retry of the gift got the same outcome");
+    assert_eq!(
+        gift.len(),
+        1,
+        "every retry of the gift got the same outcome"
+    );
     assert_eq!(available(&db, payer).await, 0);
     assert_eq!(available(&db, shop).await, 5_000);
     assert_sound(&db).await;
@@ -382,7 +390,11 @@ async fn a_movement_the_database_rejects_does_not_sink_its_group() {
         }
     }
     // SQLite stores the NUL byte.
-    let expected_rejections = if db.backend == Backend::Postgres { 10 } else { 0 };
+    let expected_rejections = if db.backend == Backend::Postgres {
+        10
+    } else {
+        0
+    };
     assert_eq!(rejected, expected_rejections);
     assert_eq!(moved, 300 - 10 * rejected, "every sound tip moved");
     assert_eq!(available(&db, shop).await, moved);

@@ -51,13 +51,10 @@ pub fn password_problem(password: &str, others: &[&str]) -> Option<Problem> {
     None
 }
 
-/// Creators below this total audience are "rising": the home page and discovery always keep
-/// room for them, whatever their reach.
-pub const RISING_AUDIENCE: u64 = 10_000;
-
-/// Whether a person counts as a rising creator, given their total declared audience.
-pub fn is_rising(role: Role, audience: u64) -> bool {
-    role == Role::Creator && audience < RISING_AUDIENCE
+/// Whether a person counts as a rising creator (see `market::rules::is_rising`): the home
+/// page and discovery always keep room for them, whatever their reach.
+pub fn is_rising(role: Role, audience: u64, joined_at: i64, now: i64) -> bool {
+    role == Role::Creator && crate::market::rules::is_rising(audience, joined_at, now)
 }
 
 /// Picks `n` featured creators from candidates already sorted by preference, guaranteeing

@@ -125,10 +125,11 @@ struct UserRow {
     avatar_key: Option<String>,
     brand_slug: Option<String>,
     is_operator: i64,
+    created_at: i64,
 }
 
 const USER_COLUMNS: &str = "u.id, u.handle, u.display_name, u.email, u.role, u.bio, u.avatar_key, \
-     b.slug AS brand_slug, u.is_operator FROM users u LEFT JOIN brands b ON b.user_id = u.id";
+     b.slug AS brand_slug, u.is_operator, u.created_at FROM users u LEFT JOIN brands b ON b.user_id = u.id";
 
 impl UserRow {
     fn into_session_user(self) -> Result<SessionUser, AppError> {
@@ -268,7 +269,7 @@ pub async fn profile(
         None => false,
     };
     let id = row.id;
-    let bio = row.bio.clone();
+    let (bio, joined_at) = (row.bio.clone(), row.created_at);
     let user = row.into_session_user()?;
     let networks = networks(db, id).await?;
     let audience = networks.iter().map(|n| n.followers).sum();
@@ -281,7 +282,7 @@ pub async fn profile(
         niches: niches(db, id).await?,
         networks,
         audience,
-        rising: super::rules::is_rising(user.role, audience),
+        rising: super::rules::is_rising(user.role, audience, joined_at, crate::ssr::now()),
         followers: followers.max(0) as u64,
         viewer_follows,
         viewer_is_owner: viewer == Some(id),
@@ -339,14 +340,22 @@ pub async fn update_profile(db: &Db, user_id: i64, up: ProfileUpdate<'_>) -> Res
             .await
             .map_err(db_err)?;
     }
-    sqlx::query("DELETE FROM social_accounts WHERE user_id = $1")
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
+    // Networks that stay keep the engagement rate set on the marketplace profile.
+    let kept: Vec<&str> = up.networks.iter().map(|a| a.network.as_str()).collect();
+    let mut dropped = String::from("DELETE FROM social_accounts WHERE user_id = $1");
+    if !kept.is_empty() {
+        let placeholders: Vec<String> = (2..kept.len() + 2).map(|i| format!("${i}")).collect();
+        dropped += &format!(" AND network NOT IN ({})", placeholders.join(", "));
+    }
+    let mut query = sqlx::query(&dropped).bind(user_id);
+    for network in &kept {
+        query = query.bind(*network);
+    }
+    query.execute(&mut *tx).await.map_err(db_err)?;
     for account in up.networks {
         sqlx::query(
-            "INSERT INTO social_accounts (user_id, network, followers) VALUES ($1, $2, $3)",
+            "INSERT INTO social_accounts (user_id, network, followers) VALUES ($1, $2, $3)
+             ON CONFLICT (user_id, network) DO UPDATE SET followers = excluded.followers",
         )
         .bind(user_id)
         .bind(account.network.as_str())
@@ -355,6 +364,7 @@ pub async fn update_profile(db: &Db, user_id: i64, up: ProfileUpdate<'_>) -> Res
         .await
         .map_err(db_err)?;
     }
+    crate::market::store::refresh(&mut tx, user_id).await?;
     tx.commit().await.map_err(db_err)
 }
 
@@ -488,9 +498,10 @@ pub async fn set_follow(
 /// Creators ordered by how much they have filled in (avatar, bio) then by newest, with their
 /// total declared audience. Niches are left empty: `fill_niches` adds them to the few kept.
 pub async fn creator_candidates(db: &Db, limit: i64) -> Result<Vec<CreatorCard>, AppError> {
-    let rows: Vec<(String, String, Option<String>, i64)> = sqlx::query_as(
+    let now = crate::ssr::now();
+    let rows: Vec<(String, String, Option<String>, i64, i64)> = sqlx::query_as(
         "SELECT u.handle, u.display_name, u.avatar_key,
-                CAST(COALESCE(SUM(s.followers), 0) AS BIGINT) AS audience
+                CAST(COALESCE(SUM(s.followers), 0) AS BIGINT) AS audience, u.created_at
          FROM users u LEFT JOIN social_accounts s ON s.user_id = u.id
          WHERE u.role = 'creator'
          GROUP BY u.id, u.handle, u.display_name, u.avatar_key, u.bio, u.created_at
@@ -504,7 +515,7 @@ pub async fn creator_candidates(db: &Db, limit: i64) -> Result<Vec<CreatorCard>,
     .map_err(db_err)?;
     Ok(rows
         .into_iter()
-        .map(|(handle, display_name, avatar_key, audience)| {
+        .map(|(handle, display_name, avatar_key, audience, joined_at)| {
             let audience = audience.max(0) as u64;
             CreatorCard {
                 handle,
@@ -512,7 +523,7 @@ pub async fn creator_candidates(db: &Db, limit: i64) -> Result<Vec<CreatorCard>,
                 avatar_url: avatar_url(avatar_key),
                 niches: Vec::new(),
                 audience,
-                rising: super::rules::is_rising(Role::Creator, audience),
+                rising: super::rules::is_rising(Role::Creator, audience, joined_at, now),
             }
         })
         .collect())

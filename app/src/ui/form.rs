@@ -50,6 +50,8 @@ pub fn problem_text(i18n: I18nContext<Locale>, problem: Problem) -> AnyView {
         Problem::InvalidIban => t!(i18n, problems.invalid_iban).into_any(),
         Problem::InvalidDate => t!(i18n, problems.invalid_date).into_any(),
         Problem::DatesReversed => t!(i18n, problems.dates_reversed).into_any(),
+        Problem::RangeReversed => t!(i18n, problems.range_reversed).into_any(),
+        Problem::InvalidPercentage => t!(i18n, problems.invalid_percentage).into_any(),
     }
 }
 
@@ -163,6 +165,17 @@ pub fn Field(
                 {move || problem().map(|p| problem_text(i18n, p))}
             </p>
         </div>
+    }
+}
+
+/// The error line under a field that is not a [`Field`] (a list, a text area).
+#[component]
+pub fn FieldProblem(errors: Signal<Option<AppError>>, name: &'static str) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <p class="field-error" id=format!("field-{name}-error") role="alert">
+            {move || errors.get().and_then(|e| e.problem_for(name)).map(|p| problem_text(i18n, p))}
+        </p>
     }
 }
 

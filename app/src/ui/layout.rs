@@ -80,6 +80,7 @@ fn Header() -> impl IntoView {
                 </A>
                 <nav class="main-nav" aria-label=move || t_string!(i18n, nav.main).to_string()>
                     <A href="/discover">{t!(i18n, nav.discover)}</A>
+                    <A href="/creators">{t!(i18n, nav.find_creators)}</A>
                     <A href="/dashboard">{t!(i18n, nav.dashboard)}</A>
                 </nav>
                 <div class="header-actions">

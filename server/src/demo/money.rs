@@ -50,17 +50,17 @@ pub async fn load(state: &AppState, id_of: impl Fn(&str) -> i64) -> anyhow::Resu
             .ledger
             .transfer(
                 vec![NewTransfer {
-                key: format!("demo:{n}"),
-                debit: AccountRef::wallet(id_of(fan), Currency::Eur),
-                credit: AccountRef::earnings(id_of(creator), Currency::Eur),
-                amount: Money::eur(minor),
-                kind,
-                cause: format!("demo:{n}"),
-                hold: None,
-            }],
-            t,
-        )
-        .await?;
+                    key: format!("demo:{n}"),
+                    debit: AccountRef::wallet(id_of(fan), Currency::Eur),
+                    credit: AccountRef::earnings(id_of(creator), Currency::Eur),
+                    amount: Money::eur(minor),
+                    kind,
+                    cause: format!("demo:{n}"),
+                    hold: None,
+                }],
+                t,
+            )
+            .await?;
     }
     let order = PayoutOrder {
         amount: Money::eur(PAYOUT),

@@ -7,6 +7,7 @@ use crate::accounts::api::{get_profile, Follow};
 use crate::accounts::types::{Profile, Role};
 use crate::error::AppError;
 use crate::i18n::*;
+use crate::market::pages::MarketCard;
 use crate::site::{niche_label, NotFound};
 use crate::ui::avatar::Avatar;
 use crate::ui::form::PageError;
@@ -114,6 +115,7 @@ fn ProfileView(p: Profile, follow: ServerAction<Follow>) -> impl IntoView {
                         {niches.into_iter().map(|n| view! { <li class="chip">{niche_label(i18n, n)}</li> }).collect_view()}
                     </ul>
                 </section>
+                {(p.role == Role::Creator).then(|| view! { <MarketCard handle=p.handle.clone() /> })}
                 <Show when=move || !networks.is_empty()>
                     <section class="card">
                         <h2>{t!(i18n, profile.audience)}</h2>

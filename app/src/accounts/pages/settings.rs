@@ -10,7 +10,7 @@ use crate::accounts::types::{Network, Niche, Role, Settings};
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::ui::avatar::Avatar;
-use crate::ui::form::{action_error, error_text, problem_text, Field, FormError, PageError};
+use crate::ui::form::{action_error, error_text, Field, FieldProblem, FormError, PageError};
 use crate::ui::layout::use_auth;
 
 /// Account settings: public profile, avatar, brand details, password.
@@ -100,13 +100,16 @@ fn SettingsForms(
                 <h2>{t!(i18n, settings.profile)}</h2>
                 <A href=public_page.clone() attr:class="btn btn-ghost">{t!(i18n, settings.view_page)}</A>
             </header>
+            {is_creator.then(|| view! {
+                <p class="notice">{t!(i18n, market.settings_invite)} " " <A href="/settings/marketplace">{t!(i18n, market.settings_title)}</A></p>
+            })}
             <AvatarUpload name=s.user.display_name.clone() url=s.user.avatar_url.clone() />
             <ActionForm action=update_profile attr:class="form">
                 <Field name="display_name" label=Signal::derive(move || t_string!(i18n, fields.display_name).to_string()) errors=profile_errors value=s.user.display_name.clone() required=true />
                 <div class="field">
                     <label for="field-bio">{t!(i18n, fields.bio)}</label>
                     <textarea id="field-bio" name="bio" rows="4" maxlength="500">{s.bio.clone()}</textarea>
-                    <p class="field-error" role="alert">{move || profile_errors.get().and_then(|e| e.problem_for("bio")).map(|p| problem_text(i18n, p))}</p>
+                    <FieldProblem errors=profile_errors name="bio" />
                 </div>
                 {is_creator.then(|| view! {
                     <fieldset class="chips">

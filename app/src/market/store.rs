@@ -1,0 +1,411 @@
+//! The marketplace's SQL: marketplace profiles and creator search.
+
+use std::collections::{HashMap, HashSet};
+
+use sqlx::AnyConnection;
+
+use super::rules::{self, Signals, PAGE};
+use super::types::*;
+use crate::accounts::store::avatar_url;
+use crate::accounts::types::{Network, Niche};
+use crate::error::AppError;
+use crate::ledger::types::Money;
+use crate::ssr::{internal, Db};
+
+fn db_err(e: sqlx::Error) -> AppError {
+    internal(e)
+}
+
+/// Search looks at this many creators by base score, and this many rising ones besides, then
+/// ranks them with the full score: enough for every page anyone reads, cheap over 100,000.
+const POOL: i64 = 200;
+const RISING_POOL: i64 = 40;
+
+/// What a creator sets on their marketplace profile.
+pub struct MarketInput {
+    pub language: String,
+    pub country: String,
+    pub availability: Availability,
+    pub rates: Vec<(Format, Money)>,
+    /// Engagement per declared network; networks not declared on the account are ignored.
+    pub engagement: Vec<(Network, u32)>,
+}
+
+/// Saves the creator's marketplace profile (listing them in search) in one transaction.
+pub async fn save(db: &Db, user_id: i64, input: &MarketInput, now: i64) -> Result<(), AppError> {
+    let mut tx = db.begin_write().await.map_err(db_err)?;
+    sqlx::query(
+        "INSERT INTO creator_markets (user_id, language, country, availability, joined_at,
+                                      updated_at)
+         SELECT id, $2, $3, $4, created_at, $5 FROM users WHERE id = $1
+         ON CONFLICT (user_id) DO UPDATE SET language = excluded.language,
+             country = excluded.country, availability = excluded.availability,
+             updated_at = excluded.updated_at",
+    )
+    .bind(user_id)
+    .bind(&input.language)
+    .bind(&input.country)
+    .bind(input.availability.as_str())
+    .bind(now)
+    .execute(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    sqlx::query("DELETE FROM creator_rates WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+    for (format, price) in &input.rates {
+        sqlx::query("INSERT INTO creator_rates (user_id, format, price) VALUES ($1, $2, $3)")
+            .bind(user_id)
+            .bind(format.as_str())
+            .bind(price.minor)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+    }
+    for (network, engagement_bp) in &input.engagement {
+        sqlx::query(
+            "UPDATE social_accounts SET engagement_bp = $1 WHERE user_id = $2 AND network = $3",
+        )
+        .bind(i64::from(*engagement_bp))
+        .bind(user_id)
+        .bind(network.as_str())
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+    }
+    refresh(&mut tx, user_id).await?;
+    tx.commit().await.map_err(db_err)
+}
+
+/// Recomputes what search reads from a listed creator's row (audience, engagement, cheapest
+/// rate, base score) after their networks or rates changed; nothing for creators not listed.
+pub async fn refresh(conn: &mut AnyConnection, user_id: i64) -> Result<(), AppError> {
+    let reach = reach(&mut *conn, user_id).await?;
+    let audience: u64 = reach.iter().map(|r| r.followers).sum();
+    let engagement_bp = weighted_engagement(&reach);
+    let niches: Vec<String> =
+        sqlx::query_scalar("SELECT niche FROM creator_niches WHERE user_id = $1")
+            .bind(user_id)
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(db_err)?;
+    let niches = mask(&Niche::ALL, niches.iter().filter_map(|n| Niche::parse(n)));
+    let networks = mask(&Network::ALL, reach.iter().map(|r| r.network));
+    let (min_price, joined_at): (Option<i64>, i64) = sqlx::query_as(
+        "SELECT (SELECT MIN(price) FROM creator_rates WHERE user_id = $1), created_at
+         FROM users WHERE id = $1",
+    )
+    .bind(user_id)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(db_err)?;
+    let base = rules::base_score(&Signals::listed(audience, engagement_bp));
+    sqlx::query(
+        "UPDATE creator_markets SET audience = $1, engagement_bp = $2, min_price = $3,
+                base_score = $4, joined_at = $5, niches = $6, networks = $7
+         WHERE user_id = $8",
+    )
+    .bind(audience as i64)
+    .bind(i64::from(engagement_bp))
+    .bind(min_price)
+    .bind(i64::from(base))
+    .bind(joined_at)
+    .bind(niches)
+    .bind(networks)
+    .bind(user_id)
+    .execute(&mut *conn)
+    .await
+    .map_err(db_err)?;
+    Ok(())
+}
+
+/// One bit per item, by its place in `all` (so new niches and networks go at the end).
+pub fn mask<T: PartialEq>(all: &[T], items: impl IntoIterator<Item = T>) -> i64 {
+    items
+        .into_iter()
+        .filter_map(|item| all.iter().position(|a| *a == item))
+        .fold(0, |m, bit| m | 1 << bit)
+}
+
+/// The engagement rate over every network, each weighted by its audience.
+pub fn weighted_engagement(reach: &[Reach]) -> u32 {
+    let followers: u64 = reach.iter().map(|r| r.followers).sum();
+    if followers == 0 {
+        return 0;
+    }
+    let engaged: u128 = reach
+        .iter()
+        .map(|r| u128::from(r.followers) * u128::from(r.engagement_bp))
+        .sum();
+    (engaged / u128::from(followers)) as u32
+}
+
+async fn reach(conn: &mut AnyConnection, user_id: i64) -> Result<Vec<Reach>, AppError> {
+    let rows: Vec<(String, i64, i64)> = sqlx::query_as(
+        "SELECT network, followers, engagement_bp FROM social_accounts WHERE user_id = $1
+         ORDER BY followers DESC, network",
+    )
+    .bind(user_id)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(db_err)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(network, followers, engagement_bp)| {
+            Some(Reach {
+                network: Network::parse(&network)?,
+                followers: followers.max(0) as u64,
+                engagement_bp: engagement_bp.clamp(0, 10_000) as u32,
+            })
+        })
+        .collect())
+}
+
+/// The creator's marketplace profile, if they saved one.
+pub async fn profile(db: &Db, user_id: i64) -> Result<Option<MarketProfile>, AppError> {
+    let mut conn = db.pool.acquire().await.map_err(db_err)?;
+    let row: Option<(String, String, String)> = sqlx::query_as(
+        "SELECT language, country, availability FROM creator_markets WHERE user_id = $1",
+    )
+    .bind(user_id)
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(db_err)?;
+    let Some((language, country, availability)) = row else {
+        return Ok(None);
+    };
+    let rates: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT format, price FROM creator_rates WHERE user_id = $1 ORDER BY price, format",
+    )
+    .bind(user_id)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(db_err)?;
+    Ok(Some(MarketProfile {
+        language,
+        country,
+        availability: Availability::parse(&availability).unwrap_or(Availability::Away),
+        reach: reach(&mut conn, user_id).await?,
+        rates: rates
+            .into_iter()
+            .filter_map(|(f, price)| Some((Format::parse(&f)?, Money::eur(price))))
+            .collect(),
+    }))
+}
+
+pub async fn settings(db: &Db, user_id: i64) -> Result<MarketSettings, AppError> {
+    let mut conn = db.pool.acquire().await.map_err(db_err)?;
+    Ok(MarketSettings {
+        profile: profile(db, user_id).await?,
+        reach: reach(&mut conn, user_id).await?,
+    })
+}
+
+type Row = (
+    i64,
+    String,
+    String,
+    Option<String>,
+    String,
+    String,
+    String,
+    i64,
+    i64,
+    Option<i64>,
+    i64,
+);
+
+/// Listed creators matching `filters`, ranked by [`rules::rank`]; the page asked for.
+pub async fn search(db: &Db, filters: &Filters, now: i64) -> Result<SearchPage, AppError> {
+    let mut rows = candidates(db, filters, None).await?;
+    let rising_since = now - rules::RISING_NEW_SECS;
+    let mut seen: HashSet<i64> = rows.iter().map(|r| r.0).collect();
+    for row in candidates(db, filters, Some(rising_since)).await? {
+        if seen.insert(row.0) {
+            rows.push(row);
+        }
+    }
+    let signals: Vec<Signals> = rows
+        .iter()
+        .map(|r| Signals {
+            niches: if filters.niche.is_some() {
+                (1, 1)
+            } else {
+                (0, 0)
+            },
+            network: filters.network.map(|_| true),
+            language: filters.language.as_ref().map(|_| true),
+            country: filters.country.as_ref().map(|_| true),
+            availability: Availability::parse(&r.6).unwrap_or(Availability::Away),
+            engagement_bp: r.8.clamp(0, 10_000) as u32,
+            response_hours: None,
+            rating: None,
+            audience: r.7.max(0) as u64,
+            rising: rules::is_rising(r.7.max(0) as u64, r.10, now),
+        })
+        .collect();
+    let ranked = rules::rank(&signals);
+    let total = ranked.len();
+    let pages = total.div_ceil(PAGE).max(1);
+    let page = filters.page.clamp(1, pages);
+    let chosen: Vec<_> = ranked
+        .into_iter()
+        .skip((page - 1) * PAGE)
+        .take(PAGE)
+        .collect();
+    let ids: Vec<i64> = chosen.iter().map(|(i, _)| rows[*i].0).collect();
+    let mut niches = niches_of(db, &ids).await?;
+    let creators = chosen
+        .into_iter()
+        .map(|(i, why)| {
+            let r = &rows[i];
+            Found {
+                handle: r.1.clone(),
+                display_name: r.2.clone(),
+                avatar_url: avatar_url(r.3.clone()),
+                niches: niches.remove(&r.0).unwrap_or_default(),
+                language: r.4.clone(),
+                country: r.5.clone(),
+                availability: signals[i].availability,
+                audience: signals[i].audience,
+                engagement_bp: signals[i].engagement_bp,
+                from_price: r.9.map(Money::eur),
+                rising: signals[i].rising,
+                why,
+            }
+        })
+        .collect();
+    Ok(SearchPage {
+        creators,
+        total,
+        page,
+        pages,
+    })
+}
+
+/// A bound value of a search query.
+enum Arg {
+    Text(String),
+    Int(i64),
+}
+
+/// The best listed creators by base score that pass `filters`; only rising ones when
+/// `rising_since` is given (small, or joined since then).
+async fn candidates(
+    db: &Db,
+    filters: &Filters,
+    rising_since: Option<i64>,
+) -> Result<Vec<Row>, AppError> {
+    let mut conditions: Vec<String> = Vec::new();
+    let mut args: Vec<Arg> = Vec::new();
+    // Each `?` becomes the next numbered placeholder, bound to the next argument.
+    let mut add = |condition: &str, values: Vec<Arg>| {
+        let mut sql = condition.to_owned();
+        for value in values {
+            args.push(value);
+            sql = sql.replacen('?', &format!("${}", args.len()), 1);
+        }
+        conditions.push(sql);
+    };
+    let text = |s: &str| Arg::Text(s.to_owned());
+    // Niches and networks are bits of the row itself: no lookup per candidate.
+    if let Some(niche) = filters.niche {
+        add(
+            "(m.niches & ?) <> 0",
+            vec![Arg::Int(mask(&Niche::ALL, [niche]))],
+        );
+    }
+    if let Some(network) = filters.network {
+        add(
+            "(m.networks & ?) <> 0",
+            vec![Arg::Int(mask(&Network::ALL, [network]))],
+        );
+    }
+    if let Some(language) = &filters.language {
+        add("m.language = ?", vec![text(language)]);
+    }
+    if let Some(country) = &filters.country {
+        add("m.country = ?", vec![text(country)]);
+    }
+    if let Some(min) = filters.min_followers {
+        add("m.audience >= ?", vec![Arg::Int(min as i64)]);
+    }
+    if let Some(max) = filters.max_followers {
+        add("m.audience <= ?", vec![Arg::Int(max as i64)]);
+    }
+    if let Some(min) = filters.min_engagement_bp {
+        add("m.engagement_bp >= ?", vec![Arg::Int(i64::from(min))]);
+    }
+    if let Some(max) = filters.max_price {
+        add("m.min_price <= ?", vec![Arg::Int(max.minor)]);
+    }
+    if let Some(since) = rising_since {
+        add(
+            "(m.audience < ? OR m.joined_at > ?)",
+            vec![Arg::Int(rules::RISING_AUDIENCE as i64), Arg::Int(since)],
+        );
+    }
+    add("1 = 1", Vec::new());
+    let limit = if rising_since.is_some() {
+        RISING_POOL
+    } else {
+        POOL
+    };
+    args.push(Arg::Int(limit));
+    let sql = format!(
+        "SELECT m.user_id, u.handle, u.display_name, u.avatar_key, m.language, m.country,
+                m.availability, m.audience, m.engagement_bp, m.min_price, m.joined_at
+         FROM creator_markets m JOIN users u ON u.id = m.user_id
+         WHERE {}
+         ORDER BY m.base_score DESC, m.user_id
+         LIMIT ${}",
+        conditions.join(" AND "),
+        args.len()
+    );
+    let mut query = sqlx::query_as::<_, Row>(&sql);
+    for arg in args {
+        query = match arg {
+            Arg::Text(t) => query.bind(t),
+            Arg::Int(n) => query.bind(n),
+        };
+    }
+    query.fetch_all(&db.pool).await.map_err(db_err)
+}
+
+async fn niches_of(db: &Db, ids: &[i64]) -> Result<HashMap<i64, Vec<Niche>>, AppError> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let placeholders: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT user_id, niche FROM creator_niches WHERE user_id IN ({}) ORDER BY niche",
+        placeholders.join(", ")
+    );
+    let mut query = sqlx::query_as::<_, (i64, String)>(&sql);
+    for id in ids {
+        query = query.bind(id);
+    }
+    let mut by_user: HashMap<i64, Vec<Niche>> = HashMap::new();
+    for (user, niche) in query.fetch_all(&db.pool).await.map_err(db_err)? {
+        if let Some(niche) = Niche::parse(&niche) {
+            by_user.entry(user).or_default().push(niche);
+        }
+    }
+    Ok(by_user)
+}
+
+/// The marketplace profile of the creator with this handle, if they saved one.
+pub async fn profile_of(db: &Db, handle: &str) -> Result<Option<MarketProfile>, AppError> {
+    let id: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM users WHERE handle = $1 AND role = 'creator'")
+            .bind(handle)
+            .fetch_optional(&db.pool)
+            .await
+            .map_err(db_err)?;
+    match id {
+        Some(id) => profile(db, id).await,
+        None => Ok(None),
+    }
+}
