@@ -37,6 +37,10 @@ pub enum Problem {
     /// A range whose maximum is below its minimum.
     RangeReversed,
     InvalidPercentage,
+    /// A date before today where only the future makes sense.
+    InPast,
+    /// A campaign that asks for nothing.
+    NoDeliverable,
     WeakPassword,
     PasswordsDiffer,
     EmailTaken,

@@ -4,6 +4,7 @@
 #![recursion_limit = "256"]
 
 pub mod accounts;
+pub mod campaigns;
 pub mod earnings;
 pub mod error;
 pub mod ledger;
@@ -89,6 +90,10 @@ fn Document() -> impl IntoView {
                     <Route path=path!("/settings") view=accounts::pages::settings::SettingsPage ssr=SsrMode::InOrder />
                     <Route path=path!("/settings/marketplace") view=market::pages::MarketSettingsPage ssr=SsrMode::InOrder />
                     <Route path=path!("/creators") view=market::pages::CreatorSearchPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/campaigns") view=campaigns::pages::CampaignsPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/brand/campaigns") view=campaigns::pages::BrandCampaignsPage ssr=SsrMode::InOrder />
+                    // Async: the page is sent whole, so an unknown campaign can still answer 404.
+                    <Route path=path!("/campaigns/:id") view=campaigns::pages::CampaignPage ssr=SsrMode::Async />
                     <Route path=path!("/dashboard") view=accounts::pages::dashboard::DashboardPage ssr=SsrMode::InOrder />
                     <Route path=path!("/wallet") view=wallet::pages::WalletPage ssr=SsrMode::InOrder />
                     <Route path=path!("/earnings") view=earnings::pages::StatementPage ssr=SsrMode::InOrder />

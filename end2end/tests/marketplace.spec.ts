@@ -61,3 +61,41 @@ test("a small creator lists themselves and a brand finds them, with the why", as
   await expect(card).toContainText("7.50%");
   await snap(brand, "profile-marketplace");
 });
+
+test("a brand publishes a campaign with no follower floor and a small creator sees it fits", async ({ browser }) => {
+  const iso = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+  const title = `Bikepacking weekend ${Date.now().toString(36)}`;
+  const brand = await (await browser.newContext()).newPage();
+  await logIn(brand, demoEmail("velocita"), DEMO_PASSWORD);
+  await brand.goto("/brand/campaigns");
+  await hydrated(brand);
+  await brand.getByLabel("Title").fill(title);
+  await brand.getByLabel("Brief").fill("Two days, one bag, our frame: show how far you go.");
+  await brand.getByLabel("Post").fill("1");
+  await brand.locator("label.chip-check", { hasText: "Sport" }).click();
+  await brand.getByLabel("Budget per creator").fill("120");
+  await brand.getByLabel("Creators wanted").fill("2");
+  await brand.getByLabel("Starts on").fill(iso(-3));
+  await brand.getByLabel("Ends on").fill(iso(20));
+  await brand.getByRole("button", { name: "Save as draft" }).click();
+  await expect(brand.locator("#field-starts_on-error")).toHaveText("This date is in the past.");
+  await brand.getByLabel("Starts on").fill(iso(1));
+  await brand.getByRole("button", { name: "Save as draft" }).click();
+  await expect(brand.getByRole("status")).toHaveText("Draft saved");
+  const mine = brand.getByTestId("my-campaigns").locator("li").filter({ hasText: title });
+  await expect(mine.getByText("Draft")).toBeVisible();
+  await mine.getByRole("button", { name: "Publish" }).click();
+  await expect(mine.getByText("Published")).toBeVisible();
+  await snap(brand, "brand-campaigns");
+
+  const creator = await (await browser.newContext()).newPage();
+  await logIn(creator, demoEmail("julien_velo"), DEMO_PASSWORD);
+  await creator.getByRole("banner").getByRole("link", { name: "Campaigns" }).click();
+  const card = creator.getByTestId("campaign").filter({ hasText: title });
+  await expect(card.getByText("Fits you: 4/4")).toBeVisible();
+  await card.getByText("Why am I seeing this?").click();
+  await expect(card.getByText("Your audience is in the range")).toBeVisible();
+  await snap(creator, "campaigns");
+  await card.getByRole("link", { name: title }).click();
+  await expect(creator.getByRole("heading", { name: title })).toBeVisible();
+});

@@ -246,6 +246,7 @@ pub async fn load(state: &AppState, crowd: usize) -> anyhow::Result<()> {
             .map(|(_, id)| *id)
     };
     market::load(&state.db, id_of, app::ssr::now()).await?;
+    market::load_campaigns(&state.db, id_of, app::ssr::now()).await?;
     crowd::generate(&state.db, crowd, &hash, app::ssr::now()).await?;
     // Money only on a fresh database: loading it twice would pay twice.
     if created.len() == PEOPLE.len() {

@@ -44,6 +44,29 @@ fn factor_label(i18n: I18nContext<Locale>, f: Factor) -> AnyView {
     }
 }
 
+/// The name of a country of [`COUNTRIES`] in the reader's language.
+fn country_name(i18n: I18nContext<Locale>, code: &str) -> String {
+    match code {
+        "FR" => t_string!(i18n, countries.code_fr).to_string(),
+        "BE" => t_string!(i18n, countries.code_be).to_string(),
+        "CH" => t_string!(i18n, countries.code_ch).to_string(),
+        "CA" => t_string!(i18n, countries.code_ca).to_string(),
+        "GB" => t_string!(i18n, countries.code_gb).to_string(),
+        "US" => t_string!(i18n, countries.code_us).to_string(),
+        "DE" => t_string!(i18n, countries.code_de).to_string(),
+        "ES" => t_string!(i18n, countries.code_es).to_string(),
+        "IT" => t_string!(i18n, countries.code_it).to_string(),
+        "PT" => t_string!(i18n, countries.code_pt).to_string(),
+        "NL" => t_string!(i18n, countries.code_nl).to_string(),
+        "MA" => t_string!(i18n, countries.code_ma).to_string(),
+        "SN" => t_string!(i18n, countries.code_sn).to_string(),
+        "BR" => t_string!(i18n, countries.code_br).to_string(),
+        "JP" => t_string!(i18n, countries.code_jp).to_string(),
+        "IN" => t_string!(i18n, countries.code_in).to_string(),
+        other => other.to_owned(),
+    }
+}
+
 /// `3.45 %` (`3,45 %` in French).
 fn percent(bp: u32, locale: Locale) -> String {
     let text = format!("{}.{:02}", bp / 100, bp % 100);
@@ -111,7 +134,7 @@ pub fn CreatorSearchPage() -> impl IntoView {
                     <label for="field-country">{t!(i18n, market.country)}</label>
                     <select id="field-country" name="country">
                         <option value="">{t!(i18n, market.any)}</option>
-                        {COUNTRIES.map(|code| view! { <option value=code selected=selected(&f.country, code)>{country_label(code)}</option> })}
+                        {COUNTRIES.map(|code| view! { <option value=code selected=selected(&f.country, code)>{move || country_name(i18n, code)}</option> })}
                     </select>
                 </div>
                 <div class="form-grid">
@@ -200,7 +223,7 @@ fn FoundCard(c: Found) -> impl IntoView {
             <dl class="found-facts">
                 <div><dt>{t!(i18n, market.audience)}</dt><dd>{move || compact_number(audience, i18n.get_locale())}</dd></div>
                 <div><dt>{t!(i18n, market.engagement)}</dt><dd>{move || percent(engagement, i18n.get_locale())}</dd></div>
-                <div><dt>{t!(i18n, market.audience_from)}</dt><dd>{language_name(&c.language).to_owned()} " · " {country_label(&c.country)}</dd></div>
+                <div><dt>{t!(i18n, market.audience_from)}</dt><dd>{language_name(&c.language).to_owned()} " · " {move || country_name(i18n, &c.country)}</dd></div>
                 <div><dt>{t!(i18n, market.from_price)}</dt><dd>{move || from_price.map_or_else(|| "—".to_owned(), |p| format_money(p, i18n.get_locale()))}</dd></div>
             </dl>
             <details class="why">
@@ -235,19 +258,13 @@ pub fn MarketCard(handle: String) -> impl IntoView {
             {move || profile.get().and_then(Result::ok).flatten().map(|m| view! {
                 <section class="card market-card">
                     <h2>{t!(i18n, market.for_brands)}</h2>
-                    <p>
-                        <span class=format!("badge availability-{}", m.availability.as_str())>{availability_label(i18n, m.availability)}</span>
-                        " " {t!(i18n, market.audience_from)} " " {language_name(&m.language).to_owned()} " · " {country_label(&m.country)}
-                    </p>
-                    <ul class="networks">
+                    <p><span class=format!("badge availability-{}", m.availability.as_str())>{availability_label(i18n, m.availability)}</span></p>
+                    <dl class="rate-card">
+                        <div><dt>{t!(i18n, market.audience_from)}</dt><dd>{language_name(&m.language).to_owned()} " · " {move || country_name(i18n, &m.country)}</dd></div>
                         {m.reach.into_iter().map(|r| view! {
-                            <li class="network">
-                                <span class="network-name">{r.network.label()}</span>
-                                <span class="network-count">{move || compact_number(r.followers, i18n.get_locale())}</span>
-                                <span class="muted small">{move || percent(r.engagement_bp, i18n.get_locale())} " " {t!(i18n, market.engagement_short)}</span>
-                            </li>
+                            <div><dt>{t!(i18n, market.engagement)} " · " {r.network.label()}</dt><dd>{move || percent(r.engagement_bp, i18n.get_locale())}</dd></div>
                         }).collect_view()}
-                    </ul>
+                    </dl>
                     {(!m.rates.is_empty()).then(|| view! {
                         <h3>{t!(i18n, market.rate_card)}</h3>
                         <dl class="rate-card">
@@ -359,7 +376,7 @@ fn MarketForm(s: MarketSettings, save: ServerAction<SaveMarketProfile>) -> impl 
                         <label for="field-country">{t!(i18n, market.country)}</label>
                         <select id="field-country" name="country" required>
                             <option value="">"—"</option>
-                            {COUNTRIES.map(|code| view! { <option value=code selected=country == code>{country_label(code)}</option> })}
+                            {COUNTRIES.map(|code| view! { <option value=code selected=country == code>{move || country_name(i18n, code)}</option> })}
                         </select>
                         <FieldProblem errors name="country" />
                     </div>

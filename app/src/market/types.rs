@@ -73,7 +73,7 @@ pub const LANGUAGES: [(&str, &str); 10] = [
     ("hi", "हिन्दी"),
 ];
 
-/// Audience countries (ISO 3166-1 alpha-2), shown as flag and code.
+/// Audience countries (ISO 3166-1 alpha-2), named in the reader's language by the pages.
 pub const COUNTRIES: [&str; 16] = [
     "FR", "BE", "CH", "CA", "GB", "US", "DE", "ES", "IT", "PT", "NL", "MA", "SN", "BR", "JP", "IN",
 ];
@@ -83,15 +83,6 @@ pub fn language_name(code: &str) -> &str {
         .iter()
         .find(|(c, _)| *c == code)
         .map_or(code, |(_, name)| name)
-}
-
-/// "🇫🇷 FR": the flag is made of the two regional-indicator letters.
-pub fn country_label(code: &str) -> String {
-    let flag: String = code
-        .chars()
-        .filter_map(|c| char::from_u32(0x1F1E6 + (c as u32).checked_sub('A' as u32)?))
-        .collect();
-    format!("{flag} {code}")
 }
 
 /// A network with its audience and engagement, as the marketplace shows it.
@@ -400,10 +391,5 @@ mod tests {
             ("max_followers".into(), Problem::RangeReversed)
         );
         assert_eq!(bad(|f| f.max_price = "-5".into()).0, "max_price");
-    }
-
-    #[test]
-    fn flags_are_made_of_regional_letters() {
-        assert_eq!(country_label("FR"), "🇫🇷 FR");
     }
 }

@@ -13,19 +13,23 @@ const FR_MONTHS: [&str; 12] = [
 
 /// `23 Nov 2026, 14:05` or `23 nov. 2026, 14:05` for Unix seconds `ts`.
 pub fn format_date_time(ts: i64, locale: Locale) -> String {
-    let days = ts.div_euclid(86_400);
     let secs = ts.rem_euclid(86_400);
-    let (year, month, day) = civil_from_days(days);
+    format!(
+        "{}, {:02}:{:02}",
+        format_date(ts, locale),
+        secs / 3_600,
+        secs % 3_600 / 60
+    )
+}
+
+/// `23 Nov 2026` or `23 nov. 2026` for Unix seconds `ts`.
+pub fn format_date(ts: i64, locale: Locale) -> String {
+    let (year, month, day) = civil_from_days(ts.div_euclid(86_400));
     let months = match locale {
         Locale::en => EN_MONTHS,
         Locale::fr => FR_MONTHS,
     };
-    let month = months[(month - 1) as usize];
-    format!(
-        "{day} {month} {year}, {:02}:{:02}",
-        secs / 3_600,
-        secs % 3_600 / 60
-    )
+    format!("{day} {} {year}", months[(month - 1) as usize])
 }
 
 /// `2026-11-23` for Unix seconds `ts`: the value of an `<input type="date">`.

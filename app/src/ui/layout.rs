@@ -81,6 +81,7 @@ fn Header() -> impl IntoView {
                 <nav class="main-nav" aria-label=move || t_string!(i18n, nav.main).to_string()>
                     <A href="/discover">{t!(i18n, nav.discover)}</A>
                     <A href="/creators">{t!(i18n, nav.find_creators)}</A>
+                    <A href="/campaigns">{t!(i18n, nav.campaigns)}</A>
                     <A href="/dashboard">{t!(i18n, nav.dashboard)}</A>
                 </nav>
                 <div class="header-actions">
@@ -161,6 +162,8 @@ fn AccountMenu(user: SessionUser) -> impl IntoView {
             <div class="menu-panel" on:click=close>
                 <A href=page>{t!(i18n, nav.my_page)}</A>
                 <A href="/wallet">{t!(i18n, nav.wallet)}</A>
+                {(user.role == Role::Brand).then(|| view! { <A href="/brand/campaigns">{t!(i18n, nav.my_campaigns)}</A> })}
+                {(user.role == Role::Creator).then(|| view! { <A href="/settings/marketplace">{t!(i18n, market.settings_title)}</A> })}
                 {(user.role != Role::Fan).then(|| view! { <A href="/earnings">{t!(i18n, nav.earnings)}</A> })}
                 {user.operator.then(|| view! { <A href="/operator/payouts">{t!(i18n, nav.operator)}</A> })}
                 <A href="/settings">{t!(i18n, nav.settings)}</A>
