@@ -75,6 +75,16 @@ async fn available(db: &Db, account: AccountRef) -> i64 {
     store::balance(db, account).await.unwrap().available()
 }
 
+/// A wallet holding 5,000 and a shop's earnings account.
+async fn payer_and_shop(db: &Db) -> (AccountRef, AccountRef) {
+    let payer = AccountRef::wallet(user(db, "payer").await, EUR);
+    let shop = AccountRef::earnings(user(db, "shop").await, EUR);
+    run(db, &[new("top-up", clearing(), payer, 5_000)])
+        .await
+        .unwrap();
+    (payer, shop)
+}
+
 async fn assert_sound(db: &Db) {
     let report = store::verify(db).await.unwrap();
     assert_eq!(report.problems, Vec::<String>::new());
@@ -276,11 +286,7 @@ async fn linked_transfers_happen_together_or_not_at_all() {
 #[tokio::test]
 async fn two_hundred_concurrent_spenders_get_exactly_what_the_wallet_affords() {
     let (_dir, db) = fresh_db().await;
-    let payer = AccountRef::wallet(user(&db, "payer").await, EUR);
-    let shop = AccountRef::earnings(user(&db, "shop").await, EUR);
-    run(&db, &[new("top-up", clearing(), payer, 5_000)])
-        .await
-        .unwrap();
+    let (payer, shop) = payer_and_shop(&db).await;
 
     let db = Arc::new(db);
     let tasks: Vec<_> = (0..200)
@@ -311,11 +317,7 @@ async fn two_hundred_concurrent_spenders_get_exactly_what_the_wallet_affords() {
 #[tokio::test]
 async fn grouped_movements_each_keep_their_own_outcome() {
     let (_dir, db) = fresh_db().await;
-    let payer = AccountRef::wallet(user(&db, "payer").await, EUR);
-    let shop = AccountRef::earnings(user(&db, "shop").await, EUR);
-    run(&db, &[new("top-up", clearing(), payer, 5_000)])
-        .await
-        .unwrap();
+    let (payer, shop) = payer_and_shop(&db).await;
 
     let group = GroupCommit::start(db.clone());
     let tasks: Vec<_> = (0..200)
@@ -364,11 +366,7 @@ async fn grouped_movements_each_keep_their_own_outcome() {
 #[tokio::test]
 async fn a_movement_the_database_rejects_does_not_sink_its_group() {
     let (_dir, db) = fresh_db().await;
-    let payer = AccountRef::wallet(user(&db, "payer").await, EUR);
-    let shop = AccountRef::earnings(user(&db, "shop").await, EUR);
-    run(&db, &[new("top-up", clearing(), payer, 5_000)])
-        .await
-        .unwrap();
+    let (payer, shop) = payer_and_shop(&db).await;
 
     let group = GroupCommit::start(db.clone());
     let tasks: Vec<_> = (0..30)
@@ -536,11 +534,7 @@ async fn ledger_accounts_cannot_be_deleted_or_given_to_someone_else() {
 #[tokio::test]
 async fn a_request_retried_concurrently_moves_money_once() {
     let (_dir, db) = fresh_db().await;
-    let payer = AccountRef::wallet(user(&db, "payer").await, EUR);
-    let shop = AccountRef::earnings(user(&db, "shop").await, EUR);
-    run(&db, &[new("top-up", clearing(), payer, 5_000)])
-        .await
-        .unwrap();
+    let (payer, shop) = payer_and_shop(&db).await;
     let hold = run(&db, &[held(new("slot", payer, escrow(), 1_000), None)])
         .await
         .unwrap()

@@ -213,15 +213,9 @@ mod tests {
     fn creator(audience: u64, engagement_bp: u32, rising: bool) -> Signals {
         Signals {
             niches: (1, 1),
-            network: None,
             language: Some(true),
-            country: None,
-            availability: Availability::Open,
-            engagement_bp,
-            response_hours: None,
-            rating: None,
-            audience,
             rising,
+            ..Signals::listed(audience, engagement_bp)
         }
     }
 
