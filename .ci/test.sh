@@ -12,7 +12,9 @@ if [ -n "${CI:-}" ]; then export CARGO_INCREMENTAL=0; fi
 find "$CARGO_TARGET_DIR"/debug/deps "$CARGO_TARGET_DIR"/release/deps -maxdepth 1 -mtime +1 \
   \( -name 'app-*' -o -name 'libapp-*' -o -name 'server-*' -o -name 'libserver-*' \
      -o -name 'tremplin-*' -o -name 'accounts-*' -o -name 'ledger-*' -o -name 'platform-*' \
-     -o -name 'profiles-*' -o -name 'wallet-*' -o -name 'crash-*' \) -delete 2>/dev/null || true
+     -o -name 'profiles-*' -o -name 'wallet-*' -o -name 'crash-*' -o -name 'earnings-*' \
+     -o -name 'stripe-*' -o -name 'notifications-*' -o -name 'market-*' -o -name 'campaigns-*' \
+     -o -name 'deals-*' -o -name 'search-*' \) -delete 2>/dev/null || true
 step() { printf '\n== %s (%ss)\n' "$1" "$SECONDS"; }
 
 step "cargo fmt"
@@ -30,7 +32,8 @@ step "Rust tests on PostgreSQL"
 source .ci/pg.sh
 # fsync off: the suite checks behaviour, not durability, and runs much faster.
 start_pg "-c fsync=off"
-TREMPLIN_TEST_POSTGRES="$PG_URL" cargo test -p server --tests
+# The same packages as above, so the build is reused rather than made again.
+TREMPLIN_TEST_POSTGRES="$PG_URL" cargo test -p app -p server --tests
 stop_pg
 trap - EXIT
 

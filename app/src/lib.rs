@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod campaigns;
+pub mod deals;
 pub mod earnings;
 pub mod error;
 pub mod ledger;
@@ -91,6 +92,9 @@ fn Document() -> impl IntoView {
                     <Route path=path!("/settings/marketplace") view=market::pages::MarketSettingsPage ssr=SsrMode::InOrder />
                     <Route path=path!("/creators") view=market::pages::CreatorSearchPage ssr=SsrMode::InOrder />
                     <Route path=path!("/campaigns") view=campaigns::pages::CampaignsPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/deals") view=deals::pages::DealsPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/deals/new") view=deals::pages::NewDealPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/deals/:id") view=deals::pages::DealPage ssr=SsrMode::Async />
                     <Route path=path!("/brand/campaigns") view=campaigns::pages::BrandCampaignsPage ssr=SsrMode::InOrder />
                     // Async: the page is sent whole, so an unknown campaign can still answer 404.
                     <Route path=path!("/campaigns/:id") view=campaigns::pages::CampaignPage ssr=SsrMode::Async />

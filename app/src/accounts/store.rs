@@ -16,6 +16,15 @@ fn db_err(e: sqlx::Error) -> AppError {
     internal(e)
 }
 
+/// The id of the person with this (lower-case) handle.
+pub async fn user_id_by_handle(db: &Db, handle: &str) -> Result<Option<i64>, AppError> {
+    sqlx::query_scalar("SELECT id FROM users WHERE handle = $1")
+        .bind(handle)
+        .fetch_optional(&db.pool)
+        .await
+        .map_err(db_err)
+}
+
 pub fn avatar_url(key: Option<String>) -> Option<String> {
     key.map(|k| format!("/media/{k}"))
 }

@@ -133,6 +133,7 @@ fn CampaignCard(l: Listed) -> impl IntoView {
 #[component]
 pub fn CampaignPage() -> impl IntoView {
     let i18n = use_i18n();
+    let auth = crate::ui::layout::use_auth();
     let params = use_params_map();
     let campaign = Resource::new(
         move || {
@@ -162,6 +163,10 @@ pub fn CampaignPage() -> impl IntoView {
                             <p class="notice">{t!(i18n, campaigns.free_product)} " " {c.free_product.clone()}</p>
                         })}
                     </article>
+                    {move || {
+                        let creator = auth.user.get().and_then(|u| u.ok().flatten()).is_some_and(|u| u.role == crate::accounts::types::Role::Creator);
+                        (creator && c.state == CampaignState::Published).then(|| view! { <crate::deals::pages::ApplyForm campaign=c.id /> })
+                    }}
                 }.into_any() },
                 Err(crate::error::AppError::NotFound) => view! { <crate::site::NotFound /> }.into_any(),
                 Err(error) => view! { <PageError error /> }.into_any(),

@@ -188,6 +188,15 @@ async fn deliverables_of(db: &Db, ids: &[i64]) -> Result<HashMap<i64, Vec<Delive
     Ok(by_campaign)
 }
 
+/// The brand behind a published campaign.
+pub async fn brand_of(db: &Db, id: i64) -> Result<Option<i64>, AppError> {
+    sqlx::query_scalar("SELECT brand_id FROM campaigns WHERE id = $1 AND state = 'published'")
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await
+        .map_err(db_err)
+}
+
 /// The brand's campaigns, newest first.
 pub async fn mine(db: &Db, brand_id: i64) -> Result<Vec<Campaign>, AppError> {
     let rows: Vec<Row> = sqlx::query_as(&format!(

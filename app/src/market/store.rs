@@ -398,13 +398,7 @@ async fn niches_of(db: &Db, ids: &[i64]) -> Result<HashMap<i64, Vec<Niche>>, App
 
 /// The marketplace profile of the creator with this handle, if they saved one.
 pub async fn profile_of(db: &Db, handle: &str) -> Result<Option<MarketProfile>, AppError> {
-    let id: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM users WHERE handle = $1 AND role = 'creator'")
-            .bind(handle)
-            .fetch_optional(&db.pool)
-            .await
-            .map_err(db_err)?;
-    match id {
+    match crate::accounts::store::user_id_by_handle(db, handle).await? {
         Some(id) => profile(db, id).await,
         None => Ok(None),
     }

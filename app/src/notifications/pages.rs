@@ -3,7 +3,7 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 
 use super::api::notifications;
-use super::types::{Notice, Notification};
+use super::types::{DealNews, Notice, Notification};
 use crate::i18n::*;
 use crate::ui::date::format_date_time;
 use crate::ui::form::PageError;
@@ -69,6 +69,18 @@ fn NotificationLine(n: Notification) -> impl IntoView {
             let reason = reason.trim_end_matches('.').to_owned();
             t!(i18n, notifications.payout_failed, amount, reason).into_any()
         }
+        Notice::Deal { from, news, .. } => match news {
+            DealNews::Offer => t!(i18n, notifications.deal_offer, from).into_any(),
+            DealNews::Message => t!(i18n, notifications.deal_message, from).into_any(),
+            DealNews::Accepted => t!(i18n, notifications.deal_accepted, from).into_any(),
+            DealNews::Cancelled => t!(i18n, notifications.deal_cancelled, from).into_any(),
+            DealNews::Funded => t!(i18n, notifications.deal_funded, from).into_any(),
+            DealNews::Delivered => t!(i18n, notifications.deal_delivered, from).into_any(),
+            DealNews::Approved => t!(i18n, notifications.deal_approved, from).into_any(),
+            DealNews::Revision => t!(i18n, notifications.deal_revision, from).into_any(),
+            DealNews::AutoReleased => t!(i18n, notifications.deal_auto_released, from).into_any(),
+            DealNews::Disputed => t!(i18n, notifications.deal_disputed, from).into_any(),
+        },
     };
     view! {
         <li class=if n.read { "notification" } else { "notification notification-unread" }>

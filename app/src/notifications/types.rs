@@ -17,6 +17,28 @@ pub enum Notice {
         amount: Money,
         reason: String,
     },
+    /// Something happened on a deal; `from` names who did it.
+    Deal {
+        id: i64,
+        from: String,
+        news: DealNews,
+    },
+}
+
+/// What happened on a deal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DealNews {
+    Offer,
+    Message,
+    Accepted,
+    Cancelled,
+    Funded,
+    Delivered,
+    Approved,
+    Revision,
+    AutoReleased,
+    Disputed,
 }
 
 impl Notice {
@@ -25,6 +47,7 @@ impl Notice {
         match self {
             Self::NewFollower { handle, .. } => format!("/@{handle}"),
             Self::PayoutPaid { .. } | Self::PayoutFailed { .. } => "/earnings".to_owned(),
+            Self::Deal { id, .. } => format!("/deals/{id}"),
         }
     }
 }

@@ -162,6 +162,7 @@ fn AccountMenu(user: SessionUser) -> impl IntoView {
             <div class="menu-panel" on:click=close>
                 <A href=page>{t!(i18n, nav.my_page)}</A>
                 <A href="/wallet">{t!(i18n, nav.wallet)}</A>
+                {(user.role != Role::Fan).then(|| view! { <A href="/deals">{t!(i18n, nav.deals)}</A> })}
                 {(user.role == Role::Brand).then(|| view! { <A href="/brand/campaigns">{t!(i18n, nav.my_campaigns)}</A> })}
                 {(user.role == Role::Creator).then(|| view! { <A href="/settings/marketplace">{t!(i18n, market.settings_title)}</A> })}
                 {(user.role != Role::Fan).then(|| view! { <A href="/earnings">{t!(i18n, nav.earnings)}</A> })}

@@ -26,6 +26,19 @@ pub fn spawn_all(db: &Db) {
                 .map_err(|e| e.to_string())
         }
     });
+    let deals_db = db.clone();
+    every(
+        Duration::from_secs(60),
+        "release reviewed deals",
+        move || {
+            let db = deals_db.clone();
+            async move {
+                app::deals::store::release_due(&db, now())
+                    .await
+                    .map_err(|e| e.to_string())
+            }
+        },
+    );
     let housekeeping_db = db.clone();
     every(Duration::from_secs(10 * 60), "housekeeping", move || {
         let db = housekeeping_db.clone();

@@ -53,6 +53,12 @@ fn ProfileView(p: Profile, follow: ServerAction<Follow>) -> impl IntoView {
     };
     let followers = p.followers;
     let logged_in = move || auth.user.get().and_then(|u| u.ok().flatten()).is_some();
+    let viewer_is_brand = move || {
+        auth.user
+            .get()
+            .and_then(|u| u.ok().flatten())
+            .is_some_and(|u| u.role == Role::Brand)
+    };
     let handle = p.handle.clone();
     let following = p.viewer_follows;
     let niches = p.niches.clone();
@@ -86,6 +92,8 @@ fn ProfileView(p: Profile, follow: ServerAction<Follow>) -> impl IntoView {
                             view! { <A href="/settings" attr:class="btn btn-ghost">{t!(i18n, profile.edit)}</A> }.into_any()
                         } else if p.role != Role::Creator {
                             ().into_any()
+                        } else if viewer_is_brand() {
+                            view! { <A href=format!("/deals/new?handle={}", handle) attr:class="btn btn-primary">{t!(i18n, deals.offer)}</A> }.into_any()
                         } else if logged_in() {
                             let handle = handle.clone();
                             view! {

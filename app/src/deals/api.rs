@@ -1,0 +1,162 @@
+//! Deal server functions. Only the two parties can read a deal or act on it; which side may
+//! take which step is decided by `rules::next` on the server.
+
+// A server function takes one argument per form field, so that forms post without JavaScript.
+#![allow(clippy::too_many_arguments)]
+
+use leptos::prelude::*;
+
+use super::types::{Deal, DealLine, DealState, DealStep};
+use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use {
+    super::store::{self, Opening, Terms},
+    super::types::Party,
+    crate::accounts::{session, types::parse_text, types::Role},
+    crate::error::Problem,
+    crate::ledger::rules::MAX_AMOUNT,
+    crate::market::types::parse_price,
+    crate::ssr::{now, state},
+    crate::ui::date::parse_date,
+};
+
+/// Reads the terms of an offer: a price, what is to be made, a due date not in the past.
+#[cfg(feature = "ssr")]
+fn terms(amount: &str, deliverables: &str, due_on: &str) -> Result<Terms, AppError> {
+    let amount = parse_price("amount", amount)?
+        .ok_or_else(|| AppError::invalid("amount", Problem::Required))?;
+    if amount.minor > MAX_AMOUNT {
+        return Err(AppError::invalid(
+            "amount",
+            Problem::AmountTooLarge {
+                max_minor: MAX_AMOUNT,
+            },
+        ));
+    }
+    let deliverables = parse_text("deliverables", deliverables, 3, 1_000)?;
+    let due_at =
+        parse_date(due_on).ok_or_else(|| AppError::invalid("due_on", Problem::InvalidDate))?;
+    if due_at < now().div_euclid(86_400) * 86_400 {
+        return Err(AppError::invalid("due_on", Problem::InPast));
+    }
+    Ok(Terms {
+        amount,
+        deliverables,
+        due_at,
+    })
+}
+
+/// A brand invites a creator (`handle`) with an offer; returns the deal's id.
+#[server(prefix = "/api", endpoint = "offer_deal")]
+pub async fn offer_deal(
+    #[server(default)] handle: String,
+    #[server(default)] amount: String,
+    #[server(default)] deliverables: String,
+    #[server(default)] due_on: String,
+    #[server(default)] message: String,
+) -> Result<i64, AppError> {
+    let brand = session::require_user().await?;
+    if brand.role != Role::Brand {
+        return Err(AppError::Forbidden);
+    }
+    let terms = terms(&amount, &deliverables, &due_on)?;
+    let message = parse_text("message", &message, 0, 2_000)?;
+    let db = &state()?.db;
+    let creator = crate::accounts::store::user_id_by_handle(db, &handle.to_lowercase())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let opening = Opening {
+        brand_id: brand.id,
+        creator_id: creator,
+        campaign_id: None,
+        by: Party::Brand,
+        terms,
+        message,
+    };
+    store::open(db, &opening, now()).await
+}
+
+/// A creator applies to a published campaign with a pitch and a price; returns the deal's id.
+#[server(prefix = "/api", endpoint = "apply_to_campaign")]
+pub async fn apply_to_campaign(
+    campaign: i64,
+    #[server(default)] amount: String,
+    #[server(default)] deliverables: String,
+    #[server(default)] due_on: String,
+    #[server(default)] message: String,
+) -> Result<i64, AppError> {
+    let creator = session::require_user().await?;
+    if creator.role != Role::Creator {
+        return Err(AppError::Forbidden);
+    }
+    let terms = terms(&amount, &deliverables, &due_on)?;
+    let message = parse_text("message", &message, 10, 2_000)?;
+    let db = &state()?.db;
+    let brand = crate::campaigns::store::brand_of(db, campaign)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let opening = Opening {
+        brand_id: brand,
+        creator_id: creator.id,
+        campaign_id: Some(campaign),
+        by: Party::Creator,
+        terms,
+        message,
+    };
+    store::open(db, &opening, now()).await
+}
+
+/// Takes a step on a deal: accept, cancel, fund, deliver (with links), approve, ask a revision,
+/// dispute, or counter with new terms.
+#[server(prefix = "/api", endpoint = "deal_step")]
+pub async fn take_deal_step(
+    id: i64,
+    step: DealStep,
+    #[server(default)] amount: String,
+    #[server(default)] deliverables: String,
+    #[server(default)] due_on: String,
+    #[server(default)] body: String,
+) -> Result<DealState, AppError> {
+    let user = session::require_user().await?;
+    let counter = match step {
+        DealStep::Counter => Some(terms(&amount, &deliverables, &due_on)?),
+        DealStep::AutoRelease => return Err(AppError::Forbidden),
+        _ => None,
+    };
+    let body = match step {
+        DealStep::Deliver => parse_text("body", &body, 5, 2_000)?,
+        _ => parse_text("body", &body, 0, 2_000)?,
+    };
+    store::step(
+        &state()?.db,
+        id,
+        Some(user.id),
+        step,
+        counter.as_ref(),
+        &body,
+        now(),
+    )
+    .await
+}
+
+/// Writes in a deal's thread.
+#[server(prefix = "/api", endpoint = "deal_message")]
+pub async fn write_in_deal(id: i64, #[server(default)] body: String) -> Result<(), AppError> {
+    let user = session::require_user().await?;
+    let body = parse_text("body", &body, 1, 2_000)?;
+    store::message(&state()?.db, id, user.id, &body, now()).await
+}
+
+/// One deal, with its thread; only for its two parties.
+#[server(prefix = "/api", endpoint = "deal")]
+pub async fn get_deal(id: i64) -> Result<Deal, AppError> {
+    let user = session::require_user().await?;
+    store::get(&state()?.db, id, user.id).await
+}
+
+/// The caller's deals.
+#[server(prefix = "/api", endpoint = "deals")]
+pub async fn my_deals() -> Result<Vec<DealLine>, AppError> {
+    let user = session::require_user().await?;
+    store::inbox(&state()?.db, user.id).await
+}

@@ -1,0 +1,309 @@
+//! Deal pages: the inbox (`/deals`), one deal with its thread and the steps open to the viewer
+//! (`/deals/:id`), and the forms that open a deal: a brand's offer (`/deals/new?handle=…`) and a
+//! creator's application (on the campaign page).
+
+use leptos::prelude::*;
+use leptos_i18n::I18nContext;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+
+use super::api::{get_deal, my_deals, ApplyToCampaign, OfferDeal, TakeDealStep, WriteInDeal};
+use super::rules::MAX_REVISIONS;
+use super::types::*;
+use crate::error::AppError;
+use crate::i18n::*;
+use crate::ui::date::{format_date, format_date_time};
+use crate::ui::form::{action_error, Field, FieldProblem, FormError, PageError};
+use crate::ui::money::format_money;
+
+pub fn state_label(i18n: I18nContext<Locale>, s: DealState) -> AnyView {
+    match s {
+        DealState::Offered => t!(i18n, deals.offered).into_any(),
+        DealState::Accepted => t!(i18n, deals.accepted).into_any(),
+        DealState::Funded => t!(i18n, deals.funded).into_any(),
+        DealState::Delivered => t!(i18n, deals.delivered).into_any(),
+        DealState::Completed => t!(i18n, deals.completed).into_any(),
+        DealState::Cancelled => t!(i18n, deals.cancelled).into_any(),
+        DealState::Disputed => t!(i18n, deals.disputed).into_any(),
+    }
+}
+
+/// The fields of an offer: price, what is to be made, due date.
+#[component]
+fn TermsFields(errors: Signal<Option<AppError>>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="form-grid">
+            <Field name="amount" label=Signal::derive(move || t_string!(i18n, deals.amount).to_string()) errors inputmode="decimal" prefix="€" required=true />
+            <Field name="due_on" kind="date" label=Signal::derive(move || t_string!(i18n, deals.due_on).to_string()) errors required=true />
+        </div>
+        <div class="field">
+            <label for="field-deliverables">{t!(i18n, deals.deliverables)}</label>
+            <textarea id="field-deliverables" name="deliverables" rows="2" maxlength="1000" required></textarea>
+            <FieldProblem errors name="deliverables" />
+        </div>
+    }
+}
+
+/// The viewer's deals.
+#[component]
+pub fn DealsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let deals = Resource::new(|| (), |_| my_deals());
+    view! {
+        <Title text=move || t_string!(i18n, deals.title).to_string() />
+        <header class="page-head"><h1>{t!(i18n, deals.title)}</h1></header>
+        <Transition fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>
+            {move || deals.get().map(|r| match r {
+                Ok(list) if list.is_empty() => view! { <p class="empty card">{t!(i18n, deals.none)}</p> }.into_any(),
+                Ok(list) => view! {
+                    <ul class="found-list" data-testid="deals">
+                        {list.into_iter().map(|d| {
+                            let (amount, due) = (d.amount, d.due_at);
+                            view! {
+                                <li class="card found">
+                                    <div class="found-head">
+                                        <div class="found-id">
+                                            <A href=format!("/deals/{}", d.id) attr:class="found-name">{d.counterpart.clone()}</A>
+                                            <span class="muted small">{if d.title.is_empty() { t_string!(i18n, deals.direct).to_string() } else { d.title.clone() }}</span>
+                                        </div>
+                                        <span class=format!("badge deal-{}", d.state.as_str())>{state_label(i18n, d.state)}</span>
+                                    </div>
+                                    <p class="small">{move || format_money(amount, i18n.get_locale())} " · " {t!(i18n, deals.due)} " " {move || format_date(due, i18n.get_locale())}</p>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any(),
+                Err(error) => view! { <PageError error /> }.into_any(),
+            })}
+        </Transition>
+    }
+}
+
+/// One deal: its terms, its thread and what the viewer can do now.
+#[component]
+pub fn DealPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let step = ServerAction::<TakeDealStep>::new();
+    let write = ServerAction::<WriteInDeal>::new();
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
+    let deal = Resource::new(
+        move || (id(), step.version().get(), write.version().get()),
+        |(id, _, _)| get_deal(id),
+    );
+    view! {
+        <Title text=move || t_string!(i18n, deals.title).to_string() />
+        <Transition fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>
+            {move || deal.get().map(|r| match r {
+                Ok(d) => view! { <DealView d step write /> }.into_any(),
+                Err(AppError::NotFound) => view! { <crate::site::NotFound /> }.into_any(),
+                Err(error) => view! { <PageError error /> }.into_any(),
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn DealView(
+    d: Deal,
+    step: ServerAction<TakeDealStep>,
+    write: ServerAction<WriteInDeal>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let errors = action_error(step);
+    let write_errors = action_error(write);
+    let (amount, due, review_until) = (d.amount, d.due_at, d.review_until);
+    let id = d.id.to_string();
+    let brand = d.viewer == Party::Brand;
+    let their_terms = d.proposed_by != d.viewer;
+    let button = move |what: DealStepName, primary: bool| {
+        let id = id.clone();
+        view! {
+            <ActionForm action=step>
+                <input type="hidden" name="id" value=id />
+                <input type="hidden" name="step" value=what.0 />
+                <button type="submit" class=if primary { "btn btn-primary" } else { "btn btn-ghost" } disabled=move || step.pending().get()>{what.1(i18n)}</button>
+            </ActionForm>
+        }
+    };
+    let idv = d.id.to_string();
+    let steps = match (d.state, brand) {
+        (DealState::Offered, _) => view! {
+            {their_terms.then(|| button(ACCEPT, true))}
+            {button(CANCEL, false)}
+            <details class="why">
+                <summary>{t!(i18n, deals.counter)}</summary>
+                <ActionForm action=step attr:class="form">
+                    <input type="hidden" name="id" value=idv.clone() />
+                    <input type="hidden" name="step" value="counter" />
+                    <TermsFields errors />
+                    <button type="submit" class="btn btn-primary">{t!(i18n, deals.send_counter)}</button>
+                </ActionForm>
+            </details>
+        }.into_any(),
+        (DealState::Accepted, true) => view! {
+            {button(FUND, true)}
+            {button(CANCEL, false)}
+            <p class="small muted">{t!(i18n, deals.fund_hint)} " " <A href="/wallet">{t!(i18n, nav.wallet)}</A></p>
+        }.into_any(),
+        (DealState::Accepted, false) => view! { <p class="muted">{t!(i18n, deals.waiting_funds)}</p> {button(CANCEL, false)} }.into_any(),
+        (DealState::Funded, false) => view! {
+            <ActionForm action=step attr:class="form">
+                <input type="hidden" name="id" value=idv.clone() />
+                <input type="hidden" name="step" value="deliver" />
+                <div class="field">
+                    <label for="field-body">{t!(i18n, deals.delivery)}</label>
+                    <textarea id="field-body" name="body" rows="3" maxlength="2000" required></textarea>
+                    <FieldProblem errors name="body" />
+                </div>
+                <button type="submit" class="btn btn-primary">{t!(i18n, deals.deliver)}</button>
+            </ActionForm>
+            {button(DISPUTE, false)}
+        }.into_any(),
+        (DealState::Funded, true) => view! { <p class="muted">{t!(i18n, deals.waiting_delivery)}</p> {button(DISPUTE, false)} }.into_any(),
+        (DealState::Delivered, true) => {
+            let left = MAX_REVISIONS.saturating_sub(d.revisions);
+            view! {
+                {button(APPROVE, true)}
+                {(left > 0).then(|| button(REVISION, false))}
+                {button(DISPUTE, false)}
+                <p class="small muted">{t!(i18n, deals.revisions_left, left)}</p>
+            }.into_any()
+        }
+        (DealState::Delivered, false) => view! { <p class="muted">{t!(i18n, deals.waiting_review)}</p> {button(DISPUTE, false)} }.into_any(),
+        (DealState::Completed, _) => view! { <p class="notice notice-success">{t!(i18n, deals.done)}</p> }.into_any(),
+        (DealState::Cancelled, _) => view! { <p class="notice">{t!(i18n, deals.cancelled_note)}</p> }.into_any(),
+        (DealState::Disputed, _) => view! { <p class="notice notice-error">{t!(i18n, deals.disputed_note)}</p> }.into_any(),
+    };
+    view! {
+        <article class="deal">
+            <header class="card deal-head">
+                <p class="muted">{d.campaign.clone().map_or_else(|| t_string!(i18n, deals.direct).to_string(), |(_, title)| title)}</p>
+                <h1>{d.brand_name.clone()} " × " <A href=format!("/@{}", d.creator_handle)>{d.creator_name.clone()}</A></h1>
+                <p><span class=format!("badge deal-{}", d.state.as_str()) data-testid="deal-state">{state_label(i18n, d.state)}</span></p>
+                <dl class="found-facts">
+                    <div><dt>{t!(i18n, deals.amount)}</dt><dd>{move || format_money(amount, i18n.get_locale())}</dd></div>
+                    <div><dt>{t!(i18n, deals.due)}</dt><dd>{move || format_date(due, i18n.get_locale())}</dd></div>
+                    <div><dt>{t!(i18n, deals.fee)}</dt><dd>"0 %"</dd></div>
+                    {review_until.map(|until| view! { <div><dt>{t!(i18n, deals.review_until)}</dt><dd>{move || format_date_time(until, i18n.get_locale())}</dd></div> })}
+                </dl>
+                <p class="bio">{d.deliverables.clone()}</p>
+            </header>
+            <section class="card deal-steps">
+                <div class="deal-buttons">{steps}</div>
+                <FormError errors fields=&["amount", "due_on", "deliverables", "body"] />
+            </section>
+            <section class="card">
+                <h2>{t!(i18n, deals.thread)}</h2>
+                <ol class="thread" data-testid="thread">
+                    {d.messages.into_iter().map(|m| {
+                        let at = m.created_at;
+                        let terms = m.amount.map(|a| (a, m.due_at));
+                        view! {
+                            <li class=format!("thread-line thread-{}", m.kind)>
+                                <p class="small muted">{m.author.clone().unwrap_or_else(|| "Tremplin".to_owned())} " · " {move || format_date_time(at, i18n.get_locale())} " · " {m.kind.clone()}</p>
+                                {terms.map(|(a, due)| view! { <p class="thread-terms">{move || format_money(a, i18n.get_locale())} {due.map(|due| view! { " · " {move || format_date(due, i18n.get_locale())} })}</p> })}
+                                {(!m.body.is_empty()).then(|| view! { <p class="bio">{m.body.clone()}</p> })}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ol>
+                <ActionForm action=write attr:class="form">
+                    <input type="hidden" name="id" value=d.id.to_string() />
+                    <div class="field">
+                        <label for="field-message">{t!(i18n, deals.write)}</label>
+                        <textarea id="field-message" name="body" rows="2" maxlength="2000" required></textarea>
+                        <FieldProblem errors=write_errors name="body" />
+                    </div>
+                    <button type="submit" class="btn btn-ghost">{t!(i18n, deals.send)}</button>
+                </ActionForm>
+            </section>
+        </article>
+    }
+}
+
+/// A step's wire name and its button label.
+type DealStepName = (&'static str, fn(I18nContext<Locale>) -> String);
+const ACCEPT: DealStepName = ("accept", |i| t_string!(i, deals.accept).to_string());
+const CANCEL: DealStepName = ("cancel", |i| t_string!(i, deals.cancel).to_string());
+const FUND: DealStepName = ("fund", |i| t_string!(i, deals.fund).to_string());
+const APPROVE: DealStepName = ("approve", |i| t_string!(i, deals.approve).to_string());
+const REVISION: DealStepName = ("ask_revision", |i| {
+    t_string!(i, deals.ask_revision).to_string()
+});
+const DISPUTE: DealStepName = ("dispute", |i| t_string!(i, deals.dispute).to_string());
+
+/// A brand's offer to the creator named in `?handle=`.
+#[component]
+pub fn NewDealPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let offer = ServerAction::<OfferDeal>::new();
+    let errors = action_error(offer);
+    let handle = use_query_map()
+        .read_untracked()
+        .get("handle")
+        .unwrap_or_default();
+    let navigate = use_navigate();
+    Effect::new(move || {
+        if let Some(Ok(id)) = offer.value().get() {
+            navigate(&format!("/deals/{id}"), Default::default());
+        }
+    });
+    view! {
+        <Title text=move || t_string!(i18n, deals.new_title).to_string() />
+        <div class="settings">
+            <h1>{t!(i18n, deals.new_title)} " @" {handle.clone()}</h1>
+            <section class="card settings-section">
+                <ActionForm action=offer attr:class="form">
+                    <input type="hidden" name="handle" value=handle />
+                    <TermsFields errors />
+                    <div class="field">
+                        <label for="field-message">{t!(i18n, deals.message)}</label>
+                        <textarea id="field-message" name="message" rows="3" maxlength="2000"></textarea>
+                    </div>
+                    <FormError errors fields=&["amount", "due_on", "deliverables", "message"] />
+                    <button type="submit" class="btn btn-primary">{t!(i18n, deals.send_offer)}</button>
+                </ActionForm>
+            </section>
+        </div>
+    }
+}
+
+/// A creator's application to campaign `campaign`: a pitch and a price.
+#[component]
+pub fn ApplyForm(campaign: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    let apply = ServerAction::<ApplyToCampaign>::new();
+    let errors = action_error(apply);
+    let navigate = use_navigate();
+    Effect::new(move || {
+        if let Some(Ok(id)) = apply.value().get() {
+            navigate(&format!("/deals/{id}"), Default::default());
+        }
+    });
+    view! {
+        <section class="card">
+            <h2>{t!(i18n, deals.apply)}</h2>
+            <ActionForm action=apply attr:class="form">
+                <input type="hidden" name="campaign" value=campaign.to_string() />
+                <TermsFields errors />
+                <div class="field">
+                    <label for="field-message">{t!(i18n, deals.pitch)}</label>
+                    <textarea id="field-message" name="message" rows="3" maxlength="2000" required></textarea>
+                    <FieldProblem errors name="message" />
+                </div>
+                <FormError errors fields=&["amount", "due_on", "deliverables", "message"] />
+                <button type="submit" class="btn btn-primary">{t!(i18n, deals.send_application)}</button>
+            </ActionForm>
+        </section>
+    }
+}

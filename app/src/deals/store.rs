@@ -1,0 +1,527 @@
+//! The deals' SQL. Every step reads the deal, asks `rules::next`, and changes it under a guard
+//! on the state it read, in one transaction with the money it moves: of two concurrent steps
+//! (approve and auto-release, two fundings) one happens and the other is refused.
+
+use sqlx::{AnyConnection, FromRow};
+
+use super::rules::{self, REVIEW_WINDOW_SECS};
+use super::types::*;
+use crate::error::{AppError, Problem};
+use crate::ledger::store as ledger;
+use crate::ledger::types::{
+    AccountRef, Currency, Hold, LedgerError, Money, NewTransfer, TransferKind,
+};
+use crate::notifications::store::notify;
+use crate::notifications::types::{DealNews, Notice};
+use crate::ssr::{internal, Db};
+
+fn db_err(e: sqlx::Error) -> AppError {
+    internal(e)
+}
+
+/// The terms on the table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Terms {
+    pub amount: Money,
+    pub deliverables: String,
+    pub due_at: i64,
+}
+
+/// Who a new deal is between and what it is about.
+pub struct Opening {
+    pub brand_id: i64,
+    pub creator_id: i64,
+    pub campaign_id: Option<i64>,
+    /// The side making the first offer: the brand invites, the creator applies.
+    pub by: Party,
+    pub terms: Terms,
+    pub message: String,
+}
+
+/// Opens a deal with its first offer; returns its id. The counterpart must have the right role,
+/// and an application must be to a published campaign, within its budget.
+pub async fn open(db: &Db, o: &Opening, now: i64) -> Result<i64, AppError> {
+    let mut tx = db.begin_write().await.map_err(db_err)?;
+    let roles: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, role FROM users WHERE id IN ($1, $2)")
+            .bind(o.brand_id)
+            .bind(o.creator_id)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(db_err)?;
+    let has = |id: i64, role: &str| roles.iter().any(|(i, r)| *i == id && r == role);
+    if !has(o.brand_id, "brand") || !has(o.creator_id, "creator") {
+        return Err(AppError::NotFound);
+    }
+    if let Some(campaign) = o.campaign_id {
+        let budget: Option<i64> = sqlx::query_scalar(
+            "SELECT budget FROM campaigns WHERE id = $1 AND brand_id = $2 AND state = 'published'",
+        )
+        .bind(campaign)
+        .bind(o.brand_id)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        let budget = budget.ok_or(AppError::NotFound)?;
+        if o.terms.amount.minor > budget {
+            return Err(AppError::invalid(
+                "amount",
+                Problem::AmountTooLarge { max_minor: budget },
+            ));
+        }
+    }
+    let id: Option<i64> = sqlx::query_scalar(
+        "INSERT INTO deals (campaign_id, brand_id, creator_id, state, amount, deliverables, due_at,
+                            proposed_by, created_at, updated_at)
+         VALUES ($1, $2, $3, 'offered', $4, $5, $6, $7, $8, $8)
+         ON CONFLICT DO NOTHING RETURNING id",
+    )
+    .bind(o.campaign_id)
+    .bind(o.brand_id)
+    .bind(o.creator_id)
+    .bind(o.terms.amount.minor)
+    .bind(&o.terms.deliverables)
+    .bind(o.terms.due_at)
+    .bind(o.by.as_str())
+    .bind(now)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    let id =
+        id.ok_or_else(|| AppError::Conflict("there is already a deal for this campaign".into()))?;
+    let author = match o.by {
+        Party::Brand => o.brand_id,
+        Party::Creator => o.creator_id,
+    };
+    write(
+        &mut tx,
+        id,
+        Some(author),
+        "offer",
+        &o.message,
+        Some(&o.terms),
+        now,
+    )
+    .await?;
+    let to = match o.by {
+        Party::Brand => o.creator_id,
+        Party::Creator => o.brand_id,
+    };
+    tell(&mut tx, to, id, author, DealNews::Offer, now).await?;
+    tx.commit().await.map_err(db_err)?;
+    Ok(id)
+}
+
+async fn write(
+    conn: &mut AnyConnection,
+    deal: i64,
+    author: Option<i64>,
+    kind: &str,
+    body: &str,
+    terms: Option<&Terms>,
+    now: i64,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO deal_messages (deal_id, author_id, kind, body, amount, due_at, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(deal)
+    .bind(author)
+    .bind(kind)
+    .bind(body)
+    .bind(terms.map(|t| t.amount.minor))
+    .bind(terms.map(|t| t.due_at))
+    .bind(now)
+    .execute(&mut *conn)
+    .await
+    .map_err(db_err)?;
+    Ok(())
+}
+
+/// Notifies `to` of `news` on deal `deal`, from `from` (a user id).
+async fn tell(
+    conn: &mut AnyConnection,
+    to: i64,
+    deal: i64,
+    from: i64,
+    news: DealNews,
+    now: i64,
+) -> Result<(), AppError> {
+    let name: String = sqlx::query_scalar("SELECT display_name FROM users WHERE id = $1")
+        .bind(from)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(db_err)?;
+    notify(
+        conn,
+        to,
+        &Notice::Deal {
+            id: deal,
+            from: name,
+            news,
+        },
+        now,
+    )
+    .await
+}
+
+/// A deal as its steps need it.
+#[derive(FromRow)]
+struct Row {
+    state: String,
+    brand_id: i64,
+    creator_id: i64,
+    campaign_id: Option<i64>,
+    proposed_by: String,
+    revisions: i64,
+    amount: i64,
+    hold_id: Option<i64>,
+}
+
+fn state(s: &str) -> Result<DealState, AppError> {
+    DealState::parse(s).ok_or_else(|| internal(format!("unknown deal state {s}")))
+}
+
+fn party(s: &str) -> Result<Party, AppError> {
+    Party::parse(s).ok_or_else(|| internal(format!("unknown deal party {s}")))
+}
+
+async fn row(conn: &mut AnyConnection, id: i64) -> Result<Row, AppError> {
+    sqlx::query_as(
+        "SELECT state, brand_id, creator_id, campaign_id, proposed_by, revisions, amount, hold_id
+         FROM deals WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(db_err)?
+    .ok_or(AppError::NotFound)
+}
+
+/// Takes `step` on deal `id` for `user` (`None`: the platform's worker). `terms` come with a
+/// counter-offer; `body` is the message, or the delivery's links.
+pub async fn step(
+    db: &Db,
+    id: i64,
+    user: Option<i64>,
+    step: DealStep,
+    terms: Option<&Terms>,
+    body: &str,
+    now: i64,
+) -> Result<DealState, AppError> {
+    let mut tx = db.begin_write().await.map_err(db_err)?;
+    let deal = row(&mut tx, id).await?;
+    let (from, proposed_by) = (state(&deal.state)?, party(&deal.proposed_by)?);
+    let revisions = deal.revisions.clamp(0, 1_000) as u32;
+    let party = match user {
+        None => None,
+        Some(u) if u == deal.brand_id => Some(Party::Brand),
+        Some(u) if u == deal.creator_id => Some(Party::Creator),
+        // Only the two parties may even know the deal exists.
+        Some(_) => return Err(AppError::NotFound),
+    };
+    let to = rules::next(from, step, party, proposed_by, revisions)?;
+    let changed =
+        sqlx::query("UPDATE deals SET state = $1, updated_at = $2 WHERE id = $3 AND state = $4")
+            .bind(to.as_str())
+            .bind(now)
+            .bind(id)
+            .bind(deal.state.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+    if changed.rows_affected() == 0 {
+        return Err(AppError::Conflict("the deal changed meanwhile".into()));
+    }
+    let key = |what: &str| format!("deal:{id}:{what}");
+    let news = match step {
+        DealStep::Counter => {
+            let t = terms.ok_or_else(|| AppError::invalid("amount", Problem::Required))?;
+            sqlx::query(
+                "UPDATE deals SET amount = $1, deliverables = $2, due_at = $3, proposed_by = $4
+                 WHERE id = $5",
+            )
+            .bind(t.amount.minor)
+            .bind(&t.deliverables)
+            .bind(t.due_at)
+            .bind(party.map_or("brand", Party::as_str))
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+            DealNews::Offer
+        }
+        DealStep::Accept => {
+            if let Some(campaign) = deal.campaign_id {
+                // A campaign for three creators never accepts a fourth, however many race.
+                let room = sqlx::query(
+                    "UPDATE campaigns SET accepted = accepted + 1
+                     WHERE id = $1 AND accepted < creators_wanted",
+                )
+                .bind(campaign)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+                if room.rows_affected() == 0 {
+                    return Err(AppError::Conflict(
+                        "the campaign has all its creators".into(),
+                    ));
+                }
+            }
+            DealNews::Accepted
+        }
+        DealStep::Cancel => {
+            if let (Some(campaign), DealState::Accepted) = (deal.campaign_id, from) {
+                sqlx::query("UPDATE campaigns SET accepted = accepted - 1 WHERE id = $1")
+                    .bind(campaign)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+            }
+            DealNews::Cancelled
+        }
+        DealStep::Fund => {
+            let escrow = NewTransfer {
+                key: key("escrow"),
+                debit: AccountRef::wallet(deal.brand_id, Currency::Eur),
+                credit: AccountRef::earnings(deal.creator_id, Currency::Eur),
+                amount: Money::eur(deal.amount),
+                kind: TransferKind::Escrow,
+                cause: key("escrow"),
+                hold: Some(Hold { expires_at: None }),
+            };
+            let held = ledger::transfer(&mut tx, &[escrow], now)
+                .await
+                .map_err(|e| match e {
+                    LedgerError::InsufficientFunds { .. } => {
+                        AppError::invalid("fund", Problem::InsufficientFunds)
+                    }
+                    other => internal(other),
+                })?;
+            sqlx::query("UPDATE deals SET hold_id = $1 WHERE id = $2")
+                .bind(held[0].id)
+                .bind(id)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+            DealNews::Funded
+        }
+        DealStep::Deliver => {
+            sqlx::query("UPDATE deals SET review_until = $1 WHERE id = $2")
+                .bind(now + REVIEW_WINDOW_SECS)
+                .bind(id)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+            DealNews::Delivered
+        }
+        DealStep::Approve | DealStep::AutoRelease => {
+            let hold = deal
+                .hold_id
+                .ok_or_else(|| internal("a delivered deal without escrow"))?;
+            ledger::post(&mut tx, hold, None, now)
+                .await
+                .map_err(internal)?;
+            if step == DealStep::Approve {
+                DealNews::Approved
+            } else {
+                DealNews::AutoReleased
+            }
+        }
+        DealStep::AskRevision => {
+            sqlx::query(
+                "UPDATE deals SET revisions = revisions + 1, review_until = NULL WHERE id = $1",
+            )
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+            DealNews::Revision
+        }
+        DealStep::Dispute => DealNews::Disputed,
+    };
+    let kind = format!("{step:?}").to_lowercase();
+    write(&mut tx, id, user, &kind, body, terms, now).await?;
+    // The other party hears of it; after an automatic release, both do.
+    let from = user.unwrap_or(deal.brand_id);
+    match party {
+        Some(Party::Brand) => tell(&mut tx, deal.creator_id, id, from, news, now).await?,
+        Some(Party::Creator) => tell(&mut tx, deal.brand_id, id, from, news, now).await?,
+        None => {
+            tell(&mut tx, deal.creator_id, id, from, news, now).await?;
+            tell(&mut tx, deal.brand_id, id, deal.creator_id, news, now).await?;
+        }
+    }
+    tx.commit().await.map_err(db_err)?;
+    Ok(to)
+}
+
+/// Adds a plain message to the thread, from one of the parties.
+pub async fn message(db: &Db, id: i64, user: i64, body: &str, now: i64) -> Result<(), AppError> {
+    let mut tx = db.begin_write().await.map_err(db_err)?;
+    let deal = row(&mut tx, id).await?;
+    let to = if user == deal.brand_id {
+        deal.creator_id
+    } else if user == deal.creator_id {
+        deal.brand_id
+    } else {
+        return Err(AppError::NotFound);
+    };
+    write(&mut tx, id, Some(user), "message", body, None, now).await?;
+    tell(&mut tx, to, id, user, DealNews::Message, now).await?;
+    tx.commit().await.map_err(db_err)
+}
+
+/// Releases every delivered deal whose review window ended by `now`; returns how many. A deal
+/// approved at the same moment is released once: the loser of the race is skipped.
+pub async fn release_due(db: &Db, now: i64) -> Result<u64, AppError> {
+    let due: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM deals WHERE state = 'delivered' AND review_until <= $1 ORDER BY id LIMIT 500",
+    )
+    .bind(now)
+    .fetch_all(&db.pool)
+    .await
+    .map_err(db_err)?;
+    let mut released = 0;
+    for id in due {
+        match step(db, id, None, DealStep::AutoRelease, None, "", now).await {
+            Ok(_) => released += 1,
+            Err(AppError::Conflict(_)) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(released)
+}
+
+#[derive(FromRow)]
+struct DealRow {
+    id: i64,
+    campaign_id: Option<i64>,
+    campaign_title: Option<String>,
+    brand_name: String,
+    creator_handle: String,
+    creator_name: String,
+    brand_id: i64,
+    state: String,
+    amount: i64,
+    deliverables: String,
+    proposed_by: String,
+    revisions: i64,
+    review_until: Option<i64>,
+    due_at: i64,
+}
+
+#[derive(FromRow)]
+struct MessageRow {
+    author: Option<String>,
+    kind: String,
+    body: String,
+    amount: Option<i64>,
+    due_at: Option<i64>,
+    created_at: i64,
+}
+
+/// One deal, for one of its two parties.
+pub async fn get(db: &Db, id: i64, user: i64) -> Result<Deal, AppError> {
+    let r: DealRow = sqlx::query_as(
+        "SELECT d.id, d.campaign_id, c.title AS campaign_title, b.company_name AS brand_name,
+                u.handle AS creator_handle, u.display_name AS creator_name, d.brand_id, d.state,
+                d.amount, d.deliverables, d.proposed_by, d.revisions, d.review_until, d.due_at
+         FROM deals d JOIN brands b ON b.user_id = d.brand_id
+         JOIN users u ON u.id = d.creator_id
+         LEFT JOIN campaigns c ON c.id = d.campaign_id
+         WHERE d.id = $1 AND (d.brand_id = $2 OR d.creator_id = $2)",
+    )
+    .bind(id)
+    .bind(user)
+    .fetch_optional(&db.pool)
+    .await
+    .map_err(db_err)?
+    .ok_or(AppError::NotFound)?;
+    let messages: Vec<MessageRow> = sqlx::query_as(
+        "SELECT u.display_name AS author, m.kind, m.body, m.amount, m.due_at, m.created_at
+         FROM deal_messages m LEFT JOIN users u ON u.id = m.author_id
+         WHERE m.deal_id = $1 ORDER BY m.id",
+    )
+    .bind(id)
+    .fetch_all(&db.pool)
+    .await
+    .map_err(db_err)?;
+    Ok(Deal {
+        id: r.id,
+        campaign: r.campaign_id.zip(r.campaign_title),
+        brand_name: r.brand_name,
+        creator_handle: r.creator_handle,
+        creator_name: r.creator_name,
+        viewer: if user == r.brand_id {
+            Party::Brand
+        } else {
+            Party::Creator
+        },
+        state: state(&r.state)?,
+        amount: Money::eur(r.amount),
+        deliverables: r.deliverables,
+        proposed_by: party(&r.proposed_by)?,
+        revisions: r.revisions.clamp(0, 1_000) as u32,
+        review_until: r.review_until,
+        due_at: r.due_at,
+        messages: messages
+            .into_iter()
+            .map(|m| DealMessage {
+                author: m.author,
+                kind: m.kind,
+                body: m.body,
+                amount: m.amount.map(Money::eur),
+                due_at: m.due_at,
+                created_at: m.created_at,
+            })
+            .collect(),
+    })
+}
+
+#[derive(FromRow)]
+struct LineRow {
+    id: i64,
+    brand_id: i64,
+    brand_name: String,
+    creator_name: String,
+    campaign_title: Option<String>,
+    state: String,
+    amount: i64,
+    due_at: i64,
+    updated_at: i64,
+}
+
+/// The user's deals, latest activity first.
+pub async fn inbox(db: &Db, user: i64) -> Result<Vec<DealLine>, AppError> {
+    let rows: Vec<LineRow> = sqlx::query_as(
+        "SELECT d.id, d.brand_id, b.company_name AS brand_name, u.display_name AS creator_name,
+                c.title AS campaign_title, d.state, d.amount, d.due_at, d.updated_at
+         FROM deals d JOIN brands b ON b.user_id = d.brand_id
+         JOIN users u ON u.id = d.creator_id
+         LEFT JOIN campaigns c ON c.id = d.campaign_id
+         WHERE d.brand_id = $1 OR d.creator_id = $1
+         ORDER BY d.updated_at DESC, d.id DESC LIMIT 200",
+    )
+    .bind(user)
+    .fetch_all(&db.pool)
+    .await
+    .map_err(db_err)?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(DealLine {
+                id: r.id,
+                counterpart: if r.brand_id == user {
+                    r.creator_name
+                } else {
+                    r.brand_name
+                },
+                title: r.campaign_title.unwrap_or_default(),
+                state: state(&r.state)?,
+                amount: Money::eur(r.amount),
+                due_at: r.due_at,
+                updated_at: r.updated_at,
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,133 @@
+//! What deal pages show.
+
+use serde::{Deserialize, Serialize};
+
+use crate::ledger::types::Money;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DealState {
+    /// Terms on the table, waiting for the other party.
+    Offered,
+    /// Both agree; waiting for the brand to fund the escrow.
+    Accepted,
+    /// The escrow holds the amount; waiting for the creator to deliver.
+    Funded,
+    /// Delivered; the brand approves or asks for a revision before the review window ends.
+    Delivered,
+    Completed,
+    Cancelled,
+    /// Frozen by either party until an operator settles it.
+    Disputed,
+}
+
+impl DealState {
+    pub const ALL: [DealState; 7] = [
+        Self::Offered,
+        Self::Accepted,
+        Self::Funded,
+        Self::Delivered,
+        Self::Completed,
+        Self::Cancelled,
+        Self::Disputed,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Offered => "offered",
+            Self::Accepted => "accepted",
+            Self::Funded => "funded",
+            Self::Delivered => "delivered",
+            Self::Completed => "completed",
+            Self::Cancelled => "cancelled",
+            Self::Disputed => "disputed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|d| d.as_str() == s)
+    }
+}
+
+/// The two sides of a deal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Party {
+    Brand,
+    Creator,
+}
+
+impl Party {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Brand => "brand",
+            Self::Creator => "creator",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Brand, Self::Creator]
+            .into_iter()
+            .find(|p| p.as_str() == s)
+    }
+}
+
+/// What a party does to a deal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DealStep {
+    /// New terms (a counter-offer) while offered.
+    Counter,
+    Accept,
+    Cancel,
+    Fund,
+    Deliver,
+    Approve,
+    AskRevision,
+    Dispute,
+    /// The review window ended without an answer: the worker releases the escrow.
+    AutoRelease,
+}
+
+/// A line of the deal thread.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DealMessage {
+    /// The author's name; `None` for what the platform itself wrote.
+    pub author: Option<String>,
+    pub kind: String,
+    pub body: String,
+    pub amount: Option<Money>,
+    pub due_at: Option<i64>,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Deal {
+    pub id: i64,
+    pub campaign: Option<(i64, String)>,
+    pub brand_name: String,
+    pub creator_handle: String,
+    pub creator_name: String,
+    pub state: DealState,
+    pub amount: Money,
+    pub deliverables: String,
+    pub due_at: i64,
+    pub proposed_by: Party,
+    pub revisions: u32,
+    pub review_until: Option<i64>,
+    /// Which side the viewer is on.
+    pub viewer: Party,
+    pub messages: Vec<DealMessage>,
+}
+
+/// A deal in an inbox.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DealLine {
+    pub id: i64,
+    pub counterpart: String,
+    pub title: String,
+    pub state: DealState,
+    pub amount: Money,
+    pub due_at: i64,
+    pub updated_at: i64,
+}

@@ -1,0 +1,573 @@
+//! Deals: the whole journey through the server functions, who may do what, bad input, and the
+//! races on the money (approve against auto-release, double funding, a full campaign).
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use app::accounts::store::{create_user, NewUser};
+use app::accounts::types::Role;
+use app::campaigns::store::{self as campaigns, NewCampaign};
+use app::campaigns::types::{CampaignAction, Deliverable};
+use app::deals::rules::{MAX_REVISIONS, REVIEW_WINDOW_SECS};
+use app::deals::store::{self, Opening, Terms};
+use app::deals::types::{Deal, DealState, DealStep, Party};
+use app::error::{AppError, Problem};
+use app::ledger::store as ledger;
+use app::ledger::types::*;
+use app::ssr::{now, Db};
+use common::{fresh_db, spawn_app, TestApp};
+use reqwest::Client;
+
+async fn person(db: &Db, handle: &str, role: Role) -> i64 {
+    let slug = handle.replace('_', "-");
+    create_user(
+        db,
+        NewUser {
+            email: &format!("{handle}@example.test"),
+            handle,
+            display_name: handle,
+            password_hash: "not a real hash",
+            role,
+            brand: (role == Role::Brand).then_some((handle, slug.as_str())),
+        },
+        now(),
+    )
+    .await
+    .unwrap()
+}
+
+/// Puts `minor` cents in the wallet of `user`, as a top-up would.
+async fn top_up(db: &Db, user: i64, minor: i64) {
+    let mut tx = db.begin_write().await.unwrap();
+    let t = NewTransfer {
+        key: format!("test-top-up-{user}-{minor}"),
+        debit: AccountRef::platform(AccountKind::ProcessorClearing, Currency::Eur),
+        credit: AccountRef::wallet(user, Currency::Eur),
+        amount: Money::eur(minor),
+        kind: TransferKind::TopUp,
+        cause: "test".into(),
+        hold: None,
+    };
+    ledger::transfer(&mut tx, &[t], now()).await.unwrap();
+    tx.commit().await.unwrap();
+}
+
+async fn available(db: &Db, account: AccountRef) -> i64 {
+    ledger::balance(db, account).await.unwrap().available()
+}
+
+/// Takes `step` on deal `id` as `client`, over HTTP.
+async fn take(app: &TestApp, client: &Client, id: &str, step: &str) -> reqwest::Response {
+    app.call(client, "deal_step", &[("id", id), ("step", step)])
+        .await
+}
+
+fn terms(minor: i64) -> Terms {
+    Terms {
+        amount: Money::eur(minor),
+        deliverables: "Two posts".into(),
+        due_at: now() + 10 * 86_400,
+    }
+}
+
+/// A deal between a new brand and a new creator, funded with `amount`, delivered.
+async fn delivered_deal(db: &Db, amount: i64) -> (i64, i64, i64) {
+    let brand = person(db, "a_brand", Role::Brand).await;
+    let creator = person(db, "a_creator", Role::Creator).await;
+    top_up(db, brand, amount).await;
+    let opening = Opening {
+        brand_id: brand,
+        creator_id: creator,
+        campaign_id: None,
+        by: Party::Brand,
+        terms: terms(amount),
+        message: String::new(),
+    };
+    let id = store::open(db, &opening, now()).await.unwrap();
+    store::step(db, id, Some(creator), DealStep::Accept, None, "", now())
+        .await
+        .unwrap();
+    store::step(db, id, Some(brand), DealStep::Fund, None, "", now())
+        .await
+        .unwrap();
+    store::step(
+        db,
+        id,
+        Some(creator),
+        DealStep::Deliver,
+        None,
+        "https://example.test/post",
+        now(),
+    )
+    .await
+    .unwrap();
+    (id, brand, creator)
+}
+
+#[tokio::test]
+async fn a_brand_and_a_small_creator_make_a_deal_and_the_creator_is_paid() {
+    let app = spawn_app().await;
+    let brand = app.client();
+    app.sign_up(&brand, "brand", "velo_brand").await;
+    let creator = app.client();
+    app.sign_up(&creator, "creator", "small_rider").await;
+    let outsider = app.client();
+    app.sign_up(&outsider, "brand", "nosy_brand").await;
+    let db = Db::connect(&app.database_url).await.unwrap();
+    let (brand_id, creator_id) = (
+        app.me(&brand).await.unwrap().id,
+        app.me(&creator).await.unwrap().id,
+    );
+    top_up(&db, brand_id, 50_000).await;
+
+    let due = app::ui::date::format_date_input(now() + 14 * 86_400);
+    let offer = [
+        ("handle", "small_rider"),
+        ("amount", "150"),
+        ("deliverables", "Two posts about our frame"),
+        ("due_on", due.as_str()),
+        ("message", "We love your rides"),
+    ];
+    for role in [&creator, &app.client()] {
+        let e = app.call_err(role, "offer_deal", &offer).await;
+        assert!(
+            matches!(e, AppError::Forbidden | AppError::Unauthenticated),
+            "{e:?}"
+        );
+    }
+    let id: i64 = app.call_ok(&brand, "offer_deal", &offer).await;
+    let id_text = id.to_string();
+    let step = |client, step| take(&app, client, &id_text, step);
+
+    // Only the two parties know the deal exists.
+    assert_eq!(
+        app.call_err(&outsider, "deal", &[("id", &id_text)]).await,
+        AppError::NotFound
+    );
+    assert_eq!(
+        app.call_err(
+            &outsider,
+            "deal_message",
+            &[("id", &id_text), ("body", "hi")]
+        )
+        .await,
+        AppError::NotFound
+    );
+    assert_eq!(
+        step(&outsider, "accept")
+            .await
+            .json::<AppError>()
+            .await
+            .unwrap(),
+        AppError::NotFound
+    );
+
+    // The creator counters; the brand may not accept its own first terms but accepts the counter.
+    assert_eq!(
+        step(&brand, "accept")
+            .await
+            .json::<AppError>()
+            .await
+            .unwrap(),
+        AppError::Forbidden
+    );
+    let _: DealState = app
+        .call_ok(
+            &creator,
+            "deal_step",
+            &[
+                ("id", &id_text),
+                ("step", "counter"),
+                ("amount", "180"),
+                ("deliverables", "Two posts and a story"),
+                ("due_on", &due),
+            ],
+        )
+        .await;
+    assert_eq!(
+        step(&creator, "accept")
+            .await
+            .json::<AppError>()
+            .await
+            .unwrap(),
+        AppError::Forbidden
+    );
+    assert!(step(&brand, "accept").await.status().is_success());
+    assert_eq!(
+        step(&creator, "fund")
+            .await
+            .json::<AppError>()
+            .await
+            .unwrap(),
+        AppError::Forbidden
+    );
+    assert!(step(&brand, "fund").await.status().is_success());
+    assert_eq!(
+        available(&db, AccountRef::wallet(brand_id, Currency::Eur)).await,
+        50_000 - 18_000,
+        "held"
+    );
+    assert!(
+        matches!(
+            step(&brand, "fund").await.json::<AppError>().await.unwrap(),
+            AppError::Conflict(_)
+        ),
+        "funded once"
+    );
+
+    // Delivery needs links; the brand cannot deliver, the creator cannot approve.
+    let e = app
+        .call_err(
+            &creator,
+            "deal_step",
+            &[("id", &id_text), ("step", "deliver"), ("body", "")],
+        )
+        .await;
+    assert_eq!(e, AppError::invalid("body", Problem::Required));
+    let deliver = [
+        ("id", id_text.as_str()),
+        ("step", "deliver"),
+        ("body", "https://instagram.example/p/1"),
+    ];
+    assert_eq!(
+        app.call_err(&brand, "deal_step", &deliver).await,
+        AppError::Forbidden
+    );
+    let _: DealState = app.call_ok(&creator, "deal_step", &deliver).await;
+    assert_eq!(
+        step(&creator, "approve")
+            .await
+            .json::<AppError>()
+            .await
+            .unwrap(),
+        AppError::Forbidden
+    );
+    for _ in 0..MAX_REVISIONS {
+        let _: DealState = app
+            .call_ok(
+                &brand,
+                "deal_step",
+                &[("id", id_text.as_str()), ("step", "ask_revision")],
+            )
+            .await;
+        let _: DealState = app.call_ok(&creator, "deal_step", &deliver).await;
+    }
+    assert!(matches!(
+        step(&brand, "ask_revision")
+            .await
+            .json::<AppError>()
+            .await
+            .unwrap(),
+        AppError::Conflict(_)
+    ));
+    let _: () = app
+        .call_ok(
+            &creator,
+            "deal_message",
+            &[("id", &id_text), ("body", "Final cut is up!")],
+        )
+        .await;
+    let done: DealState = app
+        .call_ok(
+            &brand,
+            "deal_step",
+            &[("id", id_text.as_str()), ("step", "approve")],
+        )
+        .await;
+    assert_eq!(done, DealState::Completed);
+
+    assert_eq!(
+        available(&db, AccountRef::earnings(creator_id, Currency::Eur)).await,
+        18_000,
+        "0% fee"
+    );
+    assert_eq!(
+        available(&db, AccountRef::wallet(brand_id, Currency::Eur)).await,
+        32_000
+    );
+    let deal: Deal = app.call_ok(&creator, "deal", &[("id", &id_text)]).await;
+    assert_eq!(deal.viewer, Party::Creator);
+    assert!(deal.messages.iter().any(|m| m.body == "Final cut is up!"));
+    let news: Vec<app::notifications::types::Notification> =
+        app.call_ok(&creator, "notifications", &[]).await;
+    assert!(news
+        .iter()
+        .any(|n| n.notice.link() == format!("/deals/{id}")));
+    assert!(ledger::verify(&db).await.unwrap().problems.is_empty());
+    app.page(&creator, &format!("/deals/{id}")).await;
+}
+
+#[tokio::test]
+async fn bad_offers_and_short_wallets_are_refused_and_move_nothing() {
+    let (_dir, db) = fresh_db().await;
+    let brand = person(&db, "b", Role::Brand).await;
+    let creator = person(&db, "c", Role::Creator).await;
+    let fan = person(&db, "f", Role::Fan).await;
+    let opening = |creator_id, campaign_id| Opening {
+        brand_id: brand,
+        creator_id,
+        campaign_id,
+        by: Party::Creator,
+        terms: terms(20_000),
+        message: String::new(),
+    };
+    assert_eq!(
+        store::open(&db, &opening(fan, None), now()).await,
+        Err(AppError::NotFound),
+        "only creators get deals"
+    );
+    let campaign = campaigns::create(
+        &db,
+        brand,
+        &NewCampaign {
+            title: "Spring".into(),
+            brief: "A spring campaign".into(),
+            niches: vec![],
+            min_audience: 0,
+            max_audience: None,
+            budget: Money::eur(15_000),
+            creators_wanted: 2,
+            starts_at: now(),
+            ends_at: now() + 86_400,
+            free_product: String::new(),
+            deliverables: vec![Deliverable {
+                format: app::market::types::Format::Post,
+                network: app::accounts::types::Network::Instagram,
+                count: 1,
+            }],
+        },
+        now(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        store::open(&db, &opening(creator, Some(campaign)), now()).await,
+        Err(AppError::NotFound),
+        "a draft takes no application"
+    );
+    campaigns::act(&db, brand, campaign, CampaignAction::Publish, now())
+        .await
+        .unwrap();
+    assert_eq!(
+        store::open(&db, &opening(creator, Some(campaign)), now()).await,
+        Err(AppError::invalid(
+            "amount",
+            Problem::AmountTooLarge { max_minor: 15_000 }
+        )),
+        "over budget"
+    );
+
+    let id = store::open(
+        &db,
+        &Opening {
+            terms: terms(10_000),
+            ..opening(creator, None)
+        },
+        now(),
+    )
+    .await
+    .unwrap();
+    store::step(&db, id, Some(brand), DealStep::Accept, None, "", now())
+        .await
+        .unwrap();
+    top_up(&db, brand, 9_999).await;
+    assert_eq!(
+        store::step(&db, id, Some(brand), DealStep::Fund, None, "", now()).await,
+        Err(AppError::invalid("fund", Problem::InsufficientFunds))
+    );
+    assert_eq!(
+        available(&db, AccountRef::wallet(brand, Currency::Eur)).await,
+        9_999
+    );
+    let deal = store::get(&db, id, brand).await.unwrap();
+    assert_eq!(deal.state, DealState::Accepted, "nothing changed");
+    // Out of turn: a clear refusal, not a silent no-op.
+    assert!(matches!(
+        store::step(
+            &db,
+            id,
+            Some(creator),
+            DealStep::Deliver,
+            None,
+            "links",
+            now()
+        )
+        .await,
+        Err(AppError::Conflict(_))
+    ));
+    assert!(ledger::verify(&db).await.unwrap().problems.is_empty());
+}
+
+#[tokio::test]
+async fn approval_racing_the_end_of_the_review_window_pays_once() {
+    let (_dir, db) = fresh_db().await;
+    let (id, brand, creator) = delivered_deal(&db, 12_000).await;
+    let later = now() + REVIEW_WINDOW_SECS + 1;
+    let mut tasks = Vec::new();
+    for i in 0..16 {
+        let db = db.clone();
+        tasks.push(tokio::spawn(async move {
+            if i % 2 == 0 {
+                store::step(&db, id, Some(brand), DealStep::Approve, None, "", later)
+                    .await
+                    .is_ok() as u64
+            } else {
+                store::release_due(&db, later).await.unwrap()
+            }
+        }));
+    }
+    let mut released = 0;
+    for t in tasks {
+        released += t.await.unwrap();
+    }
+    assert_eq!(released, 1, "one approval or one release");
+    assert_eq!(
+        available(&db, AccountRef::earnings(creator, Currency::Eur)).await,
+        12_000
+    );
+    assert_eq!(
+        available(&db, AccountRef::wallet(brand, Currency::Eur)).await,
+        0
+    );
+    assert!(ledger::verify(&db).await.unwrap().problems.is_empty());
+}
+
+#[tokio::test]
+async fn the_worker_releases_only_when_the_window_is_over() {
+    let (_dir, db) = fresh_db().await;
+    let (id, _, creator) = delivered_deal(&db, 5_000).await;
+    assert_eq!(
+        store::release_due(&db, now() + REVIEW_WINDOW_SECS - 60)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        store::release_due(&db, now() + REVIEW_WINDOW_SECS + 1)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        store::get(&db, id, creator).await.unwrap().state,
+        DealState::Completed
+    );
+    assert_eq!(
+        available(&db, AccountRef::earnings(creator, Currency::Eur)).await,
+        5_000
+    );
+}
+
+#[tokio::test]
+async fn two_brand_users_funding_at_once_make_one_hold() {
+    let (_dir, db) = fresh_db().await;
+    let brand = person(&db, "b", Role::Brand).await;
+    let creator = person(&db, "c", Role::Creator).await;
+    top_up(&db, brand, 100_000).await;
+    let id = store::open(
+        &db,
+        &Opening {
+            brand_id: brand,
+            creator_id: creator,
+            campaign_id: None,
+            by: Party::Creator,
+            terms: terms(30_000),
+            message: String::new(),
+        },
+        now(),
+    )
+    .await
+    .unwrap();
+    store::step(&db, id, Some(brand), DealStep::Accept, None, "", now())
+        .await
+        .unwrap();
+    let tasks: Vec<_> = (0..12)
+        .map(|_| {
+            let db = db.clone();
+            tokio::spawn(async move {
+                store::step(&db, id, Some(brand), DealStep::Fund, None, "", now()).await
+            })
+        })
+        .collect();
+    let mut funded = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(DealState::Funded) => funded += 1,
+            Err(AppError::Conflict(_)) => {}
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!(funded, 1);
+    let balance = ledger::balance(&db, AccountRef::wallet(brand, Currency::Eur))
+        .await
+        .unwrap();
+    assert_eq!(
+        (balance.available(), balance.held),
+        (70_000, 30_000),
+        "one hold"
+    );
+}
+
+#[tokio::test]
+async fn a_campaign_for_three_creators_never_accepts_a_fourth() {
+    let (_dir, db) = fresh_db().await;
+    let brand = person(&db, "b", Role::Brand).await;
+    let campaign = campaigns::create(
+        &db,
+        brand,
+        &NewCampaign {
+            title: "Three riders".into(),
+            brief: "Three riders, one frame".into(),
+            niches: vec![],
+            min_audience: 0,
+            max_audience: None,
+            budget: Money::eur(50_000),
+            creators_wanted: 3,
+            starts_at: now(),
+            ends_at: now() + 86_400,
+            free_product: String::new(),
+            deliverables: vec![Deliverable {
+                format: app::market::types::Format::Post,
+                network: app::accounts::types::Network::Instagram,
+                count: 1,
+            }],
+        },
+        now(),
+    )
+    .await
+    .unwrap();
+    campaigns::act(&db, brand, campaign, CampaignAction::Publish, now())
+        .await
+        .unwrap();
+    let mut deals = Vec::new();
+    for i in 0..8 {
+        let creator = person(&db, &format!("rider_{i}"), Role::Creator).await;
+        let opening = Opening {
+            brand_id: brand,
+            creator_id: creator,
+            campaign_id: Some(campaign),
+            by: Party::Creator,
+            terms: terms(20_000),
+            message: "Pick me".into(),
+        };
+        deals.push(store::open(&db, &opening, now()).await.unwrap());
+    }
+    let tasks: Vec<_> = deals
+        .into_iter()
+        .map(|id| {
+            let db = db.clone();
+            tokio::spawn(async move {
+                store::step(&db, id, Some(brand), DealStep::Accept, None, "", now()).await
+            })
+        })
+        .collect();
+    let mut accepted = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(DealState::Accepted) => accepted += 1,
+            Err(AppError::Conflict(_)) => {}
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!(accepted, 3);
+}
