@@ -103,6 +103,7 @@ fn Document() -> impl IntoView {
                     <Route path=path!("/earnings") view=earnings::pages::StatementPage ssr=SsrMode::InOrder />
                     <Route path=path!("/notifications") view=notifications::pages::NotificationsPage ssr=SsrMode::InOrder />
                     <Route path=path!("/operator/payouts") view=earnings::pages::OperatorPayoutsPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/operator/deals") view=deals::pages::DisputesPage ssr=SsrMode::InOrder />
                     // Async like the profile pages: a receipt is small and is sent whole.
                     <Route path=path!("/wallet/receipts/:id") view=wallet::pages::ReceiptPage ssr=SsrMode::Async />
                     // Async: the page is sent whole, so an unknown name can still answer 404.

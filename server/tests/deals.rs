@@ -571,3 +571,60 @@ async fn a_campaign_for_three_creators_never_accepts_a_fourth() {
     }
     assert_eq!(accepted, 3);
 }
+
+#[tokio::test]
+async fn a_dispute_freezes_the_deal_and_reaches_the_operators_desk() {
+    let app = spawn_app().await;
+    let db = Db::connect(&app.database_url).await.unwrap();
+    let (id, brand, creator) = delivered_deal(&db, 7_000).await;
+    store::step(
+        &db,
+        id,
+        Some(brand),
+        DealStep::Dispute,
+        None,
+        "Not what we agreed",
+        now(),
+    )
+    .await
+    .unwrap();
+    for step in [DealStep::Approve, DealStep::AskRevision] {
+        assert!(matches!(
+            store::step(&db, id, Some(brand), step, None, "", now()).await,
+            Err(AppError::Conflict(_))
+        ));
+    }
+    assert_eq!(
+        store::release_due(&db, now() + REVIEW_WINDOW_SECS + 1)
+            .await
+            .unwrap(),
+        0,
+        "frozen"
+    );
+    let held = ledger::balance(&db, AccountRef::wallet(brand, Currency::Eur))
+        .await
+        .unwrap();
+    assert_eq!(held.held, 7_000, "the escrow stays held");
+    assert_eq!(
+        available(&db, AccountRef::earnings(creator, Currency::Eur)).await,
+        0
+    );
+
+    let someone = app.client();
+    app.sign_up(&someone, "fan", "curious_fan").await;
+    assert_eq!(
+        app.call_err(&someone, "disputed_deals", &[]).await,
+        AppError::Forbidden
+    );
+    let ops = app.client();
+    app.sign_up(&ops, "fan", "ops_person").await;
+    app::accounts::store::set_operator(&db, "ops_person@example.test", true)
+        .await
+        .unwrap();
+    let desk: Vec<app::deals::types::Disputed> = app.call_ok(&ops, "disputed_deals", &[]).await;
+    assert_eq!(desk.len(), 1);
+    assert_eq!(
+        (desk[0].id, desk[0].reason.as_str()),
+        (id, "Not what we agreed")
+    );
+}

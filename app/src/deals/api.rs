@@ -6,7 +6,7 @@
 
 use leptos::prelude::*;
 
-use super::types::{Deal, DealLine, DealState, DealStep};
+use super::types::{Deal, DealLine, DealState, DealStep, Disputed};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {
@@ -159,4 +159,11 @@ pub async fn get_deal(id: i64) -> Result<Deal, AppError> {
 pub async fn my_deals() -> Result<Vec<DealLine>, AppError> {
     let user = session::require_user().await?;
     store::inbox(&state()?.db, user.id).await
+}
+
+/// Disputed deals, frozen until settled; operators only.
+#[server(prefix = "/api", endpoint = "disputed_deals")]
+pub async fn disputed_deals() -> Result<Vec<Disputed>, AppError> {
+    session::require_operator().await?;
+    store::disputed(&state()?.db).await
 }

@@ -8,7 +8,9 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
-use super::api::{get_deal, my_deals, ApplyToCampaign, OfferDeal, TakeDealStep, WriteInDeal};
+use super::api::{
+    disputed_deals, get_deal, my_deals, ApplyToCampaign, OfferDeal, TakeDealStep, WriteInDeal,
+};
 use super::rules::MAX_REVISIONS;
 use super::types::*;
 use crate::error::AppError;
@@ -194,7 +196,7 @@ fn DealView(
                     <div><dt>{t!(i18n, deals.amount)}</dt><dd>{move || format_money(amount, i18n.get_locale())}</dd></div>
                     <div><dt>{t!(i18n, deals.due)}</dt><dd>{move || format_date(due, i18n.get_locale())}</dd></div>
                     <div><dt>{t!(i18n, deals.fee)}</dt><dd>"0 %"</dd></div>
-                    {review_until.map(|until| view! { <div><dt>{t!(i18n, deals.review_until)}</dt><dd>{move || format_date_time(until, i18n.get_locale())}</dd></div> })}
+                    {review_until.filter(|_| d.state == DealState::Delivered).map(|until| view! { <div><dt>{t!(i18n, deals.review_until)}</dt><dd>{move || format_date_time(until, i18n.get_locale())}</dd></div> })}
                 </dl>
                 <p class="bio">{d.deliverables.clone()}</p>
             </header>
@@ -210,7 +212,7 @@ fn DealView(
                         let terms = m.amount.map(|a| (a, m.due_at));
                         view! {
                             <li class=format!("thread-line thread-{}", m.kind)>
-                                <p class="small muted">{m.author.clone().unwrap_or_else(|| "Tremplin".to_owned())} " · " {move || format_date_time(at, i18n.get_locale())} " · " {m.kind.clone()}</p>
+                                <p class="small muted">{m.author.clone().unwrap_or_else(|| "Tremplin".to_owned())} " · " {move || format_date_time(at, i18n.get_locale())} " · " {kind_label(i18n, &m.kind)}</p>
                                 {terms.map(|(a, due)| view! { <p class="thread-terms">{move || format_money(a, i18n.get_locale())} {due.map(|due| view! { " · " {move || format_date(due, i18n.get_locale())} })}</p> })}
                                 {(!m.body.is_empty()).then(|| view! { <p class="bio">{m.body.clone()}</p> })}
                             </li>
@@ -228,6 +230,23 @@ fn DealView(
                 </ActionForm>
             </section>
         </article>
+    }
+}
+
+/// What a line of the thread is: `DealStep::as_str` of its step, `offer` or `message`.
+fn kind_label(i18n: I18nContext<Locale>, kind: &str) -> AnyView {
+    match kind {
+        "offer" => t!(i18n, deals.kind_offer).into_any(),
+        "counter" => t!(i18n, deals.kind_counter).into_any(),
+        "accept" => t!(i18n, deals.kind_accept).into_any(),
+        "cancel" => t!(i18n, deals.kind_cancel).into_any(),
+        "fund" => t!(i18n, deals.kind_fund).into_any(),
+        "deliver" => t!(i18n, deals.kind_deliver).into_any(),
+        "approve" => t!(i18n, deals.kind_approve).into_any(),
+        "ask_revision" => t!(i18n, deals.kind_revision).into_any(),
+        "auto_release" => t!(i18n, deals.kind_auto_release).into_any(),
+        "dispute" => t!(i18n, deals.kind_dispute).into_any(),
+        _ => t!(i18n, deals.kind_message).into_any(),
     }
 }
 
@@ -305,5 +324,36 @@ pub fn ApplyForm(campaign: i64) -> impl IntoView {
                 <button type="submit" class="btn btn-primary">{t!(i18n, deals.send_application)}</button>
             </ActionForm>
         </section>
+    }
+}
+
+/// The operators' list of disputed deals.
+#[component]
+pub fn DisputesPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let disputes = Resource::new(|| (), |_| disputed_deals());
+    view! {
+        <Title text=move || t_string!(i18n, deals.disputes).to_string() />
+        <header class="page-head"><h1>{t!(i18n, deals.disputes)}</h1><p class="muted">{t!(i18n, deals.disputes_lede)}</p></header>
+        <Transition fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>
+            {move || disputes.get().map(|r| match r {
+                Ok(list) if list.is_empty() => view! { <p class="empty card">{t!(i18n, deals.no_disputes)}</p> }.into_any(),
+                Ok(list) => view! {
+                    <ul class="found-list" data-testid="disputes">
+                        {list.into_iter().map(|d| {
+                            let (amount, since) = (d.amount, d.since);
+                            view! {
+                                <li class="card found">
+                                    <p class="found-name">"#" {d.id} " · " {d.brand_name.clone()} " × " {d.creator_name.clone()}</p>
+                                    <p class="small">{move || format_money(amount, i18n.get_locale())} " · " {move || format_date_time(since, i18n.get_locale())}</p>
+                                    {(!d.reason.is_empty()).then(|| view! { <p class="bio">{d.reason.clone()}</p> })}
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any(),
+                Err(error) => view! { <PageError error /> }.into_any(),
+            })}
+        </Transition>
     }
 }

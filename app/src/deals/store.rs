@@ -340,8 +340,7 @@ pub async fn step(
         }
         DealStep::Dispute => DealNews::Disputed,
     };
-    let kind = format!("{step:?}").to_lowercase();
-    write(&mut tx, id, user, &kind, body, terms, now).await?;
+    write(&mut tx, id, user, step.as_str(), body, terms, now).await?;
     // The other party hears of it; after an automatic release, both do.
     let from = user.unwrap_or(deal.brand_id);
     match party {
@@ -524,4 +523,41 @@ pub async fn inbox(db: &Db, user: i64) -> Result<Vec<DealLine>, AppError> {
             })
         })
         .collect()
+}
+
+#[derive(FromRow)]
+struct DisputedRow {
+    id: i64,
+    brand_name: String,
+    creator_name: String,
+    amount: i64,
+    updated_at: i64,
+    reason: Option<String>,
+}
+
+/// Every disputed deal, oldest first, for the operators.
+pub async fn disputed(db: &Db) -> Result<Vec<Disputed>, AppError> {
+    let rows: Vec<DisputedRow> = sqlx::query_as(
+        "SELECT d.id, b.company_name AS brand_name, u.display_name AS creator_name, d.amount,
+                d.updated_at,
+                (SELECT m.body FROM deal_messages m WHERE m.deal_id = d.id AND m.kind = 'dispute'
+                 ORDER BY m.id DESC LIMIT 1) AS reason
+         FROM deals d JOIN brands b ON b.user_id = d.brand_id
+         JOIN users u ON u.id = d.creator_id
+         WHERE d.state = 'disputed' ORDER BY d.updated_at, d.id LIMIT 200",
+    )
+    .fetch_all(&db.pool)
+    .await
+    .map_err(db_err)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Disputed {
+            id: r.id,
+            brand_name: r.brand_name,
+            creator_name: r.creator_name,
+            amount: Money::eur(r.amount),
+            since: r.updated_at,
+            reason: r.reason.unwrap_or_default(),
+        })
+        .collect())
 }

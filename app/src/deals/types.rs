@@ -89,6 +89,23 @@ pub enum DealStep {
     AutoRelease,
 }
 
+impl DealStep {
+    /// Its name in forms and in the thread.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Counter => "counter",
+            Self::Accept => "accept",
+            Self::Cancel => "cancel",
+            Self::Fund => "fund",
+            Self::Deliver => "deliver",
+            Self::Approve => "approve",
+            Self::AskRevision => "ask_revision",
+            Self::Dispute => "dispute",
+            Self::AutoRelease => "auto_release",
+        }
+    }
+}
+
 /// A line of the deal thread.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DealMessage {
@@ -130,4 +147,16 @@ pub struct DealLine {
     pub amount: Money,
     pub due_at: i64,
     pub updated_at: i64,
+}
+
+/// A frozen deal on the operators' desk.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Disputed {
+    pub id: i64,
+    pub brand_name: String,
+    pub creator_name: String,
+    pub amount: Money,
+    pub since: i64,
+    /// What the party who opened the dispute wrote.
+    pub reason: String,
 }

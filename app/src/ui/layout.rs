@@ -167,6 +167,7 @@ fn AccountMenu(user: SessionUser) -> impl IntoView {
                 {(user.role == Role::Creator).then(|| view! { <A href="/settings/marketplace">{t!(i18n, market.settings_title)}</A> })}
                 {(user.role != Role::Fan).then(|| view! { <A href="/earnings">{t!(i18n, nav.earnings)}</A> })}
                 {user.operator.then(|| view! { <A href="/operator/payouts">{t!(i18n, nav.operator)}</A> })}
+                {user.operator.then(|| view! { <A href="/operator/deals">{t!(i18n, deals.disputes)}</A> })}
                 <A href="/settings">{t!(i18n, nav.settings)}</A>
                 <ActionForm action=auth.logout>
                     <button type="submit" class="menu-button">{t!(i18n, nav.logout)}</button>

@@ -12,7 +12,14 @@ use app::wallet::store as wallet;
 use crate::payments::test_mode::FeeSchedule;
 
 /// Who tops up how much, in cents.
-const TOP_UPS: [(&str, i64); 3] = [("lea", 10_000), ("tom", 5_000), ("nina", 20_000)];
+/// Who topped up their wallet, cents: fans, and brands that fund deals' escrow from theirs.
+const TOP_UPS: [(&str, i64); 5] = [
+    ("lea", 10_000),
+    ("tom", 5_000),
+    ("nina", 20_000),
+    ("velocita", 200_000),
+    ("maison_lumiere", 150_000),
+];
 
 /// Fan, creator, what for, cents.
 const SPENDING: [(&str, &str, TransferKind, i64); 8] = [
