@@ -151,7 +151,7 @@ pub async fn router(config: &Config, state: AppState) -> anyhow::Result<Router> 
     telemetry::metrics_handle();
     let sessions = security::Sessions::connect(&config.database_url).await?;
     sessions.spawn_cleanup();
-    workers::spawn_all(&state.db);
+    workers::spawn_all(&state);
     let session_layer = sessions.layer(config, security::session_key(config)?);
 
     let server_state = ServerState {

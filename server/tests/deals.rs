@@ -628,3 +628,46 @@ async fn a_dispute_freezes_the_deal_and_reaches_the_operators_desk() {
         (id, "Not what we agreed")
     );
 }
+
+#[tokio::test]
+async fn deal_news_are_mailed_once_in_the_readers_language() {
+    let app = spawn_app().await;
+    let db = Db::connect(&app.database_url).await.unwrap();
+    let brand = app.client();
+    app.sign_up(&brand, "brand", "mail_brand").await;
+    // The creator uses the site in French: their mail comes in French.
+    let creator = app.client();
+    let _ = creator.get(app.url("/lang/fr")).send().await.unwrap();
+    app.sign_up(&creator, "creator", "mail_creator").await;
+    let due = app::ui::date::format_date_input(now() + 7 * 86_400);
+    let offer = [
+        ("handle", "mail_creator"),
+        ("amount", "80"),
+        ("deliverables", "One story"),
+        ("due_on", due.as_str()),
+    ];
+    let id: i64 = app.call_ok(&brand, "offer_deal", &offer).await;
+
+    let state = app.state(&db);
+    // The app's own worker may have sent it already; either way it goes out once.
+    app::notifications::mail::send_pending(&state, now())
+        .await
+        .unwrap();
+    assert_eq!(
+        app::notifications::mail::send_pending(&state, now())
+            .await
+            .unwrap(),
+        0
+    );
+    let mails = app.mails_to("mail_creator@example.test");
+    assert_eq!(mails.len(), 1, "{mails:?}");
+    assert!(
+        mails[0].contains("Collaboration Tremplin") && mails[0].contains(&format!("/deals/{id}")),
+        "{}",
+        mails[0]
+    );
+    assert!(
+        app.mails_to("mail_brand@example.test").is_empty(),
+        "the brand made the offer"
+    );
+}

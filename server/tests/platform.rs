@@ -192,24 +192,7 @@ async fn language_follows_accept_language_then_the_chosen_cookie() {
 async fn demo_data_loads_once_and_shows_small_creators_first_page() {
     let app = spawn_app().await;
     let db = app::ssr::Db::connect(&app.database_url).await.unwrap();
-    let state = app::ssr::AppState {
-        db: db.clone(),
-        ledger: app::ledger::group::GroupCommit::start(db.clone()),
-        mailer: std::sync::Arc::new(server::mail::Outbox::new(
-            app.data_dir.path().join("outbox"),
-            false,
-        )),
-        storage: app::ssr::Storage::new(std::sync::Arc::new(object_store::memory::InMemory::new())),
-        payments: server::payments::test_mode::TestProcessor::new(
-            db.clone(),
-            app.url(""),
-            b"demo test secret".to_vec(),
-            server::payments::test_mode::FeeSchedule::DEFAULT,
-        ),
-        base_url: app.url(""),
-        payout_minimum: app::earnings::rules::PAYOUT_MINIMUM,
-        password_cost: app::accounts::password::Cost::FAST,
-    };
+    let state = app.state(&db);
     server::demo::load(&state, 50).await.unwrap();
     let count = || async {
         sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM users")

@@ -57,6 +57,9 @@ pub async fn require_operator() -> Result<SessionUser, AppError> {
 /// Starts an authenticated session under a new id, so an id planted before login is useless.
 /// `epoch` is the account's session epoch read with its password.
 pub async fn log_in(user_id: i64, epoch: i64) -> Result<(), AppError> {
+    // Mail sent later (deal news) goes out in the language of this visit.
+    let locale: crate::i18n::Locale = leptos_i18n::locale::resolve_locale();
+    super::store::set_locale(&state()?.db, user_id, leptos_i18n::Locale::as_str(locale)).await?;
     let session = session().await?;
     session.cycle_id().await.map_err(internal)?;
     session

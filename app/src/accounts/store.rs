@@ -16,6 +16,17 @@ fn db_err(e: sqlx::Error) -> AppError {
     internal(e)
 }
 
+/// Remembers the language `user_id` uses the site in, for mail sent outside a visit.
+pub async fn set_locale(db: &Db, user_id: i64, locale: &str) -> Result<(), AppError> {
+    sqlx::query("UPDATE users SET locale = $1 WHERE id = $2")
+        .bind(locale)
+        .bind(user_id)
+        .execute(&db.pool)
+        .await
+        .map_err(db_err)?;
+    Ok(())
+}
+
 /// The id of the person with this (lower-case) handle.
 pub async fn user_id_by_handle(db: &Db, handle: &str) -> Result<Option<i64>, AppError> {
     sqlx::query_scalar("SELECT id FROM users WHERE handle = $1")

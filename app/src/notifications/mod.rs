@@ -6,4 +6,6 @@ pub mod pages;
 pub mod types;
 
 #[cfg(feature = "ssr")]
+pub mod mail;
+#[cfg(feature = "ssr")]
 pub mod store;

@@ -15,14 +15,64 @@ pub async fn notify(
     now: i64,
 ) -> Result<(), AppError> {
     let json = serde_json::to_string(notice).map_err(internal)?;
-    sqlx::query("INSERT INTO notifications (user_id, notice, created_at) VALUES ($1, $2, $3)")
-        .bind(user_id)
-        .bind(json)
+    sqlx::query(
+        "INSERT INTO notifications (user_id, notice, created_at, mailed_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(user_id)
+    .bind(json)
+    .bind(now)
+    .bind((!notice.mailed()).then_some(now))
+    .execute(conn)
+    .await
+    .map_err(internal)?;
+    Ok(())
+}
+
+/// A notification waiting to be mailed, with where to.
+pub struct ToMail {
+    pub id: i64,
+    pub email: String,
+    pub locale: String,
+    pub notice: Notice,
+}
+
+/// The oldest notifications not mailed yet, up to `limit`.
+pub async fn to_mail(db: &Db, limit: i64) -> Result<Vec<ToMail>, AppError> {
+    let rows: Vec<(i64, String, String, String)> = sqlx::query_as(
+        "SELECT n.id, u.email, u.locale, n.notice FROM notifications n
+         JOIN users u ON u.id = n.user_id
+         WHERE n.mailed_at IS NULL ORDER BY n.id LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await
+    .map_err(internal)?;
+    rows.into_iter()
+        .map(|(id, email, locale, notice)| {
+            Ok(ToMail {
+                id,
+                email,
+                locale,
+                notice: serde_json::from_str(&notice).map_err(internal)?,
+            })
+        })
+        .collect()
+}
+
+/// Claims notification `id` for mailing at `now` (false if another instance did first), or,
+/// with `None`, gives it back after a failed send.
+pub async fn mark_mailed(db: &Db, id: i64, now: Option<i64>) -> Result<bool, AppError> {
+    let sql = match now {
+        Some(_) => "UPDATE notifications SET mailed_at = $1 WHERE id = $2 AND mailed_at IS NULL",
+        None => "UPDATE notifications SET mailed_at = $1 WHERE id = $2",
+    };
+    let done = sqlx::query(sql)
         .bind(now)
-        .execute(conn)
+        .bind(id)
+        .execute(&db.pool)
         .await
         .map_err(internal)?;
-    Ok(())
+    Ok(done.rows_affected() == 1)
 }
 
 /// The latest `limit` notifications of `user_id`, newest first.

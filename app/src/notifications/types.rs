@@ -42,6 +42,11 @@ pub enum DealNews {
 }
 
 impl Notice {
+    /// Whether it also goes out by email: deal news, which a party may be waiting on.
+    pub fn mailed(&self) -> bool {
+        matches!(self, Self::Deal { .. })
+    }
+
     /// Where the notification leads.
     pub fn link(&self) -> String {
         match self {

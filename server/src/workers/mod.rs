@@ -4,10 +4,11 @@
 use std::future::Future;
 use std::time::Duration;
 
-use app::ssr::{now, Db};
+use app::ssr::{now, AppState};
 
 /// Starts every periodic job.
-pub fn spawn_all(db: &Db) {
+pub fn spawn_all(state: &AppState) {
+    let db = &state.db;
     let seal_db = db.clone();
     every(Duration::from_secs(1), "seal the journal", move || {
         let db = seal_db.clone();
@@ -39,6 +40,15 @@ pub fn spawn_all(db: &Db) {
             }
         },
     );
+    let mail_state = state.clone();
+    every(Duration::from_secs(20), "mail deal news", move || {
+        let state = mail_state.clone();
+        async move {
+            app::notifications::mail::send_pending(&state, now())
+                .await
+                .map_err(|e| e.to_string())
+        }
+    });
     let housekeeping_db = db.clone();
     every(Duration::from_secs(10 * 60), "housekeeping", move || {
         let db = housekeeping_db.clone();

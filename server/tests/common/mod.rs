@@ -108,6 +108,47 @@ impl TestApp {
             .status()
     }
 
+    /// An `AppState` on this app's database and outbox, for tests that call the server's
+    /// functions directly (demo loading, workers).
+    pub fn state(&self, db: &app::ssr::Db) -> app::ssr::AppState {
+        app::ssr::AppState {
+            db: db.clone(),
+            ledger: app::ledger::group::GroupCommit::start(db.clone()),
+            mailer: std::sync::Arc::new(server::mail::Outbox::new(self.outbox(), false)),
+            storage: app::ssr::Storage::new(std::sync::Arc::new(
+                object_store::memory::InMemory::new(),
+            )),
+            payments: server::payments::test_mode::TestProcessor::new(
+                db.clone(),
+                self.url(""),
+                b"demo test secret".to_vec(),
+                server::payments::test_mode::FeeSchedule::DEFAULT,
+            ),
+            base_url: self.url(""),
+            payout_minimum: app::earnings::rules::PAYOUT_MINIMUM,
+            password_cost: Cost::FAST,
+        }
+    }
+
+    /// Where the app writes its mail.
+    pub fn outbox(&self) -> std::path::PathBuf {
+        self.data_dir.path().join("outbox")
+    }
+
+    /// The mails written to the outbox for `to`.
+    pub fn mails_to(&self, to: &str) -> Vec<String> {
+        let Ok(entries) = std::fs::read_dir(self.outbox()) else {
+            return Vec::new();
+        };
+        let mut names: Vec<_> = entries.map(|e| e.unwrap().path()).collect();
+        names.sort();
+        names
+            .into_iter()
+            .map(|p| std::fs::read_to_string(p).unwrap())
+            .filter(|m| m.starts_with(&format!("To: {to}\n")))
+            .collect()
+    }
+
     pub async fn me(&self, client: &Client) -> Option<app::accounts::types::SessionUser> {
         self.call_ok(client, "me", &[]).await
     }

@@ -1,0 +1,67 @@
+//! Deal news by email: a worker sends the notifications that are to be mailed, once each, in
+//! the language the person last used the site in.
+
+use super::store;
+use super::types::{DealNews, Notice};
+use crate::error::AppError;
+use crate::i18n::{td_string, Locale};
+use crate::ssr::{AppState, Mail};
+
+fn locale(code: &str) -> Locale {
+    match code {
+        "fr" => Locale::fr,
+        _ => Locale::en,
+    }
+}
+
+/// The mail for `notice`, or `None` for notices that are not mailed.
+fn compose(notice: &Notice, to: String, locale: Locale, base_url: &str) -> Option<Mail> {
+    let Notice::Deal { id, from, news } = notice else {
+        return None;
+    };
+    let what = match news {
+        DealNews::Offer => td_string!(locale, deals.kind_offer),
+        DealNews::Message => td_string!(locale, deals.kind_message),
+        DealNews::Accepted => td_string!(locale, deals.kind_accept),
+        DealNews::Cancelled => td_string!(locale, deals.kind_cancel),
+        DealNews::Funded => td_string!(locale, deals.kind_fund),
+        DealNews::Delivered => td_string!(locale, deals.kind_deliver),
+        DealNews::Approved => td_string!(locale, deals.kind_approve),
+        DealNews::Revision => td_string!(locale, deals.kind_revision),
+        DealNews::AutoReleased => td_string!(locale, deals.kind_auto_release),
+        DealNews::Disputed => td_string!(locale, deals.kind_dispute),
+    };
+    Some(Mail {
+        to,
+        subject: format!("{} · {from}: {what}", td_string!(locale, mail.deal_subject)),
+        body: format!(
+            "{from}: {what}.\n\n{}\n{base_url}/deals/{id}\n",
+            td_string!(locale, mail.deal_intro)
+        ),
+    })
+}
+
+/// Mails what waits to be mailed; returns how many went out. Each notification is claimed
+/// before it is sent, so two instances never send it twice; a failed send gives it back.
+pub async fn send_pending(state: &AppState, now: i64) -> Result<u64, AppError> {
+    let mut sent = 0;
+    for pending in store::to_mail(&state.db, 100).await? {
+        if !store::mark_mailed(&state.db, pending.id, Some(now)).await? {
+            continue;
+        }
+        let Some(mail) = compose(
+            &pending.notice,
+            pending.email,
+            locale(&pending.locale),
+            &state.base_url,
+        ) else {
+            continue;
+        };
+        if let Err(e) = state.mailer.send(mail).await {
+            store::mark_mailed(&state.db, pending.id, None).await?;
+            return Err(crate::ssr::internal(e));
+        }
+        sent += 1;
+    }
+    Ok(sent)
+}
