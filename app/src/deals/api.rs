@@ -167,3 +167,10 @@ pub async fn disputed_deals() -> Result<Vec<Disputed>, AppError> {
     session::require_operator().await?;
     store::disputed(&state()?.db).await
 }
+
+/// Settles a disputed deal: the escrow goes to the creator or back to the brand; operators only.
+#[server(prefix = "/api", endpoint = "settle_dispute")]
+pub async fn settle_dispute(id: i64, how: super::rules::Settlement) -> Result<DealState, AppError> {
+    let operator = session::require_operator().await?;
+    store::settle(&state()?.db, id, operator.id, how, now()).await
+}

@@ -9,7 +9,8 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
 use super::api::{
-    disputed_deals, get_deal, my_deals, ApplyToCampaign, OfferDeal, TakeDealStep, WriteInDeal,
+    disputed_deals, get_deal, my_deals, ApplyToCampaign, OfferDeal, SettleDispute, TakeDealStep,
+    WriteInDeal,
 };
 use super::rules::MAX_REVISIONS;
 use super::types::*;
@@ -246,6 +247,8 @@ fn kind_label(i18n: I18nContext<Locale>, kind: &str) -> AnyView {
         "ask_revision" => t!(i18n, deals.kind_revision).into_any(),
         "auto_release" => t!(i18n, deals.kind_auto_release).into_any(),
         "dispute" => t!(i18n, deals.kind_dispute).into_any(),
+        "settle_release" => t!(i18n, deals.kind_settle_release).into_any(),
+        "settle_refund" => t!(i18n, deals.kind_settle_refund).into_any(),
         _ => t!(i18n, deals.kind_message).into_any(),
     }
 }
@@ -331,7 +334,9 @@ pub fn ApplyForm(campaign: i64) -> impl IntoView {
 #[component]
 pub fn DisputesPage() -> impl IntoView {
     let i18n = use_i18n();
-    let disputes = Resource::new(|| (), |_| disputed_deals());
+    let settle = ServerAction::<SettleDispute>::new();
+    let errors = action_error(settle);
+    let disputes = Resource::new(move || settle.version().get(), |_| disputed_deals());
     view! {
         <Title text=move || t_string!(i18n, deals.disputes).to_string() />
         <header class="page-head"><h1>{t!(i18n, deals.disputes)}</h1><p class="muted">{t!(i18n, deals.disputes_lede)}</p></header>
@@ -347,6 +352,18 @@ pub fn DisputesPage() -> impl IntoView {
                                     <p class="found-name">"#" {d.id} " · " {d.brand_name.clone()} " × " {d.creator_name.clone()}</p>
                                     <p class="small">{move || format_money(amount, i18n.get_locale())} " · " {move || format_date_time(since, i18n.get_locale())}</p>
                                     {(!d.reason.is_empty()).then(|| view! { <p class="bio">{d.reason.clone()}</p> })}
+                                    <div class="deal-buttons">
+                                        <ActionForm action=settle>
+                                            <input type="hidden" name="id" value=d.id.to_string() />
+                                            <input type="hidden" name="how" value="release" />
+                                            <button type="submit" class="btn btn-primary">{t!(i18n, deals.release_to_creator)}</button>
+                                        </ActionForm>
+                                        <ActionForm action=settle>
+                                            <input type="hidden" name="id" value=d.id.to_string() />
+                                            <input type="hidden" name="how" value="refund" />
+                                            <button type="submit" class="btn btn-ghost">{t!(i18n, deals.refund_brand)}</button>
+                                        </ActionForm>
+                                    </div>
                                 </li>
                             }
                         }).collect_view()}
@@ -355,5 +372,6 @@ pub fn DisputesPage() -> impl IntoView {
                 Err(error) => view! { <PageError error /> }.into_any(),
             })}
         </Transition>
+        <FormError errors fields=&[] />
     }
 }

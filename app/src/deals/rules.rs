@@ -48,6 +48,28 @@ pub fn next(
     }
 }
 
+/// How an operator settles a dispute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Settlement {
+    /// The escrow goes to the creator: the deal completes.
+    Release,
+    /// The hold is voided: the brand keeps its money and the deal is cancelled.
+    Refund,
+}
+
+/// Where settling leads; only a disputed deal can be settled.
+pub fn settle(from: DealState, how: Settlement) -> Result<DealState, AppError> {
+    match (from, how) {
+        (DealState::Disputed, Settlement::Release) => Ok(DealState::Completed),
+        (DealState::Disputed, Settlement::Refund) => Ok(DealState::Cancelled),
+        (from, _) => Err(AppError::Conflict(format!(
+            "only a disputed deal can be settled, not one that is {}",
+            from.as_str()
+        ))),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -56,6 +78,13 @@ mod tests {
 
     const B: Option<Party> = Some(Party::Brand);
     const C: Option<Party> = Some(Party::Creator);
+
+    #[test]
+    fn only_disputes_are_settled() {
+        assert_eq!(settle(Disputed, Settlement::Release).unwrap(), Completed);
+        assert_eq!(settle(Disputed, Settlement::Refund).unwrap(), Cancelled);
+        assert!(settle(Delivered, Settlement::Release).is_err());
+    }
 
     #[test]
     fn the_happy_path_from_offer_to_payment() {

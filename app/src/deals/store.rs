@@ -355,6 +355,53 @@ pub async fn step(
     Ok(to)
 }
 
+/// An operator settles a disputed deal: the escrow goes to the creator, or back to the brand.
+/// Guarded like every step: of two operators settling at once, one does.
+pub async fn settle(
+    db: &Db,
+    id: i64,
+    operator: i64,
+    how: rules::Settlement,
+    now: i64,
+) -> Result<DealState, AppError> {
+    let mut tx = db.begin_write().await.map_err(db_err)?;
+    let deal = row(&mut tx, id).await?;
+    let from = state(&deal.state)?;
+    let to = rules::settle(from, how)?;
+    let changed =
+        sqlx::query("UPDATE deals SET state = $1, updated_at = $2 WHERE id = $3 AND state = $4")
+            .bind(to.as_str())
+            .bind(now)
+            .bind(id)
+            .bind(from.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+    if changed.rows_affected() == 0 {
+        return Err(AppError::Conflict("the deal changed meanwhile".into()));
+    }
+    let hold = deal
+        .hold_id
+        .ok_or_else(|| internal("a disputed deal without escrow"))?;
+    let (kind, news) = match how {
+        rules::Settlement::Release => {
+            ledger::post(&mut tx, hold, None, now)
+                .await
+                .map_err(internal)?;
+            ("settle_release", DealNews::SettledRelease)
+        }
+        rules::Settlement::Refund => {
+            ledger::void(&mut tx, hold, now).await.map_err(internal)?;
+            ("settle_refund", DealNews::SettledRefund)
+        }
+    };
+    write(&mut tx, id, Some(operator), kind, "", None, now).await?;
+    tell(&mut tx, deal.creator_id, id, operator, news, now).await?;
+    tell(&mut tx, deal.brand_id, id, operator, news, now).await?;
+    tx.commit().await.map_err(db_err)?;
+    Ok(to)
+}
+
 /// Adds a plain message to the thread, from one of the parties.
 pub async fn message(db: &Db, id: i64, user: i64, body: &str, now: i64) -> Result<(), AppError> {
     let mut tx = db.begin_write().await.map_err(db_err)?;

@@ -30,6 +30,8 @@ fn compose(notice: &Notice, to: String, locale: Locale, base_url: &str) -> Optio
         DealNews::Revision => td_string!(locale, deals.kind_revision),
         DealNews::AutoReleased => td_string!(locale, deals.kind_auto_release),
         DealNews::Disputed => td_string!(locale, deals.kind_dispute),
+        DealNews::SettledRelease => td_string!(locale, deals.kind_settle_release),
+        DealNews::SettledRefund => td_string!(locale, deals.kind_settle_refund),
     };
     Some(Mail {
         to,

@@ -80,6 +80,8 @@ fn NotificationLine(n: Notification) -> impl IntoView {
             DealNews::Revision => t!(i18n, notifications.deal_revision, from).into_any(),
             DealNews::AutoReleased => t!(i18n, notifications.deal_auto_released, from).into_any(),
             DealNews::Disputed => t!(i18n, notifications.deal_disputed, from).into_any(),
+            DealNews::SettledRelease => t!(i18n, notifications.deal_settled_release).into_any(),
+            DealNews::SettledRefund => t!(i18n, notifications.deal_settled_refund).into_any(),
         },
     };
     view! {

@@ -39,6 +39,10 @@ pub enum DealNews {
     Revision,
     AutoReleased,
     Disputed,
+    /// An operator settled the dispute: the escrow went to the creator…
+    SettledRelease,
+    /// …or back to the brand.
+    SettledRefund,
 }
 
 impl Notice {
