@@ -62,6 +62,23 @@ async fn take(app: &TestApp, client: &Client, id: &str, step: &str) -> reqwest::
         .await
 }
 
+/// How many of the racing `tasks` took the deal to `wanted`; every other one must have been
+/// refused as too late.
+async fn reaching(
+    tasks: Vec<tokio::task::JoinHandle<Result<DealState, AppError>>>,
+    wanted: DealState,
+) -> usize {
+    let mut reached = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(state) if state == wanted => reached += 1,
+            Err(AppError::Conflict(_)) => {}
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    reached
+}
+
 fn terms(minor: i64) -> Terms {
     Terms {
         amount: Money::eur(minor),
@@ -489,15 +506,7 @@ async fn two_brand_users_funding_at_once_make_one_hold() {
             })
         })
         .collect();
-    let mut funded = 0;
-    for t in tasks {
-        match t.await.unwrap() {
-            Ok(DealState::Funded) => funded += 1,
-            Err(AppError::Conflict(_)) => {}
-            other => panic!("unexpected {other:?}"),
-        }
-    }
-    assert_eq!(funded, 1);
+    assert_eq!(reaching(tasks, DealState::Funded).await, 1);
     let balance = ledger::balance(&db, AccountRef::wallet(brand, Currency::Eur))
         .await
         .unwrap();
@@ -561,15 +570,7 @@ async fn a_campaign_for_three_creators_never_accepts_a_fourth() {
             })
         })
         .collect();
-    let mut accepted = 0;
-    for t in tasks {
-        match t.await.unwrap() {
-            Ok(DealState::Accepted) => accepted += 1,
-            Err(AppError::Conflict(_)) => {}
-            other => panic!("unexpected {other:?}"),
-        }
-    }
-    assert_eq!(accepted, 3);
+    assert_eq!(reaching(tasks, DealState::Accepted).await, 3);
 }
 
 #[tokio::test]

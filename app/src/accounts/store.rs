@@ -183,7 +183,7 @@ pub async fn session_user(
     row.map(UserRow::into_session_user).transpose()
 }
 
-async fn niches(db: &Db, user_id: i64) -> Result<Vec<Niche>, AppError> {
+pub async fn niches(db: &Db, user_id: i64) -> Result<Vec<Niche>, AppError> {
     let names: Vec<String> =
         sqlx::query_scalar("SELECT niche FROM creator_niches WHERE user_id = $1 ORDER BY niche")
             .bind(user_id)
@@ -193,7 +193,8 @@ async fn niches(db: &Db, user_id: i64) -> Result<Vec<Niche>, AppError> {
     Ok(names.iter().filter_map(|n| Niche::parse(n)).collect())
 }
 
-async fn networks(db: &Db, user_id: i64) -> Result<Vec<SocialAccount>, AppError> {
+/// The networks declared by `user_id`, largest audience first.
+pub async fn networks(db: &Db, user_id: i64) -> Result<Vec<SocialAccount>, AppError> {
     let rows: Vec<(String, i64)> = sqlx::query_as(
         "SELECT network, followers FROM social_accounts WHERE user_id = $1 ORDER BY followers DESC",
     )

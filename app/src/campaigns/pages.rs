@@ -11,12 +11,12 @@ use super::api::{get_campaign, list_campaigns, my_campaigns, ChangeCampaign, Cre
 use super::types::*;
 use crate::accounts::types::{Network, Niche};
 use crate::i18n::*;
-use crate::market::pages::format_label;
+use crate::market::pages::format_name;
 use crate::market::types::Format;
 use crate::site::niche_label;
 use crate::ui::compact_number;
 use crate::ui::date::format_date;
-use crate::ui::form::{action_error, Field, FieldProblem, FormError, PageError};
+use crate::ui::form::{action_error, list_view, Field, FieldProblem, FormError, PageError};
 use crate::ui::money::format_money;
 
 fn state_label(i18n: I18nContext<Locale>, s: CampaignState) -> AnyView {
@@ -58,7 +58,7 @@ fn Facts(c: Campaign) -> impl IntoView {
         <ul class="chips">
             {c.deliverables.iter().map(|d| {
                 let d = *d;
-                view! { <li class="chip chip-strong">{d.count} " × " {format_label(i18n, d.format)} " · " {d.network.label()}</li> }
+                view! { <li class="chip chip-strong">{d.count} " × " {move || format_name(i18n, d.format)} " · " {d.network.label()}</li> }
             }).collect_view()}
             {c.niches.iter().map(|n| view! { <li class="chip">{niche_label(i18n, *n)}</li> }).collect_view()}
         </ul>
@@ -77,15 +77,15 @@ pub fn CampaignsPage() -> impl IntoView {
             <p class="muted">{t!(i18n, campaigns.lede)}</p>
         </header>
         <Transition fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>
-            {move || listed.get().map(|r| match r {
-                Ok(list) if list.is_empty() => view! { <p class="empty card">{t!(i18n, campaigns.none)}</p> }.into_any(),
-                Ok(list) => view! {
+            {move || listed.get().map(|r| list_view(
+                r,
+                || view! { <p class="empty card">{t!(i18n, campaigns.none)}</p> }.into_any(),
+                |list| view! {
                     <ol class="found-list" data-testid="campaigns">
                         {list.into_iter().map(|l| view! { <CampaignCard l /> }).collect_view()}
                     </ol>
                 }.into_any(),
-                Err(error) => view! { <PageError error /> }.into_any(),
-            })}
+            ))}
         </Transition>
     }
 }
@@ -206,12 +206,7 @@ pub fn BrandCampaignsPage() -> impl IntoView {
         };
         view! {
             <div class="deliverable-row">
-                <Field name=count kind="number" label=Signal::derive(move || match format {
-                    Format::Post => t_string!(i18n, market.format_post).to_string(),
-                    Format::Story => t_string!(i18n, market.format_story).to_string(),
-                    Format::ShortVideo => t_string!(i18n, market.format_short_video).to_string(),
-                    Format::LiveMention => t_string!(i18n, market.format_live_mention).to_string(),
-                }) errors inputmode="numeric" />
+                <Field name=count kind="number" label=Signal::derive(move || format_name(i18n, format)) errors inputmode="numeric" />
                 <div class="field">
                     <label for=format!("field-{network}")>{t!(i18n, market.network)}</label>
                     <select id=format!("field-{network}") name=network>
@@ -227,9 +222,10 @@ pub fn BrandCampaignsPage() -> impl IntoView {
         <div class="settings">
             <h1>{t!(i18n, campaigns.mine)}</h1>
             <Transition fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>
-                {move || mine.get().map(|r| match r {
-                    Ok(list) if list.is_empty() => view! { <p class="muted">{t!(i18n, campaigns.none_yet)}</p> }.into_any(),
-                    Ok(list) => view! {
+                {move || mine.get().map(|r| list_view(
+                    r,
+                    || view! { <p class="muted">{t!(i18n, campaigns.none_yet)}</p> }.into_any(),
+                    |list| view! {
                         <ul class="found-list" data-testid="my-campaigns">
                             {list.into_iter().map(|c| {
                                 let id = c.id.to_string();
@@ -260,8 +256,7 @@ pub fn BrandCampaignsPage() -> impl IntoView {
                             }).collect_view()}
                         </ul>
                     }.into_any(),
-                    Err(error) => view! { <PageError error /> }.into_any(),
-                })}
+                ))}
             </Transition>
             <FormError errors=act_errors fields=&[] />
             <section class="card settings-section">

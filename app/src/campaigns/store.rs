@@ -4,10 +4,11 @@ use std::collections::HashMap;
 
 use super::rules::{self, CreatorFacts};
 use super::types::*;
+use crate::accounts::store as accounts;
 use crate::accounts::types::{Network, Niche};
 use crate::error::AppError;
 use crate::ledger::types::Money;
-use crate::market::store::mask;
+use crate::market::store::{mask, unmask};
 use crate::market::types::Format;
 use crate::ssr::{internal, Db};
 
@@ -142,12 +143,7 @@ async fn load(db: &Db, rows: Vec<Row>) -> Result<Vec<Campaign>, AppError> {
             brand_slug: r.2,
             title: r.3,
             brief: r.4,
-            niches: Niche::ALL
-                .iter()
-                .enumerate()
-                .filter(|(bit, _)| r.5 & (1 << bit) != 0)
-                .map(|(_, n)| *n)
-                .collect(),
+            niches: unmask(&Niche::ALL, r.5),
             min_audience: r.6.max(0) as u64,
             max_audience: r.7.map(|m| m.max(0) as u64),
             budget: Money::eur(r.8),
@@ -249,18 +245,7 @@ pub async fn published(db: &Db, creator: Option<i64>) -> Result<Vec<Listed>, App
 }
 
 async fn creator_facts(db: &Db, user_id: i64) -> Result<CreatorFacts, AppError> {
-    let niches: Vec<String> =
-        sqlx::query_scalar("SELECT niche FROM creator_niches WHERE user_id = $1")
-            .bind(user_id)
-            .fetch_all(&db.pool)
-            .await
-            .map_err(db_err)?;
-    let networks: Vec<(String, i64)> =
-        sqlx::query_as("SELECT network, followers FROM social_accounts WHERE user_id = $1")
-            .bind(user_id)
-            .fetch_all(&db.pool)
-            .await
-            .map_err(db_err)?;
+    let networks = accounts::networks(db, user_id).await?;
     let cheapest: Option<i64> =
         sqlx::query_scalar("SELECT MIN(price) FROM creator_rates WHERE user_id = $1")
             .bind(user_id)
@@ -268,12 +253,9 @@ async fn creator_facts(db: &Db, user_id: i64) -> Result<CreatorFacts, AppError> 
             .await
             .map_err(db_err)?;
     Ok(CreatorFacts {
-        niches: niches.iter().filter_map(|n| Niche::parse(n)).collect(),
-        audience: networks.iter().map(|(_, f)| f.max(&0).unsigned_abs()).sum(),
-        networks: networks
-            .iter()
-            .filter_map(|(n, _)| Network::parse(n))
-            .collect(),
+        niches: accounts::niches(db, user_id).await?,
+        audience: networks.iter().map(|a| a.followers).sum(),
+        networks: networks.iter().map(|a| a.network).collect(),
         cheapest_rate: cheapest.map(Money::eur),
     })
 }

@@ -14,7 +14,6 @@ use {
     super::types::Party,
     crate::accounts::{session, types::parse_text, types::Role},
     crate::error::Problem,
-    crate::ledger::rules::MAX_AMOUNT,
     crate::market::types::parse_price,
     crate::ssr::{now, state},
     crate::ui::date::parse_date,
@@ -25,14 +24,6 @@ use {
 fn terms(amount: &str, deliverables: &str, due_on: &str) -> Result<Terms, AppError> {
     let amount = parse_price("amount", amount)?
         .ok_or_else(|| AppError::invalid("amount", Problem::Required))?;
-    if amount.minor > MAX_AMOUNT {
-        return Err(AppError::invalid(
-            "amount",
-            Problem::AmountTooLarge {
-                max_minor: MAX_AMOUNT,
-            },
-        ));
-    }
     let deliverables = parse_text("deliverables", deliverables, 3, 1_000)?;
     let due_at =
         parse_date(due_on).ok_or_else(|| AppError::invalid("due_on", Problem::InvalidDate))?;

@@ -17,7 +17,7 @@ use super::types::*;
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::ui::date::{format_date, format_date_time};
-use crate::ui::form::{action_error, Field, FieldProblem, FormError, PageError};
+use crate::ui::form::{action_error, list_view, Field, FieldProblem, FormError, PageError};
 use crate::ui::money::format_money;
 
 pub fn state_label(i18n: I18nContext<Locale>, s: DealState) -> AnyView {
@@ -58,9 +58,10 @@ pub fn DealsPage() -> impl IntoView {
         <Title text=move || t_string!(i18n, deals.title).to_string() />
         <header class="page-head"><h1>{t!(i18n, deals.title)}</h1></header>
         <Transition fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>
-            {move || deals.get().map(|r| match r {
-                Ok(list) if list.is_empty() => view! { <p class="empty card">{t!(i18n, deals.none)}</p> }.into_any(),
-                Ok(list) => view! {
+            {move || deals.get().map(|r| list_view(
+                r,
+                || view! { <p class="empty card">{t!(i18n, deals.none)}</p> }.into_any(),
+                |list| view! {
                     <ul class="found-list" data-testid="deals">
                         {list.into_iter().map(|d| {
                             let (amount, due) = (d.amount, d.due_at);
@@ -79,8 +80,7 @@ pub fn DealsPage() -> impl IntoView {
                         }).collect_view()}
                     </ul>
                 }.into_any(),
-                Err(error) => view! { <PageError error /> }.into_any(),
-            })}
+            ))}
         </Transition>
     }
 }
@@ -341,9 +341,10 @@ pub fn DisputesPage() -> impl IntoView {
         <Title text=move || t_string!(i18n, deals.disputes).to_string() />
         <header class="page-head"><h1>{t!(i18n, deals.disputes)}</h1><p class="muted">{t!(i18n, deals.disputes_lede)}</p></header>
         <Transition fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>
-            {move || disputes.get().map(|r| match r {
-                Ok(list) if list.is_empty() => view! { <p class="empty card">{t!(i18n, deals.no_disputes)}</p> }.into_any(),
-                Ok(list) => view! {
+            {move || disputes.get().map(|r| list_view(
+                r,
+                || view! { <p class="empty card">{t!(i18n, deals.no_disputes)}</p> }.into_any(),
+                |list| view! {
                     <ul class="found-list" data-testid="disputes">
                         {list.into_iter().map(|d| {
                             let (amount, since) = (d.amount, d.since);
@@ -369,8 +370,7 @@ pub fn DisputesPage() -> impl IntoView {
                         }).collect_view()}
                     </ul>
                 }.into_any(),
-                Err(error) => view! { <PageError error /> }.into_any(),
-            })}
+            ))}
         </Transition>
         <FormError errors fields=&[] />
     }

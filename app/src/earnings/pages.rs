@@ -12,7 +12,7 @@ use super::types::{Payout, PayoutForOperator, PayoutForm, PayoutState, Source, S
 use crate::i18n::*;
 use crate::ledger::types::Money;
 use crate::ui::date::format_date_time;
-use crate::ui::form::{action_error, Field, FormError, PageError};
+use crate::ui::form::{action_error, list_view, Field, FormError, PageError};
 use crate::ui::money::{format_amount_input, format_money, Amount};
 use crate::ui::movements::{MovementList, PeriodFilter};
 
@@ -239,15 +239,15 @@ pub fn OperatorPayoutsPage() -> impl IntoView {
             <FormError errors=send_error fields=&[] />
             <FormError errors=settle_error fields=&[] />
             <Transition fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>
-                {move || payouts.get().map(|p| match p {
-                    Ok(list) if list.is_empty() => view! { <p class="card muted">{t!(i18n, operator.none)}</p> }.into_any(),
-                    Ok(list) => view! {
+                {move || payouts.get().map(|loaded| list_view(
+                    loaded,
+                    || view! { <p class="card muted">{t!(i18n, operator.none)}</p> }.into_any(),
+                    |list| view! {
                         <ul class="operator-payouts">
                             {list.into_iter().map(|p| view! { <OperatorPayout p send settle /> }).collect_view()}
                         </ul>
                     }.into_any(),
-                    Err(error) => view! { <PageError error /> }.into_any(),
-                })}
+                ))}
             </Transition>
         </div>
     }

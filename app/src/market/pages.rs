@@ -17,13 +17,15 @@ use crate::ui::compact_number;
 use crate::ui::form::{action_error, Field, FieldProblem, FormError, PageError};
 use crate::ui::money::{format_amount_input, format_money};
 
-pub fn format_label(i18n: I18nContext<Locale>, format: Format) -> AnyView {
+/// A content format's name in the reader's language, for text and for field labels alike.
+pub fn format_name(i18n: I18nContext<Locale>, format: Format) -> String {
     match format {
-        Format::Post => t!(i18n, market.format_post).into_any(),
-        Format::Story => t!(i18n, market.format_story).into_any(),
-        Format::ShortVideo => t!(i18n, market.format_short_video).into_any(),
-        Format::LiveMention => t!(i18n, market.format_live_mention).into_any(),
+        Format::Post => t_string!(i18n, market.format_post),
+        Format::Story => t_string!(i18n, market.format_story),
+        Format::ShortVideo => t_string!(i18n, market.format_short_video),
+        Format::LiveMention => t_string!(i18n, market.format_live_mention),
     }
+    .to_string()
 }
 
 fn availability_label(i18n: I18nContext<Locale>, a: Availability) -> AnyView {
@@ -269,7 +271,7 @@ pub fn MarketCard(handle: String) -> impl IntoView {
                         <h3>{t!(i18n, market.rate_card)}</h3>
                         <dl class="rate-card">
                             {m.rates.into_iter().map(|(format, price)| view! {
-                                <div><dt>{format_label(i18n, format)}</dt><dd>{move || format_money(price, i18n.get_locale())}</dd></div>
+                                <div><dt>{move || format_name(i18n, format)}</dt><dd>{move || format_money(price, i18n.get_locale())}</dd></div>
                             }).collect_view()}
                         </dl>
                     })}
@@ -331,12 +333,7 @@ fn MarketForm(s: MarketSettings, save: ServerAction<SaveMarketProfile>) -> impl 
             Format::ShortVideo => "rate_short_video",
             Format::LiveMention => "rate_live_mention",
         };
-        let label = Signal::derive(move || match format {
-            Format::Post => t_string!(i18n, market.format_post).to_string(),
-            Format::Story => t_string!(i18n, market.format_story).to_string(),
-            Format::ShortVideo => t_string!(i18n, market.format_short_video).to_string(),
-            Format::LiveMention => t_string!(i18n, market.format_live_mention).to_string(),
-        });
+        let label = Signal::derive(move || format_name(i18n, format));
         view! { <Field name label errors value=rate(format) inputmode="decimal" prefix="€" /> }
     });
     let engagement_fields = s

@@ -129,6 +129,15 @@ pub fn mask<T: PartialEq>(all: &[T], items: impl IntoIterator<Item = T>) -> i64 
         .fold(0, |m, bit| m | 1 << bit)
 }
 
+/// The items of `all` whose bits are set in `mask`: the reverse of [`mask`].
+pub fn unmask<T: Copy>(all: &[T], mask: i64) -> Vec<T> {
+    all.iter()
+        .enumerate()
+        .filter(|(bit, _)| mask & (1 << bit) != 0)
+        .map(|(_, item)| *item)
+        .collect()
+}
+
 /// The engagement rate over every network, each weighted by its audience.
 pub fn weighted_engagement(reach: &[Reach]) -> u32 {
     let followers: u64 = reach.iter().map(|r| r.followers).sum();

@@ -71,6 +71,19 @@ pub fn PageError(error: AppError) -> impl IntoView {
     }
 }
 
+/// A list a page fetched: its error, `empty` when there is nothing in it, or `items`.
+pub fn list_view<T>(
+    loaded: Result<Vec<T>, AppError>,
+    empty: impl FnOnce() -> AnyView,
+    items: impl FnOnce(Vec<T>) -> AnyView,
+) -> AnyView {
+    match loaded {
+        Err(error) => view! { <PageError error /> }.into_any(),
+        Ok(list) if list.is_empty() => empty(),
+        Ok(list) => items(list),
+    }
+}
+
 /// The sentence for an error that belongs to no field.
 pub fn error_text(i18n: I18nContext<Locale>, error: &AppError) -> AnyView {
     match error {
