@@ -41,6 +41,8 @@ pub enum Problem {
     InPast,
     /// A campaign that asks for nothing.
     NoDeliverable,
+    /// A rating outside one to five stars.
+    NoStars,
     WeakPassword,
     PasswordsDiffer,
     EmailTaken,

@@ -672,3 +672,197 @@ async fn deal_news_are_mailed_once_in_the_readers_language() {
         "the brand made the offer"
     );
 }
+
+#[tokio::test]
+async fn both_parties_rate_a_completed_deal_once_and_it_shows_on_their_pages() {
+    let app = spawn_app().await;
+    let brand = app.client();
+    app.sign_up(&brand, "brand", "rating_brand").await;
+    let creator = app.client();
+    app.sign_up(&creator, "creator", "rated_rider").await;
+    let outsider = app.client();
+    app.sign_up(&outsider, "creator", "other_rider").await;
+    let db = Db::connect(&app.database_url).await.unwrap();
+    let (brand_id, creator_id) = (
+        app.me(&brand).await.unwrap().id,
+        app.me(&creator).await.unwrap().id,
+    );
+    top_up(&db, brand_id, 9_000).await;
+    let opening = Opening {
+        brand_id,
+        creator_id,
+        campaign_id: None,
+        by: Party::Brand,
+        terms: terms(9_000),
+        message: String::new(),
+    };
+    let id = store::open(&db, &opening, now()).await.unwrap();
+    let id_text = id.to_string();
+    let rate = |client, stars: &'static str, comment: &'static str| {
+        let id = id_text.clone();
+        let app = &app;
+        async move {
+            let response = app
+                .call(
+                    client,
+                    "rate_deal",
+                    &[("id", &id), ("stars", stars), ("comment", comment)],
+                )
+                .await;
+            if response.status().is_success() {
+                Ok(())
+            } else {
+                Err(response.json::<AppError>().await.unwrap())
+            }
+        }
+    };
+    assert!(
+        matches!(rate(&brand, "5", "").await, Err(AppError::Conflict(_))),
+        "not before completion"
+    );
+    for (step, by) in [
+        (DealStep::Accept, creator_id),
+        (DealStep::Fund, brand_id),
+        (DealStep::Deliver, creator_id),
+        (DealStep::Approve, brand_id),
+    ] {
+        store::step(
+            &db,
+            id,
+            Some(by),
+            step,
+            None,
+            "https://example.test/p",
+            now(),
+        )
+        .await
+        .unwrap();
+    }
+    assert_eq!(rate(&outsider, "5", "").await, Err(AppError::NotFound));
+    let anonymous = app.client();
+    assert_eq!(
+        rate(&anonymous, "5", "").await,
+        Err(AppError::Unauthenticated)
+    );
+    for bad in ["0", "6", "", "four"] {
+        assert_eq!(
+            rate(&brand, bad, "").await,
+            Err(AppError::invalid("stars", Problem::NoStars))
+        );
+    }
+    assert_eq!(rate(&brand, "4", "Clear, on time").await, Ok(()));
+    assert!(matches!(
+        rate(&brand, "5", "").await,
+        Err(AppError::Conflict(_))
+    ));
+    assert_eq!(rate(&creator, "5", "").await, Ok(()));
+
+    let deal: Deal = app.call_ok(&creator, "deal", &[("id", &id_text)]).await;
+    assert_eq!(deal.rating_received.map(|s| s.get()), Some(4));
+    assert_eq!(deal.rating_given.map(|s| s.get()), Some(5));
+    let creator_page: app::deals::types::Reputation = app
+        .call_ok(
+            &app.client(),
+            "reputation",
+            &[("handle", "rated_rider"), ("brand", "false")],
+        )
+        .await;
+    assert_eq!(
+        (creator_page.rating_centi, creator_page.ratings),
+        (Some(400), 1)
+    );
+    assert_eq!(creator_page.reviews[0].author, "Test Company");
+    assert_eq!(creator_page.reviews[0].comment, "Clear, on time");
+    let brand_page: app::deals::types::Reputation = app
+        .call_ok(
+            &app.client(),
+            "reputation",
+            &[("handle", "rating-brand"), ("brand", "true")],
+        )
+        .await;
+    assert_eq!(brand_page.rating_centi, Some(500));
+    let html = app.page(&app.client(), "/@rated_rider").await;
+    assert!(html.contains("Clear, on time"), "the review is on the page");
+}
+
+#[tokio::test]
+async fn concurrent_ratings_of_one_deal_by_one_party_make_one() {
+    let (_dir, db) = fresh_db().await;
+    let (id, brand, creator) = delivered_deal(&db, 3_000).await;
+    store::step(&db, id, Some(brand), DealStep::Approve, None, "", now())
+        .await
+        .unwrap();
+    let mut tasks = Vec::new();
+    for i in 0..12u8 {
+        let db = db.clone();
+        let stars = app::deals::types::Stars::parse(&(1 + i % 5).to_string()).unwrap();
+        tasks.push(tokio::spawn(async move {
+            store::rate(&db, id, brand, stars, "", now()).await
+        }));
+    }
+    let mut rated = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(()) => rated += 1,
+            Err(AppError::Conflict(_)) => {}
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!(rated, 1);
+    let mut conn = db.pool.acquire().await.unwrap();
+    assert_eq!(
+        store::reputation(&mut conn, creator).await.unwrap().ratings,
+        1
+    );
+}
+
+#[tokio::test]
+async fn responsiveness_is_the_median_time_to_answer_the_other_side() {
+    let (_dir, db) = fresh_db().await;
+    let brand = person(&db, "quick_brand", Role::Brand).await;
+    let creator = person(&db, "slow_creator", Role::Creator).await;
+    let t0 = now();
+    let opening = Opening {
+        brand_id: brand,
+        creator_id: creator,
+        campaign_id: None,
+        by: Party::Brand,
+        terms: terms(2_000),
+        message: "Hello".into(),
+    };
+    let id = store::open(&db, &opening, t0).await.unwrap();
+    // Answered after 3 h, then after 1 h, then after 2 h: the median is 2 h.
+    store::message(&db, id, creator, "Thanks!", t0 + 3 * 3600)
+        .await
+        .unwrap();
+    store::message(&db, id, brand, "Questions?", t0 + 4 * 3600)
+        .await
+        .unwrap();
+    store::message(&db, id, brand, "Any?", t0 + 4 * 3600 + 60)
+        .await
+        .unwrap();
+    store::message(&db, id, creator, "None", t0 + 5 * 3600)
+        .await
+        .unwrap();
+    store::message(&db, id, brand, "Great", t0 + 6 * 3600)
+        .await
+        .unwrap();
+    store::message(&db, id, creator, "Yes", t0 + 8 * 3600)
+        .await
+        .unwrap();
+    store::message(&db, id, brand, "Unanswered", t0 + 9 * 3600)
+        .await
+        .unwrap();
+    let mut conn = db.pool.acquire().await.unwrap();
+    let r = store::reputation(&mut conn, creator).await.unwrap();
+    assert_eq!(r.response_mins, Some(120));
+    assert_eq!(r.rating_centi, None);
+    assert_eq!(
+        store::reputation(&mut conn, brand)
+            .await
+            .unwrap()
+            .response_mins,
+        Some(60),
+        "the brand's answers are timed alike"
+    );
+}

@@ -103,6 +103,15 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
     }
 }
 
+/// Counts one request against `key`, refused with 429 and `Retry-After` once over `limit`.
+#[cfg(feature = "ssr")]
+pub async fn throttle(key: &str, limit: rules::RateLimit) -> Result<(), AppError> {
+    match store::hit_rate_limit(&state()?.db, key, limit, now()).await? {
+        Some(wait) => Err(rate_limited(wait)),
+        None => Ok(()),
+    }
+}
+
 #[cfg(feature = "ssr")]
 fn rate_limited(wait: u64) -> AppError {
     let response = expect_context::<leptos_axum::ResponseOptions>();
@@ -163,10 +172,11 @@ pub async fn request_reset(email: String) -> Result<(), AppError> {
     let st = state()?;
     let email = Email::parse(&email)?;
     let t = now();
-    let key = format!("reset:{}", email.as_str());
-    if let Some(wait) = store::hit_rate_limit(&st.db, &key, rules::RESET_PER_ACCOUNT, t).await? {
-        return Err(rate_limited(wait));
-    }
+    throttle(
+        &format!("reset:{}", email.as_str()),
+        rules::RESET_PER_ACCOUNT,
+    )
+    .await?;
     let Some(user) = store::login_by_email(&st.db, email.as_str()).await? else {
         return Ok(());
     };

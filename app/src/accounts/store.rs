@@ -36,6 +36,15 @@ pub async fn user_id_by_handle(db: &Db, handle: &str) -> Result<Option<i64>, App
         .map_err(db_err)
 }
 
+/// The user behind the brand page with this slug.
+pub async fn brand_user_by_slug(db: &Db, slug: &str) -> Result<Option<i64>, AppError> {
+    sqlx::query_scalar("SELECT user_id FROM brands WHERE slug = $1")
+        .bind(slug)
+        .fetch_optional(&db.pool)
+        .await
+        .map_err(db_err)
+}
+
 pub fn avatar_url(key: Option<String>) -> Option<String> {
     key.map(|k| format!("/media/{k}"))
 }

@@ -6,13 +6,14 @@
 
 use leptos::prelude::*;
 
-use super::types::{Deal, DealLine, DealState, DealStep, Disputed};
+use super::types::{Deal, DealLine, DealState, DealStep, Disputed, Reputation};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {
+    super::rules::WRITES_PER_USER,
     super::store::{self, Opening, Terms},
-    super::types::Party,
-    crate::accounts::{session, types::parse_text, types::Role},
+    super::types::{Party, Stars},
+    crate::accounts::{api::throttle, session, types::parse_text, types::Role},
     crate::error::Problem,
     crate::market::types::parse_price,
     crate::ssr::{now, state},
@@ -109,6 +110,7 @@ pub async fn take_deal_step(
     #[server(default)] body: String,
 ) -> Result<DealState, AppError> {
     let user = session::require_user().await?;
+    throttle(&format!("deal-writes:{}", user.id), WRITES_PER_USER).await?;
     let counter = match step {
         DealStep::Counter => Some(terms(&amount, &deliverables, &due_on)?),
         DealStep::AutoRelease => return Err(AppError::Forbidden),
@@ -134,8 +136,34 @@ pub async fn take_deal_step(
 #[server(prefix = "/api", endpoint = "deal_message")]
 pub async fn write_in_deal(id: i64, #[server(default)] body: String) -> Result<(), AppError> {
     let user = session::require_user().await?;
+    throttle(&format!("deal-writes:{}", user.id), WRITES_PER_USER).await?;
     let body = parse_text("body", &body, 1, 2_000)?;
     store::message(&state()?.db, id, user.id, &body, now()).await
+}
+
+/// Rates the other party of a completed deal, once.
+#[server(prefix = "/api", endpoint = "rate_deal")]
+pub async fn rate_deal(
+    id: i64,
+    #[server(default)] stars: String,
+    #[server(default)] comment: String,
+) -> Result<(), AppError> {
+    let user = session::require_user().await?;
+    let stars = Stars::parse(&stars)?;
+    let comment = parse_text("comment", &comment, 0, 1_000)?;
+    store::rate(&state()?.db, id, user.id, stars, &comment, now()).await
+}
+
+/// The public reputation of a creator (by handle) or a brand (by page slug).
+#[server(prefix = "/api", endpoint = "reputation")]
+pub async fn get_reputation(handle: String, brand: bool) -> Result<Reputation, AppError> {
+    let db = &state()?.db;
+    let user = if brand {
+        crate::accounts::store::brand_user_by_slug(db, &handle).await?
+    } else {
+        crate::accounts::store::user_id_by_handle(db, &handle).await?
+    };
+    store::reputation_with_reviews(db, user.ok_or(AppError::NotFound)?).await
 }
 
 /// One deal, with its thread; only for its two parties.

@@ -8,6 +8,14 @@ pub const MAX_REVISIONS: u32 = 2;
 /// How long a brand has to approve a delivery before the escrow is released on its own.
 pub const REVIEW_WINDOW_SECS: i64 = 72 * 3600;
 
+/// Messages and steps one person may post in deal threads per ten minutes: plenty for a real
+/// conversation, too few to flood the other side's inbox and mailbox.
+#[cfg(feature = "ssr")]
+pub const WRITES_PER_USER: crate::accounts::rules::RateLimit = crate::accounts::rules::RateLimit {
+    limit: 60,
+    window_secs: 10 * 60,
+};
+
 /// The state `step` by `by` leads to from `from`; `proposed_by` is who made the terms on the
 /// table. Anything else is refused with a clear error, never ignored.
 pub fn next(
@@ -68,6 +76,43 @@ pub fn settle(from: DealState, how: Settlement) -> Result<DealState, AppError> {
             from.as_str()
         ))),
     }
+}
+
+/// A line of a deal thread, as responsiveness reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Line {
+    pub deal: i64,
+    /// Written by the person whose answers are measured.
+    pub mine: bool,
+    pub at: i64,
+}
+
+/// How long, in seconds, a person took to answer each time the other side wrote to them: from
+/// the first message they had not answered to their next one. `thread` is in order within each
+/// deal; what is not answered yet does not count.
+pub fn answer_delays(thread: &[Line]) -> Vec<i64> {
+    let mut delays = Vec::new();
+    let mut waiting: Option<(i64, i64)> = None;
+    for line in thread {
+        if waiting.is_some_and(|(deal, _)| deal != line.deal) {
+            waiting = None;
+        }
+        match (line.mine, waiting) {
+            (false, None) => waiting = Some((line.deal, line.at)),
+            (true, Some((_, since))) => {
+                delays.push((line.at - since).max(0));
+                waiting = None;
+            }
+            _ => {}
+        }
+    }
+    delays
+}
+
+/// The middle value (the lower of the two middles for an even count); `None` for none.
+pub fn median(mut values: Vec<i64>) -> Option<i64> {
+    values.sort_unstable();
+    values.get(values.len().saturating_sub(1) / 2).copied()
 }
 
 #[cfg(test)]
@@ -156,5 +201,36 @@ mod tests {
             next(Delivered, AskRevision, B, Party::Creator, MAX_REVISIONS),
             Err(AppError::Conflict(_))
         ));
+    }
+
+    fn line(deal: i64, mine: bool, at: i64) -> Line {
+        Line { deal, mine, at }
+    }
+
+    #[test]
+    fn an_answer_is_timed_from_the_first_message_it_answers() {
+        let thread = [
+            line(1, false, 100),
+            line(1, false, 150),
+            line(1, true, 400),
+            line(1, true, 500),
+            line(1, false, 600),
+            line(1, true, 660),
+        ];
+        assert_eq!(answer_delays(&thread), vec![300, 60]);
+    }
+
+    #[test]
+    fn what_is_unanswered_in_one_deal_is_not_answered_in_another() {
+        let thread = [line(1, false, 100), line(2, true, 200), line(2, false, 300)];
+        assert_eq!(answer_delays(&thread), Vec::<i64>::new());
+    }
+
+    #[test]
+    fn median_takes_the_middle() {
+        assert_eq!(median(vec![]), None);
+        assert_eq!(median(vec![5]), Some(5));
+        assert_eq!(median(vec![9, 1, 5]), Some(5));
+        assert_eq!(median(vec![9, 1, 5, 7]), Some(5));
     }
 }

@@ -341,6 +341,9 @@ pub async fn step(
         DealStep::Dispute => DealNews::Disputed,
     };
     write(&mut tx, id, user, step.as_str(), body, terms, now).await?;
+    if party == Some(Party::Creator) {
+        crate::market::store::refresh(&mut tx, deal.creator_id).await?;
+    }
     // The other party hears of it; after an automatic release, both do.
     let from = user.unwrap_or(deal.brand_id);
     match party {
@@ -414,6 +417,9 @@ pub async fn message(db: &Db, id: i64, user: i64, body: &str, now: i64) -> Resul
         return Err(AppError::NotFound);
     };
     write(&mut tx, id, Some(user), "message", body, None, now).await?;
+    if user == deal.creator_id {
+        crate::market::store::refresh(&mut tx, user).await?;
+    }
     tell(&mut tx, to, id, user, DealNews::Message, now).await?;
     tx.commit().await.map_err(db_err)
 }
@@ -493,8 +499,22 @@ pub async fn get(db: &Db, id: i64, user: i64) -> Result<Deal, AppError> {
     .fetch_all(&db.pool)
     .await
     .map_err(db_err)?;
+    let ratings: Vec<(i64, i64)> =
+        sqlx::query_as("SELECT rater_id, stars FROM deal_ratings WHERE deal_id = $1")
+            .bind(id)
+            .fetch_all(&db.pool)
+            .await
+            .map_err(db_err)?;
+    let rating_by = |mine: bool| {
+        ratings
+            .iter()
+            .find(|(rater, _)| (*rater == user) == mine)
+            .and_then(|(_, stars)| Stars::from_stored(*stars))
+    };
     Ok(Deal {
         id: r.id,
+        rating_given: rating_by(true),
+        rating_received: rating_by(false),
         campaign: r.campaign_id.zip(r.campaign_title),
         brand_name: r.brand_name,
         creator_handle: r.creator_handle,
@@ -523,6 +543,129 @@ pub async fn get(db: &Db, id: i64, user: i64) -> Result<Deal, AppError> {
             })
             .collect(),
     })
+}
+
+/// Rates the other party of a completed deal; each party rates once. A creator's new average
+/// is what search ranks them by from now on.
+pub async fn rate(
+    db: &Db,
+    id: i64,
+    user: i64,
+    stars: Stars,
+    comment: &str,
+    now: i64,
+) -> Result<(), AppError> {
+    let mut tx = db.begin_write().await.map_err(db_err)?;
+    let deal = row(&mut tx, id).await?;
+    let ratee = if user == deal.brand_id {
+        deal.creator_id
+    } else if user == deal.creator_id {
+        deal.brand_id
+    } else {
+        return Err(AppError::NotFound);
+    };
+    if state(&deal.state)? != DealState::Completed {
+        return Err(AppError::Conflict(
+            "a deal is rated once it is completed".into(),
+        ));
+    }
+    let added = sqlx::query(
+        "INSERT INTO deal_ratings (deal_id, rater_id, ratee_id, stars, comment, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+    )
+    .bind(id)
+    .bind(user)
+    .bind(ratee)
+    .bind(i64::from(stars.get()))
+    .bind(comment)
+    .bind(now)
+    .execute(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    if added.rows_affected() == 0 {
+        return Err(AppError::Conflict("you already rated this deal".into()));
+    }
+    tell(&mut tx, ratee, id, user, DealNews::Rated, now).await?;
+    if ratee == deal.creator_id {
+        crate::market::store::refresh(&mut tx, ratee).await?;
+    }
+    tx.commit().await.map_err(db_err)
+}
+
+/// How `user` is rated and how quickly they answer in their deal threads (their latest 500
+/// lines and what they answered).
+pub async fn reputation(conn: &mut AnyConnection, user: i64) -> Result<Reputation, AppError> {
+    let (sum, count): (i64, i64) = sqlx::query_as(
+        "SELECT CAST(COALESCE(SUM(stars), 0) AS BIGINT), COUNT(*) FROM deal_ratings
+         WHERE ratee_id = $1",
+    )
+    .bind(user)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(db_err)?;
+    let mut lines: Vec<(i64, i64, i64, i64)> = sqlx::query_as(
+        "SELECT m.deal_id, m.id, m.author_id, m.created_at
+         FROM deal_messages m JOIN deals d ON d.id = m.deal_id
+         WHERE (d.brand_id = $1 OR d.creator_id = $1) AND m.author_id IS NOT NULL
+         ORDER BY m.id DESC LIMIT 500",
+    )
+    .bind(user)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(db_err)?;
+    lines.sort_unstable();
+    let thread: Vec<rules::Line> = lines
+        .into_iter()
+        .map(|(deal, _, author, at)| rules::Line {
+            deal,
+            mine: author == user,
+            at,
+        })
+        .collect();
+    let response = rules::median(rules::answer_delays(&thread));
+    Ok(Reputation {
+        rating_centi: (count > 0).then(|| (sum * 100 / count) as u32),
+        ratings: count as u32,
+        response_mins: response.map(|secs| (secs / 60) as u32),
+        reviews: Vec::new(),
+    })
+}
+
+#[derive(FromRow)]
+struct ReviewRow {
+    author: String,
+    stars: i64,
+    comment: String,
+    created_at: i64,
+}
+
+/// `user`'s reputation with their latest reviews, for their public page.
+pub async fn reputation_with_reviews(db: &Db, user: i64) -> Result<Reputation, AppError> {
+    let mut conn = db.pool.acquire().await.map_err(db_err)?;
+    let mut reputation = reputation(&mut conn, user).await?;
+    let rows: Vec<ReviewRow> = sqlx::query_as(
+        "SELECT COALESCE(b.company_name, u.display_name) AS author, r.stars, r.comment,
+                r.created_at
+         FROM deal_ratings r JOIN users u ON u.id = r.rater_id
+         LEFT JOIN brands b ON b.user_id = r.rater_id
+         WHERE r.ratee_id = $1 ORDER BY r.created_at DESC, r.deal_id DESC LIMIT 5",
+    )
+    .bind(user)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(db_err)?;
+    reputation.reviews = rows
+        .into_iter()
+        .filter_map(|r| {
+            Some(Review {
+                author: r.author,
+                stars: Stars::from_stored(r.stars)?,
+                comment: r.comment,
+                at: r.created_at,
+            })
+        })
+        .collect();
+    Ok(reputation)
 }
 
 #[derive(FromRow)]

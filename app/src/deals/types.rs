@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::{AppError, Problem};
 use crate::ledger::types::Money;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -134,6 +135,9 @@ pub struct Deal {
     pub review_until: Option<i64>,
     /// Which side the viewer is on.
     pub viewer: Party,
+    /// Once completed: what the viewer gave the other party, and what they were given.
+    pub rating_given: Option<Stars>,
+    pub rating_received: Option<Stars>,
     pub messages: Vec<DealMessage>,
 }
 
@@ -159,4 +163,46 @@ pub struct Disputed {
     pub since: i64,
     /// What the party who opened the dispute wrote.
     pub reason: String,
+}
+
+/// A rating after a completed deal: one to five stars.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stars(u8);
+
+impl Stars {
+    pub fn parse(raw: &str) -> Result<Self, AppError> {
+        match raw.trim().parse::<u8>() {
+            Ok(n @ 1..=5) => Ok(Self(n)),
+            _ => Err(AppError::invalid("stars", Problem::NoStars)),
+        }
+    }
+
+    /// From the database, where a CHECK keeps it in range.
+    pub fn from_stored(n: i64) -> Option<Self> {
+        Self::parse(&n.to_string()).ok()
+    }
+
+    pub fn get(self) -> u8 {
+        self.0
+    }
+}
+
+/// What a person's deals say of them: ratings and how quickly they answer.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reputation {
+    /// Average stars x 100, once rated.
+    pub rating_centi: Option<u32>,
+    pub ratings: u32,
+    /// Median minutes to answer in deal threads, once they have answered.
+    pub response_mins: Option<u32>,
+    /// The latest ratings, newest first.
+    pub reviews: Vec<Review>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Review {
+    pub author: String,
+    pub stars: Stars,
+    pub comment: String,
+    pub at: i64,
 }

@@ -59,9 +59,18 @@ pub struct Signals {
     pub rising: bool,
 }
 
+/// A creator's record in deals, as stored for search.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Record {
+    /// Average stars x 100.
+    pub rating_centi: Option<u32>,
+    /// Median minutes to answer.
+    pub response_mins: Option<u32>,
+}
+
 impl Signals {
     /// What is known of a listed creator before any search: the base of their score.
-    pub fn listed(audience: u64, engagement_bp: u32) -> Self {
+    pub fn listed(audience: u64, engagement_bp: u32, record: Record) -> Self {
         Self {
             niches: (0, 0),
             network: None,
@@ -69,8 +78,8 @@ impl Signals {
             country: None,
             availability: Availability::Open,
             engagement_bp,
-            response_hours: None,
-            rating: None,
+            response_hours: record.response_mins.map(|m| f64::from(m) / 60.0),
+            rating: record.rating_centi.map(|r| f64::from(r) / 100.0),
             audience,
             rising: false,
         }
@@ -215,7 +224,7 @@ mod tests {
             niches: (1, 1),
             language: Some(true),
             rising,
-            ..Signals::listed(audience, engagement_bp)
+            ..Signals::listed(audience, engagement_bp, Record::default())
         }
     }
 

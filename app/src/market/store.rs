@@ -4,7 +4,7 @@ use std::collections::{HashMap, HashSet};
 
 use sqlx::AnyConnection;
 
-use super::rules::{self, Signals, PAGE};
+use super::rules::{self, Record, Signals, PAGE};
 use super::types::*;
 use crate::accounts::store::avatar_url;
 use crate::accounts::types::{Network, Niche};
@@ -101,10 +101,16 @@ pub async fn refresh(conn: &mut AnyConnection, user_id: i64) -> Result<(), AppEr
     .fetch_one(&mut *conn)
     .await
     .map_err(db_err)?;
-    let base = rules::base_score(&Signals::listed(audience, engagement_bp));
+    let reputation = crate::deals::store::reputation(&mut *conn, user_id).await?;
+    let record = Record {
+        rating_centi: reputation.rating_centi,
+        response_mins: reputation.response_mins,
+    };
+    let base = rules::base_score(&Signals::listed(audience, engagement_bp, record));
     sqlx::query(
         "UPDATE creator_markets SET audience = $1, engagement_bp = $2, min_price = $3,
-                base_score = $4, joined_at = $5, niches = $6, networks = $7
+                base_score = $4, joined_at = $5, niches = $6, networks = $7,
+                rating_centi = $9, response_mins = $10
          WHERE user_id = $8",
     )
     .bind(audience as i64)
@@ -115,6 +121,8 @@ pub async fn refresh(conn: &mut AnyConnection, user_id: i64) -> Result<(), AppEr
     .bind(niches)
     .bind(networks)
     .bind(user_id)
+    .bind(record.rating_centi.map(i64::from))
+    .bind(record.response_mins.map(i64::from))
     .execute(&mut *conn)
     .await
     .map_err(db_err)?;
@@ -212,27 +220,31 @@ pub async fn settings(db: &Db, user_id: i64) -> Result<MarketSettings, AppError>
     })
 }
 
-type Row = (
-    i64,
-    String,
-    String,
-    Option<String>,
-    String,
-    String,
-    String,
-    i64,
-    i64,
-    Option<i64>,
-    i64,
-);
+/// A listed creator as search reads them.
+#[derive(sqlx::FromRow)]
+struct Row {
+    user_id: i64,
+    handle: String,
+    display_name: String,
+    avatar_key: Option<String>,
+    language: String,
+    country: String,
+    availability: String,
+    audience: i64,
+    engagement_bp: i64,
+    min_price: Option<i64>,
+    joined_at: i64,
+    rating_centi: Option<i64>,
+    response_mins: Option<i64>,
+}
 
 /// Listed creators matching `filters`, ranked by [`rules::rank`]; the page asked for.
 pub async fn search(db: &Db, filters: &Filters, now: i64) -> Result<SearchPage, AppError> {
     let mut rows = candidates(db, filters, None).await?;
     let rising_since = now - rules::RISING_NEW_SECS;
-    let mut seen: HashSet<i64> = rows.iter().map(|r| r.0).collect();
+    let mut seen: HashSet<i64> = rows.iter().map(|r| r.user_id).collect();
     for row in candidates(db, filters, Some(rising_since)).await? {
-        if seen.insert(row.0) {
+        if seen.insert(row.user_id) {
             rows.push(row);
         }
     }
@@ -247,12 +259,12 @@ pub async fn search(db: &Db, filters: &Filters, now: i64) -> Result<SearchPage, 
             network: filters.network.map(|_| true),
             language: filters.language.as_ref().map(|_| true),
             country: filters.country.as_ref().map(|_| true),
-            availability: Availability::parse(&r.6).unwrap_or(Availability::Away),
-            engagement_bp: r.8.clamp(0, 10_000) as u32,
-            response_hours: None,
-            rating: None,
-            audience: r.7.max(0) as u64,
-            rising: rules::is_rising(r.7.max(0) as u64, r.10, now),
+            availability: Availability::parse(&r.availability).unwrap_or(Availability::Away),
+            engagement_bp: r.engagement_bp.clamp(0, 10_000) as u32,
+            response_hours: r.response_mins.map(|m| m.max(0) as f64 / 60.0),
+            rating: r.rating_centi.map(|c| c.clamp(100, 500) as f64 / 100.0),
+            audience: r.audience.max(0) as u64,
+            rising: rules::is_rising(r.audience.max(0) as u64, r.joined_at, now),
         })
         .collect();
     let ranked = rules::rank(&signals);
@@ -264,23 +276,23 @@ pub async fn search(db: &Db, filters: &Filters, now: i64) -> Result<SearchPage, 
         .skip((page - 1) * PAGE)
         .take(PAGE)
         .collect();
-    let ids: Vec<i64> = chosen.iter().map(|(i, _)| rows[*i].0).collect();
+    let ids: Vec<i64> = chosen.iter().map(|(i, _)| rows[*i].user_id).collect();
     let mut niches = niches_of(db, &ids).await?;
     let creators = chosen
         .into_iter()
         .map(|(i, why)| {
             let r = &rows[i];
             Found {
-                handle: r.1.clone(),
-                display_name: r.2.clone(),
-                avatar_url: avatar_url(r.3.clone()),
-                niches: niches.remove(&r.0).unwrap_or_default(),
-                language: r.4.clone(),
-                country: r.5.clone(),
+                handle: r.handle.clone(),
+                display_name: r.display_name.clone(),
+                avatar_url: avatar_url(r.avatar_key.clone()),
+                niches: niches.remove(&r.user_id).unwrap_or_default(),
+                language: r.language.clone(),
+                country: r.country.clone(),
                 availability: signals[i].availability,
                 audience: signals[i].audience,
                 engagement_bp: signals[i].engagement_bp,
-                from_price: r.9.map(Money::eur),
+                from_price: r.min_price.map(Money::eur),
                 rising: signals[i].rising,
                 why,
             }
@@ -365,7 +377,8 @@ async fn candidates(
     args.push(Arg::Int(limit));
     let sql = format!(
         "SELECT m.user_id, u.handle, u.display_name, u.avatar_key, m.language, m.country,
-                m.availability, m.audience, m.engagement_bp, m.min_price, m.joined_at
+                m.availability, m.audience, m.engagement_bp, m.min_price, m.joined_at,
+                m.rating_centi, m.response_mins
          FROM creator_markets m JOIN users u ON u.id = m.user_id
          WHERE {}
          ORDER BY m.base_score DESC, m.user_id

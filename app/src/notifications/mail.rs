@@ -32,6 +32,7 @@ fn compose(notice: &Notice, to: String, locale: Locale, base_url: &str) -> Optio
         DealNews::Disputed => td_string!(locale, deals.kind_dispute),
         DealNews::SettledRelease => td_string!(locale, deals.kind_settle_release),
         DealNews::SettledRefund => td_string!(locale, deals.kind_settle_refund),
+        DealNews::Rated => td_string!(locale, deals.kind_rated),
     };
     Some(Mail {
         to,

@@ -82,6 +82,7 @@ fn NotificationLine(n: Notification) -> impl IntoView {
             DealNews::Disputed => t!(i18n, notifications.deal_disputed, from).into_any(),
             DealNews::SettledRelease => t!(i18n, notifications.deal_settled_release).into_any(),
             DealNews::SettledRefund => t!(i18n, notifications.deal_settled_refund).into_any(),
+            DealNews::Rated => t!(i18n, notifications.deal_rated, from).into_any(),
         },
     };
     view! {

@@ -43,6 +43,8 @@ pub enum DealNews {
     SettledRelease,
     /// …or back to the brand.
     SettledRefund,
+    /// The other party rated the completed deal.
+    Rated,
 }
 
 impl Notice {

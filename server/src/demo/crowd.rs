@@ -222,7 +222,11 @@ async fn insert(db: &Db, chunk: &[Creator], password_hash: &str, now: i64) -> an
             .collect();
         let audience: u64 = reach.iter().map(|r| r.followers).sum();
         let engagement_bp = app::market::store::weighted_engagement(&reach);
-        let base = rules::base_score(&Signals::listed(audience, engagement_bp));
+        let base = rules::base_score(&Signals::listed(
+            audience,
+            engagement_bp,
+            rules::Record::default(),
+        ));
         query = query
             .bind(*id)
             .bind(c.language)

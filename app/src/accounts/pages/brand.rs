@@ -3,6 +3,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::accounts::api::get_brand;
+use crate::deals::pages::ReputationCard;
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::site::NotFound;
@@ -42,6 +43,7 @@ pub fn BrandPage() -> impl IntoView {
                                 view! { <p class="bio">{b.description.clone()}</p> }.into_any()
                             }}
                         </section>
+                        <ReputationCard handle=b.slug.clone() brand=true />
                     </article>
                 }.into_any(),
                 Err(AppError::NotFound) => view! { <NotFound /> }.into_any(),

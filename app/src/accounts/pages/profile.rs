@@ -5,6 +5,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::accounts::api::{get_profile, Follow};
 use crate::accounts::types::{Profile, Role};
+use crate::deals::pages::ReputationCard;
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::market::pages::MarketCard;
@@ -123,7 +124,10 @@ fn ProfileView(p: Profile, follow: ServerAction<Follow>) -> impl IntoView {
                         {niches.into_iter().map(|n| view! { <li class="chip">{niche_label(i18n, n)}</li> }).collect_view()}
                     </ul>
                 </section>
-                {(p.role == Role::Creator).then(|| view! { <MarketCard handle=p.handle.clone() /> })}
+                {(p.role == Role::Creator).then(|| view! {
+                    <MarketCard handle=p.handle.clone() />
+                    <ReputationCard handle=p.handle.clone() brand=false />
+                })}
                 <Show when=move || !networks.is_empty()>
                     <section class="card">
                         <h2>{t!(i18n, profile.audience)}</h2>

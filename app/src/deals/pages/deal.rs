@@ -1,89 +1,19 @@
-//! Deal pages: the inbox (`/deals`), one deal with its thread and the steps open to the viewer
-//! (`/deals/:id`), and the forms that open a deal: a brand's offer (`/deals/new?handle=…`) and a
-//! creator's application (on the campaign page).
-
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::hooks::use_params_map;
 
-use super::api::{
-    disputed_deals, get_deal, my_deals, ApplyToCampaign, OfferDeal, SettleDispute, TakeDealStep,
-    WriteInDeal,
-};
-use super::rules::MAX_REVISIONS;
-use super::types::*;
+use super::reputation::Rating;
+use super::{state_label, TermsFields};
+use crate::deals::api::{get_deal, RateDeal, TakeDealStep, WriteInDeal};
+use crate::deals::rules::MAX_REVISIONS;
+use crate::deals::types::*;
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::ui::date::{format_date, format_date_time};
-use crate::ui::form::{action_error, list_view, Field, FieldProblem, FormError, PageError};
+use crate::ui::form::{action_error, FieldProblem, FormError, PageError};
 use crate::ui::money::format_money;
-
-pub fn state_label(i18n: I18nContext<Locale>, s: DealState) -> AnyView {
-    match s {
-        DealState::Offered => t!(i18n, deals.offered).into_any(),
-        DealState::Accepted => t!(i18n, deals.accepted).into_any(),
-        DealState::Funded => t!(i18n, deals.funded).into_any(),
-        DealState::Delivered => t!(i18n, deals.delivered).into_any(),
-        DealState::Completed => t!(i18n, deals.completed).into_any(),
-        DealState::Cancelled => t!(i18n, deals.cancelled).into_any(),
-        DealState::Disputed => t!(i18n, deals.disputed).into_any(),
-    }
-}
-
-/// The fields of an offer: price, what is to be made, due date.
-#[component]
-fn TermsFields(errors: Signal<Option<AppError>>) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <div class="form-grid">
-            <Field name="amount" label=Signal::derive(move || t_string!(i18n, deals.amount).to_string()) errors inputmode="decimal" prefix="€" required=true />
-            <Field name="due_on" kind="date" label=Signal::derive(move || t_string!(i18n, deals.due_on).to_string()) errors required=true />
-        </div>
-        <div class="field">
-            <label for="field-deliverables">{t!(i18n, deals.deliverables)}</label>
-            <textarea id="field-deliverables" name="deliverables" rows="2" maxlength="1000" required></textarea>
-            <FieldProblem errors name="deliverables" />
-        </div>
-    }
-}
-
-/// The viewer's deals.
-#[component]
-pub fn DealsPage() -> impl IntoView {
-    let i18n = use_i18n();
-    let deals = Resource::new(|| (), |_| my_deals());
-    view! {
-        <Title text=move || t_string!(i18n, deals.title).to_string() />
-        <header class="page-head"><h1>{t!(i18n, deals.title)}</h1></header>
-        <Transition fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>
-            {move || deals.get().map(|r| list_view(
-                r,
-                || view! { <p class="empty card">{t!(i18n, deals.none)}</p> }.into_any(),
-                |list| view! {
-                    <ul class="found-list" data-testid="deals">
-                        {list.into_iter().map(|d| {
-                            let (amount, due) = (d.amount, d.due_at);
-                            view! {
-                                <li class="card found">
-                                    <div class="found-head">
-                                        <div class="found-id">
-                                            <A href=format!("/deals/{}", d.id) attr:class="found-name">{d.counterpart.clone()}</A>
-                                            <span class="muted small">{if d.title.is_empty() { t_string!(i18n, deals.direct).to_string() } else { d.title.clone() }}</span>
-                                        </div>
-                                        <span class=format!("badge deal-{}", d.state.as_str())>{state_label(i18n, d.state)}</span>
-                                    </div>
-                                    <p class="small">{move || format_money(amount, i18n.get_locale())} " · " {t!(i18n, deals.due)} " " {move || format_date(due, i18n.get_locale())}</p>
-                                </li>
-                            }
-                        }).collect_view()}
-                    </ul>
-                }.into_any(),
-            ))}
-        </Transition>
-    }
-}
 
 /// One deal: its terms, its thread and what the viewer can do now.
 #[component]
@@ -92,6 +22,7 @@ pub fn DealPage() -> impl IntoView {
     let params = use_params_map();
     let step = ServerAction::<TakeDealStep>::new();
     let write = ServerAction::<WriteInDeal>::new();
+    let rate = ServerAction::<RateDeal>::new();
     let id = move || {
         params
             .read()
@@ -100,14 +31,21 @@ pub fn DealPage() -> impl IntoView {
             .unwrap_or(0)
     };
     let deal = Resource::new(
-        move || (id(), step.version().get(), write.version().get()),
-        |(id, _, _)| get_deal(id),
+        move || {
+            let versions = (
+                step.version().get(),
+                write.version().get(),
+                rate.version().get(),
+            );
+            (id(), versions)
+        },
+        |(id, _)| get_deal(id),
     );
     view! {
         <Title text=move || t_string!(i18n, deals.title).to_string() />
         <Transition fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>
             {move || deal.get().map(|r| match r {
-                Ok(d) => view! { <DealView d step write /> }.into_any(),
+                Ok(d) => view! { <DealView d step write rate /> }.into_any(),
                 Err(AppError::NotFound) => view! { <crate::site::NotFound /> }.into_any(),
                 Err(error) => view! { <PageError error /> }.into_any(),
             })}
@@ -120,6 +58,7 @@ fn DealView(
     d: Deal,
     step: ServerAction<TakeDealStep>,
     write: ServerAction<WriteInDeal>,
+    rate: ServerAction<RateDeal>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let errors = action_error(step);
@@ -205,6 +144,9 @@ fn DealView(
                 <div class="deal-buttons">{steps}</div>
                 <FormError errors fields=&["amount", "due_on", "deliverables", "body"] />
             </section>
+            {(d.state == DealState::Completed).then(|| view! {
+                <Rating deal=d.id given=d.rating_given received=d.rating_received rate />
+            })}
             <section class="card">
                 <h2>{t!(i18n, deals.thread)}</h2>
                 <ol class="thread" data-testid="thread">
@@ -263,115 +205,3 @@ const REVISION: DealStepName = ("ask_revision", |i| {
     t_string!(i, deals.ask_revision).to_string()
 });
 const DISPUTE: DealStepName = ("dispute", |i| t_string!(i, deals.dispute).to_string());
-
-/// A brand's offer to the creator named in `?handle=`.
-#[component]
-pub fn NewDealPage() -> impl IntoView {
-    let i18n = use_i18n();
-    let offer = ServerAction::<OfferDeal>::new();
-    let errors = action_error(offer);
-    let handle = use_query_map()
-        .read_untracked()
-        .get("handle")
-        .unwrap_or_default();
-    let navigate = use_navigate();
-    Effect::new(move || {
-        if let Some(Ok(id)) = offer.value().get() {
-            navigate(&format!("/deals/{id}"), Default::default());
-        }
-    });
-    view! {
-        <Title text=move || t_string!(i18n, deals.new_title).to_string() />
-        <div class="settings">
-            <h1>{t!(i18n, deals.new_title)} " @" {handle.clone()}</h1>
-            <section class="card settings-section">
-                <ActionForm action=offer attr:class="form">
-                    <input type="hidden" name="handle" value=handle />
-                    <TermsFields errors />
-                    <div class="field">
-                        <label for="field-message">{t!(i18n, deals.message)}</label>
-                        <textarea id="field-message" name="message" rows="3" maxlength="2000"></textarea>
-                    </div>
-                    <FormError errors fields=&["amount", "due_on", "deliverables", "message"] />
-                    <button type="submit" class="btn btn-primary">{t!(i18n, deals.send_offer)}</button>
-                </ActionForm>
-            </section>
-        </div>
-    }
-}
-
-/// A creator's application to campaign `campaign`: a pitch and a price.
-#[component]
-pub fn ApplyForm(campaign: i64) -> impl IntoView {
-    let i18n = use_i18n();
-    let apply = ServerAction::<ApplyToCampaign>::new();
-    let errors = action_error(apply);
-    let navigate = use_navigate();
-    Effect::new(move || {
-        if let Some(Ok(id)) = apply.value().get() {
-            navigate(&format!("/deals/{id}"), Default::default());
-        }
-    });
-    view! {
-        <section class="card">
-            <h2>{t!(i18n, deals.apply)}</h2>
-            <ActionForm action=apply attr:class="form">
-                <input type="hidden" name="campaign" value=campaign.to_string() />
-                <TermsFields errors />
-                <div class="field">
-                    <label for="field-message">{t!(i18n, deals.pitch)}</label>
-                    <textarea id="field-message" name="message" rows="3" maxlength="2000" required></textarea>
-                    <FieldProblem errors name="message" />
-                </div>
-                <FormError errors fields=&["amount", "due_on", "deliverables", "message"] />
-                <button type="submit" class="btn btn-primary">{t!(i18n, deals.send_application)}</button>
-            </ActionForm>
-        </section>
-    }
-}
-
-/// The operators' list of disputed deals.
-#[component]
-pub fn DisputesPage() -> impl IntoView {
-    let i18n = use_i18n();
-    let settle = ServerAction::<SettleDispute>::new();
-    let errors = action_error(settle);
-    let disputes = Resource::new(move || settle.version().get(), |_| disputed_deals());
-    view! {
-        <Title text=move || t_string!(i18n, deals.disputes).to_string() />
-        <header class="page-head"><h1>{t!(i18n, deals.disputes)}</h1><p class="muted">{t!(i18n, deals.disputes_lede)}</p></header>
-        <Transition fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>
-            {move || disputes.get().map(|r| list_view(
-                r,
-                || view! { <p class="empty card">{t!(i18n, deals.no_disputes)}</p> }.into_any(),
-                |list| view! {
-                    <ul class="found-list" data-testid="disputes">
-                        {list.into_iter().map(|d| {
-                            let (amount, since) = (d.amount, d.since);
-                            view! {
-                                <li class="card found">
-                                    <p class="found-name">"#" {d.id} " · " {d.brand_name.clone()} " × " {d.creator_name.clone()}</p>
-                                    <p class="small">{move || format_money(amount, i18n.get_locale())} " · " {move || format_date_time(since, i18n.get_locale())}</p>
-                                    {(!d.reason.is_empty()).then(|| view! { <p class="bio">{d.reason.clone()}</p> })}
-                                    <div class="deal-buttons">
-                                        <ActionForm action=settle>
-                                            <input type="hidden" name="id" value=d.id.to_string() />
-                                            <input type="hidden" name="how" value="release" />
-                                            <button type="submit" class="btn btn-primary">{t!(i18n, deals.release_to_creator)}</button>
-                                        </ActionForm>
-                                        <ActionForm action=settle>
-                                            <input type="hidden" name="id" value=d.id.to_string() />
-                                            <input type="hidden" name="how" value="refund" />
-                                            <button type="submit" class="btn btn-ghost">{t!(i18n, deals.refund_brand)}</button>
-                                        </ActionForm>
-                                    </div>
-                                </li>
-                            }
-                        }).collect_view()}
-                    </ul>
-                }.into_any(),
-            ))}
-        </Transition>
-        <FormError errors fields=&[] />
-    }
-}

@@ -1,0 +1,53 @@
+//! Deal pages: the inbox with the party's dashboard (`/deals`), one deal with its thread and the
+//! steps open to the viewer (`/deals/:id`), the forms that open a deal (a brand's offer at
+//! `/deals/new?handle=…`, a creator's application on the campaign page), reputations on public
+//! pages, and the operators' disputes desk.
+
+mod deal;
+mod disputes;
+mod inbox;
+mod open;
+mod reputation;
+
+pub use deal::DealPage;
+pub use disputes::DisputesPage;
+pub use inbox::DealsPage;
+pub use open::{ApplyForm, NewDealPage};
+pub use reputation::ReputationCard;
+
+use leptos::prelude::*;
+use leptos_i18n::I18nContext;
+
+use super::types::DealState;
+use crate::error::AppError;
+use crate::i18n::*;
+use crate::ui::form::{Field, FieldProblem};
+
+pub fn state_label(i18n: I18nContext<Locale>, s: DealState) -> AnyView {
+    match s {
+        DealState::Offered => t!(i18n, deals.offered).into_any(),
+        DealState::Accepted => t!(i18n, deals.accepted).into_any(),
+        DealState::Funded => t!(i18n, deals.funded).into_any(),
+        DealState::Delivered => t!(i18n, deals.delivered).into_any(),
+        DealState::Completed => t!(i18n, deals.completed).into_any(),
+        DealState::Cancelled => t!(i18n, deals.cancelled).into_any(),
+        DealState::Disputed => t!(i18n, deals.disputed).into_any(),
+    }
+}
+
+/// The fields of an offer: price, what is to be made, due date.
+#[component]
+pub(super) fn TermsFields(errors: Signal<Option<AppError>>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="form-grid">
+            <Field name="amount" label=Signal::derive(move || t_string!(i18n, deals.amount).to_string()) errors inputmode="decimal" prefix="€" required=true />
+            <Field name="due_on" kind="date" label=Signal::derive(move || t_string!(i18n, deals.due_on).to_string()) errors required=true />
+        </div>
+        <div class="field">
+            <label for="field-deliverables">{t!(i18n, deals.deliverables)}</label>
+            <textarea id="field-deliverables" name="deliverables" rows="2" maxlength="1000" required></textarea>
+            <FieldProblem errors name="deliverables" />
+        </div>
+    }
+}
