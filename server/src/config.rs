@@ -40,6 +40,8 @@ pub struct Config {
     pub test_processor_fee: FeeSchedule,
     /// Signs the test-mode processor's webhooks; unset, derived from the session key.
     pub webhook_secret: Option<String>,
+    /// Mounts `POST /test/clock`, which moves the workers' clock ahead: end-to-end tests only.
+    pub test_clock: bool,
 }
 
 /// The payment processor (`TREMPLIN_PAYMENTS`).
@@ -227,7 +229,20 @@ impl Config {
             }
         };
 
+        let test_clock = match var("TREMPLIN_TEST_CLOCK").as_deref() {
+            None | Some("0") => false,
+            Some("1") if !base_url.starts_with("https://") => true,
+            Some(other) => {
+                return Err(ConfigError {
+                    var: "TREMPLIN_TEST_CLOCK",
+                    expected: "0, or 1 on a development address (http://)",
+                    got: other.to_owned(),
+                })
+            }
+        };
+
         Ok(Self {
+            test_clock,
             database_url,
             listen,
             base_url,

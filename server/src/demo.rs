@@ -9,6 +9,7 @@ use app::ssr::AppState;
 use bytes::Bytes;
 
 pub mod crowd;
+mod deals;
 mod market;
 mod money;
 
@@ -251,6 +252,12 @@ pub async fn load(state: &AppState, crowd: usize) -> anyhow::Result<()> {
     // Money only on a fresh database: loading it twice would pay twice.
     if created.len() == PEOPLE.len() {
         money::load(state, |handle| id_of(handle).unwrap_or(0)).await?;
+        deals::load(
+            &state.db,
+            |handle| id_of(handle).unwrap_or(0),
+            app::ssr::now(),
+        )
+        .await?;
     }
     tracing::info!(
         created = created.len(),

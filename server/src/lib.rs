@@ -106,6 +106,7 @@ pub async fn state(config: &Config) -> anyhow::Result<AppState> {
         base_url: config.base_url.clone(),
         payout_minimum: config.payout_minimum,
         password_cost: config.password_cost,
+        clock: app::ssr::Clock::default(),
     })
 }
 
@@ -175,6 +176,10 @@ pub async fn router(config: &Config, state: AppState) -> anyhow::Result<Router> 
             "/webhooks/payments",
             post(payments::webhook).layer(DefaultBodyLimit::max(payments::WEBHOOK_BODY_LIMIT)),
         );
+    if config.test_clock {
+        tracing::warn!("TREMPLIN_TEST_CLOCK=1: anyone can move the workers' clock ahead");
+        router = router.route("/test/clock", post(workers::advance_clock));
+    }
     // The test processor's checkout pages exist only while it takes the payments.
     if let Payments::Test = config.payments {
         router = router.merge(test_processor(config, &state.db)?.routes());

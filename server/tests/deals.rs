@@ -866,3 +866,40 @@ async fn responsiveness_is_the_median_time_to_answer_the_other_side() {
         "the brand's answers are timed alike"
     );
 }
+
+#[tokio::test]
+async fn the_test_clock_ends_review_windows_only_where_it_is_switched_on() {
+    let app = common::spawn_app_with(&[("TREMPLIN_TEST_CLOCK", "1")]).await;
+    let db = Db::connect(&app.database_url).await.unwrap();
+    let (id, _, creator) = delivered_deal(&db, 4_000).await;
+    let advance = |app: &TestApp, secs: i64| {
+        let url = app.url("/test/clock");
+        async move {
+            Client::new()
+                .post(url)
+                .form(&[("secs", secs.to_string())])
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    assert!(advance(&app, 3_600).await.status().is_success());
+    assert_eq!(
+        store::get(&db, id, creator).await.unwrap().state,
+        DealState::Delivered,
+        "an hour later the brand may still answer"
+    );
+    assert!(advance(&app, REVIEW_WINDOW_SECS)
+        .await
+        .status()
+        .is_success());
+    assert_eq!(
+        store::get(&db, id, creator).await.unwrap().state,
+        DealState::Completed
+    );
+    let production = spawn_app().await;
+    assert_eq!(
+        advance(&production, REVIEW_WINDOW_SECS).await.status(),
+        reqwest::StatusCode::NOT_FOUND
+    );
+}

@@ -230,6 +230,31 @@ async fn demo_data_loads_once_and_shows_small_creators_first_page() {
     assert_eq!(desk.len(), 1);
     assert_eq!(desk[0].handle, "camille_cuisine");
 
+    // Deals in every state, and a brand dashboard with months of history.
+    let states: Vec<String> = sqlx::query_scalar("SELECT DISTINCT state FROM deals")
+        .fetch_all(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        states.len(),
+        app::deals::types::DealState::ALL.len(),
+        "{states:?}"
+    );
+    let brand = app.client();
+    let email = server::demo::email("velocita");
+    let _: serde_json::Value = app
+        .call_ok(
+            &brand,
+            "login",
+            &[("email", &email), ("password", server::demo::PASSWORD)],
+        )
+        .await;
+    let board: app::deals::types::Dashboard = app.call_ok(&brand, "deal_dashboard", &[]).await;
+    let months_paid = board.monthly.iter().filter(|m| m.amount.minor > 0).count();
+    assert!(months_paid >= 3, "{:?}", board.monthly);
+    assert!(board.in_escrow.minor > 0 && !board.creators.is_empty());
+    assert!(board.campaigns.iter().any(|c| !c.applicants.is_empty()));
+
     let featured: Vec<app::accounts::types::CreatorCard> = app
         .call_ok(&app.client(), "featured", &[("count", "8")])
         .await;

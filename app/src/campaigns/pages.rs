@@ -19,7 +19,7 @@ use crate::ui::date::format_date;
 use crate::ui::form::{action_error, list_view, Field, FieldProblem, FormError, PageError};
 use crate::ui::money::format_money;
 
-fn state_label(i18n: I18nContext<Locale>, s: CampaignState) -> AnyView {
+pub fn state_label(i18n: I18nContext<Locale>, s: CampaignState) -> AnyView {
     match s {
         CampaignState::Draft => t!(i18n, campaigns.draft).into_any(),
         CampaignState::Published => t!(i18n, campaigns.published).into_any(),

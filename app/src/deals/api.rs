@@ -6,7 +6,7 @@
 
 use leptos::prelude::*;
 
-use super::types::{Deal, DealLine, DealState, DealStep, Disputed, Reputation};
+use super::types::{Dashboard, Deal, DealLine, DealState, DealStep, Disputed, Reputation};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {
@@ -178,6 +178,19 @@ pub async fn get_deal(id: i64) -> Result<Deal, AppError> {
 pub async fn my_deals() -> Result<Vec<DealLine>, AppError> {
     let user = session::require_user().await?;
     store::inbox(&state()?.db, user.id).await
+}
+
+/// The caller's deals at a glance: a brand's spending, campaigns and creators, or a creator's
+/// earnings and deadlines.
+#[server(prefix = "/api", endpoint = "deal_dashboard")]
+pub async fn deal_dashboard() -> Result<Dashboard, AppError> {
+    let user = session::require_user().await?;
+    let viewer = match user.role {
+        Role::Brand => Party::Brand,
+        Role::Creator => Party::Creator,
+        Role::Fan => return Err(AppError::Forbidden),
+    };
+    store::dashboard(&state()?.db, user.id, viewer, now()).await
 }
 
 /// Disputed deals, frozen until settled; operators only.

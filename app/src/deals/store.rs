@@ -696,6 +696,11 @@ pub async fn inbox(db: &Db, user: i64) -> Result<Vec<DealLine>, AppError> {
     .fetch_all(&db.pool)
     .await
     .map_err(db_err)?;
+    lines(rows, user)
+}
+
+/// Inbox lines as `user` sees them: named after the other party.
+fn lines(rows: Vec<LineRow>, user: i64) -> Result<Vec<DealLine>, AppError> {
     rows.into_iter()
         .map(|r| {
             Ok(DealLine {
@@ -748,6 +753,207 @@ pub async fn disputed(db: &Db) -> Result<Vec<Disputed>, AppError> {
             amount: Money::eur(r.amount),
             since: r.updated_at,
             reason: r.reason.unwrap_or_default(),
+        })
+        .collect())
+}
+
+#[derive(FromRow)]
+struct ApplicantRow {
+    campaign_id: i64,
+    deal: i64,
+    name: String,
+    state: String,
+    amount: i64,
+}
+
+#[derive(FromRow)]
+struct CampaignRow {
+    id: i64,
+    title: String,
+    state: String,
+    creators_wanted: i64,
+    accepted: i64,
+    applied: i64,
+}
+
+#[derive(FromRow)]
+struct ResultRow {
+    handle: String,
+    name: String,
+    deals: i64,
+    completed: i64,
+    paid: i64,
+    audience: i64,
+    rating_centi: Option<i64>,
+}
+
+/// `user`'s deals at a glance, as `viewer` (the side their role puts them on).
+pub async fn dashboard(db: &Db, user: i64, viewer: Party, now: i64) -> Result<Dashboard, AppError> {
+    // The column is chosen from the enum, never from input.
+    let side = match viewer {
+        Party::Brand => "brand_id",
+        Party::Creator => "creator_id",
+    };
+    let mut conn = db.pool.acquire().await.map_err(db_err)?;
+    let counts: Vec<(String, i64, i64)> = sqlx::query_as(&format!(
+        "SELECT state, COUNT(*), CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM deals
+         WHERE {side} = $1 GROUP BY state"
+    ))
+    .bind(user)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(db_err)?;
+    let mut by_state = Vec::new();
+    let (mut paid, mut in_escrow) = (0, 0);
+    for (s, count, amount) in counts {
+        let s = state(&s)?;
+        by_state.push((s, count as u32));
+        match s {
+            DealState::Completed => paid += amount,
+            DealState::Funded | DealState::Delivered | DealState::Disputed => in_escrow += amount,
+            _ => {}
+        }
+    }
+    by_state.sort_by_key(|(s, _)| DealState::ALL.iter().position(|a| a == s));
+    // Completed deals are not changed again, so their last update is when they were paid.
+    let since = now - 366 * 86_400;
+    let payments: Vec<(i64, i64)> = sqlx::query_as(&format!(
+        "SELECT updated_at, amount FROM deals
+         WHERE {side} = $1 AND state = 'completed' AND updated_at >= $2"
+    ))
+    .bind(user)
+    .bind(since)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(db_err)?;
+    let monthly = rules::per_month(&payments, now, rules::CHART_MONTHS)
+        .into_iter()
+        .map(|((year, month), minor)| MonthTotal {
+            year,
+            month,
+            amount: Money::eur(minor),
+        })
+        .collect();
+    let under_way: Vec<LineRow> = sqlx::query_as(&format!(
+        "SELECT d.id, d.brand_id, b.company_name AS brand_name, u.display_name AS creator_name,
+                c.title AS campaign_title, d.state, d.amount, d.due_at, d.updated_at
+         FROM deals d JOIN brands b ON b.user_id = d.brand_id
+         JOIN users u ON u.id = d.creator_id
+         LEFT JOIN campaigns c ON c.id = d.campaign_id
+         WHERE d.{side} = $1 AND d.state IN ('accepted', 'funded', 'delivered')
+         ORDER BY d.due_at, d.id LIMIT 10"
+    ))
+    .bind(user)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(db_err)?;
+    let upcoming = lines(under_way, user)?;
+    let (campaigns, creators) = match viewer {
+        Party::Brand => (
+            campaign_applicants(&mut conn, user).await?,
+            creator_results(&mut conn, user).await?,
+        ),
+        Party::Creator => (Vec::new(), Vec::new()),
+    };
+    Ok(Dashboard {
+        viewer,
+        now,
+        by_state,
+        monthly,
+        paid: Money::eur(paid),
+        in_escrow: Money::eur(in_escrow),
+        upcoming,
+        campaigns,
+        creators,
+    })
+}
+
+/// The brand's latest campaigns with their deals.
+async fn campaign_applicants(
+    conn: &mut AnyConnection,
+    brand: i64,
+) -> Result<Vec<CampaignApplicants>, AppError> {
+    let campaigns: Vec<CampaignRow> = sqlx::query_as(
+        "SELECT c.id, c.title, c.state, c.creators_wanted, c.accepted,
+                (SELECT COUNT(*) FROM deals d WHERE d.campaign_id = c.id) AS applied
+         FROM campaigns c WHERE c.brand_id = $1 ORDER BY c.id DESC LIMIT 10",
+    )
+    .bind(brand)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(db_err)?;
+    let applicants: Vec<ApplicantRow> = sqlx::query_as(
+        "SELECT d.campaign_id, d.id AS deal, u.display_name AS name, d.state, d.amount
+         FROM deals d JOIN users u ON u.id = d.creator_id
+         WHERE d.brand_id = $1 AND d.campaign_id IS NOT NULL
+         ORDER BY d.id DESC LIMIT 500",
+    )
+    .bind(brand)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(db_err)?;
+    campaigns
+        .into_iter()
+        .map(|c| {
+            Ok(CampaignApplicants {
+                applicants: applicants
+                    .iter()
+                    .filter(|a| a.campaign_id == c.id)
+                    .take(20)
+                    .map(|a| {
+                        Ok(Applicant {
+                            deal: a.deal,
+                            name: a.name.clone(),
+                            state: state(&a.state)?,
+                            amount: Money::eur(a.amount),
+                        })
+                    })
+                    .collect::<Result<_, AppError>>()?,
+                id: c.id,
+                title: c.title,
+                state: crate::campaigns::types::CampaignState::parse(&c.state)
+                    .ok_or_else(|| internal(format!("unknown campaign state {}", c.state)))?,
+                wanted: c.creators_wanted.max(0) as u32,
+                accepted: c.accepted.max(0) as u32,
+                applied: c.applied.max(0) as u32,
+            })
+        })
+        .collect()
+}
+
+/// What the brand's deals came to with each creator, by amount paid.
+async fn creator_results(
+    conn: &mut AnyConnection,
+    brand: i64,
+) -> Result<Vec<CreatorResult>, AppError> {
+    let rows: Vec<ResultRow> = sqlx::query_as(
+        "SELECT u.handle, u.display_name AS name, COUNT(*) AS deals,
+                SUM(CASE WHEN d.state = 'completed' THEN 1 ELSE 0 END) AS completed,
+                CAST(SUM(CASE WHEN d.state = 'completed' THEN d.amount ELSE 0 END) AS BIGINT)
+                    AS paid,
+                (SELECT CAST(COALESCE(SUM(s.followers), 0) AS BIGINT) FROM social_accounts s
+                 WHERE s.user_id = u.id) AS audience,
+                (SELECT CAST(AVG(r.stars) * 100 AS BIGINT) FROM deal_ratings r
+                 WHERE r.rater_id = $1 AND r.ratee_id = u.id) AS rating_centi
+         FROM deals d JOIN users u ON u.id = d.creator_id
+         WHERE d.brand_id = $1 AND d.state <> 'cancelled'
+         GROUP BY u.id, u.handle, u.display_name
+         ORDER BY paid DESC, deals DESC, u.handle LIMIT 20",
+    )
+    .bind(brand)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(db_err)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| CreatorResult {
+            handle: r.handle,
+            name: r.name,
+            deals: r.deals as u32,
+            completed: r.completed as u32,
+            paid: Money::eur(r.paid),
+            audience: r.audience.max(0) as u64,
+            rating_centi: r.rating_centi.map(|c| c.clamp(0, 500) as u32),
         })
         .collect())
 }

@@ -206,3 +206,69 @@ pub struct Review {
     pub comment: String,
     pub at: i64,
 }
+
+/// A party's deals at a glance, above their inbox.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dashboard {
+    pub viewer: Party,
+    /// When it was read: what "overdue" is measured against, the same on both sides.
+    pub now: i64,
+    /// How many deals are in each state (states without deals left out).
+    pub by_state: Vec<(DealState, u32)>,
+    /// Paid through completed deals per month, the last twelve months, oldest first: what a
+    /// brand spent, or what a creator earned.
+    pub monthly: Vec<MonthTotal>,
+    /// Paid through completed deals, ever.
+    pub paid: Money,
+    /// Held in escrow now, for deals under way.
+    pub in_escrow: Money,
+    /// Deals under way, soonest due first.
+    pub upcoming: Vec<DealLine>,
+    /// A brand's campaigns, latest first, with who applied.
+    pub campaigns: Vec<CampaignApplicants>,
+    /// A brand's results per creator, by amount paid.
+    pub creators: Vec<CreatorResult>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MonthTotal {
+    pub year: i64,
+    /// 1 to 12.
+    pub month: i64,
+    pub amount: Money,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CampaignApplicants {
+    pub id: i64,
+    pub title: String,
+    pub state: crate::campaigns::types::CampaignState,
+    pub wanted: u32,
+    pub accepted: u32,
+    /// Every deal of the campaign, latest first (up to 20).
+    pub applicants: Vec<Applicant>,
+    /// How many deals the campaign has in all.
+    pub applied: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Applicant {
+    pub deal: i64,
+    pub name: String,
+    pub state: DealState,
+    pub amount: Money,
+}
+
+/// What a brand's deals with one creator came to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreatorResult {
+    pub handle: String,
+    pub name: String,
+    pub deals: u32,
+    pub completed: u32,
+    pub paid: Money,
+    /// Followers over every network, as the creator declares them.
+    pub audience: u64,
+    /// The brand's own average rating of them, stars x 100.
+    pub rating_centi: Option<u32>,
+}

@@ -30,6 +30,26 @@ pub struct AppState {
     pub payout_minimum: i64,
     /// Argon2 parameters: expensive in production, cheaper in tests so suites stay fast.
     pub password_cost: crate::accounts::password::Cost,
+    /// The time the background workers go by.
+    pub clock: Clock,
+}
+
+/// The time workers act on (holds expiring, review windows ending): the system's, plus an
+/// offset that only end-to-end tests move forward, so a 72-hour window can end in a second.
+#[derive(Clone, Default)]
+pub struct Clock(Arc<std::sync::atomic::AtomicI64>);
+
+impl Clock {
+    pub fn now(&self) -> i64 {
+        now() + self.0.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Moves this clock `secs` ahead; returns its new time.
+    pub fn advance(&self, secs: i64) -> i64 {
+        self.0
+            .fetch_add(secs.max(0), std::sync::atomic::Ordering::Relaxed);
+        self.now()
+    }
 }
 
 /// The address of the person making the request: the peer, or what a trusted proxy in front

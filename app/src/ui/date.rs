@@ -25,11 +25,7 @@ pub fn format_date_time(ts: i64, locale: Locale) -> String {
 /// `23 Nov 2026` or `23 nov. 2026` for Unix seconds `ts`.
 pub fn format_date(ts: i64, locale: Locale) -> String {
     let (year, month, day) = civil_from_days(ts.div_euclid(86_400));
-    let months = match locale {
-        Locale::en => EN_MONTHS,
-        Locale::fr => FR_MONTHS,
-    };
-    format!("{day} {} {year}", months[(month - 1) as usize])
+    format!("{day} {} {year}", month_name(month, locale))
 }
 
 /// `2026-11-23` for Unix seconds `ts`: the value of an `<input type="date">`.
@@ -76,6 +72,21 @@ pub fn parse_period(
         }
     }
     Ok((from, until))
+}
+
+/// Year and month (1-12) of Unix seconds `ts`.
+pub fn month_of(ts: i64) -> (i64, i64) {
+    let (year, month, _) = civil_from_days(ts.div_euclid(86_400));
+    (year, month)
+}
+
+/// `Nov` or `nov.` for month 11.
+pub fn month_name(month: i64, locale: Locale) -> &'static str {
+    let months = match locale {
+        Locale::en => EN_MONTHS,
+        Locale::fr => FR_MONTHS,
+    };
+    months[(month.clamp(1, 12) - 1) as usize]
 }
 
 /// Days from 1970-01-01 to the given day (the inverse of [`civil_from_days`]).

@@ -1,6 +1,7 @@
 //! Shared components: page layout, form fields, avatars and numbers.
 
 pub mod avatar;
+pub mod chart;
 pub mod date;
 pub mod form;
 pub mod layout;

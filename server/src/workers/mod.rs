@@ -4,11 +4,12 @@
 use std::future::Future;
 use std::time::Duration;
 
-use app::ssr::{now, AppState};
+use app::ssr::AppState;
 
 /// Starts every periodic job.
 pub fn spawn_all(state: &AppState) {
     let db = &state.db;
+    let clock = &state.clock;
     let seal_db = db.clone();
     every(Duration::from_secs(1), "seal the journal", move || {
         let db = seal_db.clone();
@@ -18,23 +19,23 @@ pub fn spawn_all(state: &AppState) {
                 .map_err(|e| e.to_string())
         }
     });
-    let holds_db = db.clone();
+    let (holds_db, holds_clock) = (db.clone(), clock.clone());
     every(Duration::from_secs(15), "expire holds", move || {
-        let db = holds_db.clone();
+        let (db, now) = (holds_db.clone(), holds_clock.now());
         async move {
-            app::ledger::store::expire_holds(&db, now())
+            app::ledger::store::expire_holds(&db, now)
                 .await
                 .map_err(|e| e.to_string())
         }
     });
-    let deals_db = db.clone();
+    let (deals_db, deals_clock) = (db.clone(), clock.clone());
     every(
         Duration::from_secs(60),
         "release reviewed deals",
         move || {
-            let db = deals_db.clone();
+            let (db, now) = (deals_db.clone(), deals_clock.now());
             async move {
-                app::deals::store::release_due(&db, now())
+                app::deals::store::release_due(&db, now)
                     .await
                     .map_err(|e| e.to_string())
             }
@@ -44,16 +45,17 @@ pub fn spawn_all(state: &AppState) {
     every(Duration::from_secs(20), "mail deal news", move || {
         let state = mail_state.clone();
         async move {
-            app::notifications::mail::send_pending(&state, now())
+            let now = state.clock.now();
+            app::notifications::mail::send_pending(&state, now)
                 .await
                 .map_err(|e| e.to_string())
         }
     });
-    let housekeeping_db = db.clone();
+    let (housekeeping_db, housekeeping_clock) = (db.clone(), clock.clone());
     every(Duration::from_secs(10 * 60), "housekeeping", move || {
-        let db = housekeeping_db.clone();
+        let (db, now) = (housekeeping_db.clone(), housekeeping_clock.now());
         async move {
-            app::accounts::store::purge_stale(&db, now())
+            app::accounts::store::purge_stale(&db, now)
                 .await
                 .map_err(|e| e.to_string())
         }
@@ -86,4 +88,27 @@ where
             }
         }
     });
+}
+
+/// `POST /test/clock` (only with `TREMPLIN_TEST_CLOCK=1`, for end-to-end tests): moves the
+/// workers' clock `secs` ahead and runs at once what comes due, as time passing would.
+pub async fn advance_clock(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    axum::Form(form): axum::Form<Advance>,
+) -> Result<String, (axum::http::StatusCode, String)> {
+    let now = state.clock.advance(form.secs);
+    let failed =
+        |e: app::error::AppError| (axum::http::StatusCode::INTERNAL_SERVER_ERROR, e.to_string());
+    app::ledger::store::expire_holds(&state.db, now)
+        .await
+        .map_err(|e| failed(app::ssr::internal(e)))?;
+    let released = app::deals::store::release_due(&state.db, now)
+        .await
+        .map_err(failed)?;
+    Ok(format!("now {now}, released {released}"))
+}
+
+#[derive(serde::Deserialize)]
+pub struct Advance {
+    secs: i64,
 }

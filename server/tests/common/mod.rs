@@ -127,6 +127,7 @@ impl TestApp {
             base_url: self.url(""),
             payout_minimum: app::earnings::rules::PAYOUT_MINIMUM,
             password_cost: Cost::FAST,
+            clock: app::ssr::Clock::default(),
         }
     }
 
