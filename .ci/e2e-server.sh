@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 BIN="${CARGO_TARGET_DIR:-$HOME/.cache/tremplin-target}/release/tremplin"
 DATA="/tmp/tremplin-e2e-$1"
 rm -rf "$DATA" && mkdir -p "$DATA"
+# The test clock lets a spec end a 72-hour review window at once.
 export TREMPLIN_DATA_DIR="$DATA" TREMPLIN_LISTEN="127.0.0.1:$1" TREMPLIN_SITE_ROOT=target/site
+export TREMPLIN_TEST_CLOCK=1
 "$BIN" demo-data >/dev/null
 exec "$BIN" serve

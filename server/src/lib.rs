@@ -190,6 +190,15 @@ pub async fn router(config: &Config, state: AppState) -> anyhow::Result<Router> 
             post(app::accounts::avatar::upload)
                 .layer(DefaultBodyLimit::max(app::accounts::avatar::BODY_LIMIT)),
         )
+        .route(
+            app::deals::files::UPLOAD_ROUTE,
+            post(app::deals::files::upload)
+                .layer(DefaultBodyLimit::max(app::deals::files::BODY_LIMIT)),
+        )
+        .route(
+            app::deals::files::DOWNLOAD_ROUTE,
+            get(app::deals::files::download),
+        )
         .leptos_routes_with_context(&server_state, routes, provide.clone(), move || {
             app::shell(shell_options.clone())
         })

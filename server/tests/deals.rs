@@ -903,3 +903,114 @@ async fn the_test_clock_ends_review_windows_only_where_it_is_switched_on() {
         reqwest::StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn the_creator_delivers_files_that_only_the_two_parties_can_download() {
+    let app = spawn_app().await;
+    let brand = app.client();
+    app.sign_up(&brand, "brand", "file_brand").await;
+    let creator = app.client();
+    app.sign_up(&creator, "creator", "file_creator").await;
+    let outsider = app.client();
+    app.sign_up(&outsider, "creator", "file_outsider").await;
+    let db = Db::connect(&app.database_url).await.unwrap();
+    let (brand_id, creator_id) = (
+        app.me(&brand).await.unwrap().id,
+        app.me(&creator).await.unwrap().id,
+    );
+    top_up(&db, brand_id, 5_000).await;
+    let opening = Opening {
+        brand_id,
+        creator_id,
+        campaign_id: None,
+        by: Party::Brand,
+        terms: terms(5_000),
+        message: String::new(),
+    };
+    let id = store::open(&db, &opening, now()).await.unwrap();
+    let upload = |client: &Client, body: Vec<u8>| {
+        client
+            .post(app.url(&format!("/api/deals/{id}/files")))
+            .header("x-file-name", "final%20cut%20%C3%A9t%C3%A9.mp4")
+            .header("content-type", "video/mp4")
+            .body(body)
+            .send()
+    };
+    let video = b"not really a video, but bytes all the same".to_vec();
+    let refused = upload(&creator, video.clone()).await.unwrap();
+    assert_eq!(
+        refused.status(),
+        reqwest::StatusCode::CONFLICT,
+        "not before funding"
+    );
+    for (step, by) in [(DealStep::Accept, creator_id), (DealStep::Fund, brand_id)] {
+        store::step(&db, id, Some(by), step, None, "", now())
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        upload(&brand, video.clone()).await.unwrap().status(),
+        reqwest::StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        upload(&outsider, video.clone()).await.unwrap().status(),
+        reqwest::StatusCode::NOT_FOUND
+    );
+    let too_large = upload(&creator, vec![0; app::deals::files::BODY_LIMIT + 1])
+        .await
+        .unwrap();
+    assert_eq!(too_large.status(), reqwest::StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(
+        too_large.json::<AppError>().await.unwrap(),
+        AppError::invalid("files", Problem::TooLarge { max_kib: 25 * 1024 })
+    );
+    // Nothing to deliver yet: neither links nor files.
+    assert_eq!(
+        app.call_err(
+            &creator,
+            "deal_step",
+            &[("id", &id.to_string()), ("step", "deliver")]
+        )
+        .await,
+        AppError::invalid("body", Problem::Required)
+    );
+    let created = upload(&creator, video.clone()).await.unwrap();
+    assert_eq!(created.status(), reqwest::StatusCode::CREATED);
+    let file: app::deals::types::DealFile = created.json().await.unwrap();
+    assert_eq!(file.name, "final cut été.mp4");
+    let delivered: DealState = app
+        .call_ok(
+            &creator,
+            "deal_step",
+            &[("id", &id.to_string()), ("step", "deliver")],
+        )
+        .await;
+    assert_eq!(
+        delivered,
+        DealState::Delivered,
+        "files alone make a delivery"
+    );
+
+    let deal: Deal = app
+        .call_ok(&brand, "deal", &[("id", &id.to_string())])
+        .await;
+    assert_eq!(deal.files, vec![file.clone()]);
+    let got = brand.get(app.url(&file.url())).send().await.unwrap();
+    assert_eq!(got.status(), reqwest::StatusCode::OK);
+    assert!(got.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .starts_with("attachment;"));
+    assert_eq!(got.bytes().await.unwrap().to_vec(), video);
+    for (who, status) in [
+        (&outsider, reqwest::StatusCode::NOT_FOUND),
+        (&app.client(), reqwest::StatusCode::UNAUTHORIZED),
+    ] {
+        let answer = who.get(app.url(&file.url())).send().await.unwrap();
+        assert_eq!(answer.status(), status);
+    }
+    assert!(
+        upload(&creator, video).await.unwrap().status() == reqwest::StatusCode::CONFLICT,
+        "no more files once delivered"
+    );
+}

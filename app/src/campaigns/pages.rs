@@ -16,7 +16,9 @@ use crate::market::types::Format;
 use crate::site::niche_label;
 use crate::ui::compact_number;
 use crate::ui::date::format_date;
-use crate::ui::form::{action_error, list_view, Field, FieldProblem, FormError, PageError};
+use crate::ui::form::{
+    action_error, list_view, Field, FieldProblem, FormError, PageError, TextArea,
+};
 use crate::ui::money::format_money;
 
 pub fn state_label(i18n: I18nContext<Locale>, s: CampaignState) -> AnyView {
@@ -263,11 +265,7 @@ pub fn BrandCampaignsPage() -> impl IntoView {
                 <h2>{t!(i18n, campaigns.new)}</h2>
                 <ActionForm action=create attr:class="form">
                     <Field name="title" label=label(|i| t_string!(i, campaigns.field_title).to_string()) errors required=true />
-                    <div class="field">
-                        <label for="field-brief">{t!(i18n, campaigns.brief)}</label>
-                        <textarea id="field-brief" name="brief" rows="4" maxlength="2000" required></textarea>
-                        <FieldProblem errors name="brief" />
-                    </div>
+                    <TextArea name="brief" label=label(|i| t_string!(i, campaigns.brief).to_string()) errors maxlength=2000 required=true />
                     <fieldset>
                         <legend>{t!(i18n, campaigns.deliverables)}</legend>
                         <p class="field-hint">{t!(i18n, campaigns.deliverables_hint)}</p>

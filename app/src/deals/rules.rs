@@ -115,6 +115,25 @@ pub fn median(mut values: Vec<i64>) -> Option<i64> {
     values.get(values.len().saturating_sub(1) / 2).copied()
 }
 
+/// The largest file a creator may deliver, and how many files one deal may hold.
+pub const FILE_MAX_MIB: u32 = 25;
+pub const FILES_PER_DEAL: i64 = 20;
+
+/// A delivered file's name as shown and sent back: its last path component, without control
+/// characters, at most 120 characters; `file` when nothing is left.
+pub fn file_name(raw: &str) -> String {
+    let last = raw.rsplit(['/', '\\']).next().unwrap_or_default();
+    let clean: String = last
+        .chars()
+        .filter(|c| !c.is_control() && *c != '"')
+        .take(120)
+        .collect();
+    match clean.trim().trim_start_matches('.') {
+        "" => "file".to_owned(),
+        name => name.to_owned(),
+    }
+}
+
 /// Months a dashboard's chart covers.
 pub const CHART_MONTHS: usize = 12;
 
@@ -272,5 +291,16 @@ mod tests {
         assert_eq!(months[1], ((2026, 1), 100));
         assert_eq!(months[11], ((2026, 11), 750));
         assert_eq!(months.iter().map(|m| m.1).sum::<i64>(), 850);
+    }
+
+    #[test]
+    fn file_names_keep_only_what_is_safe_to_show_and_send_back() {
+        assert_eq!(file_name("final cut.mp4"), "final cut.mp4");
+        assert_eq!(file_name("../../etc/passwd"), "passwd");
+        assert_eq!(file_name("C:\\Users\\me\\photo.jpg"), "photo.jpg");
+        assert_eq!(file_name("a\"b\r\nc.png"), "abc.png");
+        assert_eq!(file_name(".."), "file");
+        assert_eq!(file_name(""), "file");
+        assert_eq!(file_name(&"x".repeat(300)).len(), 120);
     }
 }

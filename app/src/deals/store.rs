@@ -307,6 +307,9 @@ pub async fn step(
             DealNews::Funded
         }
         DealStep::Deliver => {
+            if body.trim().is_empty() && files_of(&mut tx, id).await? == 0 {
+                return Err(AppError::invalid("body", Problem::Required));
+            }
             sqlx::query("UPDATE deals SET review_until = $1 WHERE id = $2")
                 .bind(now + REVIEW_WINDOW_SECS)
                 .bind(id)
@@ -511,8 +514,25 @@ pub async fn get(db: &Db, id: i64, user: i64) -> Result<Deal, AppError> {
             .find(|(rater, _)| (*rater == user) == mine)
             .and_then(|(_, stars)| Stars::from_stored(*stars))
     };
+    let files: Vec<FileRow> = sqlx::query_as(
+        "SELECT id, name, size, created_at FROM deal_files WHERE deal_id = $1 ORDER BY id",
+    )
+    .bind(id)
+    .fetch_all(&db.pool)
+    .await
+    .map_err(db_err)?;
     Ok(Deal {
         id: r.id,
+        files: files
+            .into_iter()
+            .map(|f| DealFile {
+                id: f.id,
+                deal: id,
+                name: f.name,
+                size: f.size.max(0) as u64,
+                created_at: f.created_at,
+            })
+            .collect(),
         rating_given: rating_by(true),
         rating_received: rating_by(false),
         campaign: r.campaign_id.zip(r.campaign_title),
@@ -543,6 +563,104 @@ pub async fn get(db: &Db, id: i64, user: i64) -> Result<Deal, AppError> {
             })
             .collect(),
     })
+}
+
+#[derive(FromRow)]
+struct FileRow {
+    id: i64,
+    name: String,
+    size: i64,
+    created_at: i64,
+}
+
+async fn files_of(conn: &mut AnyConnection, deal: i64) -> Result<i64, AppError> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM deal_files WHERE deal_id = $1")
+        .bind(deal)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(db_err)
+}
+
+/// A file stored for a delivery, to be recorded on its deal.
+pub struct NewFile {
+    pub key: String,
+    pub name: String,
+    pub content_type: String,
+    pub size: u64,
+}
+
+/// Records a file the creator uploaded to deliver: only theirs to add, only while the work is
+/// in progress, at most `FILES_PER_DEAL` per deal.
+pub async fn add_file(
+    db: &Db,
+    deal: i64,
+    user: i64,
+    file: &NewFile,
+    now: i64,
+) -> Result<DealFile, AppError> {
+    let mut tx = db.begin_write().await.map_err(db_err)?;
+    let d = row(&mut tx, deal).await?;
+    if user == d.brand_id {
+        return Err(AppError::Forbidden);
+    }
+    if user != d.creator_id {
+        return Err(AppError::NotFound);
+    }
+    if state(&d.state)? != DealState::Funded {
+        return Err(AppError::Conflict(
+            "files are added while the work is in progress".into(),
+        ));
+    }
+    if files_of(&mut tx, deal).await? >= rules::FILES_PER_DEAL {
+        return Err(AppError::Conflict(format!(
+            "a deal holds at most {} files",
+            rules::FILES_PER_DEAL
+        )));
+    }
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO deal_files (deal_id, uploader_id, storage_key, name, content_type, size,
+                                 created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(deal)
+    .bind(user)
+    .bind(&file.key)
+    .bind(&file.name)
+    .bind(&file.content_type)
+    .bind(file.size as i64)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    tx.commit().await.map_err(db_err)?;
+    Ok(DealFile {
+        id,
+        deal,
+        name: file.name.clone(),
+        size: file.size,
+        created_at: now,
+    })
+}
+
+/// Where a deal's file is stored, its name and type; only for the deal's two parties.
+pub async fn file(
+    db: &Db,
+    deal: i64,
+    user: i64,
+    file: i64,
+) -> Result<(String, String, String), AppError> {
+    sqlx::query_as(
+        "SELECT f.storage_key, f.name, f.content_type FROM deal_files f
+         JOIN deals d ON d.id = f.deal_id
+         WHERE f.id = $1 AND f.deal_id = $2 AND (d.brand_id = $3 OR d.creator_id = $3)",
+    )
+    .bind(file)
+    .bind(deal)
+    .bind(user)
+    .fetch_optional(&db.pool)
+    .await
+    .map_err(db_err)?
+    .ok_or(AppError::NotFound)
 }
 
 /// Rates the other party of a completed deal; each party rates once. A creator's new average

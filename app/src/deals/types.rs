@@ -135,6 +135,8 @@ pub struct Deal {
     pub review_until: Option<i64>,
     /// Which side the viewer is on.
     pub viewer: Party,
+    /// What the creator uploaded to deliver.
+    pub files: Vec<DealFile>,
     /// Once completed: what the viewer gave the other party, and what they were given.
     pub rating_given: Option<Stars>,
     pub rating_received: Option<Stars>,
@@ -271,4 +273,20 @@ pub struct CreatorResult {
     pub audience: u64,
     /// The brand's own average rating of them, stars x 100.
     pub rating_centi: Option<u32>,
+}
+
+/// A file delivered on a deal, downloaded through [`DealFile::url`] by its two parties only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DealFile {
+    pub id: i64,
+    pub deal: i64,
+    pub name: String,
+    pub size: u64,
+    pub created_at: i64,
+}
+
+impl DealFile {
+    pub fn url(&self) -> String {
+        format!("/deals/{}/files/{}", self.deal, self.id)
+    }
 }

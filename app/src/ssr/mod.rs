@@ -44,10 +44,9 @@ impl Clock {
         now() + self.0.load(std::sync::atomic::Ordering::Relaxed)
     }
 
-    /// Moves this clock `secs` ahead; returns its new time.
+    /// Moves this clock `secs` ahead (back, for a test that puts it back); returns its time.
     pub fn advance(&self, secs: i64) -> i64 {
-        self.0
-            .fetch_add(secs.max(0), std::sync::atomic::Ordering::Relaxed);
+        self.0.fetch_add(secs, std::sync::atomic::Ordering::Relaxed);
         self.now()
     }
 }

@@ -16,13 +16,15 @@ const HEIGHT: i64 = 220;
 /// The plot area: room above for the values, below for the labels.
 const TOP: i64 = 22;
 const BASELINE: i64 = 186;
+const MAX_BAR: i64 = 56;
 
 /// Where each bar goes: `(x, y, width, height)` in the chart's coordinates. Heights are
 /// proportional to the values, the largest reaching the top; nothing below zero is drawn.
 pub fn layout(values: &[i64]) -> Vec<(i64, i64, i64, i64)> {
     let n = values.len().max(1) as i64;
     let slot = WIDTH / n;
-    let width = (slot * 3 / 5).max(1);
+    // Bars stay slim when there are few of them.
+    let width = (slot * 3 / 5).clamp(1, MAX_BAR);
     let max = values.iter().copied().max().unwrap_or(0).max(1);
     values
         .iter()
@@ -80,6 +82,7 @@ mod tests {
             assert!(*x >= 0 && x + w <= WIDTH && *y + h == BASELINE);
         }
         assert!(boxes.windows(2).all(|p| p[0].0 < p[1].0), "left to right");
+        assert!(layout(&[3])[0].2 <= MAX_BAR, "a lone bar stays slim");
     }
 
     #[test]

@@ -184,6 +184,45 @@ pub fn Field(
     }
 }
 
+/// A labelled text area that, like [`Field`], keeps what was typed after a failed post without
+/// JavaScript and shows its error right under it.
+#[component]
+pub fn TextArea(
+    name: &'static str,
+    #[prop(into)] label: Signal<String>,
+    errors: Signal<Option<AppError>>,
+    maxlength: u32,
+    #[prop(default = 3)] rows: u32,
+    #[prop(optional, into)] value: String,
+    #[prop(optional)] required: bool,
+    /// Its id when the page has two text areas of the same name.
+    #[prop(optional)]
+    id: Option<&'static str>,
+) -> impl IntoView {
+    let value = if value.is_empty() {
+        use_query_map().with_untracked(|q| q.get(&format!("v.{name}")).unwrap_or_default())
+    } else {
+        value
+    };
+    let id = id.map_or_else(|| format!("field-{name}"), str::to_owned);
+    let invalid = move || errors.get().and_then(|e| e.problem_for(name)).is_some();
+    view! {
+        <div class="field" class:field-invalid=invalid>
+            <label for=id.clone()>{label}</label>
+            <textarea
+                id=id
+                name=name
+                rows=rows
+                maxlength=maxlength
+                required=required
+                aria-invalid=move || invalid().then_some("true")
+                aria-describedby=format!("field-{name}-error")
+            >{value}</textarea>
+            <FieldProblem errors name />
+        </div>
+    }
+}
+
 /// The error line under a field that is not a [`Field`] (a list, a text area).
 #[component]
 pub fn FieldProblem(errors: Signal<Option<AppError>>, name: &'static str) -> impl IntoView {

@@ -7,6 +7,7 @@ pub mod form;
 pub mod layout;
 pub mod money;
 pub mod movements;
+pub mod upload;
 
 use crate::i18n::Locale;
 

@@ -10,8 +10,9 @@ use crate::accounts::types::{Network, Niche, Role, Settings};
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::ui::avatar::Avatar;
-use crate::ui::form::{action_error, error_text, Field, FieldProblem, FormError, PageError};
+use crate::ui::form::{action_error, error_text, Field, FormError, PageError, TextArea};
 use crate::ui::layout::use_auth;
+use crate::ui::upload;
 
 /// Account settings: public profile, avatar, brand details, password.
 #[component]
@@ -106,11 +107,7 @@ fn SettingsForms(
             <AvatarUpload name=s.user.display_name.clone() url=s.user.avatar_url.clone() />
             <ActionForm action=update_profile attr:class="form">
                 <Field name="display_name" label=Signal::derive(move || t_string!(i18n, fields.display_name).to_string()) errors=profile_errors value=s.user.display_name.clone() required=true />
-                <div class="field">
-                    <label for="field-bio">{t!(i18n, fields.bio)}</label>
-                    <textarea id="field-bio" name="bio" rows="4" maxlength="500">{s.bio.clone()}</textarea>
-                    <FieldProblem errors=profile_errors name="bio" />
-                </div>
+                <TextArea name="bio" label=Signal::derive(move || t_string!(i18n, fields.bio).to_string()) errors=profile_errors rows=4 maxlength=500 value=s.bio.clone() />
                 {is_creator.then(|| view! {
                     <fieldset class="chips">
                         <legend>{t!(i18n, fields.niches)}</legend>
@@ -160,10 +157,7 @@ fn BrandForm(
                     <Field name="slug" label=Signal::derive(move || t_string!(i18n, fields.slug).to_string()) errors value=b.slug prefix="/brands/" required=true />
                 </div>
                 <Field name="website" inputmode="url" autocomplete="url" label=Signal::derive(move || t_string!(i18n, fields.website).to_string()) errors value=b.website />
-                <div class="field">
-                    <label for="field-description">{t!(i18n, fields.description)}</label>
-                    <textarea id="field-description" name="description" rows="4" maxlength="1000">{b.description}</textarea>
-                </div>
+                <TextArea name="description" label=Signal::derive(move || t_string!(i18n, fields.description).to_string()) errors rows=4 maxlength=1000 value=b.description />
                 <FormError errors fields=&["company_name", "slug", "website", "description"] />
                 <div class="form-actions">
                     <button type="submit" class="btn btn-primary">{t!(i18n, common.save)}</button>
@@ -221,16 +215,27 @@ fn AvatarUpload(name: String, url: Option<String>) -> impl IntoView {
         };
         error.set(None);
         progress.set(Some(0.0));
-        upload::send(file, progress, move |result| {
-            progress.set(None);
-            match result {
-                Ok(url) => {
-                    current.set(Some(url));
-                    auth.refresh();
+        upload::send(
+            crate::accounts::AVATAR_PATH,
+            file,
+            progress,
+            move |result| {
+                progress.set(None);
+                let url = result.and_then(|body| {
+                    serde_json::from_str::<serde_json::Value>(&body)
+                        .ok()
+                        .and_then(|v| v["avatar_url"].as_str().map(str::to_owned))
+                        .ok_or_else(upload::network_error)
+                });
+                match url {
+                    Ok(url) => {
+                        current.set(Some(url));
+                        auth.refresh();
+                    }
+                    Err(e) => error.set(Some(e)),
                 }
-                Err(e) => error.set(Some(e)),
-            }
-        });
+            },
+        );
     };
     let display_name = name.clone();
     view! {
@@ -247,60 +252,5 @@ fn AvatarUpload(name: String, url: Option<String>) -> impl IntoView {
                 <p class="field-error" role="alert">{move || error.get().map(|e| error_text(i18n, &e))}</p>
             </div>
         </div>
-    }
-}
-
-mod upload {
-    use leptos::prelude::*;
-    use wasm_bindgen::closure::Closure;
-    use wasm_bindgen::JsCast;
-
-    use crate::error::AppError;
-
-    /// Posts `file` to the avatar endpoint, reporting progress (0–100) as it goes.
-    pub fn send(
-        file: web_sys::File,
-        progress: RwSignal<Option<f64>>,
-        done: impl FnOnce(Result<String, AppError>) + 'static,
-    ) {
-        let network_error = || AppError::Internal {
-            request_id: "network".into(),
-        };
-        let Ok(xhr) = web_sys::XmlHttpRequest::new() else {
-            return done(Err(network_error()));
-        };
-        if xhr.open("POST", crate::accounts::AVATAR_PATH).is_err() {
-            return done(Err(network_error()));
-        }
-        let on_progress =
-            Closure::<dyn FnMut(web_sys::ProgressEvent)>::new(move |e: web_sys::ProgressEvent| {
-                if e.length_computable() && e.total() > 0.0 {
-                    progress.set(Some(e.loaded() / e.total() * 100.0));
-                }
-            });
-        if let Ok(upload) = xhr.upload() {
-            upload.set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
-        }
-        let answered = xhr.clone();
-        let on_done = Closure::once_into_js(move || {
-            // The progress closure must live until the request ends; it is dropped here.
-            drop(on_progress);
-            let body = answered.response_text().ok().flatten().unwrap_or_default();
-            let result = match answered.status() {
-                Ok(200) => serde_json::from_str::<serde_json::Value>(&body)
-                    .ok()
-                    .and_then(|v| v["avatar_url"].as_str().map(str::to_owned))
-                    .ok_or_else(network_error),
-                Ok(0) | Err(_) => Err(network_error()),
-                Ok(_) => {
-                    Err(serde_json::from_str::<AppError>(&body).unwrap_or_else(|_| network_error()))
-                }
-            };
-            done(result);
-        });
-        xhr.set_onloadend(Some(on_done.unchecked_ref()));
-        if xhr.send_with_opt_blob(Some(&file)).is_err() {
-            xhr.set_onloadend(None);
-        }
     }
 }

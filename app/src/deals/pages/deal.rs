@@ -4,6 +4,7 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
+use super::files::{DeliveryFiles, FileList};
 use super::reputation::Rating;
 use super::{state_label, TermsFields};
 use crate::deals::api::{get_deal, RateDeal, TakeDealStep, WriteInDeal};
@@ -12,7 +13,7 @@ use crate::deals::types::*;
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::ui::date::{format_date, format_date_time};
-use crate::ui::form::{action_error, FieldProblem, FormError, PageError};
+use crate::ui::form::{action_error, FormError, PageError, TextArea};
 use crate::ui::money::format_money;
 
 /// One deal: its terms, its thread and what the viewer can do now.
@@ -23,6 +24,7 @@ pub fn DealPage() -> impl IntoView {
     let step = ServerAction::<TakeDealStep>::new();
     let write = ServerAction::<WriteInDeal>::new();
     let rate = ServerAction::<RateDeal>::new();
+    let uploads = RwSignal::new(0u32);
     let id = move || {
         params
             .read()
@@ -36,6 +38,7 @@ pub fn DealPage() -> impl IntoView {
                 step.version().get(),
                 write.version().get(),
                 rate.version().get(),
+                uploads.get(),
             );
             (id(), versions)
         },
@@ -45,7 +48,7 @@ pub fn DealPage() -> impl IntoView {
         <Title text=move || t_string!(i18n, deals.title).to_string() />
         <Transition fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>
             {move || deal.get().map(|r| match r {
-                Ok(d) => view! { <DealView d step write rate /> }.into_any(),
+                Ok(d) => view! { <DealView d step write rate uploads /> }.into_any(),
                 Err(AppError::NotFound) => view! { <crate::site::NotFound /> }.into_any(),
                 Err(error) => view! { <PageError error /> }.into_any(),
             })}
@@ -59,6 +62,7 @@ fn DealView(
     step: ServerAction<TakeDealStep>,
     write: ServerAction<WriteInDeal>,
     rate: ServerAction<RateDeal>,
+    uploads: RwSignal<u32>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let errors = action_error(step);
@@ -99,14 +103,11 @@ fn DealView(
         }.into_any(),
         (DealState::Accepted, false) => view! { <p class="muted">{t!(i18n, deals.waiting_funds)}</p> {button(CANCEL, false)} }.into_any(),
         (DealState::Funded, false) => view! {
+            <DeliveryFiles deal=d.id uploads />
             <ActionForm action=step attr:class="form">
                 <input type="hidden" name="id" value=idv.clone() />
                 <input type="hidden" name="step" value="deliver" />
-                <div class="field">
-                    <label for="field-body">{t!(i18n, deals.delivery)}</label>
-                    <textarea id="field-body" name="body" rows="3" maxlength="2000" required></textarea>
-                    <FieldProblem errors name="body" />
-                </div>
+                <TextArea name="body" label=Signal::derive(move || t_string!(i18n, deals.delivery).to_string()) errors maxlength=2000 />
                 <button type="submit" class="btn btn-primary">{t!(i18n, deals.deliver)}</button>
             </ActionForm>
             {button(DISPUTE, false)}
@@ -139,6 +140,10 @@ fn DealView(
                     {review_until.filter(|_| d.state == DealState::Delivered).map(|until| view! { <div><dt>{t!(i18n, deals.review_until)}</dt><dd>{move || format_date_time(until, i18n.get_locale())}</dd></div> })}
                 </dl>
                 <p class="bio">{d.deliverables.clone()}</p>
+                {(!d.files.is_empty()).then(|| view! {
+                    <h2 class="small-title">{t!(i18n, deals.files)}</h2>
+                    <FileList files=d.files.clone() />
+                })}
             </header>
             <section class="card deal-steps">
                 <div class="deal-buttons">{steps}</div>
@@ -164,11 +169,7 @@ fn DealView(
                 </ol>
                 <ActionForm action=write attr:class="form">
                     <input type="hidden" name="id" value=d.id.to_string() />
-                    <div class="field">
-                        <label for="field-message">{t!(i18n, deals.write)}</label>
-                        <textarea id="field-message" name="body" rows="2" maxlength="2000" required></textarea>
-                        <FieldProblem errors=write_errors name="body" />
-                    </div>
+                    <TextArea name="body" id="field-message" label=Signal::derive(move || t_string!(i18n, deals.write).to_string()) errors=write_errors rows=2 maxlength=2000 required=true />
                     <button type="submit" class="btn btn-ghost">{t!(i18n, deals.send)}</button>
                 </ActionForm>
             </section>

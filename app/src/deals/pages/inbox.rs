@@ -210,7 +210,7 @@ fn Creators(list: Vec<CreatorResult>) -> impl IntoView {
         <section class="card">
             <h2>{t!(i18n, deals.results)}</h2>
             <div class="table-scroll">
-                <table class="statement" data-testid="creator-results">
+                <table class="statement results" data-testid="creator-results">
                     <thead>
                         <tr>
                             <th>{t!(i18n, deals.col_creator)}</th>

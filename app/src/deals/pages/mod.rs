@@ -5,6 +5,7 @@
 
 mod deal;
 mod disputes;
+mod files;
 mod inbox;
 mod open;
 mod reputation;
@@ -21,7 +22,7 @@ use leptos_i18n::I18nContext;
 use super::types::DealState;
 use crate::error::AppError;
 use crate::i18n::*;
-use crate::ui::form::{Field, FieldProblem};
+use crate::ui::form::{Field, TextArea};
 
 pub fn state_label(i18n: I18nContext<Locale>, s: DealState) -> AnyView {
     match s {
@@ -44,10 +45,6 @@ pub(super) fn TermsFields(errors: Signal<Option<AppError>>) -> impl IntoView {
             <Field name="amount" label=Signal::derive(move || t_string!(i18n, deals.amount).to_string()) errors inputmode="decimal" prefix="€" required=true />
             <Field name="due_on" kind="date" label=Signal::derive(move || t_string!(i18n, deals.due_on).to_string()) errors required=true />
         </div>
-        <div class="field">
-            <label for="field-deliverables">{t!(i18n, deals.deliverables)}</label>
-            <textarea id="field-deliverables" name="deliverables" rows="2" maxlength="1000" required></textarea>
-            <FieldProblem errors name="deliverables" />
-        </div>
+        <TextArea name="deliverables" label=Signal::derive(move || t_string!(i18n, deals.deliverables).to_string()) errors rows=2 maxlength=1000 required=true />
     }
 }

@@ -5,7 +5,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use super::TermsFields;
 use crate::deals::api::{ApplyToCampaign, OfferDeal};
 use crate::i18n::*;
-use crate::ui::form::{action_error, FieldProblem, FormError};
+use crate::ui::form::{action_error, FormError, TextArea};
 
 /// A brand's offer to the creator named in `?handle=`.
 #[component]
@@ -31,10 +31,7 @@ pub fn NewDealPage() -> impl IntoView {
                 <ActionForm action=offer attr:class="form">
                     <input type="hidden" name="handle" value=handle />
                     <TermsFields errors />
-                    <div class="field">
-                        <label for="field-message">{t!(i18n, deals.message)}</label>
-                        <textarea id="field-message" name="message" rows="3" maxlength="2000"></textarea>
-                    </div>
+                    <TextArea name="message" label=Signal::derive(move || t_string!(i18n, deals.message).to_string()) errors maxlength=2000 />
                     <FormError errors fields=&["amount", "due_on", "deliverables", "message"] />
                     <button type="submit" class="btn btn-primary">{t!(i18n, deals.send_offer)}</button>
                 </ActionForm>
@@ -61,11 +58,7 @@ pub fn ApplyForm(campaign: i64) -> impl IntoView {
             <ActionForm action=apply attr:class="form">
                 <input type="hidden" name="campaign" value=campaign.to_string() />
                 <TermsFields errors />
-                <div class="field">
-                    <label for="field-message">{t!(i18n, deals.pitch)}</label>
-                    <textarea id="field-message" name="message" rows="3" maxlength="2000" required></textarea>
-                    <FieldProblem errors name="message" />
-                </div>
+                <TextArea name="message" label=Signal::derive(move || t_string!(i18n, deals.pitch).to_string()) errors maxlength=2000 required=true />
                 <FormError errors fields=&["amount", "due_on", "deliverables", "message"] />
                 <button type="submit" class="btn btn-primary">{t!(i18n, deals.send_application)}</button>
             </ActionForm>

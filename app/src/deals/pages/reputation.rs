@@ -6,7 +6,7 @@ use crate::deals::api::{get_reputation, RateDeal};
 use crate::deals::types::{Reputation, Stars};
 use crate::i18n::*;
 use crate::ui::date::format_date;
-use crate::ui::form::{action_error, FieldProblem, FormError};
+use crate::ui::form::{action_error, FieldProblem, FormError, TextArea};
 
 /// Five stars, `n` of them full.
 pub fn stars_text(n: u8) -> String {
@@ -40,20 +40,21 @@ pub fn Rating(
                         <input type="hidden" name="id" value=deal.to_string() />
                         <fieldset class="stars-input">
                             <legend>{t!(i18n, deals.rate_prompt)}</legend>
+                            <div class="stars-choice">
                             {(1..=5u8).rev().map(|n| {
                                 let id = format!("stars-{n}");
                                 view! {
                                     <input type="radio" id=id.clone() name="stars" value=n.to_string() required=true />
-                                    <label for=id title=n.to_string()>"★"</label>
+                                    <label for=id title=format!("{n}/5")>
+                                        <span aria-hidden="true">"★"</span>
+                                        <span class="visually-hidden">{format!("{n}/5")}</span>
+                                    </label>
                                 }
                             }).collect_view()}
+                            </div>
                         </fieldset>
                         <FieldProblem errors name="stars" />
-                        <div class="field">
-                            <label for="field-comment">{t!(i18n, deals.rating_comment)}</label>
-                            <textarea id="field-comment" name="comment" rows="2" maxlength="1000"></textarea>
-                            <FieldProblem errors name="comment" />
-                        </div>
+                        <TextArea name="comment" label=Signal::derive(move || t_string!(i18n, deals.rating_comment).to_string()) errors rows=2 maxlength=1000 />
                         <FormError errors fields=&["stars", "comment"] />
                         <button type="submit" class="btn btn-primary" disabled=move || rate.pending().get()>{t!(i18n, deals.rate)}</button>
                     </ActionForm>

@@ -1,0 +1,63 @@
+//! Sends a file to one of the site's upload endpoints with a progress bar. `fetch` cannot
+//! report upload progress, so this uses XMLHttpRequest directly.
+
+use leptos::prelude::*;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+
+use crate::error::AppError;
+
+/// What the page says when the request did not get through.
+pub fn network_error() -> AppError {
+    AppError::Internal {
+        request_id: "network".into(),
+    }
+}
+
+/// Posts `file` as the request body to `path` (its name in `X-File-Name`, percent-encoded),
+/// reporting progress (0–100) as it goes; `done` gets the body of a success, or the error
+/// the server answered.
+pub fn send(
+    path: &str,
+    file: web_sys::File,
+    progress: RwSignal<Option<f64>>,
+    done: impl FnOnce(Result<String, AppError>) + 'static,
+) {
+    let Ok(xhr) = web_sys::XmlHttpRequest::new() else {
+        return done(Err(network_error()));
+    };
+    if xhr.open("POST", path).is_err() {
+        return done(Err(network_error()));
+    }
+    let name = String::from(js_sys::encode_uri_component(&file.name()));
+    if xhr.set_request_header("x-file-name", &name).is_err() {
+        return done(Err(network_error()));
+    }
+    let on_progress =
+        Closure::<dyn FnMut(web_sys::ProgressEvent)>::new(move |e: web_sys::ProgressEvent| {
+            if e.length_computable() && e.total() > 0.0 {
+                progress.set(Some(e.loaded() / e.total() * 100.0));
+            }
+        });
+    if let Ok(upload) = xhr.upload() {
+        upload.set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
+    }
+    let answered = xhr.clone();
+    let on_done = Closure::once_into_js(move || {
+        // The progress closure must live until the request ends; it is dropped here.
+        drop(on_progress);
+        let body = answered.response_text().ok().flatten().unwrap_or_default();
+        let result = match answered.status() {
+            Ok(200 | 201) => Ok(body),
+            Ok(0) | Err(_) => Err(network_error()),
+            Ok(_) => {
+                Err(serde_json::from_str::<AppError>(&body).unwrap_or_else(|_| network_error()))
+            }
+        };
+        done(result);
+    });
+    xhr.set_onloadend(Some(on_done.unchecked_ref()));
+    if xhr.send_with_opt_blob(Some(&file)).is_err() {
+        xhr.set_onloadend(None);
+    }
+}
