@@ -5,7 +5,7 @@
 // own browser context.
 import { test, expect } from "@playwright/test";
 import { baseURL } from "../playwright.config";
-import { DEMO_PASSWORD, demoEmail, hydrated, logIn, snap } from "./helpers";
+import { DEMO_PASSWORD, demoEmail, hydrated, logIn, payWith, snap } from "./helpers";
 
 test("a brand and a small creator go from offer to payment through escrow", async ({ browser }) => {
   const due = new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10);
@@ -126,4 +126,38 @@ test("an unanswered delivery is paid when the review window ends", async ({ brow
   await expect(brand.getByTestId("creator-results")).toContainText("Hugo");
   await expect(brand.getByTestId("campaign-applicants")).toContainText("Gravel season");
   await snap(brand, "brand-deals-dashboard");
+});
+
+test("a brand short of funds pays the rest of the escrow by card", async ({ browser }) => {
+  const due = new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10);
+  const brand = await (await browser.newContext()).newPage();
+  await logIn(brand, demoEmail("maison_lumiere"), DEMO_PASSWORD);
+  await brand.goto("/deals/new?handle=sarah_tech");
+  await hydrated(brand);
+  await brand.getByLabel("Price").fill("2000");
+  await brand.getByLabel("Due on").fill(due);
+  await brand.getByLabel("What is to be made").fill("A YouTube review of our candle range");
+  await brand.getByRole("button", { name: "Send the offer" }).click();
+  await expect(brand).toHaveURL(/\/deals\/\d+$/);
+  const dealUrl = brand.url();
+
+  const creator = await (await browser.newContext()).newPage();
+  await logIn(creator, demoEmail("sarah_tech"), DEMO_PASSWORD);
+  await creator.goto(dealUrl);
+  await hydrated(creator);
+  await creator.getByRole("button", { name: "Accept these terms" }).click();
+  await expect(creator.getByTestId("deal-state")).toHaveText("Accepted: waiting for funds");
+
+  await brand.reload();
+  await hydrated(brand);
+  await brand.getByRole("button", { name: "Pay the missing amount by card" }).click();
+  await expect(brand).toHaveURL(/\/test-processor\/checkout\//);
+  await payWith(brand, "4242 4242 4242 4242");
+  await brand.getByRole("button", { name: /^Pay €/ }).click();
+  await expect(brand).toHaveURL(dealUrl);
+  await expect(brand.getByTestId("deal-state")).toHaveText("Funded: in progress");
+  await expect(brand.getByTestId("thread")).toContainText("escrow funded");
+
+  await creator.reload();
+  await expect(creator.getByTestId("deal-state")).toHaveText("Funded: in progress");
 });

@@ -62,3 +62,11 @@ export function mailedLinks(to: string): string[] {
     .filter((mail) => mail.startsWith(`To: ${to}\n`))
     .flatMap((mail) => mail.match(/https?:\/\/\S+/g) ?? []);
 }
+
+/** Fills the test processor's checkout page with a test card (the caller presses Pay). */
+export async function payWith(page: Page, card: string) {
+  await expect(page.getByText("Test mode")).toBeVisible();
+  await page.getByLabel("Card number").fill(card);
+  await page.getByLabel("Expiry").fill("12/34");
+  await page.getByLabel("CVC").fill("123");
+}

@@ -1,14 +1,7 @@
 // Journey: a fan tops up the wallet by card through the test processor, sees the balance and
 // the receipt with 0% platform fee; a declined card shows an error and changes nothing.
 import { test, expect } from "@playwright/test";
-import { hydrated, signUpFan, snap, uniqueHandle } from "./helpers";
-
-async function payWith(page, card: string) {
-  await expect(page.getByText("Test mode")).toBeVisible();
-  await page.getByLabel("Card number").fill(card);
-  await page.getByLabel("Expiry").fill("12/34");
-  await page.getByLabel("CVC").fill("123");
-}
+import { hydrated, payWith, signUpFan, snap, uniqueHandle } from "./helpers";
 
 test("a fan tops up by card and gets a receipt with 0% platform fee", async ({ page }) => {
   await signUpFan(page, uniqueHandle("wanda"), "a fan's long passphrase");

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use app::accounts::password::Cost;
 use app::ssr::db::Backend;
 
-use crate::payments::test_mode::FeeSchedule;
+use app::wallet::rules::FeeSchedule;
 
 #[derive(Clone)]
 pub struct Config {
@@ -61,6 +61,9 @@ pub struct Stripe {
     pub webhook_secret: String,
     /// `https://api.stripe.com` unless pointed at a stand-in, without a trailing slash.
     pub api_base: String,
+    /// What Stripe charges the account per card payment, to gross up a card payment that must
+    /// leave an exact amount (a deal's escrow).
+    pub fee: FeeSchedule,
 }
 
 /// Where uploads go when they leave the local disk.
@@ -312,10 +315,17 @@ fn stripe(var: &impl Fn(&str) -> Option<String>) -> Result<Stripe, ConfigError> 
             got: api_base,
         });
     }
+    let fee_raw = var("TREMPLIN_STRIPE_FEE").unwrap_or_else(|| "1.5%+0.25".into());
+    let fee = FeeSchedule::parse(&fee_raw).ok_or_else(|| ConfigError {
+        var: "TREMPLIN_STRIPE_FEE",
+        expected: "a percentage plus a fixed amount in euros, such as 1.5%+0.25",
+        got: fee_raw.clone(),
+    })?;
     Ok(Stripe {
         secret_key,
         webhook_secret,
         api_base,
+        fee,
     })
 }
 

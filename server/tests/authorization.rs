@@ -50,6 +50,8 @@ fn expected(function: &str, caller: Caller) -> Option<AppError> {
         // A draft is the brand's own.
         "campaign" => (caller != Brand).then_some(AppError::NotFound),
         "deal" | "deal_step" | "deal_message" | "rate_deal" => parties(),
+        // Only the brand pays the escrow.
+        "fund_deal_by_card" => parties().or((caller == Creator).then_some(AppError::Forbidden)),
         "deals" => signed_in(),
         "deal_dashboard" => only(&[Creator, OtherCreator, Brand, OtherBrand]),
         "disputed_deals" | "settle_dispute" => only(&[]),
@@ -151,6 +153,7 @@ async fn every_marketplace_function_refuses_whoever_may_not_call_it() {
         ("deal_step", vec![("id", &deal), ("step", "dispute")]),
         ("deal_message", vec![("id", &deal), ("body", "Hello")]),
         ("rate_deal", vec![("id", &deal), ("stars", "5")]),
+        ("fund_deal_by_card", vec![("id", &deal)]),
         ("deals", vec![]),
         ("deal_dashboard", vec![]),
         (

@@ -1014,3 +1014,104 @@ async fn the_creator_delivers_files_that_only_the_two_parties_can_download() {
         "no more files once delivered"
     );
 }
+
+#[tokio::test]
+async fn a_brand_funds_the_escrow_by_card_for_what_its_wallet_lacks() {
+    let app = spawn_app().await;
+    let brand = app.client();
+    app.sign_up(&brand, "brand", "card_brand").await;
+    let creator = app.client();
+    app.sign_up(&creator, "creator", "card_creator").await;
+    let outsider = app.client();
+    app.sign_up(&outsider, "brand", "card_outsider").await;
+    let db = Db::connect(&app.database_url).await.unwrap();
+    let (brand_id, creator_id) = (
+        app.me(&brand).await.unwrap().id,
+        app.me(&creator).await.unwrap().id,
+    );
+    top_up(&db, brand_id, 2_000).await;
+    let accepted = |minor: i64| {
+        let db = db.clone();
+        async move {
+            let opening = Opening {
+                brand_id,
+                creator_id,
+                campaign_id: None,
+                by: Party::Brand,
+                terms: terms(minor),
+                message: String::new(),
+            };
+            let id = store::open(&db, &opening, now()).await.unwrap();
+            store::step(&db, id, Some(creator_id), DealStep::Accept, None, "", now())
+                .await
+                .unwrap();
+            id.to_string()
+        }
+    };
+    let id = accepted(5_000).await;
+    assert_eq!(
+        app.call_err(&creator, "fund_deal_by_card", &[("id", &id)])
+            .await,
+        AppError::Forbidden
+    );
+    assert_eq!(
+        app.call_err(&outsider, "fund_deal_by_card", &[("id", &id)])
+            .await,
+        AppError::NotFound
+    );
+    let url: String = app
+        .call_ok(&brand, "fund_deal_by_card", &[("id", &id)])
+        .await;
+    let checkout = url.strip_prefix(&app.url("")).unwrap().to_owned();
+    // 30 € are missing; the card pays them plus the processor's fee on them.
+    let page = app.page(&brand, &checkout).await;
+    assert!(page.contains("€30.71"), "{page}");
+    let paid = app.pay(&brand, &checkout, "4242 4242 4242 4242").await;
+    assert_eq!(
+        paid.headers()["location"].to_str().unwrap(),
+        app.url(&format!("/deals/{id}"))
+    );
+    let deal: Deal = app.call_ok(&brand, "deal", &[("id", &id)]).await;
+    assert_eq!(deal.state, DealState::Funded);
+    let wallet = AccountRef::wallet(brand_id, Currency::Eur);
+    assert_eq!(
+        available(&db, wallet).await,
+        0,
+        "the card paid exactly what was missing"
+    );
+    assert!(matches!(
+        app.call_err(&brand, "fund_deal_by_card", &[("id", &id)])
+            .await,
+        AppError::Conflict(_)
+    ));
+
+    // A card payment that can no longer fund its deal (the wallet paid for something else
+    // meanwhile) leaves the deal waiting and the money in the wallet.
+    top_up(&db, brand_id, 1_000).await;
+    let second = accepted(4_000).await;
+    let url: String = app
+        .call_ok(&brand, "fund_deal_by_card", &[("id", &second)])
+        .await;
+    let other = accepted(1_000).await;
+    store::step(
+        &db,
+        other.parse().unwrap(),
+        Some(brand_id),
+        DealStep::Fund,
+        None,
+        "",
+        now(),
+    )
+    .await
+    .unwrap();
+    let checkout = url.strip_prefix(&app.url("")).unwrap().to_owned();
+    app.pay(&brand, &checkout, "4242 4242 4242 4242").await;
+    let deal: Deal = app.call_ok(&brand, "deal", &[("id", &second)]).await;
+    assert_eq!(deal.state, DealState::Accepted);
+    assert_eq!(
+        available(&db, wallet).await,
+        3_000,
+        "the card's money is in the wallet"
+    );
+    assert!(ledger::verify(&db).await.unwrap().problems.is_empty());
+}

@@ -110,6 +110,7 @@ impl StandIn {
             secret_key: secret_key.into(),
             webhook_secret: WEBHOOK_SECRET.into(),
             api_base: self.url.clone(),
+            fee: app::wallet::rules::FeeSchedule::DEFAULT,
         }
     }
 

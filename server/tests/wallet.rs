@@ -23,15 +23,6 @@ async fn start_top_up(app: &TestApp, client: &Client, amount: &str) -> String {
     url.strip_prefix(&app.url("")).unwrap().to_owned()
 }
 
-async fn pay(app: &TestApp, client: &Client, checkout: &str, card: &str) -> reqwest::Response {
-    client
-        .post(app.url(checkout))
-        .form(&[("number", card), ("expiry", "12/34"), ("cvc", "123")])
-        .send()
-        .await
-        .unwrap()
-}
-
 async fn wallet(app: &TestApp, client: &Client) -> Wallet {
     app.call_ok(client, "wallet", &[]).await
 }
@@ -58,7 +49,7 @@ async fn a_card_top_up_reaches_the_wallet_less_the_processor_fee() {
         "{html}"
     );
 
-    let paid = pay(&app, &fan, &checkout, "4242 4242 4242 4242").await;
+    let paid = app.pay(&fan, &checkout, "4242 4242 4242 4242").await;
     assert_eq!(paid.status(), StatusCode::SEE_OTHER);
     let id = receipt_id(&paid);
 
@@ -77,7 +68,7 @@ async fn a_card_top_up_reaches_the_wallet_less_the_processor_fee() {
     assert_eq!(receipt.received, Some(Money::eur(1_945)));
 
     // Paying the same checkout again changes nothing.
-    pay(&app, &fan, &checkout, "4242 4242 4242 4242").await;
+    app.pay(&fan, &checkout, "4242 4242 4242 4242").await;
     assert_eq!(wallet(&app, &fan).await.balance.available(), 1_945);
 
     // Someone else cannot read the receipt.
@@ -112,7 +103,7 @@ async fn the_test_processor_refunds_a_paid_checkout_up_to_its_amount_once_per_re
         db,
         app.url(""),
         SECRET.as_bytes().to_vec(),
-        server::payments::test_mode::FeeSchedule::DEFAULT,
+        app::wallet::rules::FeeSchedule::DEFAULT,
     );
     let refund = |reference: &str, minor: i64| RefundRequest {
         reference: reference.into(),
@@ -124,7 +115,7 @@ async fn the_test_processor_refunds_a_paid_checkout_up_to_its_amount_once_per_re
         processor.refund(refund("rf_early", 500)).await,
         Err(PaymentError::Refused(_))
     ));
-    pay(&app, &fan, &checkout, "4242 4242 4242 4242").await;
+    app.pay(&fan, &checkout, "4242 4242 4242 4242").await;
 
     let first = processor.refund(refund("rf_1", 1_500)).await.unwrap();
     assert!(first.starts_with("tre_"), "{first}");
@@ -170,7 +161,7 @@ async fn a_declined_card_moves_nothing_and_says_so() {
     let fan = app.client();
     app.sign_up(&fan, "fan", "vera").await;
     let checkout = start_top_up(&app, &fan, "50").await;
-    let declined = pay(&app, &fan, &checkout, "4000 0000 0000 0002").await;
+    let declined = app.pay(&fan, &checkout, "4000 0000 0000 0002").await;
     assert_eq!(declined.status(), StatusCode::PAYMENT_REQUIRED);
     assert!(declined
         .text()
@@ -190,7 +181,7 @@ async fn a_declined_card_moves_nothing_and_says_so() {
     // An unknown card or a missing CVC is refused on the checkout page, and nothing happens.
     let checkout = start_top_up(&app, &fan, "10").await;
     assert_eq!(
-        pay(&app, &fan, &checkout, "1234 5678 9012 3456")
+        app.pay(&fan, &checkout, "1234 5678 9012 3456")
             .await
             .status(),
         StatusCode::UNPROCESSABLE_ENTITY
@@ -215,7 +206,7 @@ async fn a_card_needing_the_banks_confirmation_pays_once_confirmed() {
     let fan = app.client();
     app.sign_up(&fan, "fan", "wren").await;
     let checkout = start_top_up(&app, &fan, "10").await;
-    let asked = pay(&app, &fan, &checkout, "4000 0025 0000 3155").await;
+    let asked = app.pay(&fan, &checkout, "4000 0025 0000 3155").await;
     assert_eq!(asked.status(), StatusCode::SEE_OTHER);
     let page = app.page(&fan, &checkout).await;
     assert!(page.contains("Confirm this payment"), "{page}");

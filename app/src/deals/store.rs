@@ -210,7 +210,23 @@ pub async fn step(
     now: i64,
 ) -> Result<DealState, AppError> {
     let mut tx = db.begin_write().await.map_err(db_err)?;
-    let deal = row(&mut tx, id).await?;
+    let to = step_in(&mut tx, id, user, step, terms, body, now).await?;
+    tx.commit().await.map_err(db_err)?;
+    Ok(to)
+}
+
+/// [`step`] inside the caller's transaction (a card payment funding the escrow as it settles).
+#[allow(clippy::too_many_arguments)]
+pub async fn step_in(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    id: i64,
+    user: Option<i64>,
+    step: DealStep,
+    terms: Option<&Terms>,
+    body: &str,
+    now: i64,
+) -> Result<DealState, AppError> {
+    let deal = row(tx, id).await?;
     let (from, proposed_by) = (state(&deal.state)?, party(&deal.proposed_by)?);
     let revisions = deal.revisions.clamp(0, 1_000) as u32;
     let party = match user {
@@ -227,7 +243,7 @@ pub async fn step(
             .bind(now)
             .bind(id)
             .bind(deal.state.as_str())
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await
             .map_err(db_err)?;
     if changed.rows_affected() == 0 {
@@ -246,7 +262,7 @@ pub async fn step(
             .bind(t.due_at)
             .bind(party.map_or("brand", Party::as_str))
             .bind(id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await
             .map_err(db_err)?;
             DealNews::Offer
@@ -259,7 +275,7 @@ pub async fn step(
                      WHERE id = $1 AND accepted < creators_wanted",
                 )
                 .bind(campaign)
-                .execute(&mut *tx)
+                .execute(&mut **tx)
                 .await
                 .map_err(db_err)?;
                 if room.rows_affected() == 0 {
@@ -274,7 +290,7 @@ pub async fn step(
             if let (Some(campaign), DealState::Accepted) = (deal.campaign_id, from) {
                 sqlx::query("UPDATE campaigns SET accepted = accepted - 1 WHERE id = $1")
                     .bind(campaign)
-                    .execute(&mut *tx)
+                    .execute(&mut **tx)
                     .await
                     .map_err(db_err)?;
             }
@@ -290,7 +306,7 @@ pub async fn step(
                 cause: key("escrow"),
                 hold: Some(Hold { expires_at: None }),
             };
-            let held = ledger::transfer(&mut tx, &[escrow], now)
+            let held = ledger::transfer(tx, &[escrow], now)
                 .await
                 .map_err(|e| match e {
                     LedgerError::InsufficientFunds { .. } => {
@@ -301,19 +317,19 @@ pub async fn step(
             sqlx::query("UPDATE deals SET hold_id = $1 WHERE id = $2")
                 .bind(held[0].id)
                 .bind(id)
-                .execute(&mut *tx)
+                .execute(&mut **tx)
                 .await
                 .map_err(db_err)?;
             DealNews::Funded
         }
         DealStep::Deliver => {
-            if body.trim().is_empty() && files_of(&mut tx, id).await? == 0 {
+            if body.trim().is_empty() && files_of(tx, id).await? == 0 {
                 return Err(AppError::invalid("body", Problem::Required));
             }
             sqlx::query("UPDATE deals SET review_until = $1 WHERE id = $2")
                 .bind(now + REVIEW_WINDOW_SECS)
                 .bind(id)
-                .execute(&mut *tx)
+                .execute(&mut **tx)
                 .await
                 .map_err(db_err)?;
             DealNews::Delivered
@@ -322,9 +338,7 @@ pub async fn step(
             let hold = deal
                 .hold_id
                 .ok_or_else(|| internal("a delivered deal without escrow"))?;
-            ledger::post(&mut tx, hold, None, now)
-                .await
-                .map_err(internal)?;
+            ledger::post(tx, hold, None, now).await.map_err(internal)?;
             if step == DealStep::Approve {
                 DealNews::Approved
             } else {
@@ -336,29 +350,46 @@ pub async fn step(
                 "UPDATE deals SET revisions = revisions + 1, review_until = NULL WHERE id = $1",
             )
             .bind(id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await
             .map_err(db_err)?;
             DealNews::Revision
         }
         DealStep::Dispute => DealNews::Disputed,
     };
-    write(&mut tx, id, user, step.as_str(), body, terms, now).await?;
+    write(tx, id, user, step.as_str(), body, terms, now).await?;
     if party == Some(Party::Creator) {
-        crate::market::store::refresh(&mut tx, deal.creator_id).await?;
+        crate::market::store::refresh(tx, deal.creator_id).await?;
     }
     // The other party hears of it; after an automatic release, both do.
     let from = user.unwrap_or(deal.brand_id);
     match party {
-        Some(Party::Brand) => tell(&mut tx, deal.creator_id, id, from, news, now).await?,
-        Some(Party::Creator) => tell(&mut tx, deal.brand_id, id, from, news, now).await?,
+        Some(Party::Brand) => tell(tx, deal.creator_id, id, from, news, now).await?,
+        Some(Party::Creator) => tell(tx, deal.brand_id, id, from, news, now).await?,
         None => {
-            tell(&mut tx, deal.creator_id, id, from, news, now).await?;
-            tell(&mut tx, deal.brand_id, id, deal.creator_id, news, now).await?;
+            tell(tx, deal.creator_id, id, from, news, now).await?;
+            tell(tx, deal.brand_id, id, deal.creator_id, news, now).await?;
         }
     }
-    tx.commit().await.map_err(db_err)?;
     Ok(to)
+}
+
+/// What `user` must put in escrow to fund deal `id` now: its amount, if they are its brand and
+/// it waits for funds; the same error as funding it otherwise.
+pub async fn to_fund(db: &Db, id: i64, user: i64) -> Result<Money, AppError> {
+    let mut conn = db.pool.acquire().await.map_err(db_err)?;
+    let deal = row(&mut conn, id).await?;
+    let party = if user == deal.brand_id {
+        Party::Brand
+    } else if user == deal.creator_id {
+        Party::Creator
+    } else {
+        return Err(AppError::NotFound);
+    };
+    let revisions = deal.revisions.clamp(0, 1_000) as u32;
+    let (from, proposed_by) = (state(&deal.state)?, self::party(&deal.proposed_by)?);
+    rules::next(from, DealStep::Fund, Some(party), proposed_by, revisions)?;
+    Ok(Money::eur(deal.amount))
 }
 
 /// An operator settles a disputed deal: the escrow goes to the creator, or back to the brand.

@@ -11,13 +11,13 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use sqlx::{Acquire, AnyConnection, FromRow};
+use sqlx::{Acquire, Any, AnyConnection, FromRow, Transaction};
 
 use super::hints;
 use super::journal::{Entry, Replay};
 use super::rules::{self, Resolution};
 use super::types::*;
-use crate::ssr::db::Tx;
+
 use crate::ssr::Db;
 
 fn db_err(e: sqlx::Error) -> LedgerError {
@@ -171,7 +171,7 @@ async fn load(conn: &mut AnyConnection, id: i64) -> Result<(Transfer, bool), Led
 /// first result is returned. The same key with other content is [`LedgerError::KeyReused`].
 /// On any error nothing of the batch remains, even if the caller goes on with the transaction.
 pub async fn transfer(
-    tx: &mut Tx,
+    tx: &mut Transaction<'_, Any>,
     batch: &[NewTransfer],
     now: i64,
 ) -> Result<Vec<Transfer>, LedgerError> {
@@ -321,7 +321,7 @@ async fn replayed(
 /// Posts a pending transfer: moves `amount` (all of it when `None`) and releases the hold.
 /// Posting again with the same amount returns the transfer unchanged.
 pub async fn post(
-    tx: &mut Tx,
+    tx: &mut Transaction<'_, Any>,
     id: i64,
     amount: Option<i64>,
     now: i64,
@@ -338,12 +338,16 @@ pub async fn post(
 }
 
 /// Voids a pending transfer: releases the hold, moves nothing. Voiding again is a no-op.
-pub async fn void(tx: &mut Tx, id: i64, now: i64) -> Result<Transfer, LedgerError> {
+pub async fn void(
+    tx: &mut Transaction<'_, Any>,
+    id: i64,
+    now: i64,
+) -> Result<Transfer, LedgerError> {
     resolve(tx, id, |_| Resolution::Void, now).await
 }
 
 async fn resolve(
-    tx: &mut Tx,
+    tx: &mut Transaction<'_, Any>,
     id: i64,
     resolution: impl Fn(i64) -> Resolution,
     now: i64,

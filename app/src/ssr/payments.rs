@@ -108,6 +108,9 @@ pub trait PaymentProvider: Send + Sync {
     /// The name stored with each payment (`test`, `stripe`).
     fn name(&self) -> &'static str;
 
+    /// What the processor keeps of a card payment.
+    fn fee_schedule(&self) -> crate::wallet::rules::FeeSchedule;
+
     /// Opens a checkout for a card payment; the payer is then sent to its URL.
     async fn checkout(&self, request: CheckoutRequest) -> Result<Checkout, PaymentError>;
 

@@ -38,19 +38,36 @@ pub async fn get_wallet(
 #[server(prefix = "/api", endpoint = "top_up")]
 pub async fn top_up(amount: String) -> Result<String, AppError> {
     let user = session::require_user().await?;
-    let st = state()?;
     let amount = parse_amount(&amount, Currency::Eur, rules::TOP_UP_MIN, rules::TOP_UP_MAX)
         .map_err(|p| AppError::invalid("amount", p))?;
+    let description = format!("Tremplin wallet top-up for @{}", user.handle);
+    start_card_payment(&user, amount, None, description).await
+}
+
+/// Records a card payment of `amount` into the wallet of `user` and opens its checkout; returns
+/// the checkout URL (a plain form post is redirected there). The payer comes back to the
+/// payment's receipt, or with `deal` (which the payment then funds) to that deal's page.
+#[cfg(feature = "ssr")]
+pub async fn start_card_payment(
+    user: &crate::accounts::types::SessionUser,
+    amount: Money,
+    deal: Option<i64>,
+    description: String,
+) -> Result<String, AppError> {
+    let st = state()?;
     let provider = st.payments.clone();
-    let id = store::create_payment(&st.db, user.id, amount, provider.name(), now()).await?;
-    let receipt_url = format!("{}/wallet/receipts/{id}", st.base_url);
+    let id = store::create_payment(&st.db, user.id, amount, deal, provider.name(), now()).await?;
+    let back = match deal {
+        Some(deal) => format!("{}/deals/{deal}", st.base_url),
+        None => format!("{}/wallet/receipts/{id}", st.base_url),
+    };
     let opened = provider
         .checkout(CheckoutRequest {
             reference: id.clone(),
             amount,
-            description: format!("Tremplin wallet top-up for @{}", user.handle),
-            success_url: receipt_url.clone(),
-            cancel_url: receipt_url,
+            description,
+            success_url: back.clone(),
+            cancel_url: back,
         })
         .await;
     let checkout = match opened {
@@ -66,7 +83,8 @@ pub async fn top_up(amount: String) -> Result<String, AppError> {
         user_id = user.id,
         payment = id,
         amount = amount.minor,
-        "top-up started"
+        deal,
+        "card payment started"
     );
     if use_context::<http::request::Parts>().is_some_and(|parts| wants_html(&parts.headers)) {
         leptos_axum::redirect(&checkout.url);

@@ -1,4 +1,6 @@
-//! Wallet limits.
+//! Wallet limits, and the card processor's fee.
+
+use crate::ledger::types::Currency;
 
 /// Top-up amounts offered as one click, in cents.
 pub const TOP_UP_PRESETS: [i64; 4] = [1_000, 2_000, 5_000, 10_000];
@@ -6,3 +8,99 @@ pub const TOP_UP_PRESETS: [i64; 4] = [1_000, 2_000, 5_000, 10_000];
 /// much; above 1,000 € a fan should talk to us first.
 pub const TOP_UP_MIN: i64 = 500;
 pub const TOP_UP_MAX: i64 = 100_000;
+
+/// The processor's fee: a share of the amount plus a fixed part.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FeeSchedule {
+    /// Hundredths of a percent: 150 is 1.5%.
+    pub basis_points: i64,
+    pub fixed_minor: i64,
+}
+
+impl FeeSchedule {
+    pub const DEFAULT: Self = Self {
+        basis_points: 150,
+        fixed_minor: 25,
+    };
+
+    /// Reads `1.5%+0.25` (a percentage, then a fixed amount in major units).
+    pub fn parse(s: &str) -> Option<Self> {
+        let (percent, fixed) = s.split_once("%+")?;
+        let basis_points = crate::ledger::rules::parse_amount(percent, Currency::Eur, 0, 10_000)
+            .ok()?
+            .minor;
+        let fixed_minor = crate::ledger::rules::parse_amount(fixed, Currency::Eur, 0, 10_000)
+            .ok()?
+            .minor;
+        Some(Self {
+            basis_points,
+            fixed_minor,
+        })
+    }
+
+    /// The fee on `amount`, rounded half up, never more than the amount.
+    pub fn fee(self, amount: i64) -> i64 {
+        let share = (amount * self.basis_points + 5_000) / 10_000;
+        (share + self.fixed_minor).min(amount)
+    }
+
+    /// The smallest charge that leaves at least `net` once this fee is taken.
+    pub fn gross_for(self, net: i64) -> i64 {
+        if net <= 0 {
+            return 0;
+        }
+        let rate = (10_000 - self.basis_points).max(1);
+        // A close guess, then up or down by the cent to the exact answer.
+        let mut gross = ((net + self.fixed_minor) * 10_000 + rate - 1) / rate;
+        while gross - self.fee(gross) < net {
+            gross += 1;
+        }
+        while gross > net && gross - 1 - self.fee(gross - 1) >= net {
+            gross -= 1;
+        }
+        gross
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fees_round_half_up_and_never_exceed_the_amount() {
+        let fee = FeeSchedule::DEFAULT;
+        assert_eq!(fee.fee(2_000), 55, "1.5% of 20 € is 0.30 €, plus 0.25 €");
+        assert_eq!(fee.fee(1_001), 40, "15.015 cents round to 15");
+        assert_eq!(fee.fee(10), 10);
+        assert_eq!(
+            FeeSchedule::parse("2.9%+0.30"),
+            Some(FeeSchedule {
+                basis_points: 290,
+                fixed_minor: 30
+            })
+        );
+        assert_eq!(
+            FeeSchedule::parse("0%+0"),
+            Some(FeeSchedule {
+                basis_points: 0,
+                fixed_minor: 0
+            })
+        );
+        assert_eq!(FeeSchedule::parse("lots"), None);
+    }
+
+    #[test]
+    fn a_gross_charge_leaves_exactly_what_is_needed_after_the_fee() {
+        let fee = FeeSchedule::DEFAULT;
+        for net in [1, 99, 500, 1_945, 12_345, 100_000] {
+            let gross = fee.gross_for(net);
+            assert!(gross - fee.fee(gross) >= net, "{net}");
+            assert!(
+                gross - 1 - fee.fee(gross - 1) < net,
+                "{net}: the smallest such charge"
+            );
+        }
+        assert_eq!(fee.gross_for(1_945), 2_000);
+        assert_eq!(fee.gross_for(0), 0);
+    }
+}

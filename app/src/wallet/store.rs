@@ -12,11 +12,13 @@ use crate::ledger::types::*;
 use crate::ssr::payments::WebhookEvent;
 use crate::ssr::{internal, Db};
 
-/// Records a card payment about to be sent to the processor; returns its public id.
+/// Records a card payment about to be sent to the processor; returns its public id. With
+/// `deal`, the payment funds that deal's escrow once it succeeds.
 pub async fn create_payment(
     db: &Db,
     user_id: i64,
     amount: Money,
+    deal: Option<i64>,
     provider: &str,
     now: i64,
 ) -> Result<String, AppError> {
@@ -26,8 +28,8 @@ pub async fn create_payment(
     let public_id = format!("pay_{}", hex::encode(id));
     sqlx::query(
         "INSERT INTO payments (public_id, user_id, purpose, amount, currency, state, provider,
-           created_at)
-         VALUES ($1, $2, 'top_up', $3, $4, 'created', $5, $6)",
+           created_at, deal_id)
+         VALUES ($1, $2, 'top_up', $3, $4, 'created', $5, $6, $7)",
     )
     .bind(&public_id)
     .bind(user_id)
@@ -35,6 +37,7 @@ pub async fn create_payment(
     .bind(amount.currency.as_str())
     .bind(provider)
     .bind(now)
+    .bind(deal)
     .execute(&db.pool)
     .await
     .map_err(internal)?;
@@ -113,10 +116,10 @@ pub async fn settle(
         WebhookEvent::PaymentSucceeded {
             provider_ref, fee, ..
         } => {
-            let paid: Option<(i64, String, i64, i64, String)> = sqlx::query_as(
+            let paid: Option<(i64, String, i64, i64, String, Option<i64>)> = sqlx::query_as(
                 "UPDATE payments SET state = 'succeeded', fee = $1, completed_at = $2
                  WHERE provider = $3 AND provider_ref = $4 AND state = 'created' AND $1 <= amount
-                 RETURNING id, public_id, user_id, amount, currency",
+                 RETURNING id, public_id, user_id, amount, currency, deal_id",
             )
             .bind(fee.minor)
             .bind(now)
@@ -126,7 +129,7 @@ pub async fn settle(
             .await
             .map_err(internal)?;
             match paid {
-                Some((id, public_id, user_id, amount, currency)) => {
+                Some((id, public_id, user_id, amount, currency, deal)) => {
                     let currency = Currency::parse(&currency)
                         .ok_or_else(|| internal("unknown currency in payments"))?;
                     let clearing = AccountRef::platform(AccountKind::ProcessorClearing, currency);
@@ -154,6 +157,9 @@ pub async fn settle(
                     ledger::transfer(&mut tx, &batch, now)
                         .await
                         .map_err(internal)?;
+                    if let Some(deal) = deal {
+                        fund_deal(&mut tx, deal, user_id, now).await?;
+                    }
                     Settled::Applied
                 }
                 None => Settled::NothingToDo,
@@ -205,6 +211,28 @@ pub async fn settle(
     };
     tx.commit().await.map_err(internal)?;
     Ok(outcome)
+}
+
+/// Funds `deal` from the wallet of `brand`, which a card payment made for it just topped up. A
+/// deal that can no longer be funded (cancelled, or funded from the wallet meanwhile) is left
+/// as it is, and the money stays in the wallet: the payment itself succeeded.
+async fn fund_deal(
+    tx: &mut crate::ssr::db::Tx,
+    deal: i64,
+    brand: i64,
+    now: i64,
+) -> Result<(), AppError> {
+    use sqlx::Connection;
+    let mut savepoint = tx.begin().await.map_err(internal)?;
+    let step = crate::deals::types::DealStep::Fund;
+    match crate::deals::store::step_in(&mut savepoint, deal, Some(brand), step, None, "", now).await
+    {
+        Ok(_) => savepoint.commit().await.map_err(internal),
+        Err(e) => {
+            tracing::warn!(deal, "a card payment could not fund its deal: {e}");
+            savepoint.rollback().await.map_err(internal)
+        }
+    }
 }
 
 /// A payout the processor reports on may not be one of ours (Stripe's own payouts to the

@@ -9,7 +9,7 @@ use app::ssr::payments::WebhookEvent;
 use app::ssr::{now, AppState};
 use app::wallet::store as wallet;
 
-use crate::payments::test_mode::FeeSchedule;
+use app::wallet::rules::FeeSchedule;
 
 /// Who tops up how much, in cents.
 /// Who topped up their wallet, cents: fans, and brands that fund deals' escrow from theirs.
@@ -42,7 +42,7 @@ pub async fn load(state: &AppState, id_of: impl Fn(&str) -> i64) -> anyhow::Resu
     let t = now();
     for (fan, amount) in TOP_UPS {
         let amount = Money::eur(amount);
-        let payment = wallet::create_payment(db, id_of(fan), amount, "demo", t).await?;
+        let payment = wallet::create_payment(db, id_of(fan), amount, None, "demo", t).await?;
         let provider_ref = format!("demo_{payment}");
         wallet::set_provider_ref(db, &payment, &provider_ref).await?;
         let event = WebhookEvent::PaymentSucceeded {

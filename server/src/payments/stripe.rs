@@ -26,6 +26,7 @@ pub const SIGNATURE_HEADER: &str = "stripe-signature";
 const API_VERSION: &str = "2024-06-20";
 
 pub struct StripeProvider {
+    fee: app::wallet::rules::FeeSchedule,
     api_base: String,
     secret_key: String,
     webhook_secret: String,
@@ -35,6 +36,7 @@ pub struct StripeProvider {
 impl StripeProvider {
     pub fn new(config: &Stripe) -> Result<Self, reqwest::Error> {
         Ok(Self {
+            fee: config.fee,
             api_base: config.api_base.clone(),
             secret_key: config.secret_key.clone(),
             webhook_secret: config.webhook_secret.clone(),
@@ -193,6 +195,10 @@ fn bad_event(e: serde_json::Error) -> PaymentError {
 impl PaymentProvider for StripeProvider {
     fn name(&self) -> &'static str {
         "stripe"
+    }
+
+    fn fee_schedule(&self) -> app::wallet::rules::FeeSchedule {
+        self.fee
     }
 
     async fn checkout(&self, request: CheckoutRequest) -> Result<Checkout, PaymentError> {

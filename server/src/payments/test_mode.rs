@@ -5,12 +5,13 @@
 
 use std::sync::Arc;
 
-use app::ledger::types::{Currency, Money};
+use app::ledger::types::Money;
 use app::ssr::payments::{
     sign, verify_signature, Checkout, CheckoutRequest, PaymentError, PaymentProvider,
     PayoutRequest, RefundRequest, WebhookEvent,
 };
 use app::ssr::{now, Db};
+use app::wallet::rules::FeeSchedule;
 use async_trait::async_trait;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -20,42 +21,6 @@ use axum::{Form, Router};
 
 /// The header carrying the webhook signature (`t=…,v1=…`, as Stripe signs).
 pub const SIGNATURE_HEADER: &str = "tremplin-signature";
-
-/// The processor's fee: a share of the amount plus a fixed part.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct FeeSchedule {
-    /// Hundredths of a percent: 150 is 1.5%.
-    pub basis_points: i64,
-    pub fixed_minor: i64,
-}
-
-impl FeeSchedule {
-    pub const DEFAULT: Self = Self {
-        basis_points: 150,
-        fixed_minor: 25,
-    };
-
-    /// Reads `1.5%+0.25` (a percentage, then a fixed amount in major units).
-    pub fn parse(s: &str) -> Option<Self> {
-        let (percent, fixed) = s.split_once("%+")?;
-        let basis_points = app::ledger::rules::parse_amount(percent, Currency::Eur, 0, 10_000)
-            .ok()?
-            .minor;
-        let fixed_minor = app::ledger::rules::parse_amount(fixed, Currency::Eur, 0, 10_000)
-            .ok()?
-            .minor;
-        Some(Self {
-            basis_points,
-            fixed_minor,
-        })
-    }
-
-    /// The fee on `amount`, rounded half up, never more than the amount.
-    pub fn fee(self, amount: i64) -> i64 {
-        let share = (amount * self.basis_points + 5_000) / 10_000;
-        (share + self.fixed_minor).min(amount)
-    }
-}
 
 /// What a test card does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -198,6 +163,10 @@ impl Delivery {
 impl PaymentProvider for TestProcessor {
     fn name(&self) -> &'static str {
         "test"
+    }
+
+    fn fee_schedule(&self) -> FeeSchedule {
+        self.fee
     }
 
     async fn checkout(&self, request: CheckoutRequest) -> Result<Checkout, PaymentError> {
@@ -589,29 +558,6 @@ fn declined_page(c: &CheckoutRow) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn fees_round_half_up_and_never_exceed_the_amount() {
-        let fee = FeeSchedule::DEFAULT;
-        assert_eq!(fee.fee(2_000), 55, "1.5% of 20 € is 0.30 €, plus 0.25 €");
-        assert_eq!(fee.fee(1_001), 40, "15.015 cents round to 15");
-        assert_eq!(fee.fee(10), 10);
-        assert_eq!(
-            FeeSchedule::parse("2.9%+0.30"),
-            Some(FeeSchedule {
-                basis_points: 290,
-                fixed_minor: 30
-            })
-        );
-        assert_eq!(
-            FeeSchedule::parse("0%+0"),
-            Some(FeeSchedule {
-                basis_points: 0,
-                fixed_minor: 0
-            })
-        );
-        assert_eq!(FeeSchedule::parse("lots"), None);
-    }
 
     #[test]
     fn test_cards_are_read_with_or_without_spaces() {

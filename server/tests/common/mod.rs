@@ -77,6 +77,16 @@ impl TestApp {
         serde_json::from_str(if body.is_empty() { "null" } else { &body }).unwrap()
     }
 
+    /// Pays the test processor's checkout at `checkout` (a path) with test card `card`.
+    pub async fn pay(&self, client: &Client, checkout: &str, card: &str) -> Response {
+        client
+            .post(self.url(checkout))
+            .form(&[("number", card), ("expiry", "12/34"), ("cvc", "123")])
+            .send()
+            .await
+            .unwrap()
+    }
+
     /// Signs up a new account on `client` and leaves it logged in.
     pub async fn sign_up(&self, client: &Client, role: &str, handle: &str) {
         let email = format!("{handle}@example.test");
@@ -122,7 +132,7 @@ impl TestApp {
                 db.clone(),
                 self.url(""),
                 b"demo test secret".to_vec(),
-                server::payments::test_mode::FeeSchedule::DEFAULT,
+                app::wallet::rules::FeeSchedule::DEFAULT,
             ),
             base_url: self.url(""),
             payout_minimum: app::earnings::rules::PAYOUT_MINIMUM,

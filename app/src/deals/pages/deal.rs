@@ -7,7 +7,7 @@ use leptos_router::hooks::use_params_map;
 use super::files::{DeliveryFiles, FileList};
 use super::reputation::Rating;
 use super::{state_label, TermsFields};
-use crate::deals::api::{get_deal, RateDeal, TakeDealStep, WriteInDeal};
+use crate::deals::api::{get_deal, FundDealByCard, RateDeal, TakeDealStep, WriteInDeal};
 use crate::deals::rules::MAX_REVISIONS;
 use crate::deals::types::*;
 use crate::error::AppError;
@@ -98,6 +98,7 @@ fn DealView(
         }.into_any(),
         (DealState::Accepted, true) => view! {
             {button(FUND, true)}
+            <FundByCard deal=d.id />
             {button(CANCEL, false)}
             <p class="small muted">{t!(i18n, deals.fund_hint)} " " <A href="/wallet">{t!(i18n, nav.wallet)}</A></p>
         }.into_any(),
@@ -206,3 +207,25 @@ const REVISION: DealStepName = ("ask_revision", |i| {
     t_string!(i, deals.ask_revision).to_string()
 });
 const DISPUTE: DealStepName = ("dispute", |i| t_string!(i, deals.dispute).to_string());
+
+/// Funds the escrow by card: the browser goes to the processor's checkout and comes back here.
+#[component]
+fn FundByCard(deal: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    let pay = ServerAction::<FundDealByCard>::new();
+    let errors = action_error(pay);
+    Effect::new(move || {
+        if let Some(Ok(url)) = pay.value().get() {
+            if let Err(e) = window().location().set_href(&url) {
+                leptos::logging::error!("could not open the checkout: {e:?}");
+            }
+        }
+    });
+    view! {
+        <ActionForm action=pay>
+            <input type="hidden" name="id" value=deal.to_string() />
+            <button type="submit" class="btn btn-ghost" disabled=move || pay.pending().get()>{t!(i18n, deals.fund_by_card)}</button>
+        </ActionForm>
+        <FormError errors fields=&[] />
+    }
+}
