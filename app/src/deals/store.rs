@@ -178,6 +178,27 @@ struct Row {
     hold_id: Option<i64>,
 }
 
+impl Row {
+    /// Which side `user` is on; anyone else may not even know the deal exists.
+    fn side_of(&self, user: i64) -> Result<Party, AppError> {
+        if user == self.brand_id {
+            Ok(Party::Brand)
+        } else if user == self.creator_id {
+            Ok(Party::Creator)
+        } else {
+            Err(AppError::NotFound)
+        }
+    }
+
+    /// The user on the other side from `party`.
+    fn other_than(&self, party: Party) -> i64 {
+        match party {
+            Party::Brand => self.creator_id,
+            Party::Creator => self.brand_id,
+        }
+    }
+}
+
 fn state(s: &str) -> Result<DealState, AppError> {
     DealState::parse(s).ok_or_else(|| internal(format!("unknown deal state {s}")))
 }
@@ -229,13 +250,7 @@ pub async fn step_in(
     let deal = row(tx, id).await?;
     let (from, proposed_by) = (state(&deal.state)?, party(&deal.proposed_by)?);
     let revisions = deal.revisions.clamp(0, 1_000) as u32;
-    let party = match user {
-        None => None,
-        Some(u) if u == deal.brand_id => Some(Party::Brand),
-        Some(u) if u == deal.creator_id => Some(Party::Creator),
-        // Only the two parties may even know the deal exists.
-        Some(_) => return Err(AppError::NotFound),
-    };
+    let party = user.map(|u| deal.side_of(u)).transpose()?;
     let to = rules::next(from, step, party, proposed_by, revisions)?;
     let changed =
         sqlx::query("UPDATE deals SET state = $1, updated_at = $2 WHERE id = $3 AND state = $4")
@@ -364,8 +379,7 @@ pub async fn step_in(
     // The other party hears of it; after an automatic release, both do.
     let from = user.unwrap_or(deal.brand_id);
     match party {
-        Some(Party::Brand) => tell(tx, deal.creator_id, id, from, news, now).await?,
-        Some(Party::Creator) => tell(tx, deal.brand_id, id, from, news, now).await?,
+        Some(party) => tell(tx, deal.other_than(party), id, from, news, now).await?,
         None => {
             tell(tx, deal.creator_id, id, from, news, now).await?;
             tell(tx, deal.brand_id, id, deal.creator_id, news, now).await?;
@@ -379,13 +393,7 @@ pub async fn step_in(
 pub async fn to_fund(db: &Db, id: i64, user: i64) -> Result<Money, AppError> {
     let mut conn = db.pool.acquire().await.map_err(db_err)?;
     let deal = row(&mut conn, id).await?;
-    let party = if user == deal.brand_id {
-        Party::Brand
-    } else if user == deal.creator_id {
-        Party::Creator
-    } else {
-        return Err(AppError::NotFound);
-    };
+    let party = deal.side_of(user)?;
     let revisions = deal.revisions.clamp(0, 1_000) as u32;
     let (from, proposed_by) = (state(&deal.state)?, self::party(&deal.proposed_by)?);
     rules::next(from, DealStep::Fund, Some(party), proposed_by, revisions)?;
@@ -443,13 +451,7 @@ pub async fn settle(
 pub async fn message(db: &Db, id: i64, user: i64, body: &str, now: i64) -> Result<(), AppError> {
     let mut tx = db.begin_write().await.map_err(db_err)?;
     let deal = row(&mut tx, id).await?;
-    let to = if user == deal.brand_id {
-        deal.creator_id
-    } else if user == deal.creator_id {
-        deal.brand_id
-    } else {
-        return Err(AppError::NotFound);
-    };
+    let to = deal.other_than(deal.side_of(user)?);
     write(&mut tx, id, Some(user), "message", body, None, now).await?;
     if user == deal.creator_id {
         crate::market::store::refresh(&mut tx, user).await?;
@@ -631,11 +633,8 @@ pub async fn add_file(
 ) -> Result<DealFile, AppError> {
     let mut tx = db.begin_write().await.map_err(db_err)?;
     let d = row(&mut tx, deal).await?;
-    if user == d.brand_id {
+    if d.side_of(user)? == Party::Brand {
         return Err(AppError::Forbidden);
-    }
-    if user != d.creator_id {
-        return Err(AppError::NotFound);
     }
     if state(&d.state)? != DealState::Funded {
         return Err(AppError::Conflict(
@@ -706,13 +705,7 @@ pub async fn rate(
 ) -> Result<(), AppError> {
     let mut tx = db.begin_write().await.map_err(db_err)?;
     let deal = row(&mut tx, id).await?;
-    let ratee = if user == deal.brand_id {
-        deal.creator_id
-    } else if user == deal.creator_id {
-        deal.brand_id
-    } else {
-        return Err(AppError::NotFound);
-    };
+    let ratee = deal.other_than(deal.side_of(user)?);
     if state(&deal.state)? != DealState::Completed {
         return Err(AppError::Conflict(
             "a deal is rated once it is completed".into(),

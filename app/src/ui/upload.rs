@@ -14,6 +14,14 @@ pub fn network_error() -> AppError {
     }
 }
 
+/// The file picked in the `<input type="file">` that fired `ev`.
+pub fn chosen_file(ev: &leptos::ev::Event) -> Option<web_sys::File> {
+    ev.target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        .and_then(|input| input.files())
+        .and_then(|files| files.get(0))
+}
+
 /// Posts `file` as the request body to `path` (its name in `X-File-Name`, percent-encoded),
 /// reporting progress (0–100) as it goes; `done` gets the body of a success, or the error
 /// the server answered.

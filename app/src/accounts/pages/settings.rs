@@ -204,13 +204,7 @@ fn AvatarUpload(name: String, url: Option<String>) -> impl IntoView {
     let progress = RwSignal::new(None::<f64>);
     let error = RwSignal::new(None::<AppError>);
     let on_change = move |ev: leptos::ev::Event| {
-        use wasm_bindgen::JsCast;
-        let Some(file) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-            .and_then(|input| input.files())
-            .and_then(|files| files.get(0))
-        else {
+        let Some(file) = upload::chosen_file(&ev) else {
             return;
         };
         error.set(None);
