@@ -40,6 +40,8 @@ pub struct Config {
     pub test_processor_fee: FeeSchedule,
     /// Signs the test-mode processor's webhooks; unset, derived from the session key.
     pub webhook_secret: Option<String>,
+    /// Hours a brand has to review a delivery before the escrow is released on its own.
+    pub deal_review_hours: i64,
     /// Mounts `POST /test/clock`, which moves the workers' clock ahead: end-to-end tests only.
     pub test_clock: bool,
 }
@@ -244,7 +246,20 @@ impl Config {
             }
         };
 
+        let review_raw = var("TREMPLIN_DEAL_REVIEW_HOURS").unwrap_or_else(|| "72".into());
+        let deal_review_hours = review_raw
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|h| (1..=720).contains(h))
+            .ok_or_else(|| ConfigError {
+                var: "TREMPLIN_DEAL_REVIEW_HOURS",
+                expected: "a number of hours from 1 to 720",
+                got: review_raw.clone(),
+            })?;
+
         Ok(Self {
+            deal_review_hours,
             test_clock,
             database_url,
             listen,
@@ -393,6 +408,29 @@ mod tests {
         assert_eq!(e.var, "TREMPLIN_TRUSTED_PROXIES");
         let c = config(&[("TREMPLIN_TRUSTED_PROXIES", "10.0.0.2, ::1")]).unwrap();
         assert_eq!(c.trusted_proxies.len(), 2);
+    }
+
+    #[test]
+    fn the_review_window_and_the_test_clock_are_checked() {
+        let c = config(&[]).unwrap();
+        assert_eq!((c.deal_review_hours, c.test_clock), (72, false));
+        let c = config(&[
+            ("TREMPLIN_DEAL_REVIEW_HOURS", "24"),
+            ("TREMPLIN_TEST_CLOCK", "1"),
+        ]);
+        let c = c.unwrap();
+        assert_eq!((c.deal_review_hours, c.test_clock), (24, true));
+        for bad in ["0", "721", "a day"] {
+            let e = config(&[("TREMPLIN_DEAL_REVIEW_HOURS", bad)])
+                .err()
+                .unwrap();
+            assert_eq!(e.var, "TREMPLIN_DEAL_REVIEW_HOURS", "{bad}");
+        }
+        let on_https = [
+            ("TREMPLIN_TEST_CLOCK", "1"),
+            ("TREMPLIN_BASE_URL", "https://tremplin.example"),
+        ];
+        assert_eq!(config(&on_https).err().unwrap().var, "TREMPLIN_TEST_CLOCK");
     }
 
     #[test]

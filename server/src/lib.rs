@@ -107,6 +107,7 @@ pub async fn state(config: &Config) -> anyhow::Result<AppState> {
         payout_minimum: config.payout_minimum,
         password_cost: config.password_cost,
         clock: app::ssr::Clock::default(),
+        deal_review_secs: config.deal_review_hours * 3600,
     })
 }
 

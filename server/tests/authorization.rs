@@ -119,6 +119,7 @@ async fn every_marketplace_function_refuses_whoever_may_not_call_it() {
         .await
         .unwrap();
     let opening = Opening {
+        review_secs: app::deals::rules::REVIEW_WINDOW_SECS,
         brand_id: brand,
         creator_id: creator,
         campaign_id: None,

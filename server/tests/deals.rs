@@ -93,6 +93,7 @@ async fn delivered_deal(db: &Db, amount: i64) -> (i64, i64, i64) {
     let creator = person(db, "a_creator", Role::Creator).await;
     top_up(db, brand, amount).await;
     let opening = Opening {
+        review_secs: app::deals::rules::REVIEW_WINDOW_SECS,
         brand_id: brand,
         creator_id: creator,
         campaign_id: None,
@@ -321,6 +322,7 @@ async fn bad_offers_and_short_wallets_are_refused_and_move_nothing() {
     let creator = person(&db, "c", Role::Creator).await;
     let fan = person(&db, "f", Role::Fan).await;
     let opening = |creator_id, campaign_id| Opening {
+        review_secs: app::deals::rules::REVIEW_WINDOW_SECS,
         brand_id: brand,
         creator_id,
         campaign_id,
@@ -377,6 +379,7 @@ async fn bad_offers_and_short_wallets_are_refused_and_move_nothing() {
     let id = store::open(
         &db,
         &Opening {
+            review_secs: app::deals::rules::REVIEW_WINDOW_SECS,
             terms: terms(10_000),
             ..opening(creator, None)
         },
@@ -484,6 +487,7 @@ async fn two_brand_users_funding_at_once_make_one_hold() {
     let id = store::open(
         &db,
         &Opening {
+            review_secs: app::deals::rules::REVIEW_WINDOW_SECS,
             brand_id: brand,
             creator_id: creator,
             campaign_id: None,
@@ -552,6 +556,7 @@ async fn a_campaign_for_three_creators_never_accepts_a_fourth() {
     for i in 0..8 {
         let creator = person(&db, &format!("rider_{i}"), Role::Creator).await;
         let opening = Opening {
+            review_secs: app::deals::rules::REVIEW_WINDOW_SECS,
             brand_id: brand,
             creator_id: creator,
             campaign_id: Some(campaign),
@@ -689,6 +694,7 @@ async fn both_parties_rate_a_completed_deal_once_and_it_shows_on_their_pages() {
     );
     top_up(&db, brand_id, 9_000).await;
     let opening = Opening {
+        review_secs: app::deals::rules::REVIEW_WINDOW_SECS,
         brand_id,
         creator_id,
         campaign_id: None,
@@ -823,6 +829,7 @@ async fn responsiveness_is_the_median_time_to_answer_the_other_side() {
     let creator = person(&db, "slow_creator", Role::Creator).await;
     let t0 = now();
     let opening = Opening {
+        review_secs: app::deals::rules::REVIEW_WINDOW_SECS,
         brand_id: brand,
         creator_id: creator,
         campaign_id: None,
@@ -920,6 +927,7 @@ async fn the_creator_delivers_files_that_only_the_two_parties_can_download() {
     );
     top_up(&db, brand_id, 5_000).await;
     let opening = Opening {
+        review_secs: app::deals::rules::REVIEW_WINDOW_SECS,
         brand_id,
         creator_id,
         campaign_id: None,
@@ -1034,6 +1042,7 @@ async fn a_brand_funds_the_escrow_by_card_for_what_its_wallet_lacks() {
         let db = db.clone();
         async move {
             let opening = Opening {
+                review_secs: app::deals::rules::REVIEW_WINDOW_SECS,
                 brand_id,
                 creator_id,
                 campaign_id: None,
@@ -1114,4 +1123,52 @@ async fn a_brand_funds_the_escrow_by_card_for_what_its_wallet_lacks() {
         "the card's money is in the wallet"
     );
     assert!(ledger::verify(&db).await.unwrap().problems.is_empty());
+}
+
+#[tokio::test]
+async fn a_deal_keeps_the_review_window_of_the_deployment_it_opened_on() {
+    let app = common::spawn_app_with(&[("TREMPLIN_DEAL_REVIEW_HOURS", "24")]).await;
+    let brand = app.client();
+    app.sign_up(&brand, "brand", "window_brand").await;
+    let creator = app.client();
+    app.sign_up(&creator, "creator", "window_creator").await;
+    let db = Db::connect(&app.database_url).await.unwrap();
+    top_up(&db, app.me(&brand).await.unwrap().id, 5_000).await;
+    let due = app::ui::date::format_date_input(now() + 14 * 86_400);
+    let id: i64 = app
+        .call_ok(
+            &brand,
+            "offer_deal",
+            &[
+                ("handle", "window_creator"),
+                ("amount", "50"),
+                ("deliverables", "One post"),
+                ("due_on", due.as_str()),
+            ],
+        )
+        .await;
+    let id = id.to_string();
+    for (client, step) in [(&creator, "accept"), (&brand, "fund")] {
+        let _: DealState = app
+            .call_ok(client, "deal_step", &[("id", &id), ("step", step)])
+            .await;
+    }
+    let before = now();
+    let _: DealState = app
+        .call_ok(
+            &creator,
+            "deal_step",
+            &[
+                ("id", &id),
+                ("step", "deliver"),
+                ("body", "https://example.test/p"),
+            ],
+        )
+        .await;
+    let deal: Deal = app.call_ok(&brand, "deal", &[("id", &id)]).await;
+    let until = deal.review_until.unwrap();
+    assert!(
+        (before + 24 * 3600..=now() + 24 * 3600).contains(&until),
+        "{until}"
+    );
 }

@@ -53,11 +53,13 @@ pub async fn offer_deal(
     }
     let terms = terms(&amount, &deliverables, &due_on)?;
     let message = parse_text("message", &message, 0, 2_000)?;
-    let db = &state()?.db;
+    let st = state()?;
+    let db = &st.db;
     let creator = crate::accounts::store::user_id_by_handle(db, &handle.to_lowercase())
         .await?
         .ok_or(AppError::NotFound)?;
     let opening = Opening {
+        review_secs: st.deal_review_secs,
         brand_id: brand.id,
         creator_id: creator,
         campaign_id: None,
@@ -83,11 +85,13 @@ pub async fn apply_to_campaign(
     }
     let terms = terms(&amount, &deliverables, &due_on)?;
     let message = parse_text("message", &message, 10, 2_000)?;
-    let db = &state()?.db;
+    let st = state()?;
+    let db = &st.db;
     let brand = crate::campaigns::store::brand_of(db, campaign)
         .await?
         .ok_or(AppError::NotFound)?;
     let opening = Opening {
+        review_secs: st.deal_review_secs,
         brand_id: brand,
         creator_id: creator.id,
         campaign_id: Some(campaign),

@@ -5,7 +5,8 @@ use crate::error::AppError;
 
 /// How many revisions a brand may ask for on one deal.
 pub const MAX_REVISIONS: u32 = 2;
-/// How long a brand has to approve a delivery before the escrow is released on its own.
+/// How long a brand has, unless the deployment says otherwise (`TREMPLIN_DEAL_REVIEW_HOURS`), to
+/// approve a delivery before the escrow is released on its own.
 pub const REVIEW_WINDOW_SECS: i64 = 72 * 3600;
 
 /// Messages and steps one person may post in deal threads per ten minutes: plenty for a real

@@ -4,7 +4,7 @@
 
 use sqlx::{AnyConnection, FromRow};
 
-use super::rules::{self, REVIEW_WINDOW_SECS};
+use super::rules;
 use super::types::*;
 use crate::error::{AppError, Problem};
 use crate::ledger::store as ledger;
@@ -34,6 +34,8 @@ pub struct Opening {
     pub campaign_id: Option<i64>,
     /// The side making the first offer: the brand invites, the creator applies.
     pub by: Party,
+    /// How long the brand will have to review a delivery before it is paid on its own.
+    pub review_secs: i64,
     pub terms: Terms,
     pub message: String,
 }
@@ -72,8 +74,8 @@ pub async fn open(db: &Db, o: &Opening, now: i64) -> Result<i64, AppError> {
     }
     let id: Option<i64> = sqlx::query_scalar(
         "INSERT INTO deals (campaign_id, brand_id, creator_id, state, amount, deliverables, due_at,
-                            proposed_by, created_at, updated_at)
-         VALUES ($1, $2, $3, 'offered', $4, $5, $6, $7, $8, $8)
+                            proposed_by, created_at, updated_at, review_secs)
+         VALUES ($1, $2, $3, 'offered', $4, $5, $6, $7, $8, $8, $9)
          ON CONFLICT DO NOTHING RETURNING id",
     )
     .bind(o.campaign_id)
@@ -84,6 +86,7 @@ pub async fn open(db: &Db, o: &Opening, now: i64) -> Result<i64, AppError> {
     .bind(o.terms.due_at)
     .bind(o.by.as_str())
     .bind(now)
+    .bind(o.review_secs)
     .fetch_optional(&mut *tx)
     .await
     .map_err(db_err)?;
@@ -176,6 +179,7 @@ struct Row {
     revisions: i64,
     amount: i64,
     hold_id: Option<i64>,
+    review_secs: i64,
 }
 
 impl Row {
@@ -209,7 +213,8 @@ fn party(s: &str) -> Result<Party, AppError> {
 
 async fn row(conn: &mut AnyConnection, id: i64) -> Result<Row, AppError> {
     sqlx::query_as(
-        "SELECT state, brand_id, creator_id, campaign_id, proposed_by, revisions, amount, hold_id
+        "SELECT state, brand_id, creator_id, campaign_id, proposed_by, revisions, amount, hold_id,
+                review_secs
          FROM deals WHERE id = $1",
     )
     .bind(id)
@@ -342,7 +347,7 @@ pub async fn step_in(
                 return Err(AppError::invalid("body", Problem::Required));
             }
             sqlx::query("UPDATE deals SET review_until = $1 WHERE id = $2")
-                .bind(now + REVIEW_WINDOW_SECS)
+                .bind(now + deal.review_secs)
                 .bind(id)
                 .execute(&mut **tx)
                 .await

@@ -32,6 +32,8 @@ pub struct AppState {
     pub password_cost: crate::accounts::password::Cost,
     /// The time the background workers go by.
     pub clock: Clock,
+    /// How long a brand has to review a delivery, for deals opened from now on.
+    pub deal_review_secs: i64,
 }
 
 /// The time workers act on (holds expiring, review windows ending): the system's, plus an

@@ -213,6 +213,7 @@ async fn run(
         Party::Brand
     };
     let opening = Opening {
+        review_secs: app::deals::rules::REVIEW_WINDOW_SECS,
         brand_id: brand,
         creator_id: creator,
         campaign_id: campaign,
@@ -220,7 +221,12 @@ async fn run(
         terms: Terms {
             amount: Money::eur(p.euros * 100),
             deliverables: p.deliverables.to_owned(),
-            due_at: (now - p.days_ago * DAY + 21 * DAY).max(now + 2 * DAY),
+            // Work still to do is due ahead; what was done was due three weeks after it opened.
+            due_at: if p.reached <= Reached::Funded {
+                (t + 21 * DAY).max(now + 2 * DAY)
+            } else {
+                t + 21 * DAY
+            },
         },
         message: match by {
             Party::Brand => "Hi! We love your work and think our audience overlaps. Interested?",

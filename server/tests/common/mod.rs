@@ -138,6 +138,7 @@ impl TestApp {
             payout_minimum: app::earnings::rules::PAYOUT_MINIMUM,
             password_cost: Cost::FAST,
             clock: app::ssr::Clock::default(),
+            deal_review_secs: app::deals::rules::REVIEW_WINDOW_SECS,
         }
     }
 

@@ -1,0 +1,4 @@
+-- The time a brand has to review a delivery before the escrow is released on its own: set by
+-- the deployment (TREMPLIN_DEAL_REVIEW_HOURS) when the deal opens, so a change of setting never
+-- moves the deadline of a deal already under way.
+ALTER TABLE deals ADD COLUMN review_secs BIGINT NOT NULL DEFAULT 259200 CHECK (review_secs > 0);
