@@ -126,7 +126,7 @@ fn rate_limited(wait: u64) -> AppError {
 
 /// The client's address, as the server's middleware established it.
 #[cfg(feature = "ssr")]
-pub async fn client_ip() -> Result<String, AppError> {
+async fn client_ip() -> Result<String, AppError> {
     let axum::Extension(crate::ssr::ClientIp(ip)) =
         leptos_axum::extract().await.map_err(internal)?;
     Ok(ip.to_string())

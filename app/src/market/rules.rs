@@ -16,14 +16,6 @@ pub const PAGE: usize = 20;
 /// At least this many of the first page's places go to rising creators when enough match.
 pub const RISING_PLACES: usize = PAGE.div_ceil(3);
 
-/// Searches one address may run per minute: far more than a person pages through, few enough
-/// that nobody copies the directory wholesale.
-#[cfg(feature = "ssr")]
-pub const SEARCHES_PER_IP: crate::accounts::rules::RateLimit = crate::accounts::rules::RateLimit {
-    limit: 120,
-    window_secs: 60,
-};
-
 /// Weights in percent of the score; they sum to 100. Reach's is bounded by this table.
 pub const WEIGHTS: [(Factor, u32); 5] = [
     (Factor::Fit, 40),
