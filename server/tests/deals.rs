@@ -87,20 +87,58 @@ fn terms(minor: i64) -> Terms {
     }
 }
 
+/// A brand's direct offer of `minor` cents to a creator, with the default review window.
+fn offer(brand_id: i64, creator_id: i64, minor: i64) -> Opening {
+    Opening {
+        review_secs: REVIEW_WINDOW_SECS,
+        brand_id,
+        creator_id,
+        campaign_id: None,
+        by: Party::Brand,
+        terms: terms(minor),
+        message: String::new(),
+    }
+}
+
+/// A brand, a creator and an outsider (a creator) signed up over HTTP, handles prefixed
+/// with `prefix`; the brand's wallet holds `wallet` cents.
+struct Parties {
+    db: Db,
+    brand: Client,
+    creator: Client,
+    outsider: Client,
+    brand_id: i64,
+    creator_id: i64,
+}
+
+async fn parties(app: &TestApp, prefix: &str, wallet: i64) -> Parties {
+    let (brand, creator, outsider) = (app.client(), app.client(), app.client());
+    app.sign_up(&brand, "brand", &format!("{prefix}_brand"))
+        .await;
+    app.sign_up(&creator, "creator", &format!("{prefix}_creator"))
+        .await;
+    app.sign_up(&outsider, "creator", &format!("{prefix}_outsider"))
+        .await;
+    let db = Db::connect(&app.database_url).await.unwrap();
+    let brand_id = app.me(&brand).await.unwrap().id;
+    let creator_id = app.me(&creator).await.unwrap().id;
+    top_up(&db, brand_id, wallet).await;
+    Parties {
+        db,
+        brand,
+        creator,
+        outsider,
+        brand_id,
+        creator_id,
+    }
+}
+
 /// A deal between a new brand and a new creator, funded with `amount`, delivered.
 async fn delivered_deal(db: &Db, amount: i64) -> (i64, i64, i64) {
     let brand = person(db, "a_brand", Role::Brand).await;
     let creator = person(db, "a_creator", Role::Creator).await;
     top_up(db, brand, amount).await;
-    let opening = Opening {
-        review_secs: app::deals::rules::REVIEW_WINDOW_SECS,
-        brand_id: brand,
-        creator_id: creator,
-        campaign_id: None,
-        by: Party::Brand,
-        terms: terms(amount),
-        message: String::new(),
-    };
+    let opening = offer(brand, creator, amount);
     let id = store::open(db, &opening, now()).await.unwrap();
     store::step(db, id, Some(creator), DealStep::Accept, None, "", now())
         .await
@@ -322,7 +360,7 @@ async fn bad_offers_and_short_wallets_are_refused_and_move_nothing() {
     let creator = person(&db, "c", Role::Creator).await;
     let fan = person(&db, "f", Role::Fan).await;
     let opening = |creator_id, campaign_id| Opening {
-        review_secs: app::deals::rules::REVIEW_WINDOW_SECS,
+        review_secs: REVIEW_WINDOW_SECS,
         brand_id: brand,
         creator_id,
         campaign_id,
@@ -379,7 +417,7 @@ async fn bad_offers_and_short_wallets_are_refused_and_move_nothing() {
     let id = store::open(
         &db,
         &Opening {
-            review_secs: app::deals::rules::REVIEW_WINDOW_SECS,
+            review_secs: REVIEW_WINDOW_SECS,
             terms: terms(10_000),
             ..opening(creator, None)
         },
@@ -487,7 +525,7 @@ async fn two_brand_users_funding_at_once_make_one_hold() {
     let id = store::open(
         &db,
         &Opening {
-            review_secs: app::deals::rules::REVIEW_WINDOW_SECS,
+            review_secs: REVIEW_WINDOW_SECS,
             brand_id: brand,
             creator_id: creator,
             campaign_id: None,
@@ -556,7 +594,7 @@ async fn a_campaign_for_three_creators_never_accepts_a_fourth() {
     for i in 0..8 {
         let creator = person(&db, &format!("rider_{i}"), Role::Creator).await;
         let opening = Opening {
-            review_secs: app::deals::rules::REVIEW_WINDOW_SECS,
+            review_secs: REVIEW_WINDOW_SECS,
             brand_id: brand,
             creator_id: creator,
             campaign_id: Some(campaign),
@@ -681,27 +719,15 @@ async fn deal_news_are_mailed_once_in_the_readers_language() {
 #[tokio::test]
 async fn both_parties_rate_a_completed_deal_once_and_it_shows_on_their_pages() {
     let app = spawn_app().await;
-    let brand = app.client();
-    app.sign_up(&brand, "brand", "rating_brand").await;
-    let creator = app.client();
-    app.sign_up(&creator, "creator", "rated_rider").await;
-    let outsider = app.client();
-    app.sign_up(&outsider, "creator", "other_rider").await;
-    let db = Db::connect(&app.database_url).await.unwrap();
-    let (brand_id, creator_id) = (
-        app.me(&brand).await.unwrap().id,
-        app.me(&creator).await.unwrap().id,
-    );
-    top_up(&db, brand_id, 9_000).await;
-    let opening = Opening {
-        review_secs: app::deals::rules::REVIEW_WINDOW_SECS,
+    let Parties {
+        db,
+        brand,
+        creator,
+        outsider,
         brand_id,
         creator_id,
-        campaign_id: None,
-        by: Party::Brand,
-        terms: terms(9_000),
-        message: String::new(),
-    };
+    } = parties(&app, "rated", 9_000).await;
+    let opening = offer(brand_id, creator_id, 9_000);
     let id = store::open(&db, &opening, now()).await.unwrap();
     let id_text = id.to_string();
     let rate = |client, stars: &'static str, comment: &'static str| {
@@ -770,7 +796,7 @@ async fn both_parties_rate_a_completed_deal_once_and_it_shows_on_their_pages() {
         .call_ok(
             &app.client(),
             "reputation",
-            &[("handle", "rated_rider"), ("brand", "false")],
+            &[("handle", "rated_creator"), ("brand", "false")],
         )
         .await;
     assert_eq!(
@@ -783,11 +809,11 @@ async fn both_parties_rate_a_completed_deal_once_and_it_shows_on_their_pages() {
         .call_ok(
             &app.client(),
             "reputation",
-            &[("handle", "rating-brand"), ("brand", "true")],
+            &[("handle", "rated-brand"), ("brand", "true")],
         )
         .await;
     assert_eq!(brand_page.rating_centi, Some(500));
-    let html = app.page(&app.client(), "/@rated_rider").await;
+    let html = app.page(&app.client(), "/@rated_creator").await;
     assert!(html.contains("Clear, on time"), "the review is on the page");
 }
 
@@ -829,13 +855,8 @@ async fn responsiveness_is_the_median_time_to_answer_the_other_side() {
     let creator = person(&db, "slow_creator", Role::Creator).await;
     let t0 = now();
     let opening = Opening {
-        review_secs: app::deals::rules::REVIEW_WINDOW_SECS,
-        brand_id: brand,
-        creator_id: creator,
-        campaign_id: None,
-        by: Party::Brand,
-        terms: terms(2_000),
         message: "Hello".into(),
+        ..offer(brand, creator, 2_000)
     };
     let id = store::open(&db, &opening, t0).await.unwrap();
     // Answered after 3 h, then after 1 h, then after 2 h: the median is 2 h.
@@ -914,27 +935,15 @@ async fn the_test_clock_ends_review_windows_only_where_it_is_switched_on() {
 #[tokio::test]
 async fn the_creator_delivers_files_that_only_the_two_parties_can_download() {
     let app = spawn_app().await;
-    let brand = app.client();
-    app.sign_up(&brand, "brand", "file_brand").await;
-    let creator = app.client();
-    app.sign_up(&creator, "creator", "file_creator").await;
-    let outsider = app.client();
-    app.sign_up(&outsider, "creator", "file_outsider").await;
-    let db = Db::connect(&app.database_url).await.unwrap();
-    let (brand_id, creator_id) = (
-        app.me(&brand).await.unwrap().id,
-        app.me(&creator).await.unwrap().id,
-    );
-    top_up(&db, brand_id, 5_000).await;
-    let opening = Opening {
-        review_secs: app::deals::rules::REVIEW_WINDOW_SECS,
+    let Parties {
+        db,
+        brand,
+        creator,
+        outsider,
         brand_id,
         creator_id,
-        campaign_id: None,
-        by: Party::Brand,
-        terms: terms(5_000),
-        message: String::new(),
-    };
+    } = parties(&app, "file", 5_000).await;
+    let opening = offer(brand_id, creator_id, 5_000);
     let id = store::open(&db, &opening, now()).await.unwrap();
     let upload = |client: &Client, body: Vec<u8>| {
         client
@@ -1026,30 +1035,18 @@ async fn the_creator_delivers_files_that_only_the_two_parties_can_download() {
 #[tokio::test]
 async fn a_brand_funds_the_escrow_by_card_for_what_its_wallet_lacks() {
     let app = spawn_app().await;
-    let brand = app.client();
-    app.sign_up(&brand, "brand", "card_brand").await;
-    let creator = app.client();
-    app.sign_up(&creator, "creator", "card_creator").await;
-    let outsider = app.client();
-    app.sign_up(&outsider, "brand", "card_outsider").await;
-    let db = Db::connect(&app.database_url).await.unwrap();
-    let (brand_id, creator_id) = (
-        app.me(&brand).await.unwrap().id,
-        app.me(&creator).await.unwrap().id,
-    );
-    top_up(&db, brand_id, 2_000).await;
+    let Parties {
+        db,
+        brand,
+        creator,
+        outsider,
+        brand_id,
+        creator_id,
+    } = parties(&app, "card", 2_000).await;
     let accepted = |minor: i64| {
         let db = db.clone();
         async move {
-            let opening = Opening {
-                review_secs: app::deals::rules::REVIEW_WINDOW_SECS,
-                brand_id,
-                creator_id,
-                campaign_id: None,
-                by: Party::Brand,
-                terms: terms(minor),
-                message: String::new(),
-            };
+            let opening = offer(brand_id, creator_id, minor);
             let id = store::open(&db, &opening, now()).await.unwrap();
             store::step(&db, id, Some(creator_id), DealStep::Accept, None, "", now())
                 .await
@@ -1128,12 +1125,7 @@ async fn a_brand_funds_the_escrow_by_card_for_what_its_wallet_lacks() {
 #[tokio::test]
 async fn a_deal_keeps_the_review_window_of_the_deployment_it_opened_on() {
     let app = common::spawn_app_with(&[("TREMPLIN_DEAL_REVIEW_HOURS", "24")]).await;
-    let brand = app.client();
-    app.sign_up(&brand, "brand", "window_brand").await;
-    let creator = app.client();
-    app.sign_up(&creator, "creator", "window_creator").await;
-    let db = Db::connect(&app.database_url).await.unwrap();
-    top_up(&db, app.me(&brand).await.unwrap().id, 5_000).await;
+    let Parties { brand, creator, .. } = parties(&app, "window", 5_000).await;
     let due = app::ui::date::format_date_input(now() + 14 * 86_400);
     let id: i64 = app
         .call_ok(
