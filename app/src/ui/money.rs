@@ -26,11 +26,26 @@ pub fn format_amount_input(money: Money, locale: Locale) -> String {
     )
 }
 
+fn symbol(currency: Currency) -> &'static str {
+    match currency {
+        Currency::Eur => "€",
+    }
+}
+
+/// `€1.2k` or `1,2 k €`: whole units in short, for charts where space is scarce.
+pub fn format_money_short(money: Money, locale: Locale) -> String {
+    let major = money.minor.max(0) as u64 / money.currency.minor_per_major() as u64;
+    let number = crate::ui::compact_number(major, locale);
+    let symbol = symbol(money.currency);
+    match locale {
+        Locale::en => format!("{symbol}{number}"),
+        Locale::fr => format!("{number}\u{a0}{symbol}"),
+    }
+}
+
 /// Formats `money` with its currency symbol, two decimals and grouped thousands.
 pub fn format_money(money: Money, locale: Locale) -> String {
-    let symbol = match money.currency {
-        Currency::Eur => "€",
-    };
+    let symbol = symbol(money.currency);
     let per_major = money.currency.minor_per_major();
     let magnitude = money.minor.unsigned_abs();
     let (major, minor) = (magnitude / per_major as u64, magnitude % per_major as u64);
@@ -65,6 +80,16 @@ pub fn Amount(money: Money) -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn short_amounts_put_the_symbol_where_each_language_does() {
+        assert_eq!(format_money_short(Money::eur(125_099), Locale::en), "€1.3k");
+        assert_eq!(
+            format_money_short(Money::eur(125_099), Locale::fr),
+            "1,3\u{202f}k\u{a0}€"
+        );
+        assert_eq!(format_money_short(Money::eur(9_000), Locale::en), "€90");
+    }
 
     #[test]
     fn amounts_for_fields_use_the_decimal_separator_only() {

@@ -1,10 +1,9 @@
 use leptos::prelude::*;
-use leptos_i18n::I18nContext;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
 use super::reputation::stars_text;
-use super::state_label;
+use super::{state_label, state_name};
 use crate::deals::api::{deal_dashboard, my_deals};
 use crate::deals::types::*;
 use crate::i18n::*;
@@ -13,7 +12,7 @@ use crate::ui::chart::{Bar, BarChart};
 use crate::ui::compact_number;
 use crate::ui::date::{format_date, month_name};
 use crate::ui::form::list_view;
-use crate::ui::money::format_money;
+use crate::ui::money::{format_money, format_money_short};
 
 /// The viewer's deals: their dashboard, then every deal.
 #[component]
@@ -64,11 +63,6 @@ fn DealItem(d: DealLine, #[prop(optional)] overdue: bool) -> impl IntoView {
     }
 }
 
-/// `€1.2k`: money short enough for a chart.
-fn compact_money(m: Money, locale: Locale) -> String {
-    format!("€{}", compact_number(m.minor.max(0) as u64 / 100, locale))
-}
-
 #[component]
 fn DashboardView(d: Dashboard) -> impl IntoView {
     let i18n = use_i18n();
@@ -95,7 +89,7 @@ fn DashboardView(d: Dashboard) -> impl IntoView {
             .map(|m| Bar {
                 label: month_name(m.month, locale).to_owned(),
                 value: m.amount.minor,
-                text: compact_money(m.amount, locale),
+                text: format_money_short(m.amount, locale),
             })
             .collect();
         let caption = if brand {
@@ -150,19 +144,6 @@ fn DashboardView(d: Dashboard) -> impl IntoView {
             {brand.then(|| view! { <Campaigns list=d.campaigns /> <Creators list=d.creators /> })}
         </section>
     }
-}
-
-fn state_name(i18n: I18nContext<Locale>, s: DealState) -> String {
-    match s {
-        DealState::Offered => t_string!(i18n, deals.offered),
-        DealState::Accepted => t_string!(i18n, deals.accepted),
-        DealState::Funded => t_string!(i18n, deals.funded),
-        DealState::Delivered => t_string!(i18n, deals.delivered),
-        DealState::Completed => t_string!(i18n, deals.completed),
-        DealState::Cancelled => t_string!(i18n, deals.cancelled),
-        DealState::Disputed => t_string!(i18n, deals.disputed),
-    }
-    .to_string()
 }
 
 /// A brand's campaigns and who applied to each.

@@ -24,16 +24,23 @@ use crate::error::AppError;
 use crate::i18n::*;
 use crate::ui::form::{Field, TextArea};
 
-pub fn state_label(i18n: I18nContext<Locale>, s: DealState) -> AnyView {
+/// A deal's state in words.
+pub fn state_name(i18n: I18nContext<Locale>, s: DealState) -> String {
     match s {
-        DealState::Offered => t!(i18n, deals.offered).into_any(),
-        DealState::Accepted => t!(i18n, deals.accepted).into_any(),
-        DealState::Funded => t!(i18n, deals.funded).into_any(),
-        DealState::Delivered => t!(i18n, deals.delivered).into_any(),
-        DealState::Completed => t!(i18n, deals.completed).into_any(),
-        DealState::Cancelled => t!(i18n, deals.cancelled).into_any(),
-        DealState::Disputed => t!(i18n, deals.disputed).into_any(),
+        DealState::Offered => t_string!(i18n, deals.offered),
+        DealState::Accepted => t_string!(i18n, deals.accepted),
+        DealState::Funded => t_string!(i18n, deals.funded),
+        DealState::Delivered => t_string!(i18n, deals.delivered),
+        DealState::Completed => t_string!(i18n, deals.completed),
+        DealState::Cancelled => t_string!(i18n, deals.cancelled),
+        DealState::Disputed => t_string!(i18n, deals.disputed),
     }
+    .to_string()
+}
+
+/// [`state_name`] in a view, following the reader's language.
+pub fn state_label(i18n: I18nContext<Locale>, s: DealState) -> impl IntoView {
+    move || state_name(i18n, s)
 }
 
 /// The fields of an offer: price, what is to be made, due date.
