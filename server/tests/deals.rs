@@ -1164,3 +1164,38 @@ async fn a_deal_keeps_the_review_window_of_the_deployment_it_opened_on() {
         "{until}"
     );
 }
+
+#[tokio::test]
+async fn a_rating_moves_a_listed_creators_score() {
+    let (_dir, db) = fresh_db().await;
+    let (id, brand, creator) = delivered_deal(&db, 3_000).await;
+    let input = app::market::store::MarketInput {
+        language: "fr".into(),
+        country: "FR".into(),
+        availability: app::market::types::Availability::Open,
+        rates: Vec::new(),
+        engagement: Vec::new(),
+    };
+    app::market::store::save(&db, creator, &input, now())
+        .await
+        .unwrap();
+    let listed = || async {
+        sqlx::query_as::<_, (i64, Option<i64>)>(
+            "SELECT base_score, rating_centi FROM creator_markets WHERE user_id = $1",
+        )
+        .bind(creator)
+        .fetch_one(&db.pool)
+        .await
+        .unwrap()
+    };
+    let (before, unrated) = listed().await;
+    assert_eq!(unrated, None);
+    store::step(&db, id, Some(brand), DealStep::Approve, None, "", now())
+        .await
+        .unwrap();
+    let five = app::deals::types::Stars::parse("5").unwrap();
+    store::rate(&db, id, brand, five, "", now()).await.unwrap();
+    let (after, rated) = listed().await;
+    assert_eq!(rated, Some(500));
+    assert!(after > before, "{before} -> {after}");
+}

@@ -379,7 +379,7 @@ pub async fn step_in(
     };
     write(tx, id, user, step.as_str(), body, terms, now).await?;
     if party == Some(Party::Creator) {
-        crate::market::store::refresh(tx, deal.creator_id).await?;
+        crate::market::store::refresh_record(tx, deal.creator_id).await?;
     }
     // The other party hears of it; after an automatic release, both do.
     let from = user.unwrap_or(deal.brand_id);
@@ -459,7 +459,7 @@ pub async fn message(db: &Db, id: i64, user: i64, body: &str, now: i64) -> Resul
     let to = deal.other_than(deal.side_of(user)?);
     write(&mut tx, id, Some(user), "message", body, None, now).await?;
     if user == deal.creator_id {
-        crate::market::store::refresh(&mut tx, user).await?;
+        crate::market::store::refresh_record(&mut tx, user).await?;
     }
     tell(&mut tx, to, id, user, DealNews::Message, now).await?;
     tx.commit().await.map_err(db_err)
@@ -734,7 +734,7 @@ pub async fn rate(
     }
     tell(&mut tx, ratee, id, user, DealNews::Rated, now).await?;
     if ratee == deal.creator_id {
-        crate::market::store::refresh(&mut tx, ratee).await?;
+        crate::market::store::refresh_record(&mut tx, ratee).await?;
     }
     tx.commit().await.map_err(db_err)
 }

@@ -101,11 +101,7 @@ pub async fn refresh(conn: &mut AnyConnection, user_id: i64) -> Result<(), AppEr
     .fetch_one(&mut *conn)
     .await
     .map_err(db_err)?;
-    let reputation = crate::deals::store::reputation(&mut *conn, user_id).await?;
-    let record = Record {
-        rating_centi: reputation.rating_centi,
-        response_mins: reputation.response_mins,
-    };
+    let record = record(&mut *conn, user_id).await?;
     let base = rules::base_score(&Signals::listed(audience, engagement_bp, record));
     sqlx::query(
         "UPDATE creator_markets SET audience = $1, engagement_bp = $2, min_price = $3,
@@ -123,6 +119,48 @@ pub async fn refresh(conn: &mut AnyConnection, user_id: i64) -> Result<(), AppEr
     .bind(user_id)
     .bind(record.rating_centi.map(i64::from))
     .bind(record.response_mins.map(i64::from))
+    .execute(&mut *conn)
+    .await
+    .map_err(db_err)?;
+    Ok(())
+}
+
+/// What the creator's deals say of them, as ranking reads it.
+async fn record(conn: &mut AnyConnection, user_id: i64) -> Result<Record, AppError> {
+    let reputation = crate::deals::store::reputation(conn, user_id).await?;
+    Ok(Record {
+        rating_centi: reputation.rating_centi,
+        response_mins: reputation.response_mins,
+    })
+}
+
+/// After a deal changed what is known of a creator (a rating, an answer in a thread): their
+/// record and base score, from the audience their row already holds; nothing for creators
+/// not listed. Lighter than [`refresh`], which deal threads would otherwise run on every line.
+pub async fn refresh_record(conn: &mut AnyConnection, user_id: i64) -> Result<(), AppError> {
+    let listed: Option<(i64, i64)> =
+        sqlx::query_as("SELECT audience, engagement_bp FROM creator_markets WHERE user_id = $1")
+            .bind(user_id)
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(db_err)?;
+    let Some((audience, engagement_bp)) = listed else {
+        return Ok(());
+    };
+    let record = record(&mut *conn, user_id).await?;
+    let signals = Signals::listed(
+        audience.max(0) as u64,
+        engagement_bp.clamp(0, 10_000) as u32,
+        record,
+    );
+    sqlx::query(
+        "UPDATE creator_markets SET base_score = $1, rating_centi = $2, response_mins = $3
+         WHERE user_id = $4",
+    )
+    .bind(i64::from(rules::base_score(&signals)))
+    .bind(record.rating_centi.map(i64::from))
+    .bind(record.response_mins.map(i64::from))
+    .bind(user_id)
     .execute(&mut *conn)
     .await
     .map_err(db_err)?;
