@@ -37,6 +37,23 @@ pub enum Problem {
     /// A range whose maximum is below its minimum.
     RangeReversed,
     InvalidPercentage,
+    PercentageTooHigh {
+        max_bp: u32,
+    },
+    /// A stock that is not a whole number from zero up.
+    InvalidStock,
+    /// The same value twice where each must differ.
+    Duplicate,
+    TooMany {
+        max: u32,
+    },
+    /// More than what is left.
+    NotEnoughStock {
+        left: i64,
+    },
+    SoldOut,
+    /// Prices changed since the page was shown: nothing was charged.
+    PriceChanged,
     /// A date before today where only the future makes sense.
     InPast,
     /// A campaign that asks for nothing.

@@ -11,7 +11,9 @@ pub mod error;
 pub mod ledger;
 pub mod market;
 pub mod notifications;
+pub mod orders;
 pub mod site;
+pub mod storefront;
 pub mod ui;
 pub mod wallet;
 

@@ -42,6 +42,10 @@ pub struct Config {
     pub webhook_secret: Option<String>,
     /// Hours a brand has to review a delivery before the escrow is released on its own.
     pub deal_review_hours: i64,
+    /// Minutes a checkout holds its stock while the buyer pays.
+    pub checkout_minutes: i64,
+    /// Days after delivery a buyer may return, before the creator's commission is released.
+    pub return_days: i64,
     /// Mounts `POST /test/clock`, which moves the workers' clock ahead: end-to-end tests only.
     pub test_clock: bool,
 }
@@ -246,20 +250,32 @@ impl Config {
             }
         };
 
-        let review_raw = var("TREMPLIN_DEAL_REVIEW_HOURS").unwrap_or_else(|| "72".into());
-        let deal_review_hours = review_raw
-            .trim()
-            .parse::<i64>()
-            .ok()
-            .filter(|h| (1..=720).contains(h))
-            .ok_or_else(|| ConfigError {
-                var: "TREMPLIN_DEAL_REVIEW_HOURS",
-                expected: "a number of hours from 1 to 720",
-                got: review_raw.clone(),
-            })?;
+        let deal_review_hours = ranged(
+            &var,
+            "TREMPLIN_DEAL_REVIEW_HOURS",
+            72,
+            1..=720,
+            "a number of hours from 1 to 720",
+        )?;
+        let checkout_minutes = ranged(
+            &var,
+            "TREMPLIN_CHECKOUT_MINUTES",
+            15,
+            1..=1_440,
+            "a number of minutes from 1 to 1440",
+        )?;
+        let return_days = ranged(
+            &var,
+            "TREMPLIN_RETURN_DAYS",
+            14,
+            0..=90,
+            "a number of days from 0 to 90",
+        )?;
 
         Ok(Self {
             deal_review_hours,
+            checkout_minutes,
+            return_days,
             test_clock,
             database_url,
             listen,
@@ -290,6 +306,28 @@ impl Config {
 }
 
 /// The Stripe account's settings, all checked before anything starts.
+/// A whole number from `var`, `default` when unset, refused outside `range`.
+fn ranged(
+    var: &impl Fn(&str) -> Option<String>,
+    name: &'static str,
+    default: i64,
+    range: std::ops::RangeInclusive<i64>,
+    expected: &'static str,
+) -> Result<i64, ConfigError> {
+    let Some(raw) = var(name) else {
+        return Ok(default);
+    };
+    raw.trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|n| range.contains(n))
+        .ok_or(ConfigError {
+            var: name,
+            expected,
+            got: raw,
+        })
+}
+
 fn stripe(var: &impl Fn(&str) -> Option<String>) -> Result<Stripe, ConfigError> {
     let required = |name: &'static str, prefixes: &[&str], expected: &'static str| {
         let value = var(name).ok_or(ConfigError {
@@ -414,6 +452,21 @@ mod tests {
     fn the_review_window_and_the_test_clock_are_checked() {
         let c = config(&[]).unwrap();
         assert_eq!((c.deal_review_hours, c.test_clock), (72, false));
+        assert_eq!((c.checkout_minutes, c.return_days), (15, 14));
+        let c = config(&[
+            ("TREMPLIN_CHECKOUT_MINUTES", "5"),
+            ("TREMPLIN_RETURN_DAYS", "0"),
+        ]);
+        assert_eq!(
+            c.map(|c| (c.checkout_minutes, c.return_days)).ok(),
+            Some((5, 0))
+        );
+        for (var, bad) in [
+            ("TREMPLIN_CHECKOUT_MINUTES", "0"),
+            ("TREMPLIN_RETURN_DAYS", "-1"),
+        ] {
+            assert_eq!(config(&[(var, bad)]).err().unwrap().var, var);
+        }
         let c = config(&[
             ("TREMPLIN_DEAL_REVIEW_HOURS", "24"),
             ("TREMPLIN_TEST_CLOCK", "1"),

@@ -108,6 +108,8 @@ pub async fn state(config: &Config) -> anyhow::Result<AppState> {
         password_cost: config.password_cost,
         clock: app::ssr::Clock::default(),
         deal_review_secs: config.deal_review_hours * 3600,
+        checkout_hold_secs: config.checkout_minutes * 60,
+        return_window_secs: config.return_days * 24 * 3600,
     })
 }
 

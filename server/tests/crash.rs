@@ -79,9 +79,16 @@ async fn a_killed_server_keeps_every_acknowledged_payment_and_nothing_half_done(
     let (dir, database_url, db) = common::fresh_db_with_url().await;
     let user = common::user(&db, "payer").await;
     for i in 0..PAYMENTS {
-        let id = app::wallet::store::create_payment(&db, user, Money::eur(AMOUNT), None, "test", 0)
-            .await
-            .unwrap();
+        let id = app::wallet::store::create_payment(
+            &db,
+            user,
+            Money::eur(AMOUNT),
+            &app::wallet::store::PaymentFor::Wallet,
+            "test",
+            0,
+        )
+        .await
+        .unwrap();
         app::wallet::store::set_provider_ref(&db, &id, &format!("tco_{i}"))
             .await
             .unwrap();

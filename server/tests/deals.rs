@@ -4,7 +4,6 @@
 
 mod common;
 
-use app::accounts::store::{create_user, NewUser};
 use app::accounts::types::Role;
 use app::campaigns::store::{self as campaigns, NewCampaign};
 use app::campaigns::types::{CampaignAction, Deliverable};
@@ -15,46 +14,8 @@ use app::error::{AppError, Problem};
 use app::ledger::store as ledger;
 use app::ledger::types::*;
 use app::ssr::{now, Db};
-use common::{fresh_db, spawn_app, TestApp};
+use common::{available, fresh_db, person, spawn_app, top_up, TestApp};
 use reqwest::Client;
-
-async fn person(db: &Db, handle: &str, role: Role) -> i64 {
-    let slug = handle.replace('_', "-");
-    create_user(
-        db,
-        NewUser {
-            email: &format!("{handle}@example.test"),
-            handle,
-            display_name: handle,
-            password_hash: "not a real hash",
-            role,
-            brand: (role == Role::Brand).then_some((handle, slug.as_str())),
-        },
-        now(),
-    )
-    .await
-    .unwrap()
-}
-
-/// Puts `minor` cents in the wallet of `user`, as a top-up would.
-async fn top_up(db: &Db, user: i64, minor: i64) {
-    let mut tx = db.begin_write().await.unwrap();
-    let t = NewTransfer {
-        key: format!("test-top-up-{user}-{minor}"),
-        debit: AccountRef::platform(AccountKind::ProcessorClearing, Currency::Eur),
-        credit: AccountRef::wallet(user, Currency::Eur),
-        amount: Money::eur(minor),
-        kind: TransferKind::TopUp,
-        cause: "test".into(),
-        hold: None,
-    };
-    ledger::transfer(&mut tx, &[t], now()).await.unwrap();
-    tx.commit().await.unwrap();
-}
-
-async fn available(db: &Db, account: AccountRef) -> i64 {
-    ledger::balance(db, account).await.unwrap().available()
-}
 
 /// Takes `step` on deal `id` as `client`, over HTTP.
 async fn take(app: &TestApp, client: &Client, id: &str, step: &str) -> reqwest::Response {

@@ -158,7 +158,13 @@ pub async fn fund_deal_by_card(id: i64) -> Result<String, AppError> {
         .gross_for(missing)
         .max(crate::wallet::rules::TOP_UP_MIN);
     let description = format!("Tremplin escrow for deal {id}");
-    crate::wallet::api::start_card_payment(&user, Money::eur(charge), Some(id), description).await
+    crate::wallet::api::start_card_payment(
+        &user,
+        Money::eur(charge),
+        crate::wallet::store::PaymentFor::Deal(id),
+        description,
+    )
+    .await
 }
 
 /// Writes in a deal's thread.

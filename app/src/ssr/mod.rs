@@ -34,6 +34,10 @@ pub struct AppState {
     pub clock: Clock,
     /// How long a brand has to review a delivery, for deals opened from now on.
     pub deal_review_secs: i64,
+    /// How long a checkout holds its stock while the buyer pays.
+    pub checkout_hold_secs: i64,
+    /// How long after delivery a buyer may return, before a commission is released.
+    pub return_window_secs: i64,
 }
 
 /// The time workers act on (holds expiring, review windows ending): the system's, plus an

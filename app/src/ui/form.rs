@@ -55,6 +55,16 @@ pub fn problem_text(i18n: I18nContext<Locale>, problem: Problem) -> AnyView {
         Problem::InPast => t!(i18n, problems.in_past).into_any(),
         Problem::NoDeliverable => t!(i18n, problems.no_deliverable).into_any(),
         Problem::NoStars => t!(i18n, problems.no_stars).into_any(),
+        Problem::PercentageTooHigh { max_bp } => {
+            let max = max_bp / 100;
+            t!(i18n, problems.percentage_too_high, max).into_any()
+        }
+        Problem::InvalidStock => t!(i18n, problems.invalid_stock).into_any(),
+        Problem::Duplicate => t!(i18n, problems.duplicate).into_any(),
+        Problem::TooMany { max } => t!(i18n, problems.too_many, max).into_any(),
+        Problem::NotEnoughStock { left } => t!(i18n, problems.not_enough_stock, left).into_any(),
+        Problem::SoldOut => t!(i18n, problems.sold_out).into_any(),
+        Problem::PriceChanged => t!(i18n, problems.price_changed).into_any(),
     }
 }
 

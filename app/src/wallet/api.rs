@@ -41,25 +41,27 @@ pub async fn top_up(amount: String) -> Result<String, AppError> {
     let amount = parse_amount(&amount, Currency::Eur, rules::TOP_UP_MIN, rules::TOP_UP_MAX)
         .map_err(|p| AppError::invalid("amount", p))?;
     let description = format!("Tremplin wallet top-up for @{}", user.handle);
-    start_card_payment(&user, amount, None, description).await
+    start_card_payment(&user, amount, store::PaymentFor::Wallet, description).await
 }
 
 /// Records a card payment of `amount` into the wallet of `user` and opens its checkout; returns
 /// the checkout URL (a plain form post is redirected there). The payer comes back to the
-/// payment's receipt, or with `deal` (which the payment then funds) to that deal's page.
+/// payment's receipt, or to the deal or checkout the payment then pays for.
 #[cfg(feature = "ssr")]
 pub async fn start_card_payment(
     user: &crate::accounts::types::SessionUser,
     amount: Money,
-    deal: Option<i64>,
+    purpose: store::PaymentFor,
     description: String,
 ) -> Result<String, AppError> {
     let st = state()?;
     let provider = st.payments.clone();
-    let id = store::create_payment(&st.db, user.id, amount, deal, provider.name(), now()).await?;
-    let back = match deal {
-        Some(deal) => format!("{}/deals/{deal}", st.base_url),
-        None => format!("{}/wallet/receipts/{id}", st.base_url),
+    let id =
+        store::create_payment(&st.db, user.id, amount, &purpose, provider.name(), now()).await?;
+    let back = match &purpose {
+        store::PaymentFor::Deal(deal) => format!("{}/deals/{deal}", st.base_url),
+        store::PaymentFor::Checkout(checkout) => format!("{}/checkout/{checkout}", st.base_url),
+        store::PaymentFor::Wallet => format!("{}/wallet/receipts/{id}", st.base_url),
     };
     let opened = provider
         .checkout(CheckoutRequest {
@@ -83,7 +85,7 @@ pub async fn start_card_payment(
         user_id = user.id,
         payment = id,
         amount = amount.minor,
-        deal,
+        ?purpose,
         "card payment started"
     );
     if use_context::<http::request::Parts>().is_some_and(|parts| wants_html(&parts.headers)) {

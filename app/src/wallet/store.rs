@@ -12,13 +12,22 @@ use crate::ledger::types::*;
 use crate::ssr::payments::WebhookEvent;
 use crate::ssr::{internal, Db};
 
-/// Records a card payment about to be sent to the processor; returns its public id. With
-/// `deal`, the payment funds that deal's escrow once it succeeds.
+/// What a card payment tops the wallet up for: once it succeeds, the money pays for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PaymentFor {
+    Wallet,
+    /// Funds this deal's escrow.
+    Deal(i64),
+    /// Pays this checkout's orders.
+    Checkout(String),
+}
+
+/// Records a card payment about to be sent to the processor; returns its public id.
 pub async fn create_payment(
     db: &Db,
     user_id: i64,
     amount: Money,
-    deal: Option<i64>,
+    purpose: &PaymentFor,
     provider: &str,
     now: i64,
 ) -> Result<String, AppError> {
@@ -28,8 +37,8 @@ pub async fn create_payment(
     let public_id = format!("pay_{}", hex::encode(id));
     sqlx::query(
         "INSERT INTO payments (public_id, user_id, purpose, amount, currency, state, provider,
-           created_at, deal_id)
-         VALUES ($1, $2, 'top_up', $3, $4, 'created', $5, $6, $7)",
+           created_at, deal_id, checkout_id)
+         VALUES ($1, $2, 'top_up', $3, $4, 'created', $5, $6, $7, $8)",
     )
     .bind(&public_id)
     .bind(user_id)
@@ -37,7 +46,14 @@ pub async fn create_payment(
     .bind(amount.currency.as_str())
     .bind(provider)
     .bind(now)
-    .bind(deal)
+    .bind(match purpose {
+        PaymentFor::Deal(deal) => Some(*deal),
+        _ => None,
+    })
+    .bind(match purpose {
+        PaymentFor::Checkout(checkout) => Some(checkout.as_str()),
+        _ => None,
+    })
     .execute(&db.pool)
     .await
     .map_err(internal)?;
@@ -116,10 +132,19 @@ pub async fn settle(
         WebhookEvent::PaymentSucceeded {
             provider_ref, fee, ..
         } => {
-            let paid: Option<(i64, String, i64, i64, String, Option<i64>)> = sqlx::query_as(
+            #[allow(clippy::type_complexity)]
+            let paid: Option<(
+                i64,
+                String,
+                i64,
+                i64,
+                String,
+                Option<i64>,
+                Option<String>,
+            )> = sqlx::query_as(
                 "UPDATE payments SET state = 'succeeded', fee = $1, completed_at = $2
                  WHERE provider = $3 AND provider_ref = $4 AND state = 'created' AND $1 <= amount
-                 RETURNING id, public_id, user_id, amount, currency, deal_id",
+                 RETURNING id, public_id, user_id, amount, currency, deal_id, checkout_id",
             )
             .bind(fee.minor)
             .bind(now)
@@ -129,7 +154,7 @@ pub async fn settle(
             .await
             .map_err(internal)?;
             match paid {
-                Some((id, public_id, user_id, amount, currency, deal)) => {
+                Some((id, public_id, user_id, amount, currency, deal, checkout)) => {
                     let currency = Currency::parse(&currency)
                         .ok_or_else(|| internal("unknown currency in payments"))?;
                     let clearing = AccountRef::platform(AccountKind::ProcessorClearing, currency);
@@ -159,6 +184,10 @@ pub async fn settle(
                         .map_err(internal)?;
                     if let Some(deal) = deal {
                         fund_deal(&mut tx, deal, user_id, now).await?;
+                    }
+                    if let Some(checkout) = checkout {
+                        crate::orders::store::pay_checkout(&mut tx, &checkout, user_id, now)
+                            .await?;
                     }
                     Settled::Applied
                 }

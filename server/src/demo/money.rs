@@ -42,7 +42,15 @@ pub async fn load(state: &AppState, id_of: impl Fn(&str) -> i64) -> anyhow::Resu
     let t = now();
     for (fan, amount) in TOP_UPS {
         let amount = Money::eur(amount);
-        let payment = wallet::create_payment(db, id_of(fan), amount, None, "demo", t).await?;
+        let payment = wallet::create_payment(
+            db,
+            id_of(fan),
+            amount,
+            &wallet::PaymentFor::Wallet,
+            "demo",
+            t,
+        )
+        .await?;
         let provider_ref = format!("demo_{payment}");
         wallet::set_provider_ref(db, &payment, &provider_ref).await?;
         let event = WebhookEvent::PaymentSucceeded {

@@ -41,6 +41,15 @@ pub fn spawn_all(state: &AppState) {
             }
         },
     );
+    let (orders_db, orders_clock) = (db.clone(), clock.clone());
+    every(
+        Duration::from_secs(30),
+        "expire checkouts, release commissions",
+        move || {
+            let (db, now) = (orders_db.clone(), orders_clock.now());
+            async move { orders_due(&db, now).await.map_err(|e| e.to_string()) }
+        },
+    );
     let mail_state = state.clone();
     every(Duration::from_secs(20), "mail deal news", move || {
         let state = mail_state.clone();
@@ -105,7 +114,17 @@ pub async fn advance_clock(
     let released = app::deals::store::release_due(&state.db, now)
         .await
         .map_err(failed)?;
-    Ok(format!("now {now}, released {released}"))
+    let orders = orders_due(&state.db, now).await.map_err(failed)?;
+    Ok(format!(
+        "now {now}, released {released} deals, {orders} orders"
+    ))
+}
+
+/// Gives back the stock of checkouts not paid in time, and releases the commissions whose
+/// return window ended.
+async fn orders_due(db: &app::ssr::Db, now: i64) -> Result<u64, app::error::AppError> {
+    let expired = app::orders::store::expire_due(db, now).await?;
+    Ok(expired + app::orders::store::release_due(db, now).await?)
 }
 
 #[derive(serde::Deserialize)]

@@ -139,6 +139,8 @@ impl TestApp {
             password_cost: Cost::FAST,
             clock: app::ssr::Clock::default(),
             deal_review_secs: app::deals::rules::REVIEW_WINDOW_SECS,
+            checkout_hold_secs: app::orders::rules::RESERVATION_SECS,
+            return_window_secs: app::orders::rules::RETURN_WINDOW_SECS,
         }
     }
 
@@ -320,4 +322,50 @@ pub async fn smtp_sink() -> (SocketAddr, tokio::sync::mpsc::UnboundedReceiver<St
         }
     });
     (addr, rx)
+}
+
+/// Creates a user with this handle and role directly in the database; returns their id.
+pub async fn person(db: &app::ssr::Db, handle: &str, role: app::accounts::types::Role) -> i64 {
+    let slug = handle.replace('_', "-");
+    app::accounts::store::create_user(
+        db,
+        app::accounts::store::NewUser {
+            email: &format!("{handle}@example.test"),
+            handle,
+            display_name: handle,
+            password_hash: "not a real hash",
+            role,
+            brand: (role == app::accounts::types::Role::Brand).then_some((handle, slug.as_str())),
+        },
+        app::ssr::now(),
+    )
+    .await
+    .unwrap()
+}
+
+/// Puts `minor` cents in the wallet of `user`, as a top-up would.
+pub async fn top_up(db: &app::ssr::Db, user: i64, minor: i64) {
+    let mut tx = db.begin_write().await.unwrap();
+    use app::ledger::types::*;
+    let t = NewTransfer {
+        key: format!("test-top-up-{user}-{minor}"),
+        debit: AccountRef::platform(AccountKind::ProcessorClearing, Currency::Eur),
+        credit: AccountRef::wallet(user, Currency::Eur),
+        amount: Money::eur(minor),
+        kind: TransferKind::TopUp,
+        cause: "test".into(),
+        hold: None,
+    };
+    app::ledger::store::transfer(&mut tx, &[t], app::ssr::now())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+}
+
+/// What `account` can spend now.
+pub async fn available(db: &app::ssr::Db, account: app::ledger::types::AccountRef) -> i64 {
+    app::ledger::store::balance(db, account)
+        .await
+        .unwrap()
+        .available()
 }

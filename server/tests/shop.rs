@@ -1,0 +1,337 @@
+//! Storefronts and orders: the last items under 200 concurrent buyers, commissions held through
+//! the return window and clawed back by refunds, rate protection, affiliate links, and bad input.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::sync::Arc;
+
+use app::accounts::types::Role;
+use app::error::{AppError, Problem};
+use app::ledger::store as ledger;
+use app::ledger::types::*;
+use app::orders::rules::RETURN_WINDOW_SECS;
+use app::orders::store::{self as orders, Address, CheckoutRequest};
+use app::orders::types::{CartLine, OrderState, PayWith};
+use app::ssr::{now, Db};
+use app::storefront::rules::RATE_KEPT_SECS;
+use app::storefront::store::{self as shelves, NewProduct};
+use app::storefront::types::ShelfAction;
+use common::{available, fresh_db, person, top_up};
+
+fn product(price: i64, commission_bp: Option<u32>, stock: i64) -> NewProduct {
+    NewProduct {
+        title: "Gravel tee".into(),
+        description: "Organic cotton".into(),
+        price: Money::eur(price),
+        shipping: Money::eur(0),
+        commission_bp,
+        variants: vec![(String::new(), stock)],
+    }
+}
+
+async fn variant_of(db: &Db, product: i64) -> i64 {
+    shelves::product(db, product).await.unwrap().variants[0].id
+}
+
+/// Buys `quantity` of `variant` from the wallet, in `shop`'s shop.
+async fn buy(
+    db: &Db,
+    buyer: i64,
+    variant: i64,
+    quantity: u32,
+    shop: Option<i64>,
+    total: i64,
+) -> Result<String, AppError> {
+    let lines = [CartLine {
+        variant,
+        quantity,
+        shop,
+    }];
+    let request = CheckoutRequest {
+        buyer,
+        lines: &lines,
+        click: None,
+        expected_total: total,
+        ship_to: Address {
+            name: "Ana Fan".into(),
+            address: "1 rue de la Paix, Paris".into(),
+        },
+        pay_with: PayWith::Wallet,
+        reserve_secs: 900,
+    };
+    orders::checkout(db, &request, now()).await
+}
+
+async fn order_id(db: &Db, checkout: &str, buyer: i64) -> String {
+    orders::checkout_view(db, checkout, buyer)
+        .await
+        .unwrap()
+        .orders[0]
+        .id
+        .clone()
+}
+
+async fn sound(db: &Db) {
+    let report = ledger::verify(db).await.unwrap();
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+}
+
+#[tokio::test]
+async fn two_hundred_buyers_for_five_left_make_five_orders_and_195_sold_out() {
+    let (_dir, db) = fresh_db().await;
+    let creator = person(&db, "maker", Role::Creator).await;
+    let id = shelves::create(&db, creator, &product(2_500, None, 5), now())
+        .await
+        .unwrap();
+    shelves::shelf(&db, creator, id, ShelfAction::Publish)
+        .await
+        .unwrap();
+    let variant = variant_of(&db, id).await;
+    let mut buyers = Vec::new();
+    for i in 0..200 {
+        let fan = person(&db, &format!("fan{i}"), Role::Fan).await;
+        top_up(&db, fan, 5_000).await;
+        buyers.push(fan);
+    }
+    let db = Arc::new(db);
+    let tasks: Vec<_> = buyers
+        .iter()
+        .map(|&fan| {
+            let db = db.clone();
+            tokio::spawn(async move { buy(&db, fan, variant, 1, Some(creator), 2_500).await })
+        })
+        .collect();
+    let (mut bought, mut sold_out) = (0, 0);
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(_) => bought += 1,
+            Err(AppError::Invalid {
+                problem: Problem::SoldOut,
+                ..
+            }) => sold_out += 1,
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!((bought, sold_out), (5, 195));
+    assert_eq!(
+        shelves::product(&db, id).await.unwrap().variants[0].stock,
+        0
+    );
+    let paid: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM orders WHERE state = 'paid'")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(paid, 5);
+    assert_eq!(
+        available(&db, AccountRef::earnings(creator, Currency::Eur)).await,
+        5 * 2_500
+    );
+    sound(&db).await;
+}
+
+/// A brand selling a 20 € product at 15 %, a creator promoting it, and a fan with 100 €.
+async fn brand_creator_fan(db: &Db) -> (i64, i64, i64, i64, i64) {
+    let brand = person(db, "velo", Role::Brand).await;
+    let creator = person(db, "rider", Role::Creator).await;
+    let fan = person(db, "fan", Role::Fan).await;
+    top_up(db, fan, 10_000).await;
+    let id = shelves::create(db, brand, &product(2_000, Some(1_500), 10), now())
+        .await
+        .unwrap();
+    shelves::promote(db, creator, id, now()).await.unwrap();
+    (brand, creator, fan, id, variant_of(db, id).await)
+}
+
+#[tokio::test]
+async fn the_commission_is_held_through_the_return_window_then_a_refund_claws_it_back() {
+    let (_dir, db) = fresh_db().await;
+    let (brand, creator, fan, _, variant) = brand_creator_fan(&db).await;
+    let checkout = buy(&db, fan, variant, 1, Some(creator), 2_000)
+        .await
+        .unwrap();
+    let order = order_id(&db, &checkout, fan).await;
+    let earnings = |user| AccountRef::earnings(user, Currency::Eur);
+    assert_eq!(available(&db, earnings(brand)).await, 1_700);
+    let creator_balance = ledger::balance(&db, earnings(creator)).await.unwrap();
+    assert_eq!(
+        (creator_balance.posted, creator_balance.held),
+        (0, 0),
+        "pending, not yet theirs"
+    );
+    assert_eq!(
+        available(&db, AccountRef::wallet(fan, Currency::Eur)).await,
+        8_000
+    );
+
+    orders::ship(&db, brand, &order, "La Poste", "6A123", now())
+        .await
+        .unwrap();
+    let t = now();
+    orders::deliver(&db, fan, &order, RETURN_WINDOW_SECS, t)
+        .await
+        .unwrap();
+    assert_eq!(
+        orders::release_due(&db, t + RETURN_WINDOW_SECS - 1)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        orders::release_due(&db, t + RETURN_WINDOW_SECS)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(available(&db, earnings(creator)).await, 300);
+
+    // A refund after the window claws back the commission that was paid.
+    let state = orders::refund(&db, brand, &order, None, now())
+        .await
+        .unwrap();
+    assert_eq!(state, OrderState::Refunded);
+    assert_eq!(available(&db, earnings(creator)).await, 0);
+    assert_eq!(available(&db, earnings(brand)).await, 0);
+    assert_eq!(
+        available(&db, AccountRef::wallet(fan, Currency::Eur)).await,
+        10_000
+    );
+    let again = orders::refund(&db, brand, &order, Some(1), now()).await;
+    assert!(
+        matches!(again, Err(AppError::Invalid { .. } | AppError::Conflict(_))),
+        "{again:?}"
+    );
+    sound(&db).await;
+}
+
+#[tokio::test]
+async fn a_partial_refund_before_the_window_shrinks_the_held_commission() {
+    let (_dir, db) = fresh_db().await;
+    let (brand, creator, fan, _, variant) = brand_creator_fan(&db).await;
+    let checkout = buy(&db, fan, variant, 2, Some(creator), 4_000)
+        .await
+        .unwrap();
+    let order = order_id(&db, &checkout, fan).await;
+    // Half of it back: half the commission (600 of 4,000) goes with it.
+    let state = orders::refund(&db, brand, &order, Some(2_000), now())
+        .await
+        .unwrap();
+    assert_eq!(state, OrderState::Paid);
+    assert_eq!(
+        available(&db, AccountRef::wallet(fan, Currency::Eur)).await,
+        8_000
+    );
+    assert_eq!(
+        available(&db, AccountRef::earnings(brand, Currency::Eur)).await,
+        3_400 - 1_700
+    );
+    let too_much = orders::refund(&db, brand, &order, Some(2_001), now()).await;
+    assert!(
+        matches!(
+            too_much,
+            Err(AppError::Invalid {
+                problem: Problem::AmountTooLarge { max_minor: 2_000 },
+                ..
+            })
+        ),
+        "{too_much:?}"
+    );
+    orders::ship(&db, brand, &order, "DHL", "JD0001", now())
+        .await
+        .unwrap();
+    let t = now();
+    orders::deliver(&db, brand, &order, 0, t).await.unwrap();
+    orders::release_due(&db, t).await.unwrap();
+    assert_eq!(
+        available(&db, AccountRef::earnings(creator, Currency::Eur)).await,
+        300
+    );
+    sound(&db).await;
+}
+
+#[tokio::test]
+async fn a_refund_racing_the_end_of_the_return_window_gives_one_outcome() {
+    let (_dir, db) = fresh_db().await;
+    let (brand, creator, fan, _, variant) = brand_creator_fan(&db).await;
+    top_up(&db, fan, 40_000).await;
+    let db = Arc::new(db);
+    for round in 0..8 {
+        let checkout = buy(&db, fan, variant, 1, Some(creator), 2_000)
+            .await
+            .unwrap();
+        let order = order_id(&db, &checkout, fan).await;
+        orders::ship(&db, brand, &order, "UPS", &format!("1Z{round:04}"), now())
+            .await
+            .unwrap();
+        let t = now();
+        orders::deliver(&db, fan, &order, 0, t).await.unwrap();
+        let (d1, d2) = (db.clone(), db.clone());
+        let o = order.clone();
+        let refund = tokio::spawn(async move { orders::refund(&d1, brand, &o, None, now()).await });
+        let release = tokio::spawn(async move { orders::release_due(&d2, t).await });
+        let refunded = refund.await.unwrap();
+        release.await.unwrap().unwrap();
+        match refunded {
+            Ok(state) => assert_eq!(state, OrderState::Refunded),
+            // The release came first: the refund, tried again, claws the commission back.
+            Err(AppError::Conflict(_)) => {
+                orders::refund(&db, brand, &order, None, now())
+                    .await
+                    .unwrap();
+            }
+            Err(e) => panic!("{e:?}"),
+        }
+        // Whatever the order of the two, the creator ends with nothing from a refunded sale.
+        assert_eq!(
+            available(&db, AccountRef::earnings(creator, Currency::Eur)).await,
+            0
+        );
+        let held = ledger::balance(&db, AccountRef::wallet(fan, Currency::Eur))
+            .await
+            .unwrap()
+            .held;
+        assert_eq!(held, 0, "round {round}");
+    }
+    assert_eq!(
+        available(&db, AccountRef::wallet(fan, Currency::Eur)).await,
+        50_000
+    );
+    sound(&db).await;
+}
+
+#[tokio::test]
+async fn a_lowered_rate_is_kept_for_30_days_by_those_promoting_and_a_raise_applies_at_once() {
+    let (_dir, db) = fresh_db().await;
+    let (brand, creator, _, id, _) = brand_creator_fan(&db).await;
+    let later = person(&db, "late_rider", Role::Creator).await;
+    let t = now();
+    shelves::update(&db, brand, id, &product(2_000, Some(1_000), 10), t)
+        .await
+        .unwrap();
+    shelves::promote(&db, later, id, t).await.unwrap();
+    let rate = |creator, at| {
+        let db = db.clone();
+        async move {
+            let mut conn = db.pool.acquire().await.unwrap();
+            shelves::rate_for(&mut conn, creator, id, at).await.unwrap()
+        }
+    };
+    assert_eq!(rate(creator, t + 1).await, Some(1_500));
+    assert_eq!(rate(creator, t + RATE_KEPT_SECS).await, Some(1_000));
+    assert_eq!(rate(later, t + 1).await, Some(1_000));
+    let brand_view = shelves::brand_products(&db, brand, t + 1).await.unwrap();
+    let kept: Vec<_> = brand_view[0]
+        .promoters
+        .iter()
+        .map(|p| (p.handle.as_str(), p.bp, p.kept_until.is_some()))
+        .collect();
+    assert_eq!(
+        kept,
+        vec![("late_rider", 1_000, false), ("rider", 1_500, true)]
+    );
+    shelves::update(&db, brand, id, &product(2_000, Some(2_000), 10), t + 2)
+        .await
+        .unwrap();
+    assert_eq!(rate(creator, t + 3).await, Some(2_000));
+    assert_eq!(rate(later, t + 3).await, Some(2_000));
+}
