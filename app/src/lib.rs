@@ -100,6 +100,18 @@ fn Document() -> impl IntoView {
                     <Route path=path!("/brand/campaigns") view=campaigns::pages::BrandCampaignsPage ssr=SsrMode::InOrder />
                     // Async: the page is sent whole, so an unknown campaign can still answer 404.
                     <Route path=path!("/campaigns/:id") view=campaigns::pages::CampaignPage ssr=SsrMode::Async />
+                    <Route path=path!("/cart") view=orders::pages::cart::CartPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/checkout/:id") view=orders::pages::order::CheckoutPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/orders") view=orders::pages::order::OrdersPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/orders/:id") view=orders::pages::order::OrderPage ssr=SsrMode::Async />
+                    <Route path=path!("/shop/manage") view=storefront::pages::desk::ShopDeskPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/catalogue") view=storefront::pages::catalogue::CataloguePage ssr=SsrMode::InOrder />
+                    <Route path=path!("/brand/products") view=storefront::pages::catalogue::BrandProductsPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/products/:id/edit") view=storefront::pages::desk::ProductEditPage ssr=SsrMode::InOrder />
+                    // Async like the profile pages: an unknown shop or product answers 404.
+                    <Route path=path!("/products/:id") view=storefront::pages::shop::ProductPage ssr=SsrMode::Async />
+                    <Route path=path!("/:handle/shop") view=storefront::pages::shop::ShopPage ssr=SsrMode::Async />
+                    <Route path=path!("/:handle/shop/:id") view=storefront::pages::shop::ProductPage ssr=SsrMode::Async />
                     <Route path=path!("/dashboard") view=accounts::pages::dashboard::DashboardPage ssr=SsrMode::InOrder />
                     <Route path=path!("/wallet") view=wallet::pages::WalletPage ssr=SsrMode::InOrder />
                     <Route path=path!("/earnings") view=earnings::pages::StatementPage ssr=SsrMode::InOrder />

@@ -202,6 +202,15 @@ pub async fn router(config: &Config, state: AppState) -> anyhow::Result<Router> 
             app::deals::files::DOWNLOAD_ROUTE,
             get(app::deals::files::download),
         )
+        .route(
+            app::storefront::images::ROUTE,
+            post(app::storefront::images::upload)
+                .layer(DefaultBodyLimit::max(app::storefront::images::BODY_LIMIT)),
+        )
+        .route(
+            app::storefront::links::ROUTE,
+            get(app::storefront::links::follow),
+        )
         .leptos_routes_with_context(&server_state, routes, provide.clone(), move || {
             app::shell(shell_options.clone())
         })

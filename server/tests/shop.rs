@@ -17,7 +17,7 @@ use app::ssr::{now, Db};
 use app::storefront::rules::RATE_KEPT_SECS;
 use app::storefront::store::{self as shelves, NewProduct};
 use app::storefront::types::ShelfAction;
-use common::{available, fresh_db, person, top_up};
+use common::{available, fresh_db, person, spawn_app, top_up};
 
 fn product(price: i64, commission_bp: Option<u32>, stock: i64) -> NewProduct {
     NewProduct {
@@ -334,4 +334,286 @@ async fn a_lowered_rate_is_kept_for_30_days_by_those_promoting_and_a_raise_appli
         .unwrap();
     assert_eq!(rate(creator, t + 3).await, Some(2_000));
     assert_eq!(rate(later, t + 3).await, Some(2_000));
+}
+
+/// The field an error is about, or a panic.
+fn field_of(e: AppError) -> (String, Problem) {
+    match e {
+        AppError::Invalid { field, problem } => (field, problem),
+        other => panic!("expected a field error, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_fan_follows_a_creators_link_buys_by_card_and_every_bad_input_is_refused() {
+    use app::orders::types::{Cart, Checkout, Order, OrderRole};
+    use app::storefront::types::Desk;
+    let app = spawn_app().await;
+    let db = Db::connect(&app.database_url).await.unwrap();
+    let (brand, creator, fan, outsider) = (app.client(), app.client(), app.client(), app.client());
+    app.sign_up(&brand, "brand", "velo_shop").await;
+    app.sign_up(&creator, "creator", "rider_shop").await;
+    app.sign_up(&fan, "fan", "fan_shop").await;
+    app.sign_up(&outsider, "fan", "nosy_shop").await;
+
+    let form = |price: &'static str, commission: &'static str, stock: &'static str| {
+        vec![
+            ("title", "Gravel jersey"),
+            ("description", "Merino"),
+            ("price", price),
+            ("shipping", "4.90"),
+            ("commission", commission),
+            ("variant_names[]", "S"),
+            ("variant_stocks[]", stock),
+            ("variant_names[]", "M"),
+            ("variant_stocks[]", "10"),
+        ]
+    };
+    for (bad, wanted) in [
+        (form("-5", "15", "3"), "price"),
+        (form("60", "81", "3"), "commission"),
+        (form("60", "-1", "3"), "commission"),
+        (form("60", "15", "-1"), "variant_stock_0"),
+    ] {
+        let (field, _) = field_of(app.call_err(&brand, "save_product", &bad).await);
+        assert_eq!(field, wanted);
+    }
+    assert_eq!(
+        app.call_err(&fan, "save_product", &form("60", "15", "3"))
+            .await,
+        AppError::Forbidden
+    );
+    let product: i64 = app
+        .call_ok(&brand, "save_product", &form("60", "15", "3"))
+        .await;
+    let id = product.to_string();
+
+    // The creator must acknowledge the clawback rule before promoting.
+    let (field, _) = field_of(
+        app.call_err(&creator, "promote", &[("product", id.as_str())])
+            .await,
+    );
+    assert_eq!(field, "clawback_understood");
+    assert_eq!(
+        app.call_err(
+            &fan,
+            "promote",
+            &[("product", id.as_str()), ("clawback_understood", "yes")]
+        )
+        .await,
+        AppError::Forbidden
+    );
+    let _: () = app
+        .call_ok(
+            &creator,
+            "promote",
+            &[("product", id.as_str()), ("clawback_understood", "yes")],
+        )
+        .await;
+    let desk: Desk = app.call_ok(&creator, "shop_desk", &[]).await;
+    let link = desk.items[0]
+        .link
+        .strip_prefix(&app.url(""))
+        .unwrap()
+        .to_owned();
+
+    // The fan follows the link (twice: one click a day), then shops on the product's own page.
+    for _ in 0..2 {
+        let followed = fan.get(app.url(&link)).send().await.unwrap();
+        assert_eq!(followed.status(), reqwest::StatusCode::SEE_OTHER);
+        assert_eq!(
+            followed.headers()["location"],
+            format!("/@rider_shop/shop/{id}").as_str()
+        );
+    }
+    let clicks: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM link_clicks")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(clicks, 1);
+    assert_eq!(
+        fan.get(app.url("/r/nope")).send().await.unwrap().status(),
+        reqwest::StatusCode::NOT_FOUND
+    );
+
+    let small = shelves::product(&db, product).await.unwrap().variants[0]
+        .id
+        .to_string();
+    let (field, problem) = field_of(
+        app.call_err(
+            &fan,
+            "add_to_cart",
+            &[("variant", small.as_str()), ("quantity", "4")],
+        )
+        .await,
+    );
+    assert_eq!(
+        (field.as_str(), problem),
+        ("quantity", Problem::NotEnoughStock { left: 3 })
+    );
+    let (field, _) = field_of(
+        app.call_err(
+            &fan,
+            "add_to_cart",
+            &[("variant", small.as_str()), ("quantity", "-1")],
+        )
+        .await,
+    );
+    assert_eq!(field, "quantity");
+    let _: () = app
+        .call_ok(
+            &fan,
+            "add_to_cart",
+            &[("variant", small.as_str()), ("quantity", "2")],
+        )
+        .await;
+    let cart: Cart = app.call_ok(&fan, "cart", &[]).await;
+    assert_eq!(cart.total, Money::eur(2 * 6_000 + 490));
+
+    let checkout = |total: i64, pay_with: &'static str| {
+        let total = total.to_string();
+        let app = &app;
+        let fan = &fan;
+        async move {
+            let form = [
+                ("total", total.as_str()),
+                ("ship_name", "Ana Fan"),
+                ("ship_address", "1 rue de la Paix, 75002 Paris"),
+                ("pay_with", pay_with),
+            ];
+            app.call(fan, "checkout", &form).await
+        }
+    };
+    // A total that is not the one the server computes (a price edited in the page) moves nothing.
+    let tampered: AppError = checkout(1, "card").await.json().await.unwrap();
+    assert_eq!(field_of(tampered), ("total".into(), Problem::PriceChanged));
+    // The wallet is empty: paying from it is refused, and nothing stays reserved.
+    let short: AppError = checkout(cart.total.minor, "wallet")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(field_of(short), ("pay".into(), Problem::InsufficientFunds));
+    assert_eq!(
+        shelves::product(&db, product).await.unwrap().variants[0].stock,
+        3
+    );
+
+    let url: String = checkout(cart.total.minor, "card")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let processor = url.strip_prefix(&app.url("")).unwrap().to_owned();
+    assert_eq!(
+        shelves::product(&db, product).await.unwrap().variants[0].stock,
+        1,
+        "reserved"
+    );
+    let paid = app.pay(&fan, &processor, "4242 4242 4242 4242").await;
+    let back = paid.headers()["location"].to_str().unwrap().to_owned();
+    let checkout_id = back.rsplit('/').next().unwrap().to_owned();
+    let done: Checkout = app
+        .call_ok(&fan, "get_checkout", &[("id", checkout_id.as_str())])
+        .await;
+    assert_eq!(done.orders.len(), 1);
+    let order = &done.orders[0];
+    assert_eq!(order.state, OrderState::Paid);
+    assert_eq!(
+        order.creator.as_deref(),
+        Some("rider_shop"),
+        "the link's creator brought it"
+    );
+    assert_eq!(order.commission, Money::eur(1_800));
+    assert_eq!(
+        available(
+            &db,
+            AccountRef::earnings(app_user(&db, "velo_shop").await, Currency::Eur)
+        )
+        .await,
+        12_490 - 1_800
+    );
+    let cart: Cart = app.call_ok(&fan, "cart", &[]).await;
+    assert!(cart.items.is_empty());
+
+    // Who sees the order, and who may act on it.
+    assert_eq!(
+        app.call_err(&outsider, "order", &[("id", order.id.as_str())])
+            .await,
+        AppError::NotFound
+    );
+    let seen: Order = app
+        .call_ok(&creator, "order", &[("id", order.id.as_str())])
+        .await;
+    assert_eq!(
+        (seen.viewer, seen.ship_address.is_none()),
+        (OrderRole::Creator, true)
+    );
+    assert_eq!(
+        app.call_err(
+            &fan,
+            "ship_order",
+            &[
+                ("id", order.id.as_str()),
+                ("carrier", "UPS"),
+                ("tracking", "1Z999")
+            ]
+        )
+        .await,
+        AppError::Forbidden
+    );
+    let too_much = app
+        .call_err(
+            &brand,
+            "refund_order",
+            &[("id", order.id.as_str()), ("amount", "200")],
+        )
+        .await;
+    assert_eq!(
+        field_of(too_much),
+        (
+            "amount".into(),
+            Problem::AmountTooLarge { max_minor: 12_490 }
+        )
+    );
+    let _: () = app
+        .call_ok(
+            &brand,
+            "ship_order",
+            &[
+                ("id", order.id.as_str()),
+                ("carrier", "UPS"),
+                ("tracking", "1Z999"),
+            ],
+        )
+        .await;
+    let _: () = app
+        .call_ok(&fan, "order_delivered", &[("id", order.id.as_str())])
+        .await;
+    let _: OrderState = app
+        .call_ok(&brand, "refund_order", &[("id", order.id.as_str())])
+        .await;
+    assert_eq!(
+        available(
+            &db,
+            AccountRef::earnings(app_user(&db, "rider_shop").await, Currency::Eur)
+        )
+        .await,
+        0
+    );
+    // The buyer heard of each step by mail.
+    app::notifications::mail::send_pending(&app.state(&db), now())
+        .await
+        .unwrap();
+    let mails = app.mails_to("fan_shop@example.test");
+    assert!(mails.len() >= 3, "{mails:?}");
+    sound(&db).await;
+}
+
+async fn app_user(db: &Db, handle: &str) -> i64 {
+    sqlx::query_scalar("SELECT id FROM users WHERE handle = $1")
+        .bind(handle)
+        .fetch_one(&db.pool)
+        .await
+        .unwrap()
 }

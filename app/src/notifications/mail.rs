@@ -2,7 +2,7 @@
 //! the language the person last used the site in.
 
 use super::store;
-use super::types::{DealNews, Notice};
+use super::types::{DealNews, Notice, OrderNews};
 use crate::error::AppError;
 use crate::i18n::{td_string, Locale};
 use crate::ssr::{AppState, Mail};
@@ -16,8 +16,12 @@ fn locale(code: &str) -> Locale {
 
 /// The mail for `notice`, or `None` for notices that are not mailed.
 fn compose(notice: &Notice, to: String, locale: Locale, base_url: &str) -> Option<Mail> {
-    let Notice::Deal { id, from, news } = notice else {
-        return None;
+    let (id, from, news) = match notice {
+        Notice::Deal { id, from, news } => (id, from, news),
+        Notice::Order { id, news, amount } => {
+            return Some(order_mail(id, *news, *amount, to, locale, base_url))
+        }
+        _ => return None,
     };
     let what = match news {
         DealNews::Offer => td_string!(locale, deals.kind_offer),
@@ -42,6 +46,35 @@ fn compose(notice: &Notice, to: String, locale: Locale, base_url: &str) -> Optio
             td_string!(locale, mail.deal_intro)
         ),
     })
+}
+
+fn order_mail(
+    id: &str,
+    news: OrderNews,
+    amount: crate::ledger::types::Money,
+    to: String,
+    locale: Locale,
+    base_url: &str,
+) -> Mail {
+    let what = match news {
+        OrderNews::Paid => td_string!(locale, mail.order_paid),
+        OrderNews::Sold => td_string!(locale, mail.order_sold),
+        OrderNews::Shipped => td_string!(locale, mail.order_shipped),
+        OrderNews::Refunded => td_string!(locale, mail.order_refunded),
+    };
+    let amount = crate::ui::money::format_money(amount, locale);
+    Mail {
+        to,
+        subject: format!(
+            "{} · {what} · {amount}",
+            td_string!(locale, mail.order_subject)
+        ),
+        body: format!(
+            "{what}: {amount}.\n\n{}\n{base_url}/orders/{id}\n\n{}\n",
+            td_string!(locale, mail.order_intro),
+            td_string!(locale, mail.order_fee)
+        ),
+    }
 }
 
 /// Mails what waits to be mailed; returns how many went out. Each notification is claimed

@@ -3,7 +3,7 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 
 use super::api::notifications;
-use super::types::{DealNews, Notice, Notification};
+use super::types::{DealNews, Notice, Notification, OrderNews};
 use crate::i18n::*;
 use crate::ui::date::format_date_time;
 use crate::ui::form::PageError;
@@ -84,6 +84,15 @@ fn NotificationLine(n: Notification) -> impl IntoView {
             DealNews::SettledRefund => t!(i18n, notifications.deal_settled_refund).into_any(),
             DealNews::Rated => t!(i18n, notifications.deal_rated, from).into_any(),
         },
+        Notice::Order { news, amount, .. } => {
+            let amount = move || format_money(amount, i18n.get_locale());
+            match news {
+                OrderNews::Paid => t!(i18n, notifications.order_paid, amount).into_any(),
+                OrderNews::Sold => t!(i18n, notifications.order_sold, amount).into_any(),
+                OrderNews::Shipped => t!(i18n, notifications.order_shipped, amount).into_any(),
+                OrderNews::Refunded => t!(i18n, notifications.order_refunded, amount).into_any(),
+            }
+        }
     };
     view! {
         <li class=if n.read { "notification" } else { "notification notification-unread" }>

@@ -23,6 +23,26 @@ pub enum Notice {
         from: String,
         news: DealNews,
     },
+    /// Something happened on an order (`id`: its public id); `amount` is what it is about.
+    Order {
+        id: String,
+        news: OrderNews,
+        amount: Money,
+    },
+}
+
+/// What happened on an order, told to whom it concerns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderNews {
+    /// To the buyer: the confirmation.
+    Paid,
+    /// To the seller: an order to ship.
+    Sold,
+    /// To the buyer.
+    Shipped,
+    /// To the buyer: money back in their wallet.
+    Refunded,
 }
 
 /// What happened on a deal.
@@ -48,9 +68,9 @@ pub enum DealNews {
 }
 
 impl Notice {
-    /// Whether it also goes out by email: deal news, which a party may be waiting on.
+    /// Whether it also goes out by email: deal and order news, which someone may be waiting on.
     pub fn mailed(&self) -> bool {
-        matches!(self, Self::Deal { .. })
+        matches!(self, Self::Deal { .. } | Self::Order { .. })
     }
 
     /// Where the notification leads.
@@ -59,6 +79,7 @@ impl Notice {
             Self::NewFollower { handle, .. } => format!("/@{handle}"),
             Self::PayoutPaid { .. } | Self::PayoutFailed { .. } => "/earnings".to_owned(),
             Self::Deal { id, .. } => format!("/deals/{id}"),
+            Self::Order { id, .. } => format!("/orders/{id}"),
         }
     }
 }

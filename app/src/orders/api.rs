@@ -47,7 +47,12 @@ pub async fn add_to_cart(
             Some(crate::storefront::store::shop_id(db, handle.trim_start_matches('@')).await?)
         }
     };
-    cart::add(variant, quantity, shop).await
+    cart::add(variant, quantity, shop).await?;
+    // Without JavaScript, the form post lands on the cart.
+    if use_context::<http::request::Parts>().is_some_and(|p| crate::ssr::wants_html(&p.headers)) {
+        leptos_axum::redirect("/cart");
+    }
+    Ok(())
 }
 
 /// Changes a cart line's quantity; 0 removes it.

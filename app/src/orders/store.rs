@@ -15,6 +15,8 @@ use crate::ledger::store as ledger;
 use crate::ledger::types::{
     AccountRef, Currency, Hold, LedgerError, Money, NewTransfer, TransferKind,
 };
+use crate::notifications::store::notify;
+use crate::notifications::types::{Notice, OrderNews};
 use crate::ssr::{internal, Db};
 use crate::storefront::rules::commission;
 use crate::storefront::store as shelves;
@@ -444,7 +446,25 @@ async fn pay(tx: &mut Transaction<'_, Any>, id: i64, now: i64) -> Result<(), App
             .await
             .map_err(internal)?;
     }
-    Ok(())
+    let total = Money::new(o.total, currency);
+    tell(tx, o.buyer_id, &o.public_id, OrderNews::Paid, total, now).await?;
+    tell(tx, o.seller_id, &o.public_id, OrderNews::Sold, total, now).await
+}
+
+async fn tell(
+    conn: &mut AnyConnection,
+    user: i64,
+    order: &str,
+    news: OrderNews,
+    amount: Money,
+    now: i64,
+) -> Result<(), AppError> {
+    let notice = Notice::Order {
+        id: order.to_owned(),
+        news,
+        amount,
+    };
+    notify(conn, user, &notice, now).await
 }
 
 /// The orders of a checkout, with their state, for `buyer`.
@@ -564,6 +584,16 @@ pub async fn ship(
         "UPDATE orders SET state = 'shipped', carrier = $1, tracking = $2, shipped_at = $3,
            updated_at = $3 WHERE id = $4 AND state = 'paid'",
         |q| q.bind(carrier).bind(tracking).bind(now).bind(o.id),
+    )
+    .await?;
+    let total = Money::new(o.total, eur(&o.currency)?);
+    tell(
+        &mut tx,
+        o.buyer_id,
+        public_id,
+        OrderNews::Shipped,
+        total,
+        now,
     )
     .await?;
     tx.commit().await.map_err(internal)
@@ -744,6 +774,15 @@ pub async fn refund(
                 .map_err(internal)?;
         }
     }
+    tell(
+        &mut tx,
+        o.buyer_id,
+        public_id,
+        OrderNews::Refunded,
+        Money::new(amount, currency),
+        now,
+    )
+    .await?;
     tx.commit().await.map_err(internal)?;
     Ok(to)
 }

@@ -86,6 +86,11 @@ fn Header() -> impl IntoView {
                 </nav>
                 <div class="header-actions">
                     <LanguageSwitch />
+                    <A href="/cart" attr:class="cart-link" attr:aria-label=move || t_string!(i18n, nav.cart).to_string()>
+                        <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true">
+                            <path d="M7 18a2 2 0 1 0 0 4 2 2 0 0 0 0-4zm10 0a2 2 0 1 0 0 4 2 2 0 0 0 0-4zM5.2 4l.6 3H21l-2 8H7.4L4.4 2H1v2z" fill="currentColor" />
+                        </svg>
+                    </A>
                     <Transition fallback=|| ()>
                         {move || {
                             auth.user
@@ -164,6 +169,9 @@ fn AccountMenu(user: SessionUser) -> impl IntoView {
                 <A href="/wallet">{t!(i18n, nav.wallet)}</A>
                 {(user.role != Role::Fan).then(|| view! { <A href="/deals">{t!(i18n, nav.deals)}</A> })}
                 {(user.role == Role::Brand).then(|| view! { <A href="/brand/campaigns">{t!(i18n, nav.my_campaigns)}</A> })}
+                {(user.role == Role::Brand).then(|| view! { <A href="/brand/products">{t!(i18n, nav.products)}</A> })}
+                {(user.role == Role::Creator).then(|| view! { <A href="/shop/manage">{t!(i18n, nav.my_shop)}</A> })}
+                <A href="/orders">{t!(i18n, nav.orders)}</A>
                 {(user.role == Role::Creator).then(|| view! { <A href="/settings/marketplace">{t!(i18n, market.settings_title)}</A> })}
                 {(user.role != Role::Fan).then(|| view! { <A href="/earnings">{t!(i18n, nav.earnings)}</A> })}
                 {user.operator.then(|| view! { <A href="/operator/payouts">{t!(i18n, nav.operator)}</A> })}

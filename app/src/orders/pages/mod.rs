@@ -1,1 +1,4 @@
 //! What the user sees of orders.
+
+pub mod cart;
+pub mod order;

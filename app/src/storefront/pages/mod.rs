@@ -1,1 +1,5 @@
 //! What the user sees of storefronts.
+
+pub mod catalogue;
+pub mod desk;
+pub mod shop;
