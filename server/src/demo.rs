@@ -12,6 +12,7 @@ pub mod crowd;
 mod deals;
 mod market;
 mod money;
+mod shop;
 
 /// How long ago the named demo people joined: long enough that only small creators are rising.
 const JOINED_SECS_AGO: i64 = 400 * 24 * 3600;
@@ -258,6 +259,7 @@ pub async fn load(state: &AppState, crowd: usize) -> anyhow::Result<()> {
             app::ssr::now(),
         )
         .await?;
+        shop::load(state, |handle| id_of(handle).unwrap_or(0), app::ssr::now()).await?;
     }
     tracing::info!(
         created = created.len(),

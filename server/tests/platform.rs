@@ -264,6 +264,27 @@ async fn demo_data_loads_once_and_shows_small_creators_first_page() {
         "rising creators are featured"
     );
     assert!(featured.iter().any(|c| c.audience >= 100_000));
+
+    // Shops with products, and orders in every state.
+    let states: Vec<String> = sqlx::query_scalar("SELECT DISTINCT state FROM orders")
+        .fetch_all(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        states.len(),
+        app::orders::types::OrderState::ALL.len(),
+        "{states:?}"
+    );
+    let shop: app::storefront::types::Shop = app
+        .call_ok(&app.client(), "shop", &[("handle", "julien_velo")])
+        .await;
+    assert!(shop.items.len() >= 4 && shop.items.iter().all(|i| i.image.is_some()));
+    let released: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM orders WHERE commission_released = 1")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+    assert!(released >= 1, "an old sale's commission was released");
 }
 
 #[tokio::test]

@@ -110,6 +110,9 @@ fn ProfileView(p: Profile, follow: ServerAction<Follow>) -> impl IntoView {
                             view! { <A href="/login" attr:class="btn btn-primary">{t!(i18n, profile.follow)}</A> }.into_any()
                         }
                     }}
+                    {(p.role == Role::Creator).then(|| view! {
+                        <A href=format!("/@{}/shop", p.handle) attr:class="btn btn-ghost">{t!(i18n, profile.shop)}</A>
+                    })}
                 </div>
             </header>
             <div class="profile-body">

@@ -21,7 +21,7 @@ use crate::ui::upload;
 
 /// `15 %` from basis points.
 pub fn percent(bp: u32) -> String {
-    if bp % 100 == 0 {
+    if bp.is_multiple_of(100) {
         format!("{} %", bp / 100)
     } else {
         format!("{:.2} %", f64::from(bp) / 100.0)
