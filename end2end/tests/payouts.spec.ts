@@ -14,14 +14,16 @@ async function openEarnings(page: Page) {
 test("a creator's payouts are paid, or fail and give the money back", async ({ page }) => {
   await logIn(page, demoEmail("camille_cuisine"), DEMO_PASSWORD);
   await openEarnings(page);
-  // Demo income: gifts, donations, stage slots and a brand deal; a 30 € payout already asked for.
-  await expect(page.getByTestId("earnings")).toHaveText("€155.00");
+  // Demo income: gifts, donations, stage slots, a brand deal and a shop sale; a 30 € payout
+  // already asked for.
+  await expect(page.getByTestId("earnings")).toHaveText("€173.00");
   const income = page.getByTestId("income");
   await expect(income.getByRole("row", { name: /Live gifts/ })).toContainText("€20.00");
   await expect(income.getByRole("row", { name: /Stage slots/ })).toContainText("€65.00");
   await expect(income.getByRole("row", { name: /Donations/ })).toContainText("1 payment");
   await expect(income.getByRole("row", { name: /Brand deals/ })).toContainText("€90.00");
-  await expect(page.getByTestId("income-total")).toHaveText("€185.00");
+  await expect(income.getByRole("row", { name: /Shop sales/ })).toContainText("€18.00");
+  await expect(page.getByTestId("income-total")).toHaveText("€203.00");
   await expect(page.getByTestId("payout-state")).toHaveText(["Requested"]);
   await snap(page, "earnings");
 
@@ -34,13 +36,13 @@ test("a creator's payouts are paid, or fail and give the money back", async ({ p
   await page.getByLabel("Amount (€)").fill("500");
   await page.getByLabel("IBAN").fill(FAILING_IBAN);
   await page.getByRole("button", { name: "Request payout" }).click();
-  await expect(page.locator("#field-amount-error")).toContainText("€155.00");
-  await expect(page.getByTestId("earnings")).toHaveText("€155.00");
+  await expect(page.locator("#field-amount-error")).toContainText("€173.00");
+  await expect(page.getByTestId("earnings")).toHaveText("€173.00");
 
   await page.getByLabel("Amount (€)").fill("20");
   await page.getByRole("button", { name: "Request payout" }).click();
   await expect(page.getByRole("status")).toContainText("Payout requested");
-  await expect(page.getByTestId("earnings")).toHaveText("€135.00");
+  await expect(page.getByTestId("earnings")).toHaveText("€153.00");
   await expect(page.getByTestId("payout-state")).toHaveText(["Requested", "Requested"]);
   await logOut(page);
 
@@ -68,14 +70,14 @@ test("a creator's payouts are paid, or fail and give the money back", async ({ p
 
   await logIn(page, demoEmail("camille_cuisine"), DEMO_PASSWORD);
   await openEarnings(page);
-  await expect(page.getByTestId("earnings")).toHaveText("€155.00");
+  await expect(page.getByTestId("earnings")).toHaveText("€173.00");
   await expect(page.getByTestId("payout-state")).toHaveText(["Failed, money returned", "Paid"]);
   await expect(page.locator(".history-line", { hasText: "Payout returned" })).toContainText("+€20.00");
   await snap(page, "earnings-after-payouts");
 
   await page.goto("/lang/fr");
   await openEarnings(page);
-  await expect(page.getByTestId("earnings")).toHaveText("155,00 €");
+  await expect(page.getByTestId("earnings")).toHaveText("173,00 €");
   await expect(page.getByRole("heading", { name: "Revenus", exact: true })).toBeVisible();
   await snap(page, "earnings-fr");
   await page.setViewportSize({ width: 360, height: 780 });

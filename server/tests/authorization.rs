@@ -1,6 +1,7 @@
-//! Who may call each marketplace server function: every function, called over HTTP by every
-//! kind of caller (nobody, a fan, the creator and the brand of a deal and campaign, another
-//! creator, another brand), is refused with the right error, or let through.
+//! Who may call each marketplace and shop server function: every function, called over HTTP
+//! by every kind of caller (nobody, a fan who is the buyer of an order, the creator and the
+//! brand of a deal, campaign and order, another creator, another brand), is refused with the
+//! right error, or let through.
 #![allow(clippy::unwrap_used)]
 
 mod common;
@@ -12,7 +13,10 @@ use app::deals::types::Party;
 use app::error::AppError;
 use app::ledger::types::Money;
 use app::market::types::Format;
+use app::orders::store::{self as orders, Address, CheckoutRequest};
+use app::orders::types::{CartLine, PayWith};
 use app::ssr::{now, Db};
+use app::storefront::store::{self as shelves, NewProduct};
 use common::spawn_app;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,6 +42,12 @@ fn expected(function: &str, caller: Caller) -> Option<AppError> {
     };
     let parties =
         || signed_in().or((![Creator, Brand].contains(&caller)).then_some(AppError::NotFound));
+    let order_parties = |allowed: &[Caller]| {
+        signed_in().or(match caller {
+            OtherCreator | OtherBrand => Some(AppError::NotFound),
+            _ => (!allowed.contains(&caller)).then_some(AppError::Forbidden),
+        })
+    };
     match function {
         "market_profile" | "search_creators" | "campaigns" | "reputation" => None,
         "market_settings" | "save_market_profile" | "apply_to_campaign" => {
@@ -55,6 +65,26 @@ fn expected(function: &str, caller: Caller) -> Option<AppError> {
         "deals" => signed_in(),
         "deal_dashboard" => only(&[Creator, OtherCreator, Brand, OtherBrand]),
         "disputed_deals" | "settle_dispute" => only(&[]),
+        "shop" | "shop_product" | "product" | "cart" | "add_to_cart" | "update_cart" => None,
+        "save_product" => only(&[Creator, OtherCreator, Brand, OtherBrand]),
+        // The brand's product.
+        "product_on_sale" | "my_product" => only(&[Brand]),
+        "shop_desk" | "catalogue" | "promote" => only(&[Creator, OtherCreator]),
+        // The creator's own item.
+        "shelf" => only(&[Creator, OtherCreator])
+            .or((caller == OtherCreator).then_some(AppError::NotFound)),
+        "brand_products" => only(&[Brand, OtherBrand]),
+        "checkout" | "orders" => signed_in(),
+        // The fan's checkout, and the order it made: the fan bought, the brand sold, the
+        // creator brought it.
+        "get_checkout" | "pay_checkout" => {
+            signed_in().or((caller != Fan).then_some(AppError::NotFound))
+        }
+        "order" => signed_in().or([OtherCreator, OtherBrand]
+            .contains(&caller)
+            .then_some(AppError::NotFound)),
+        "ship_order" | "refund_order" => order_parties(&[Brand]),
+        "order_delivered" => order_parties(&[Brand, Fan]),
         other => panic!("no rule for {other}"),
     }
 }
@@ -81,7 +111,7 @@ fn campaign(title: &str) -> NewCampaign {
 }
 
 #[tokio::test]
-async fn every_marketplace_function_refuses_whoever_may_not_call_it() {
+async fn every_marketplace_and_shop_function_refuses_whoever_may_not_call_it() {
     let app = spawn_app().await;
     let mut clients = Vec::new();
     for caller in EVERYONE {
@@ -134,6 +164,51 @@ async fn every_marketplace_function_refuses_whoever_may_not_call_it() {
     let deal = deals::open(&db, &opening, now()).await.unwrap().to_string();
     let (draft, published) = (draft.to_string(), published.to_string());
 
+    // The creator's merch, the brand's product they promote, and the fan's order of the latter.
+    let product = |commission_bp| NewProduct {
+        title: "Jersey".into(),
+        description: String::new(),
+        price: Money::eur(4_000),
+        shipping: Money::eur(0),
+        commission_bp,
+        variants: vec![(String::new(), 5)],
+    };
+    let merch = shelves::create(&db, creator, &product(None), now())
+        .await
+        .unwrap();
+    let sold = shelves::create(&db, brand, &product(Some(1_500)), now())
+        .await
+        .unwrap();
+    shelves::promote(&db, creator, sold, now()).await.unwrap();
+    let fan = id(Fan).await;
+    common::top_up(&db, fan, 4_000).await;
+    let variant = shelves::product(&db, sold).await.unwrap().variants[0].id;
+    let lines = [CartLine {
+        variant,
+        quantity: 1,
+        shop: Some(creator),
+    }];
+    let request = CheckoutRequest {
+        buyer: fan,
+        lines: &lines,
+        click: None,
+        expected_total: 4_000,
+        ship_to: Address {
+            name: "Fan".into(),
+            address: "1 rue de la Paix, Paris".into(),
+        },
+        pay_with: PayWith::Wallet,
+        reserve_secs: 900,
+    };
+    let checkout = orders::checkout(&db, &request, now()).await.unwrap();
+    let order = orders::checkout_view(&db, &checkout, fan)
+        .await
+        .unwrap()
+        .orders[0]
+        .id
+        .clone();
+    let (merch, sold, variant) = (merch.to_string(), sold.to_string(), variant.to_string());
+
     let calls: Vec<(&str, Vec<(&str, &str)>)> = vec![
         ("market_profile", vec![("handle", "auth_creator")]),
         ("search_creators", vec![]),
@@ -163,6 +238,40 @@ async fn every_marketplace_function_refuses_whoever_may_not_call_it() {
         ),
         ("disputed_deals", vec![]),
         ("settle_dispute", vec![("id", &deal), ("how", "release")]),
+        ("shop", vec![("handle", "auth_creator")]),
+        (
+            "shop_product",
+            vec![("handle", "auth_creator"), ("id", &sold)],
+        ),
+        ("product", vec![("id", &merch)]),
+        ("cart", vec![]),
+        (
+            "add_to_cart",
+            vec![("variant", &variant), ("quantity", "1")],
+        ),
+        (
+            "update_cart",
+            vec![("variant", &variant), ("quantity", "0")],
+        ),
+        ("save_product", vec![("title", "")]),
+        ("product_on_sale", vec![("id", &sold), ("on_sale", "true")]),
+        ("my_product", vec![("id", &sold)]),
+        ("shop_desk", vec![]),
+        ("shelf", vec![("product", &merch), ("action", "publish")]),
+        ("catalogue", vec![]),
+        ("promote", vec![("product", &sold)]),
+        ("brand_products", vec![]),
+        ("checkout", vec![("total", "0")]),
+        ("get_checkout", vec![("id", &checkout)]),
+        ("pay_checkout", vec![("id", &checkout)]),
+        ("order", vec![("id", &order)]),
+        ("orders", vec![]),
+        (
+            "ship_order",
+            vec![("id", &order), ("carrier", "UPS"), ("tracking", "1Z0001")],
+        ),
+        ("order_delivered", vec![("id", &order)]),
+        ("refund_order", vec![("id", &order), ("amount", "1")]),
     ];
     let mut checked = 0;
     for (function, form) in &calls {

@@ -181,6 +181,7 @@ fn StateBadge(state: PayoutState) -> impl IntoView {
 fn source_label(i18n: I18nContext<Locale>, source: Source) -> String {
     match source {
         Source::Deals => t_string!(i18n, earnings.deals),
+        Source::ShopSales => t_string!(i18n, earnings.shop_sales),
         Source::Commissions => t_string!(i18n, earnings.commissions),
         Source::Gifts => t_string!(i18n, earnings.gifts),
         Source::Donations => t_string!(i18n, earnings.donations),

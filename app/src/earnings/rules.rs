@@ -14,15 +14,15 @@ pub fn source_of(kind: TransferKind) -> Option<Source> {
     match kind {
         TransferKind::Escrow => Some(Source::Deals),
         TransferKind::Commission | TransferKind::Clawback => Some(Source::Commissions),
+        // A seller's share of an order, less what they refunded of it.
+        TransferKind::Purchase | TransferKind::Refund => Some(Source::ShopSales),
         TransferKind::Gift => Some(Source::Gifts),
         TransferKind::Donation => Some(Source::Donations),
         TransferKind::StageSlot => Some(Source::StageSlots),
         TransferKind::TopUp
         | TransferKind::ProcessorFee
-        | TransferKind::Refund
         | TransferKind::Payout
-        | TransferKind::PayoutReturned
-        | TransferKind::Purchase => None,
+        | TransferKind::PayoutReturned => None,
     }
 }
 
@@ -124,6 +124,7 @@ mod tests {
     #[test]
     fn every_income_kind_has_one_source_and_payouts_are_not_income() {
         assert_eq!(source_of(TransferKind::Clawback), Some(Source::Commissions));
+        assert_eq!(source_of(TransferKind::Refund), Some(Source::ShopSales));
         assert_eq!(source_of(TransferKind::PayoutReturned), None);
         assert_eq!(source_of(TransferKind::Payout), None);
         for source in Source::ALL {

@@ -58,6 +58,8 @@ impl AccountHolder {
 #[serde(rename_all = "snake_case")]
 pub enum Source {
     Deals,
+    /// What sellers (creators' merch, brands' products) were paid for their orders.
+    ShopSales,
     Commissions,
     Gifts,
     Donations,
@@ -65,8 +67,9 @@ pub enum Source {
 }
 
 impl Source {
-    pub const ALL: [Source; 5] = [
+    pub const ALL: [Source; 6] = [
         Self::Deals,
+        Self::ShopSales,
         Self::Commissions,
         Self::Gifts,
         Self::Donations,

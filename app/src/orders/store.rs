@@ -576,7 +576,7 @@ pub async fn ship(
     let mut tx = db.begin_write().await.map_err(internal)?;
     let o = by_public_id(&mut tx, public_id).await?;
     if o.seller_id != seller {
-        return Err(AppError::Forbidden);
+        return Err(refusal(&o, seller));
     }
     rules::next(state(&o.state)?, OrderStep::Ship)?;
     guarded(
@@ -610,7 +610,7 @@ pub async fn deliver(
     let mut tx = db.begin_write().await.map_err(internal)?;
     let o = by_public_id(&mut tx, public_id).await?;
     if o.seller_id != user && o.buyer_id != user {
-        return Err(AppError::Forbidden);
+        return Err(refusal(&o, user));
     }
     rules::next(state(&o.state)?, OrderStep::Deliver)?;
     guarded(
@@ -641,6 +641,16 @@ async fn guarded<'q>(
     Ok(())
 }
 
+/// Why `user` may not take a step on order `o`: a party gets `Forbidden`; to anyone else the
+/// order does not exist.
+fn refusal(o: &OrderRow, user: i64) -> AppError {
+    if [Some(o.buyer_id), Some(o.seller_id), o.creator_id].contains(&Some(user)) {
+        AppError::Forbidden
+    } else {
+        AppError::NotFound
+    }
+}
+
 async fn by_public_id(conn: &mut AnyConnection, public_id: &str) -> Result<OrderRow, AppError> {
     sqlx::query_as(&format!(
         "SELECT {ORDER_COLUMNS} FROM orders WHERE public_id = $1"
@@ -665,7 +675,7 @@ pub async fn refund(
     let mut tx = db.begin_write().await.map_err(internal)?;
     let o = by_public_id(&mut tx, public_id).await?;
     if o.seller_id != seller {
-        return Err(AppError::Forbidden);
+        return Err(refusal(&o, seller));
     }
     let left = o.total - o.refunded;
     let amount = amount.unwrap_or(left);

@@ -256,7 +256,10 @@ fn OrderView(
             </dl>
             {(o.viewer == OrderRole::Creator).then(|| {
                 let until = o.returns_until;
-                view! { <p class="notice" data-testid="commission-state">{if o.commission_released {
+                let taken_back = commission.minor > 0 && clawed.minor >= commission.minor;
+                view! { <p class="notice" data-testid="commission-state">{if taken_back {
+                    t!(i18n, orders.commission_taken_back).into_any()
+                } else if o.commission_released {
                     t!(i18n, orders.commission_released).into_any()
                 } else {
                     match until {
