@@ -5,6 +5,7 @@ pub mod config;
 pub mod demo;
 pub mod forms;
 pub mod mail;
+mod page_cache;
 pub mod payments;
 pub mod security;
 pub mod telemetry;
@@ -226,6 +227,11 @@ pub async fn router(config: &Config, state: AppState) -> anyhow::Result<Router> 
             security::csrf,
         ))
         .layer(session_layer)
+        // Outside the sessions: a cached page costs no session lookup.
+        .layer(axum::middleware::from_fn_with_state(
+            page_cache::PageCache::default(),
+            page_cache::serve,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             security::TrustedProxies(config.trusted_proxies.clone().into()),
             security::client_ip,
