@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Serves the release build on a fresh SQLite database, opens a creator's shop with 50 published
-# products (each with an image), then measures with wrk, side by side in one run: the shop page,
-# and a static file served by the same axum server. Needs `cargo leptos build --release` first.
+# products (each with an image), then measures with wrk, side by side in one run: the shop page
+# as anonymous visitors get it (through the page micro-cache), the same page rendered for every
+# request (a visitor with a session cookie), and a static file served by the same axum server.
+# Needs `cargo leptos build --release` first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN="${CARGO_TARGET_DIR:-$HOME/.cache/tremplin-target}/release/tremplin"
@@ -26,13 +28,17 @@ done
 count=$(curl -sf "$URL/@bench_shop/shop" | grep -o 'class="product-card"' | wc -l)
 [ "$count" = 50 ] || { echo "the shop shows $count products, not 50" >&2; exit 1; }
 
+# measure LABEL PATH [wrk options...]
 measure() {
-  wrk -t2 -c16 -d"${DURATION:-15}s" --latency "$URL$1" | awk -v path="$1" '
+  wrk -t2 -c16 -d"${DURATION:-15}s" --latency "${@:3}" "$URL$2" | awk -v label="$1" '
     /Requests\/sec/ { rps = $2 }
     / 99%/ { p99 = $2 }
-    END { printf "%-22s %10.0f req/s   p99 %s\n", path, rps, p99 }'
+    END { printf "%-28s %10.0f req/s   p99 %s\n", label, rps, p99 }'
 }
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
-measure "/@bench_shop/shop" | tee "$DATA/shop"
-measure "/pkg/tremplin.css" | tee "$DATA/static"
-awk 'NR==FNR { shop = $2; next } { printf "shop page / static file: %.2f\n", shop / $2 }' "$DATA/shop" "$DATA/static"
+measure "shop page (anonymous)" "/@bench_shop/shop" | tee "$DATA/shop"
+measure "shop page (rendered each)" "/@bench_shop/shop" -H "Cookie: tremplin_session=none" | tee "$DATA/rendered"
+measure "static file" "/pkg/tremplin.css" | tee "$DATA/static"
+ratio() { awk 'NR==FNR { a = $(NF-3); next } { printf "%s / static file: %.2f\n", label, a / $(NF-3) }' label="$1" "$2" "$DATA/static"; }
+ratio "shop page (anonymous)" "$DATA/shop"
+ratio "shop page (rendered each)" "$DATA/rendered"

@@ -104,6 +104,7 @@ fn Document() -> impl IntoView {
                     <Route path=path!("/checkout/:id") view=orders::pages::order::CheckoutPage ssr=SsrMode::InOrder />
                     <Route path=path!("/orders") view=orders::pages::order::OrdersPage ssr=SsrMode::InOrder />
                     <Route path=path!("/orders/:id") view=orders::pages::order::OrderPage ssr=SsrMode::Async />
+                    <Route path=path!("/shop/report") view=orders::pages::reports::ReportPage ssr=SsrMode::InOrder />
                     <Route path=path!("/shop/manage") view=storefront::pages::desk::ShopDeskPage ssr=SsrMode::InOrder />
                     <Route path=path!("/catalogue") view=storefront::pages::catalogue::CataloguePage ssr=SsrMode::InOrder />
                     <Route path=path!("/brand/products") view=storefront::pages::catalogue::BrandProductsPage ssr=SsrMode::InOrder />

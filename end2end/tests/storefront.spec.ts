@@ -4,6 +4,7 @@
 // (the test clock) and the commission reaches the creator, then a refund claws it back.
 // Creator, brand and fan each have their own browser context.
 import { test, expect, Page } from "@playwright/test";
+import * as fs from "fs";
 import * as path from "path";
 import { baseURL } from "../playwright.config";
 import { DEMO_PASSWORD, demoEmail, hydrated, logIn, payWith, signUpFan, snap, uniqueHandle } from "./helpers";
@@ -175,4 +176,18 @@ test("a fan buys a brand product through a creator's link; the commission comes,
   }
   await fan.goto("/wallet");
   await expect(fan.getByTestId("balance")).not.toHaveText("€0.00");
+
+  // The creator's report counts the click and the order of that link, and exports the orders.
+  await creator.goto("/shop/report");
+  await hydrated(creator);
+  await expect(creator.getByTestId("report-links").getByRole("row", { name: new RegExp(title) })).toContainText("100.0 %");
+  await snap(creator, "creator-report");
+  const download = creator.waitForEvent("download");
+  await creator.getByRole("link", { name: "Download the orders (CSV)" }).click();
+  const csv = fs.readFileSync(await (await download).path(), "utf8");
+  expect(csv.split("\n")[0]).toContain("order,state,paid_on,product");
+  expect(csv).toContain(title);
+  await brand.goto("/shop/report");
+  await expect(brand.getByTestId("report-creators")).toContainText("@julien_velo");
+  await snap(brand, "brand-report");
 });

@@ -212,6 +212,7 @@ pub async fn router(config: &Config, state: AppState) -> anyhow::Result<Router> 
             app::storefront::links::ROUTE,
             get(app::storefront::links::follow),
         )
+        .route(app::orders::CSV_PATH, get(app::orders::reports::csv))
         .leptos_routes_with_context(&server_state, routes, provide.clone(), move || {
             app::shell(shell_options.clone())
         })

@@ -75,6 +75,7 @@ fn expected(function: &str, caller: Caller) -> Option<AppError> {
             .or((caller == OtherCreator).then_some(AppError::NotFound)),
         "brand_products" => only(&[Brand, OtherBrand]),
         "checkout" | "orders" => signed_in(),
+        "shop_report" => only(&[Creator, OtherCreator, Brand, OtherBrand]),
         // The fan's checkout, and the order it made: the fan bought, the brand sold, the
         // creator brought it.
         "get_checkout" | "pay_checkout" => {
@@ -266,6 +267,7 @@ async fn every_marketplace_and_shop_function_refuses_whoever_may_not_call_it() {
         ("pay_checkout", vec![("id", &checkout)]),
         ("order", vec![("id", &order)]),
         ("orders", vec![]),
+        ("shop_report", vec![]),
         (
             "ship_order",
             vec![("id", &order), ("carrier", "UPS"), ("tracking", "1Z0001")],

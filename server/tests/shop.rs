@@ -617,3 +617,161 @@ async fn app_user(db: &Db, handle: &str) -> i64 {
         .await
         .unwrap()
 }
+
+#[tokio::test]
+async fn reports_count_clicks_orders_and_commission_by_link_and_product_and_export_them() {
+    use app::orders::types::ShopReport;
+    use app::storefront::types::Desk;
+    let app = spawn_app().await;
+    let db = Db::connect(&app.database_url).await.unwrap();
+    let (brand, creator) = (app.client(), app.client());
+    app.sign_up(&brand, "brand", "report_brand").await;
+    app.sign_up(&creator, "creator", "report_creator").await;
+    let save = |client: &reqwest::Client,
+                title: &'static str,
+                price: &'static str,
+                commission: &'static str| {
+        let client = client.clone();
+        let app = &app;
+        async move {
+            let form = [
+                ("title", title),
+                ("price", price),
+                ("commission", commission),
+                ("variant_names[]", ""),
+                ("variant_stocks[]", "20"),
+            ];
+            app.call_ok::<i64>(&client, "save_product", &form).await
+        }
+    };
+    let sold = save(&brand, "Saddle bag", "20", "15").await.to_string();
+    let merch = save(&creator, "Sticker pack", "10", "").await.to_string();
+    let _: () = app
+        .call_ok(
+            &creator,
+            "promote",
+            &[("product", sold.as_str()), ("clawback_understood", "yes")],
+        )
+        .await;
+    let _: () = app
+        .call_ok(
+            &creator,
+            "shelf",
+            &[("product", merch.as_str()), ("action", "publish")],
+        )
+        .await;
+    let desk: Desk = app.call_ok(&creator, "shop_desk", &[]).await;
+    let path = |link: &str| link.strip_prefix(&app.url("")).unwrap().to_owned();
+    let product_link = path(
+        &desk
+            .items
+            .iter()
+            .find(|i| i.product.title == "Saddle bag")
+            .unwrap()
+            .link,
+    );
+    let shop_link = path(&desk.shop_link);
+
+    // One fan follows the product link and buys; another follows the shop link and does not;
+    // a third buys the creator's own merch without any link.
+    let buy = |handle: &'static str, link: Option<String>, product: String, total: &'static str| {
+        let app = &app;
+        let db = &db;
+        async move {
+            let fan = app.client();
+            app.sign_up(&fan, "fan", handle).await;
+            top_up(db, app_user(db, handle).await, 10_000).await;
+            if let Some(link) = link {
+                fan.get(app.url(&link)).send().await.unwrap();
+            }
+            if total.is_empty() {
+                return;
+            }
+            let variant = shelves::product(db, product.parse().unwrap())
+                .await
+                .unwrap()
+                .variants[0]
+                .id
+                .to_string();
+            let _: () = app
+                .call_ok(
+                    &fan,
+                    "add_to_cart",
+                    &[("variant", variant.as_str()), ("shop", "report_creator")],
+                )
+                .await;
+            let form = [
+                ("total", total),
+                ("ship_name", "A Fan"),
+                ("ship_address", "2 rue du Bac, Paris"),
+                ("pay_with", "wallet"),
+            ];
+            let _: String = app.call_ok(&fan, "checkout", &form).await;
+        }
+    };
+    buy("report_fan_a", Some(product_link), sold.clone(), "2000").await;
+    buy("report_fan_b", Some(shop_link), sold.clone(), "").await;
+    buy("report_fan_c", None, merch.clone(), "1000").await;
+
+    let report: ShopReport = app.call_ok(&creator, "shop_report", &[]).await;
+    let c = report.commissions.unwrap();
+    assert_eq!((c.clicks, c.orders, c.conversion_bp), (2, 1, 5_000));
+    assert_eq!((c.pending, c.available), (Money::eur(300), Money::eur(0)));
+    let by_link: Vec<_> = c
+        .by_link
+        .iter()
+        .map(|l| (l.label.as_str(), l.clicks, l.orders))
+        .collect();
+    assert_eq!(
+        by_link,
+        vec![("", 1, 0), ("Saddle bag", 1, 1), ("Sticker pack", 0, 0)]
+    );
+    assert_eq!(c.by_product[0].commission, Money::eur(300));
+    assert_eq!(c.monthly.iter().map(|m| m.amount.minor).sum::<i64>(), 300);
+    let s = report.sales.unwrap();
+    assert_eq!((s.orders, s.sales), (1, Money::eur(1_000)));
+
+    let report: ShopReport = app.call_ok(&brand, "shop_report", &[]).await;
+    assert!(report.commissions.is_none());
+    let s = report.sales.unwrap();
+    assert_eq!(
+        (s.sales, s.commission),
+        (Money::eur(2_000), Money::eur(300))
+    );
+    let by_creator: Vec<_> = s
+        .by_creator
+        .iter()
+        .map(|l| (l.label.as_str(), l.orders))
+        .collect();
+    assert_eq!(by_creator, vec![("report_creator", 1)]);
+
+    let csv = creator
+        .get(app.url("/reports/orders.csv"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
+    let csv = csv.text().await.unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 3, "{csv}");
+    assert!(lines[0].starts_with("order,state,paid_on,product"));
+    assert!(lines
+        .iter()
+        .any(|l| l.contains("Saddle bag") && l.contains(",brought,") && l.contains(",3.00,")));
+    assert!(lines
+        .iter()
+        .any(|l| l.contains("Sticker pack") && l.contains(",sold,")));
+    let nobody = app
+        .client()
+        .get(app.url("/reports/orders.csv"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(nobody.status(), reqwest::StatusCode::UNAUTHORIZED);
+    let fan = app.client();
+    app.sign_up(&fan, "fan", "report_nosy").await;
+    assert_eq!(
+        app.call_err(&fan, "shop_report", &[]).await,
+        AppError::Forbidden
+    );
+}

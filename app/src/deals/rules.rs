@@ -135,28 +135,6 @@ pub fn file_name(raw: &str) -> String {
     }
 }
 
-/// Months a dashboard's chart covers.
-pub const CHART_MONTHS: usize = 12;
-
-/// Sums `payments` (Unix seconds, amount) per calendar month over the `months` months up to the
-/// one of `now`, oldest first; a month without payments is there with 0.
-pub fn per_month(payments: &[(i64, i64)], now: i64, months: usize) -> Vec<((i64, i64), i64)> {
-    let (year, month) = crate::ui::date::month_of(now);
-    let index = |(y, m): (i64, i64)| y * 12 + m - 1;
-    let last = index((year, month));
-    let first = last - months as i64 + 1;
-    let mut totals: Vec<((i64, i64), i64)> = (first..=last)
-        .map(|i| ((i.div_euclid(12), i.rem_euclid(12) + 1), 0))
-        .collect();
-    for &(at, amount) in payments {
-        let i = index(crate::ui::date::month_of(at));
-        if (first..=last).contains(&i) {
-            totals[(i - first) as usize].1 += amount;
-        }
-    }
-    totals
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -274,24 +252,6 @@ mod tests {
         assert_eq!(median(vec![5]), Some(5));
         assert_eq!(median(vec![9, 1, 5]), Some(5));
         assert_eq!(median(vec![9, 1, 5, 7]), Some(5));
-    }
-
-    #[test]
-    fn payments_are_summed_per_month_over_the_last_twelve() {
-        // 2026-11-23 and 2026-01-15 and 2025-11-30 (too old), 2026-11-01.
-        let now = 1_795_437_900;
-        let payments = [
-            (now, 500),
-            (1_795_437_900 - 22 * 86_400, 250),
-            (1_768_435_200, 100),
-            (1_764_460_800, 9_999),
-        ];
-        let months = per_month(&payments, now, CHART_MONTHS);
-        assert_eq!(months.len(), 12);
-        assert_eq!(months[0], ((2025, 12), 0));
-        assert_eq!(months[1], ((2026, 1), 100));
-        assert_eq!(months[11], ((2026, 11), 750));
-        assert_eq!(months.iter().map(|m| m.1).sum::<i64>(), 850);
     }
 
     #[test]

@@ -14,6 +14,7 @@ use crate::ledger::types::{
 use crate::notifications::store::notify;
 use crate::notifications::types::{DealNews, Notice};
 use crate::ssr::{internal, Db};
+use crate::ui::chart::{per_month, CHART_MONTHS};
 
 fn db_err(e: sqlx::Error) -> AppError {
     internal(e)
@@ -973,14 +974,7 @@ pub async fn dashboard(db: &Db, user: i64, viewer: Party, now: i64) -> Result<Da
     .fetch_all(&mut *conn)
     .await
     .map_err(db_err)?;
-    let monthly = rules::per_month(&payments, now, rules::CHART_MONTHS)
-        .into_iter()
-        .map(|((year, month), minor)| MonthTotal {
-            year,
-            month,
-            amount: Money::eur(minor),
-        })
-        .collect();
+    let monthly = per_month(&payments, now, CHART_MONTHS);
     let under_way: Vec<LineRow> = sqlx::query_as(&format!(
         "SELECT d.id, d.brand_id, b.company_name AS brand_name, u.display_name AS creator_name,
                 c.title AS campaign_title, d.state, d.amount, d.due_at, d.updated_at

@@ -219,7 +219,7 @@ pub struct Dashboard {
     pub by_state: Vec<(DealState, u32)>,
     /// Paid through completed deals per month, the last twelve months, oldest first: what a
     /// brand spent, or what a creator earned.
-    pub monthly: Vec<MonthTotal>,
+    pub monthly: Vec<crate::ui::chart::MonthTotal>,
     /// Paid through completed deals, ever.
     pub paid: Money,
     /// Held in escrow now, for deals under way.
@@ -230,14 +230,6 @@ pub struct Dashboard {
     pub campaigns: Vec<CampaignApplicants>,
     /// A brand's results per creator, by amount paid.
     pub creators: Vec<CreatorResult>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MonthTotal {
-    pub year: i64,
-    /// 1 to 12.
-    pub month: i64,
-    pub amount: Money,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

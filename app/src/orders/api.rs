@@ -195,6 +195,18 @@ pub async fn mark_delivered(id: String) -> Result<(), AppError> {
     store::deliver(&st.db, user.id, &id, st.return_window_secs, now()).await
 }
 
+/// The caller's shop report: as a creator, what their links and shop brought; as a seller,
+/// what they sold.
+#[server(prefix = "/api", endpoint = "shop_report")]
+pub async fn get_shop_report() -> Result<ShopReport, AppError> {
+    use crate::accounts::types::Role;
+    let user = session::require_user().await?;
+    if user.role == Role::Fan {
+        return Err(AppError::Forbidden);
+    }
+    super::reports::report(&state()?.db, user.id, user.role == Role::Creator, now()).await
+}
+
 /// The seller refunds part of an order (`amount`), or all that is left (`amount` empty).
 #[server(prefix = "/api", endpoint = "refund_order")]
 pub async fn refund_order(

@@ -10,4 +10,9 @@ pub mod types;
 #[cfg(feature = "ssr")]
 pub mod cart;
 #[cfg(feature = "ssr")]
+pub mod reports;
+#[cfg(feature = "ssr")]
 pub mod store;
+
+/// Where the caller's sold and brought orders download as CSV.
+pub const CSV_PATH: &str = "/reports/orders.csv";

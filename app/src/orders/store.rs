@@ -209,7 +209,12 @@ pub async fn checkout(db: &Db, r: &CheckoutRequest<'_>, now: i64) -> Result<Stri
         let mut by = None;
         if let Some(shop) = line.shop {
             if shelves::on_shelf(&mut tx, shop, p.product).await? {
-                by = Some((shop, None));
+                // Reached through one of their links, the sale counts for that link too.
+                let link = attributed
+                    .as_ref()
+                    .filter(|(creator, _)| *creator == shop)
+                    .map(|(_, code)| code.clone());
+                by = Some((shop, link));
             }
         }
         if by.is_none() {

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::ledger::types::Money;
+use crate::ui::chart::MonthTotal;
 
 /// A line of the cart as the session keeps it: what, how many, and from whose shop. Never a
 /// price: prices are read again every time the cart is shown and at checkout.
@@ -174,4 +175,59 @@ pub struct Checkout {
     pub id: String,
     pub orders: Vec<Order>,
     pub total: Money,
+}
+
+/// One line of a report: a product, a link or a creator, with what it brought.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportLine {
+    /// The product's title, or the creator's handle; empty for the whole shop, or for sales
+    /// no creator brought.
+    pub label: String,
+    /// The affiliate link's code, on link lines.
+    pub link: Option<String>,
+    pub clicks: u64,
+    pub orders: u64,
+    pub units: u64,
+    /// Orders per click, in basis points, where there were clicks.
+    pub conversion_bp: Option<u32>,
+    pub sales: Money,
+    pub commission: Money,
+}
+
+/// What a creator's links and shop brought them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommissionReport {
+    pub clicks: u64,
+    pub orders: u64,
+    /// Orders through links per click, in basis points.
+    pub conversion_bp: u32,
+    /// Held until the return window ends.
+    pub pending: Money,
+    /// Released to their earnings, net of clawbacks.
+    pub available: Money,
+    pub by_product: Vec<ReportLine>,
+    pub by_link: Vec<ReportLine>,
+    /// Commission per month of payment, net of clawbacks.
+    pub monthly: Vec<MonthTotal>,
+}
+
+/// What a seller sold, net of refunds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SalesReport {
+    pub orders: u64,
+    pub sales: Money,
+    /// Paid to the creators who brought the sales.
+    pub commission: Money,
+    pub by_creator: Vec<ReportLine>,
+    pub by_product: Vec<ReportLine>,
+    pub monthly: Vec<MonthTotal>,
+}
+
+/// A creator's or a brand's shop report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShopReport {
+    /// For creators.
+    pub commissions: Option<CommissionReport>,
+    /// For sellers (brands, and creators who sold merch).
+    pub sales: Option<SalesReport>,
 }

@@ -415,7 +415,8 @@ pub async fn shop(db: &Db, handle: &str) -> Result<Shop, AppError> {
                (SELECT storage_key FROM product_images i WHERE i.product_id = p.id
                 ORDER BY position, id LIMIT 1),
                b.company_name,
-               (SELECT COALESCE(SUM(stock), 0) FROM product_variants v WHERE v.product_id = p.id)
+               (SELECT CAST(COALESCE(SUM(stock), 0) AS BIGINT) FROM product_variants v
+                WHERE v.product_id = p.id)
              FROM shop_items s JOIN products p ON p.id = s.product_id
              LEFT JOIN brands b ON b.user_id = p.seller_id
              WHERE s.creator_id = $1 AND s.published = 1 AND p.active = 1

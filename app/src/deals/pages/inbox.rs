@@ -8,11 +8,11 @@ use crate::deals::api::{deal_dashboard, my_deals};
 use crate::deals::types::*;
 use crate::i18n::*;
 use crate::ledger::types::Money;
-use crate::ui::chart::{Bar, BarChart};
+use crate::ui::chart::{month_bars, Bar, BarChart};
 use crate::ui::compact_number;
-use crate::ui::date::{format_date, month_name};
+use crate::ui::date::format_date;
 use crate::ui::form::list_view;
-use crate::ui::money::{format_money, format_money_short};
+use crate::ui::money::format_money;
 
 /// The viewer's deals: their dashboard, then every deal.
 #[component]
@@ -83,15 +83,7 @@ fn DashboardView(d: Dashboard) -> impl IntoView {
     let monthly = d.monthly.clone();
     let by_state = d.by_state.clone();
     let months_chart = move || {
-        let locale = i18n.get_locale();
-        let bars = monthly
-            .iter()
-            .map(|m| Bar {
-                label: month_name(m.month, locale).to_owned(),
-                value: m.amount.minor,
-                text: format_money_short(m.amount, locale),
-            })
-            .collect();
+        let bars = month_bars(&monthly, i18n.get_locale());
         let caption = if brand {
             t_string!(i18n, deals.chart_spent).to_string()
         } else {

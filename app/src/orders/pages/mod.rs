@@ -2,3 +2,4 @@
 
 pub mod cart;
 pub mod order;
+pub mod reports;
