@@ -46,6 +46,28 @@ fn lines(rows: Vec<Row>) -> Vec<ReportLine> {
         .collect()
 }
 
+/// Units, orders, sales and commission per product of the paid orders whose `side` (the
+/// seller or the creator who brought them) is `user`, most commission first.
+async fn by_product(
+    conn: &mut AnyConnection,
+    side: &str,
+    user: i64,
+) -> Result<Vec<ReportLine>, AppError> {
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "SELECT l.title, NULL, CAST(0 AS BIGINT), COUNT(DISTINCT o.id),
+           CAST(SUM(l.quantity) AS BIGINT), CAST(SUM(l.quantity * l.unit_price) AS BIGINT),
+           CAST(SUM(l.commission) AS BIGINT)
+         FROM order_lines l JOIN orders o ON o.id = l.order_id
+         WHERE o.{side} = $1 AND {PAID}
+         GROUP BY l.product_id, l.title ORDER BY 7 DESC, 6 DESC, 1"
+    ))
+    .bind(user)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(internal)?;
+    Ok(lines(rows))
+}
+
 /// What `creator`'s links and shop brought them.
 async fn commissions(
     conn: &mut AnyConnection,
@@ -72,17 +94,7 @@ async fn commissions(
     .fetch_one(&mut *conn)
     .await
     .map_err(internal)?;
-    let by_product: Vec<Row> = sqlx::query_as(&format!(
-        "SELECT l.title, NULL, CAST(0 AS BIGINT), COUNT(DISTINCT o.id), CAST(SUM(l.quantity) AS BIGINT),
-           CAST(SUM(l.quantity * l.unit_price) AS BIGINT), CAST(SUM(l.commission) AS BIGINT)
-         FROM order_lines l JOIN orders o ON o.id = l.order_id
-         WHERE o.creator_id = $1 AND {PAID}
-         GROUP BY l.product_id, l.title ORDER BY 7 DESC, 1"
-    ))
-    .bind(creator)
-    .fetch_all(&mut *conn)
-    .await
-    .map_err(internal)?;
+    let by_product = by_product(conn, "creator_id", creator).await?;
     // Every link, with its clicks and the orders it brought (a sale in the shop reached
     // without a link counts in the totals only).
     let by_link: Vec<Row> = sqlx::query_as(&format!(
@@ -117,7 +129,7 @@ async fn commissions(
         conversion_bp: ratio_bp(via_links, clicks),
         pending: Money::eur(pending),
         available: Money::eur(available),
-        by_product: lines(by_product),
+        by_product,
         by_link: lines(by_link),
         monthly: per_month(&released, now, CHART_MONTHS),
     })
@@ -145,17 +157,7 @@ async fn sales(conn: &mut AnyConnection, seller: i64, now: i64) -> Result<SalesR
     .fetch_all(&mut *conn)
     .await
     .map_err(internal)?;
-    let by_product: Vec<Row> = sqlx::query_as(&format!(
-        "SELECT l.title, NULL, CAST(0 AS BIGINT), COUNT(DISTINCT o.id), CAST(SUM(l.quantity) AS BIGINT),
-           CAST(SUM(l.quantity * l.unit_price) AS BIGINT), CAST(SUM(l.commission) AS BIGINT)
-         FROM order_lines l JOIN orders o ON o.id = l.order_id
-         WHERE o.seller_id = $1 AND {PAID}
-         GROUP BY l.product_id, l.title ORDER BY 6 DESC, 1"
-    ))
-    .bind(seller)
-    .fetch_all(&mut *conn)
-    .await
-    .map_err(internal)?;
+    let by_product = by_product(conn, "seller_id", seller).await?;
     let sold: Vec<(i64, i64)> = sqlx::query_as(&format!(
         "SELECT o.paid_at, o.total - o.refunded FROM orders o
          WHERE o.seller_id = $1 AND {PAID} AND o.paid_at >= $2"
@@ -170,7 +172,7 @@ async fn sales(conn: &mut AnyConnection, seller: i64, now: i64) -> Result<SalesR
         sales: Money::eur(total),
         commission: Money::eur(commission),
         by_creator: lines(by_creator),
-        by_product: lines(by_product),
+        by_product,
         monthly: per_month(&sold, now, CHART_MONTHS),
     })
 }

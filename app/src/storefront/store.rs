@@ -581,15 +581,7 @@ pub async fn shelf(
     let (position, seller) = item.ok_or(AppError::NotFound)?;
     match action {
         ShelfAction::Publish | ShelfAction::Unpublish => {
-            sqlx::query(
-                "UPDATE shop_items SET published = $1 WHERE creator_id = $2 AND product_id = $3",
-            )
-            .bind(i64::from(action == ShelfAction::Publish))
-            .bind(creator)
-            .bind(product)
-            .execute(&mut *tx)
-            .await
-            .map_err(internal)?;
+            publish(&mut tx, creator, product, action == ShelfAction::Publish).await?;
         }
         ShelfAction::Remove if seller == creator => {
             return Err(AppError::Conflict("hide your own products instead".into()))
@@ -649,13 +641,25 @@ pub async fn promote(db: &Db, creator: i64, product: i64, now: i64) -> Result<()
         None => return Err(AppError::NotFound),
     }
     shelve(&mut tx, creator, product, now).await?;
-    sqlx::query("UPDATE shop_items SET published = 1 WHERE creator_id = $1 AND product_id = $2")
+    publish(&mut tx, creator, product, true).await?;
+    tx.commit().await.map_err(internal)
+}
+
+/// Shows an item of `creator`'s shelf in their shop, or hides it.
+async fn publish(
+    conn: &mut AnyConnection,
+    creator: i64,
+    product: i64,
+    shown: bool,
+) -> Result<(), AppError> {
+    sqlx::query("UPDATE shop_items SET published = $1 WHERE creator_id = $2 AND product_id = $3")
+        .bind(i64::from(shown))
         .bind(creator)
         .bind(product)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await
         .map_err(internal)?;
-    tx.commit().await.map_err(internal)
+    Ok(())
 }
 
 /// Brand products on sale, for creators to choose from; most promoted first.

@@ -69,3 +69,54 @@ pub fn send(
         xhr.set_onloadend(None);
     }
 }
+
+/// A button that picks one file and sends it to `path` with a progress bar; `uploads` counts
+/// the finished ones (so the page reads its data again), an error shows under it. Its children
+/// are the hint under the button.
+#[component]
+pub fn UploadButton(
+    path: String,
+    /// The file input's id.
+    id: &'static str,
+    #[prop(into)] label: Signal<String>,
+    /// Which files the picker offers (`image/png,image/jpeg`), any by default.
+    #[prop(optional)]
+    accept: Option<&'static str>,
+    uploads: RwSignal<u32>,
+    /// The error line's test id.
+    error_id: &'static str,
+    children: Children,
+) -> impl IntoView {
+    use crate::i18n::*;
+    let i18n = use_i18n();
+    let progress = RwSignal::new(None::<f64>);
+    let error = RwSignal::new(None::<AppError>);
+    let on_change = move |ev: leptos::ev::Event| {
+        let Some(file) = chosen_file(&ev) else {
+            return;
+        };
+        error.set(None);
+        progress.set(Some(0.0));
+        send(&path, file, progress, move |result| {
+            progress.set(None);
+            match result {
+                Ok(_) => uploads.update(|n| *n += 1),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <div class="field">
+            <label class="btn btn-ghost" for=id>{label}</label>
+            <input id=id class="visually-hidden" type="file" accept=accept on:change=on_change />
+            <p class="field-hint">{children()}</p>
+            <Show when=move || progress.get().is_some()>
+                <progress class="upload-progress" max="100" value=move || progress.get().unwrap_or(0.0)
+                    aria-label=move || t_string!(i18n, settings.uploading).to_string()></progress>
+            </Show>
+            <p class="field-error" role="alert" data-testid=error_id>
+                {move || error.get().map(|e| crate::ui::form::error_text(i18n, &e))}
+            </p>
+        </div>
+    }
+}

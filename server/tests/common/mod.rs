@@ -251,20 +251,7 @@ pub async fn fresh_db_with_url() -> (tempfile::TempDir, String, app::ssr::Db) {
 
 /// Creates a fan with this handle directly in the database; returns their id.
 pub async fn user(db: &app::ssr::Db, handle: &str) -> i64 {
-    app::accounts::store::create_user(
-        db,
-        app::accounts::store::NewUser {
-            email: &format!("{handle}@example.test"),
-            handle,
-            display_name: handle,
-            password_hash: "not a real hash",
-            role: app::accounts::types::Role::Fan,
-            brand: None,
-        },
-        app::ssr::now(),
-    )
-    .await
-    .unwrap()
+    person(db, handle, app::accounts::types::Role::Fan).await
 }
 
 /// Creates an empty database on the cluster and returns its URL.

@@ -17,7 +17,7 @@ use crate::ui::form::{
     action_error, error_text, problem_text, Field, FormError, PageError, TextArea,
 };
 use crate::ui::money::format_money;
-use crate::ui::upload;
+use crate::ui::upload::UploadButton;
 
 /// `15 %` from basis points.
 pub fn percent(bp: u32) -> String {
@@ -274,7 +274,18 @@ pub fn ProductEditPage() -> impl IntoView {
                                 <ul class="product-more-images" data-testid="product-images">
                                     {p.images.iter().map(|src| view! { <li><img src=src.clone() alt="" width="120" height="120" /></li> }).collect_view()}
                                 </ul>
-                                {(p.images.len() < MAX_IMAGES).then(|| view! { <ImageUpload product=id uploads /> })}
+                                {(p.images.len() < MAX_IMAGES).then(|| view! {
+                                    <UploadButton
+                                        path=crate::storefront::images_path(id)
+                                        id="product-image"
+                                        label=Signal::derive(move || t_string!(i18n, shop.add_image).to_string())
+                                        accept="image/png,image/jpeg,image/webp,image/gif"
+                                        uploads
+                                        error_id="image-error"
+                                    >
+                                        {t!(i18n, shop.image_hint, max_mib = IMAGE_MAX_KIB / 1024, max = MAX_IMAGES)}
+                                    </UploadButton>
+                                })}
                             </section>
                             <section class="card settings-section">
                                 <h2>{t!(i18n, shop.details)}</h2>
@@ -292,45 +303,6 @@ pub fn ProductEditPage() -> impl IntoView {
                     }
                 })}
             </Transition>
-        </div>
-    }
-}
-
-/// Adds one image at a time to a product, with a progress bar; `uploads` counts finished ones.
-#[component]
-fn ImageUpload(product: i64, uploads: RwSignal<u32>) -> impl IntoView {
-    let i18n = use_i18n();
-    let progress = RwSignal::new(None::<f64>);
-    let error = RwSignal::new(None::<AppError>);
-    let on_change = move |ev: leptos::ev::Event| {
-        let Some(file) = upload::chosen_file(&ev) else {
-            return;
-        };
-        error.set(None);
-        progress.set(Some(0.0));
-        upload::send(
-            &crate::storefront::images_path(product),
-            file,
-            progress,
-            move |result| {
-                progress.set(None);
-                match result {
-                    Ok(_) => uploads.update(|n| *n += 1),
-                    Err(e) => error.set(Some(e)),
-                }
-            },
-        );
-    };
-    view! {
-        <div class="field">
-            <label class="btn btn-ghost" for="product-image">{t!(i18n, shop.add_image)}</label>
-            <input id="product-image" class="visually-hidden" type="file" accept="image/png,image/jpeg,image/webp,image/gif" on:change=on_change />
-            <p class="field-hint">{t!(i18n, shop.image_hint, max_mib = IMAGE_MAX_KIB / 1024, max = MAX_IMAGES)}</p>
-            <Show when=move || progress.get().is_some()>
-                <progress class="upload-progress" max="100" value=move || progress.get().unwrap_or(0.0)
-                    aria-label=move || t_string!(i18n, settings.uploading).to_string()></progress>
-            </Show>
-            <p class="field-error" role="alert" data-testid="image-error">{move || error.get().map(|e| error_text(i18n, &e))}</p>
         </div>
     }
 }
