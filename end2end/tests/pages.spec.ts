@@ -31,6 +31,11 @@ for (const [name, width, height] of [["desktop", 1280, 900], ["mobile", 360, 780
     await fitsWidth(page, width);
     await snap(page, `creator-${name}`);
 
+    await page.getByRole("link", { name: "Boutique" }).click();
+    await expect(page.getByTestId("shop-items")).toContainText("Tablier brodé");
+    await fitsWidth(page, width);
+    await snap(page, `shop-${name}`);
+
     const response = await page.goto("/@nobody_here");
     expect(response?.status()).toBe(404);
     await expect(page.getByRole("heading", { name: "Page introuvable" })).toBeVisible();
