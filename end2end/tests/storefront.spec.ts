@@ -191,3 +191,26 @@ test("a fan buys a brand product through a creator's link; the commission comes,
   await expect(brand.getByTestId("report-creators")).toContainText("@julien_velo");
   await snap(brand, "brand-report");
 });
+
+test("a visitor without an account buys from a shop as a guest", async ({ page }) => {
+  await page.goto("/@camille_cuisine/shop");
+  await page.getByRole("link", { name: "Carnet de recettes de saison" }).first().click();
+  await hydrated(page);
+  await page.getByRole("button", { name: "Add to cart" }).click();
+  await page.getByRole("link", { name: "View your cart" }).click();
+  await hydrated(page);
+  await expect(page.getByTestId("cart-total")).toHaveText("€18.00");
+  await expect(page.getByRole("radio", { name: "My wallet" })).toHaveCount(0);
+  await page.getByLabel("Email").fill(demoEmail("camille_cuisine"));
+  await page.getByLabel("Full name").fill("Gwen Guest");
+  await page.getByLabel("Address").fill("3 quai Voltaire\n75007 Paris");
+  await page.getByTestId("checkout").click();
+  await expect(page.locator("#field-email-error")).toContainText("already uses this address");
+  await page.getByLabel("Email").fill(`${uniqueHandle("gwen")}@example.test`);
+  await snap(page, "guest-checkout");
+  await page.getByTestId("checkout").click();
+  await payWith(page, "4242 4242 4242 4242");
+  await page.getByRole("button", { name: /^Pay/ }).click();
+  await expect(page.getByTestId("confirmation")).toHaveText("Thank you, your order is paid");
+  await expect(page.locator(".account-menu")).toBeVisible();
+});

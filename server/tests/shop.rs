@@ -775,3 +775,93 @@ async fn reports_count_clicks_orders_and_commission_by_link_and_product_and_expo
         AppError::Forbidden
     );
 }
+
+#[tokio::test]
+async fn a_guest_checks_out_under_an_email_that_becomes_their_account() {
+    use app::orders::types::Checkout;
+    let app = spawn_app().await;
+    let db = Db::connect(&app.database_url).await.unwrap();
+    let maker = app.client();
+    app.sign_up(&maker, "creator", "guest_maker").await;
+    let form = [
+        ("title", "Tote bag"),
+        ("price", "15"),
+        ("variant_names[]", ""),
+        ("variant_stocks[]", "4"),
+    ];
+    let product: i64 = app.call_ok(&maker, "save_product", &form).await;
+    let _: () = app
+        .call_ok(
+            &maker,
+            "shelf",
+            &[
+                ("product", product.to_string().as_str()),
+                ("action", "publish"),
+            ],
+        )
+        .await;
+    let variant = shelves::product(&db, product).await.unwrap().variants[0]
+        .id
+        .to_string();
+
+    let guest = app.client();
+    let _: () = app
+        .call_ok(
+            &guest,
+            "add_to_cart",
+            &[("variant", variant.as_str()), ("shop", "guest_maker")],
+        )
+        .await;
+    let checkout = |email: &'static str| {
+        let (app, guest) = (&app, &guest);
+        async move {
+            let form = [
+                ("total", "1500"),
+                ("email", email),
+                ("ship_name", "Gwen Guest"),
+                ("ship_address", "3 quai Voltaire, Paris"),
+                ("pay_with", "card"),
+            ];
+            app.call(guest, "checkout", &form).await
+        }
+    };
+    // An address with an account must log in; a malformed one is refused; nothing is reserved.
+    let taken: AppError = checkout("guest_maker@example.test")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(field_of(taken), ("email".into(), Problem::EmailTaken));
+    let bad: AppError = checkout("not an email").await.json().await.unwrap();
+    assert_eq!(field_of(bad).0, "email");
+    assert_eq!(
+        shelves::product(&db, product).await.unwrap().variants[0].stock,
+        4
+    );
+
+    let url: String = checkout("gwen@example.test").await.json().await.unwrap();
+    let me = app
+        .me(&guest)
+        .await
+        .expect("the guest is logged in to their new account");
+    assert_eq!(
+        (me.display_name.as_str(), me.role),
+        ("Gwen Guest", Role::Fan)
+    );
+    let paid = app
+        .pay(
+            &guest,
+            url.strip_prefix(&app.url("")).unwrap(),
+            "4242 4242 4242 4242",
+        )
+        .await;
+    let back = paid.headers()["location"].to_str().unwrap().to_owned();
+    let id = back.rsplit('/').next().unwrap();
+    let done: Checkout = app.call_ok(&guest, "get_checkout", &[("id", id)]).await;
+    assert_eq!(done.orders[0].state, OrderState::Paid);
+    assert_eq!(
+        shelves::product(&db, product).await.unwrap().variants[0].stock,
+        3
+    );
+    sound(&db).await;
+}

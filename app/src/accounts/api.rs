@@ -66,6 +66,43 @@ pub async fn signup(
     Ok(())
 }
 
+/// Opens an account for a guest at checkout, under their email, and logs them in: their
+/// orders, receipts and mails need one. It has no password anyone knows; the guest sets one
+/// with "forgot password" whenever they like. An address that has an account must log in.
+#[cfg(feature = "ssr")]
+pub async fn open_guest_account(email: &str, name: &str) -> Result<SessionUser, AppError> {
+    use rand::RngCore;
+    let email = Email::parse(email)?;
+    throttle(
+        &format!("guest:{}", client_ip().await?),
+        rules::GUESTS_PER_IP,
+    )
+    .await?;
+    let st = state()?;
+    let mut random = [0u8; 24];
+    rand::thread_rng().fill_bytes(&mut random);
+    let hash = password::hash(hex::encode(random), st.password_cost)
+        .await
+        .map_err(internal)?;
+    let handle = format!("guest_{}", hex::encode(&random[..5]));
+    let id = store::create_user(
+        &st.db,
+        store::NewUser {
+            email: email.as_str(),
+            handle: &handle,
+            display_name: name,
+            password_hash: &hash,
+            role: Role::Fan,
+            brand: None,
+        },
+        now(),
+    )
+    .await?;
+    session::log_in(id, 0).await?;
+    tracing::info!(user_id = id, "guest account opened at checkout");
+    session::require_user().await
+}
+
 #[server(prefix = "/api", endpoint = "login")]
 pub async fn login(email: String, password: String) -> Result<(), AppError> {
     let st = state()?;

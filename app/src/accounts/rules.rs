@@ -132,6 +132,11 @@ pub const LOGIN_PER_IP: RateLimit = RateLimit {
     limit: 20,
     window_secs: 15 * 60,
 };
+/// Guest accounts a client address may open at checkout per hour.
+pub const GUESTS_PER_IP: RateLimit = RateLimit {
+    limit: 10,
+    window_secs: 60 * 60,
+};
 /// Reset emails per address per hour, so the form cannot be used to flood an inbox.
 pub const RESET_PER_ACCOUNT: RateLimit = RateLimit {
     limit: 3,

@@ -119,37 +119,40 @@ fn CartView(
                 <dt><strong>{t!(i18n, cart.total)}</strong></dt><dd><strong data-testid="cart-total">{move || format_money(total, i18n.get_locale())}</strong></dd>
             </dl>
             {move || price_changed().map(|p| view! { <p class="form-error" role="alert">{problem_text(i18n, p)}</p> })}
-            <Show when=logged_in fallback=move || view! {
-                <p class="notice">{t!(i18n, cart.log_in)} " " <A href="/login?next=/cart">{t!(i18n, nav.login)}</A> " · " <A href="/signup">{t!(i18n, nav.signup)}</A></p>
-            }>
-                <ActionForm action=checkout attr:class="form checkout-form">
-                    <input type="hidden" name="total" value=total.minor.to_string() />
-                    <h2>{t!(i18n, cart.ship_to)}</h2>
-                    <Field name="ship_name" label=Signal::derive(move || t_string!(i18n, cart.ship_name).to_string()) errors autocomplete="name" required=true />
-                    <TextArea name="ship_address" label=Signal::derive(move || t_string!(i18n, cart.ship_address).to_string()) errors maxlength=500 rows=3 required=true />
-                    <fieldset class="pay-with">
-                        <legend>{t!(i18n, cart.pay_with)}</legend>
+            <ActionForm action=checkout attr:class="form checkout-form">
+                <input type="hidden" name="total" value=total.minor.to_string() />
+                {move || (!logged_in()).then(|| view! {
+                    <h2>{t!(i18n, cart.guest)}</h2>
+                    <p class="field-hint">{t!(i18n, cart.guest_text)} " " <A href="/login">{t!(i18n, cart.have_account)}</A></p>
+                    <Field name="email" kind="email" label=Signal::derive(move || t_string!(i18n, fields.email).to_string()) errors autocomplete="email" required=true />
+                })}
+                <h2>{t!(i18n, cart.ship_to)}</h2>
+                <Field name="ship_name" label=Signal::derive(move || t_string!(i18n, cart.ship_name).to_string()) errors autocomplete="name" required=true />
+                <TextArea name="ship_address" label=Signal::derive(move || t_string!(i18n, cart.ship_address).to_string()) errors maxlength=500 rows=3 required=true />
+                <fieldset class="pay-with">
+                    <legend>{t!(i18n, cart.pay_with)}</legend>
+                    {move || logged_in().then(|| view! {
                         <label class="check">
                             <input type="radio" name="pay_with" value="wallet" checked=enough disabled=!enough />
                             " " {t!(i18n, cart.pay_wallet)}
                             {wallet.map(|w| view! { <span class="muted small">" (" {t!(i18n, cart.wallet_has, amount = move || format_money(w, i18n.get_locale()))} ")"</span> })}
                         </label>
-                        <label class="check">
-                            <input type="radio" name="pay_with" value="card" checked=!enough />
-                            " " {t!(i18n, cart.pay_card)}
-                        </label>
-                        <FieldProblem errors name="pay_with" />
-                        <FieldProblem errors name="pay" />
-                    </fieldset>
-                    <FormError errors=unowned fields=&["total", "ship_name", "ship_address", "pay_with", "pay", "cart"] />
-                    <p class="muted small">{t!(i18n, cart.fee_note)}</p>
-                    <div class="form-actions">
-                        <button type="submit" class="btn btn-primary" data-testid="checkout" disabled=move || checkout.pending().get()>
-                            {t!(i18n, cart.checkout, amount = move || format_money(total, i18n.get_locale()))}
-                        </button>
-                    </div>
-                </ActionForm>
-            </Show>
+                    })}
+                    <label class="check">
+                        <input type="radio" name="pay_with" value="card" checked=!enough />
+                        " " {t!(i18n, cart.pay_card)}
+                    </label>
+                    <FieldProblem errors name="pay_with" />
+                    <FieldProblem errors name="pay" />
+                </fieldset>
+                <FormError errors=unowned fields=&["total", "email", "ship_name", "ship_address", "pay_with", "pay", "cart"] />
+                <p class="muted small">{t!(i18n, cart.fee_note)}</p>
+                <div class="form-actions">
+                    <button type="submit" class="btn btn-primary" data-testid="checkout" disabled=move || checkout.pending().get()>
+                        {t!(i18n, cart.checkout, amount = move || format_money(total, i18n.get_locale()))}
+                    </button>
+                </div>
+            </ActionForm>
         </section>
     }
 }
