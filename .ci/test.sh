@@ -7,14 +7,18 @@ export PATH="$PWD/end2end/node_modules/.bin:$HOME/.cargo/bin:$HOME/.cache/trempl
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/tremplin-target}"
 # CI builds once per run: incremental caches would only fill the disk (they took ~17 GB here).
 if [ -n "${CI:-}" ]; then export CARGO_INCREMENTAL=0; fi
-# Each build of the workspace leaves its own copies of our test binaries (a clone in another
-# directory builds new ones): drop those older than a day so the shared target dir stays bounded.
-find "$CARGO_TARGET_DIR"/debug/deps "$CARGO_TARGET_DIR"/release/deps -maxdepth 1 -mtime +1 \
-  \( -name 'app-*' -o -name 'libapp-*' -o -name 'server-*' -o -name 'libserver-*' \
-     -o -name 'tremplin-*' -o -name 'accounts-*' -o -name 'ledger-*' -o -name 'platform-*' \
-     -o -name 'profiles-*' -o -name 'wallet-*' -o -name 'crash-*' -o -name 'earnings-*' \
-     -o -name 'stripe-*' -o -name 'notifications-*' -o -name 'market-*' -o -name 'campaigns-*' \
-     -o -name 'deals-*' -o -name 'search-*' \) -delete 2>/dev/null || true
+# Our own crates are rebuilt by every fresh clone (their sources are new files), and each
+# build links its own copies of the application into the test binaries, hundreds of MB apiece:
+# CI drops all of them first, a developer's machine those older than a day, so the shared
+# target directory stays bounded. The names before `api` are test binaries of earlier layouts.
+ours=(app libapp server libserver frontend libfrontend tremplin api ledger search
+      accounts authorization campaigns crash deals earnings market notifications platform
+      profiles shop stripe wallet)
+age=(-mtime +1); if [ -n "${CI:-}" ]; then age=(); fi
+for name in "${ours[@]}"; do
+  find "$CARGO_TARGET_DIR"/{debug,release,wasm32-unknown-unknown/wasm-release}/deps -maxdepth 1 \
+    "${age[@]}" -name "$name-*" -delete 2>/dev/null || true
+done
 step() { printf '\n== %s (%ss)\n' "$1" "$SECONDS"; }
 
 step "cargo fmt"

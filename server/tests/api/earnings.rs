@@ -1,10 +1,7 @@
 //! Earnings and payouts over HTTP: the statement by source, payout requests and their bad
 //! input, operators sending payouts through the test processor (paid, or failed and returned)
 //! or settling them by hand, and concurrent requests. On SQLite and PostgreSQL.
-// The helpers below fail the test on an unexpected answer, like the tests themselves.
-#![allow(clippy::unwrap_used)]
 
-mod common;
 
 use std::time::Duration;
 
@@ -14,7 +11,7 @@ use app::ledger::store as ledger;
 use app::ledger::types::*;
 use app::notifications::types::{Notice, Notification};
 use app::ssr::Db;
-use common::{spawn_app_with, TestApp};
+use crate::common::{spawn_app_with, TestApp};
 use reqwest::{Client, StatusCode};
 use server::payments::test_mode::FAILING_IBAN;
 
@@ -55,7 +52,7 @@ async fn ana_with(minor: i64) -> (TestApp, Db, Client) {
 
 /// Income for `user_id`: a fan's wallet is topped up, then pays the creator `kind`.
 async fn earn(db: &Db, user_id: i64, key: &str, minor: i64, kind: TransferKind) {
-    let fan = common::user(db, &format!("payer-{key}")).await;
+    let fan = crate::common::user(db, &format!("payer-{key}")).await;
     let mut tx = db.begin_write().await.unwrap();
     let clearing = AccountRef::platform(AccountKind::ProcessorClearing, EUR);
     ledger::transfer(

@@ -1,10 +1,9 @@
 //! Sign-up, login, logout, sessions, rate limits and password changes, through HTTP.
 
-mod common;
 
 use app::accounts::types::Role;
 use app::error::{AppError, Problem};
-use common::spawn_app;
+use crate::common::spawn_app;
 use reqwest::StatusCode;
 
 #[tokio::test]
@@ -312,7 +311,7 @@ async fn failed_logins_are_rate_limited_per_account_and_per_address() {
 
 #[tokio::test]
 async fn address_limits_see_through_trusted_proxies_only_and_spare_good_logins() {
-    let app = common::spawn_app_with(&[("TREMPLIN_TRUSTED_PROXIES", "127.0.0.1")]).await;
+    let app = crate::common::spawn_app_with(&[("TREMPLIN_TRUSTED_PROXIES", "127.0.0.1")]).await;
     app.sign_up(&app.client(), "fan", "olga").await;
     for i in 0..20 {
         let email = format!("ghost{i}@example.test");
@@ -570,8 +569,8 @@ async fn an_expired_reset_link_is_refused() {
 async fn housekeeping_deletes_spent_links_and_ended_counters_only() {
     use app::accounts::{rules::RateLimit, store};
     // No app runs on this database: its own housekeeping would race with this test's.
-    let (_dir, db) = common::fresh_db().await;
-    let user_id = common::user(&db, "ines").await;
+    let (_dir, db) = crate::common::fresh_db().await;
+    let user_id = crate::common::user(&db, "ines").await;
     let now = app::ssr::now();
     store::create_reset(&db, user_id, "live", now + 600)
         .await
@@ -608,9 +607,9 @@ async fn housekeeping_deletes_spent_links_and_ended_counters_only() {
 
 #[tokio::test]
 async fn reset_mail_goes_through_smtp_when_configured() {
-    let (smtp, mut inbox) = common::smtp_sink().await;
+    let (smtp, mut inbox) = crate::common::smtp_sink().await;
     let url = format!("smtp://{smtp}");
-    let app = common::spawn_app_with(&[
+    let app = crate::common::spawn_app_with(&[
         ("TREMPLIN_SMTP_URL", &url),
         ("TREMPLIN_MAIL_FROM", "Tremplin <no-reply@tremplin.test>"),
     ])

@@ -1,8 +1,6 @@
 //! Deals: the whole journey through the server functions, who may do what, bad input, and the
 //! races on the money (approve against auto-release, double funding, a full campaign).
-#![allow(clippy::unwrap_used)]
 
-mod common;
 
 use app::accounts::types::Role;
 use app::campaigns::store::{self as campaigns, NewCampaign};
@@ -14,7 +12,7 @@ use app::error::{AppError, Problem};
 use app::ledger::store as ledger;
 use app::ledger::types::*;
 use app::ssr::{now, Db};
-use common::{available, fresh_db, person, spawn_app, top_up, TestApp};
+use crate::common::{available, fresh_db, person, spawn_app, top_up, TestApp};
 use reqwest::Client;
 
 /// Takes `step` on deal `id` as `client`, over HTTP.
@@ -858,7 +856,7 @@ async fn responsiveness_is_the_median_time_to_answer_the_other_side() {
 
 #[tokio::test]
 async fn the_test_clock_ends_review_windows_only_where_it_is_switched_on() {
-    let app = common::spawn_app_with(&[("TREMPLIN_TEST_CLOCK", "1")]).await;
+    let app = crate::common::spawn_app_with(&[("TREMPLIN_TEST_CLOCK", "1")]).await;
     let db = Db::connect(&app.database_url).await.unwrap();
     let (id, _, creator) = delivered_deal(&db, 4_000).await;
     let advance = |app: &TestApp, secs: i64| {
@@ -1085,7 +1083,7 @@ async fn a_brand_funds_the_escrow_by_card_for_what_its_wallet_lacks() {
 
 #[tokio::test]
 async fn a_deal_keeps_the_review_window_of_the_deployment_it_opened_on() {
-    let app = common::spawn_app_with(&[("TREMPLIN_DEAL_REVIEW_HOURS", "24")]).await;
+    let app = crate::common::spawn_app_with(&[("TREMPLIN_DEAL_REVIEW_HOURS", "24")]).await;
     let Parties { brand, creator, .. } = parties(&app, "window", 5_000).await;
     let due = app::ui::date::format_date_input(now() + 14 * 86_400);
     let id: i64 = app

@@ -1,12 +1,10 @@
 //! Campaigns through their server functions: who may write and run them, bad input, the
 //! draft → published → closed life, concurrent changes, and how campaigns fit a creator.
-#![allow(clippy::unwrap_used)]
 
-mod common;
 
 use app::campaigns::types::{CampaignState, FitCheck, Listed};
 use app::error::{AppError, Problem};
-use common::{spawn_app, TestApp};
+use crate::common::{spawn_app, TestApp};
 use reqwest::Client;
 
 fn day(offset: i64) -> String {

@@ -1,9 +1,8 @@
 //! Cross-cutting behaviour: CSRF, health, metrics, request ids, languages, demo data.
 
-mod common;
 
 use app::error::{AppError, Problem};
-use common::spawn_app;
+use crate::common::spawn_app;
 use reqwest::StatusCode;
 
 #[tokio::test]
@@ -102,7 +101,7 @@ async fn health_metrics_and_request_ids() {
 #[tokio::test]
 async fn metrics_are_for_the_scraper_only() {
     let token = "scrape-me-please-0123456789";
-    let app = common::spawn_app_with(&[
+    let app = crate::common::spawn_app_with(&[
         ("TREMPLIN_METRICS_TOKEN", token),
         ("TREMPLIN_TRUSTED_PROXIES", "127.0.0.1"),
     ])
@@ -122,7 +121,7 @@ async fn metrics_are_for_the_scraper_only() {
     assert_eq!(get(Some(format!("Bearer {token}"))).await, StatusCode::OK);
 
     // Without a token, a visitor coming through the proxy is not local.
-    let app = common::spawn_app_with(&[("TREMPLIN_TRUSTED_PROXIES", "127.0.0.1")]).await;
+    let app = crate::common::spawn_app_with(&[("TREMPLIN_TRUSTED_PROXIES", "127.0.0.1")]).await;
     let through_proxy = app
         .client()
         .get(app.url("/metrics"))

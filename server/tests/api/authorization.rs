@@ -2,9 +2,7 @@
 //! by every kind of caller (nobody, a fan who is the buyer of an order, the creator and the
 //! brand of a deal, campaign and order, another creator, another brand), is refused with the
 //! right error, or let through.
-#![allow(clippy::unwrap_used)]
 
-mod common;
 
 use app::campaigns::store::{self as campaigns, NewCampaign};
 use app::campaigns::types::{CampaignAction, Deliverable};
@@ -17,7 +15,7 @@ use app::orders::store::{self as orders, Address, CheckoutRequest};
 use app::orders::types::{CartLine, PayWith};
 use app::ssr::{now, Db};
 use app::storefront::store::{self as shelves, NewProduct};
-use common::spawn_app;
+use crate::common::spawn_app;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Caller {
@@ -184,7 +182,7 @@ async fn every_marketplace_and_shop_function_refuses_whoever_may_not_call_it() {
         .unwrap();
     shelves::promote(&db, creator, sold, now()).await.unwrap();
     let fan = id(Fan).await;
-    common::top_up(&db, fan, 4_000).await;
+    crate::common::top_up(&db, fan, 4_000).await;
     let variant = shelves::product(&db, sold).await.unwrap().variants[0].id;
     let lines = [CartLine {
         variant,

@@ -1,9 +1,6 @@
 //! The ledger on a real database (SQLite, or PostgreSQL with `TREMPLIN_TEST_POSTGRES`):
 //! movements, holds, refusals, idempotency, races, and `verify` on clean and tampered data.
-// The helpers below fail the test on a database error, like the tests themselves.
-#![allow(clippy::unwrap_used)]
 
-mod common;
 
 use std::sync::Arc;
 
@@ -12,7 +9,7 @@ use app::ledger::store::{self, ExportFormat};
 use app::ledger::types::*;
 use app::ssr::db::Backend;
 use app::ssr::Db;
-use common::{fresh_db, user};
+use crate::common::{fresh_db, user};
 
 const EUR: Currency = Currency::Eur;
 
@@ -780,7 +777,7 @@ mod random {
 
 #[tokio::test]
 async fn the_ledger_commands_verify_and_export() {
-    let app = common::spawn_app().await;
+    let app = crate::common::spawn_app().await;
     let db = Db::connect(&app.database_url).await.unwrap();
     let ana = AccountRef::wallet(user(&db, "ana").await, EUR);
     run(&db, &[new("t1", clearing(), ana, 100)]).await.unwrap();

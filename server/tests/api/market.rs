@@ -1,13 +1,11 @@
 //! The marketplace through its server functions: who may edit a marketplace profile, field
 //! errors, what `/@handle` shows, and creator search with its rising share and explanations.
-#![allow(clippy::unwrap_used)]
 
-mod common;
 
 use app::error::{AppError, Problem};
 use app::market::rules::{PAGE, RISING_PLACES};
 use app::market::types::{Availability, Factor, Format, MarketProfile, MarketSettings, SearchPage};
-use common::spawn_app;
+use crate::common::spawn_app;
 
 const PROFILE: &[(&str, &str)] = &[
     ("language", "fr"),

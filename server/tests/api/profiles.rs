@@ -1,10 +1,9 @@
 //! Profiles, follows, avatars and authorisation, through HTTP.
 
-mod common;
 
 use app::accounts::types::{BrandPage, Network, Niche, Profile, Settings};
 use app::error::{AppError, Problem};
-use common::spawn_app;
+use crate::common::spawn_app;
 use reqwest::StatusCode;
 
 const PNG: &[u8] = include_bytes!("../demo/lea.png");
@@ -356,7 +355,7 @@ async fn avatars_go_to_an_s3_bucket_when_configured() {
         created.status()
     );
 
-    let app = common::spawn_app_with(&[
+    let app = crate::common::spawn_app_with(&[
         ("TREMPLIN_S3_BUCKET", "tremplin-media"),
         ("TREMPLIN_S3_ENDPOINT", &endpoint),
         ("AWS_ACCESS_KEY_ID", "test"),

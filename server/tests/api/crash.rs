@@ -2,10 +2,7 @@
 //! restarted on the same database. Every webhook the server acknowledged must have credited the
 //! wallet, nothing may be half-applied, `ledger verify` must pass, and delivering every event
 //! again afterwards must credit each payment exactly once.
-// The helpers below fail the test on an unexpected answer, like the test itself.
-#![allow(clippy::unwrap_used)]
 
-mod common;
 
 use std::process::{Child, Command};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -76,8 +73,8 @@ async fn deliver(client: &reqwest::Client, url: &str, i: usize) -> bool {
 
 #[tokio::test]
 async fn a_killed_server_keeps_every_acknowledged_payment_and_nothing_half_done() {
-    let (dir, database_url, db) = common::fresh_db_with_url().await;
-    let user = common::user(&db, "payer").await;
+    let (dir, database_url, db) = crate::common::fresh_db_with_url().await;
+    let user = crate::common::user(&db, "payer").await;
     for i in 0..PAYMENTS {
         let id = app::wallet::store::create_payment(
             &db,

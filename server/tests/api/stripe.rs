@@ -2,10 +2,7 @@
 //! `TREMPLIN_PAYMENTS=stripe` against a local stand-in for Stripe's API (nothing reaches the
 //! real Stripe), and receives Stripe's events as signed fixtures (`fixtures/stripe/`).
 //! On SQLite and PostgreSQL.
-// The stand-in and the helpers fail the test on an unexpected answer, like the tests themselves.
-#![allow(clippy::unwrap_used)]
 
-mod common;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -22,7 +19,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use common::{spawn_app_with, TestApp};
+use crate::common::{spawn_app_with, TestApp};
 use serde_json::{json, Value};
 use server::payments::stripe::{StripeProvider, SIGNATURE_HEADER};
 
