@@ -9,6 +9,7 @@ pub mod deals;
 pub mod earnings;
 pub mod error;
 pub mod ledger;
+pub mod live;
 pub mod market;
 pub mod notifications;
 pub mod orders;
@@ -113,6 +114,12 @@ fn Document() -> impl IntoView {
                     <Route path=path!("/products/:id") view=storefront::pages::shop::ProductPage ssr=SsrMode::Async />
                     <Route path=path!("/:handle/shop") view=storefront::pages::shop::ShopPage ssr=SsrMode::Async />
                     <Route path=path!("/:handle/shop/:id") view=storefront::pages::shop::ProductPage ssr=SsrMode::Async />
+                    <Route path=path!("/live") view=live::pages::LivePage ssr=SsrMode::InOrder />
+                    <Route path=path!("/live/new") view=live::pages::ScheduleEventPage ssr=SsrMode::InOrder />
+                    // Async like the profile pages: an unknown event answers 404.
+                    <Route path=path!("/live/:id") view=live::pages::EventPage ssr=SsrMode::Async />
+                    <Route path=path!("/:handle/live/:id") view=live::pages::EventPage ssr=SsrMode::Async />
+                    <Route path=path!("/live/:id/studio") view=live::pages::StudioPage ssr=SsrMode::InOrder />
                     <Route path=path!("/dashboard") view=accounts::pages::dashboard::DashboardPage ssr=SsrMode::InOrder />
                     <Route path=path!("/wallet") view=wallet::pages::WalletPage ssr=SsrMode::InOrder />
                     <Route path=path!("/earnings") view=earnings::pages::StatementPage ssr=SsrMode::InOrder />

@@ -12,7 +12,7 @@
 //! to an admin URL it measures PostgreSQL too (`.ci/bench.sh` starts a cluster for that).
 #![allow(clippy::unwrap_used, clippy::print_stdout)]
 
-#[path = "../tests/common/mod.rs"]
+#[path = "../tests/api/common.rs"]
 mod common;
 
 use std::future::Future;

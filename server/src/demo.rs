@@ -10,6 +10,7 @@ use bytes::Bytes;
 
 pub mod crowd;
 mod deals;
+mod live;
 mod market;
 mod money;
 mod shop;
@@ -260,6 +261,12 @@ pub async fn load(state: &AppState, crowd: usize) -> anyhow::Result<()> {
         )
         .await?;
         shop::load(state, |handle| id_of(handle).unwrap_or(0), app::ssr::now()).await?;
+        live::load(
+            &state.db,
+            |handle| id_of(handle).unwrap_or(0),
+            app::ssr::now(),
+        )
+        .await?;
     }
     tracing::info!(
         created = created.len(),

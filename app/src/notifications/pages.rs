@@ -3,7 +3,7 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 
 use super::api::notifications;
-use super::types::{DealNews, Notice, Notification, OrderNews};
+use super::types::{DealNews, Notice, Notification, OrderNews, StageNews};
 use crate::i18n::*;
 use crate::ui::date::format_date_time;
 use crate::ui::form::PageError;
@@ -91,6 +91,29 @@ fn NotificationLine(n: Notification) -> impl IntoView {
                 OrderNews::Sold => t!(i18n, notifications.order_sold, amount).into_any(),
                 OrderNews::Shipped => t!(i18n, notifications.order_shipped, amount).into_any(),
                 OrderNews::Refunded => t!(i18n, notifications.order_refunded, amount).into_any(),
+            }
+        }
+        Notice::Stage {
+            title,
+            news,
+            amount,
+            ..
+        } => {
+            let amount = move || format_money(amount, i18n.get_locale());
+            match news {
+                StageNews::Called => t!(i18n, notifications.stage_called, title).into_any(),
+                StageNews::Charged => {
+                    t!(i18n, notifications.stage_charged, title, amount).into_any()
+                }
+                StageNews::Skipped => {
+                    t!(i18n, notifications.stage_skipped, title, amount).into_any()
+                }
+                StageNews::NoShow => {
+                    t!(i18n, notifications.stage_no_show, title, amount).into_any()
+                }
+                StageNews::Unplayed => {
+                    t!(i18n, notifications.stage_unplayed, title, amount).into_any()
+                }
             }
         }
     };

@@ -29,6 +29,30 @@ pub enum Notice {
         news: OrderNews,
         amount: Money,
     },
+    /// Something happened to a fan's stage slot at a live event; `amount` is what was charged
+    /// or given back.
+    Stage {
+        event: i64,
+        title: String,
+        news: StageNews,
+        amount: Money,
+    },
+}
+
+/// What happened to a fan's stage slot, told to the fan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StageNews {
+    /// The host called them backstage: they have a short time to say they are ready.
+    Called,
+    /// The slot happened: the amount was charged.
+    Charged,
+    /// The host passed over them: refunded.
+    Skipped,
+    /// They did not answer the call in time: refunded.
+    NoShow,
+    /// The event ended or was cancelled before their turn: refunded.
+    Unplayed,
 }
 
 /// What happened on an order, told to whom it concerns.
@@ -80,6 +104,7 @@ impl Notice {
             Self::PayoutPaid { .. } | Self::PayoutFailed { .. } => "/earnings".to_owned(),
             Self::Deal { id, .. } => format!("/deals/{id}"),
             Self::Order { id, .. } => format!("/orders/{id}"),
+            Self::Stage { event, .. } => format!("/live/{event}"),
         }
     }
 }

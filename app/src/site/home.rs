@@ -42,6 +42,13 @@ pub fn HomePage() -> impl IntoView {
                 <li class="pillar card"><Icon path=LIVE /><h2>{t!(i18n, home.pillar_live)}</h2><p>{t!(i18n, home.pillar_live_text)}</p></li>
             </ul>
         </section>
+        <section class="featured" id="live">
+            <header class="section-head">
+                <h2>{t!(i18n, live.home_title)}</h2>
+                <A href="/live" attr:class="btn btn-ghost">{t!(i18n, nav.live)}</A>
+            </header>
+            <crate::live::pages::EventList />
+        </section>
         <section class="featured" id="creators">
             <header class="section-head">
                 <div>

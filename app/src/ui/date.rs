@@ -50,6 +50,33 @@ pub fn parse_date(s: &str) -> Option<i64> {
     (civil_from_days(days) == (year, month, day)).then_some(days * 86_400)
 }
 
+/// `2026-11-23T14:05` for Unix seconds `ts`: the value of an `<input type="datetime-local">`.
+pub fn format_date_time_input(ts: i64) -> String {
+    let secs = ts.rem_euclid(86_400);
+    format!(
+        "{}T{:02}:{:02}",
+        format_date_input(ts),
+        secs / 3_600,
+        secs % 3_600 / 60
+    )
+}
+
+/// The time (UTC, in Unix seconds) written `2026-11-23T14:05`, as date-time inputs send it
+/// (seconds, if given, are ignored); `None` for anything else.
+pub fn parse_date_time(s: &str) -> Option<i64> {
+    let (date, time) = s.trim().split_once('T')?;
+    let mut parts = time.splitn(3, ':');
+    let mut next = |max: i64| {
+        parts
+            .next()
+            .filter(|p| p.len() == 2 && p.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|p| p.parse::<i64>().ok())
+            .filter(|n| *n <= max)
+    };
+    let (hours, minutes) = (next(23)?, next(59)?);
+    Some(parse_date(date)? + hours * 3_600 + minutes * 60)
+}
+
 /// A period typed as two days, both included and each optional: the start of the first and
 /// the end of the last, in Unix seconds. Field errors name `from` and `to`.
 #[cfg(feature = "ssr")]
@@ -135,6 +162,23 @@ mod tests {
             "x",
         ] {
             assert_eq!(parse_date(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn typed_date_times_parse_and_round_trip() {
+        assert_eq!(parse_date_time("2026-11-23T14:05"), Some(1_795_442_700));
+        assert_eq!(parse_date_time("2026-11-23T14:05:59"), Some(1_795_442_700));
+        assert_eq!(format_date_time_input(1_795_442_700), "2026-11-23T14:05");
+        for bad in [
+            "",
+            "2026-11-23",
+            "2026-11-23T24:00",
+            "2026-11-23T14:60",
+            "2026-11-31T10:00",
+            "2026-11-23T1:05",
+        ] {
+            assert_eq!(parse_date_time(bad), None, "{bad}");
         }
     }
 

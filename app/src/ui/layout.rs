@@ -171,6 +171,7 @@ fn AccountMenu(user: SessionUser) -> impl IntoView {
                 {(user.role == Role::Brand).then(|| view! { <A href="/brand/campaigns">{t!(i18n, nav.my_campaigns)}</A> })}
                 {(user.role == Role::Brand).then(|| view! { <A href="/brand/products">{t!(i18n, nav.products)}</A> })}
                 {(user.role == Role::Creator).then(|| view! { <A href="/shop/manage">{t!(i18n, nav.my_shop)}</A> })}
+                {(user.role == Role::Creator).then(|| view! { <A href="/live">{t!(i18n, live.my_events)}</A> })}
                 <A href="/orders">{t!(i18n, nav.orders)}</A>
                 {(user.role != Role::Fan).then(|| view! { <A href="/shop/report">{t!(i18n, nav.report)}</A> })}
                 {(user.role == Role::Creator).then(|| view! { <A href="/settings/marketplace">{t!(i18n, market.settings_title)}</A> })}

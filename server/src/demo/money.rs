@@ -11,12 +11,11 @@ use app::wallet::store as wallet;
 
 use app::wallet::rules::FeeSchedule;
 
-/// Who tops up how much, in cents.
 /// Who topped up their wallet, cents: fans, and brands that fund deals' escrow from theirs.
 const TOP_UPS: [(&str, i64); 5] = [
-    ("lea", 10_000),
+    ("lea", 30_000),
     ("tom", 5_000),
-    ("nina", 20_000),
+    ("nina", 40_000),
     ("velocita", 200_000),
     ("maison_lumiere", 150_000),
 ];

@@ -50,6 +50,19 @@ pub fn spawn_all(state: &AppState) {
             async move { orders_due(&db, now).await.map_err(|e| e.to_string()) }
         },
     );
+    let (live_db, live_clock) = (db.clone(), clock.clone());
+    every(
+        Duration::from_secs(1),
+        "end stage timers, no-shows and overdue events",
+        move || {
+            let (db, now) = (live_db.clone(), live_clock.now());
+            async move {
+                app::live::store::settle_due(&db, now)
+                    .await
+                    .map_err(|e| e.to_string())
+            }
+        },
+    );
     let mail_state = state.clone();
     every(Duration::from_secs(20), "mail deal news", move || {
         let state = mail_state.clone();
@@ -115,8 +128,11 @@ pub async fn advance_clock(
         .await
         .map_err(failed)?;
     let orders = orders_due(&state.db, now).await.map_err(failed)?;
+    let slots = app::live::store::settle_due(&state.db, now)
+        .await
+        .map_err(failed)?;
     Ok(format!(
-        "now {now}, released {released} deals, {orders} orders"
+        "now {now}, released {released} deals, {orders} orders, {slots} stage slots"
     ))
 }
 

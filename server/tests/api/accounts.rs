@@ -1,9 +1,8 @@
 //! Sign-up, login, logout, sessions, rate limits and password changes, through HTTP.
 
-
+use crate::common::spawn_app;
 use app::accounts::types::Role;
 use app::error::{AppError, Problem};
-use crate::common::spawn_app;
 use reqwest::StatusCode;
 
 #[tokio::test]

@@ -3,7 +3,7 @@
 //! brand of a deal, campaign and order, another creator, another brand), is refused with the
 //! right error, or let through.
 
-
+use crate::common::spawn_app;
 use app::campaigns::store::{self as campaigns, NewCampaign};
 use app::campaigns::types::{CampaignAction, Deliverable};
 use app::deals::store::{self as deals, Opening, Terms};
@@ -15,7 +15,6 @@ use app::orders::store::{self as orders, Address, CheckoutRequest};
 use app::orders::types::{CartLine, PayWith};
 use app::ssr::{now, Db};
 use app::storefront::store::{self as shelves, NewProduct};
-use crate::common::spawn_app;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Caller {

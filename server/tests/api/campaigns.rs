@@ -1,10 +1,9 @@
 //! Campaigns through their server functions: who may write and run them, bad input, the
 //! draft → published → closed life, concurrent changes, and how campaigns fit a creator.
 
-
+use crate::common::{spawn_app, TestApp};
 use app::campaigns::types::{CampaignState, FitCheck, Listed};
 use app::error::{AppError, Problem};
-use crate::common::{spawn_app, TestApp};
 use reqwest::Client;
 
 fn day(offset: i64) -> String {

@@ -3,7 +3,6 @@
 //! wallet, nothing may be half-applied, `ledger verify` must pass, and delivering every event
 //! again afterwards must credit each payment exactly once.
 
-
 use std::process::{Child, Command};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;

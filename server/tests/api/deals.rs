@@ -1,7 +1,7 @@
 //! Deals: the whole journey through the server functions, who may do what, bad input, and the
 //! races on the money (approve against auto-release, double funding, a full campaign).
 
-
+use crate::common::{available, fresh_db, person, spawn_app, top_up, TestApp};
 use app::accounts::types::Role;
 use app::campaigns::store::{self as campaigns, NewCampaign};
 use app::campaigns::types::{CampaignAction, Deliverable};
@@ -12,7 +12,6 @@ use app::error::{AppError, Problem};
 use app::ledger::store as ledger;
 use app::ledger::types::*;
 use app::ssr::{now, Db};
-use crate::common::{available, fresh_db, person, spawn_app, top_up, TestApp};
 use reqwest::Client;
 
 /// Takes `step` on deal `id` as `client`, over HTTP.

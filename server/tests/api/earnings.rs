@@ -2,16 +2,15 @@
 //! input, operators sending payouts through the test processor (paid, or failed and returned)
 //! or settling them by hand, and concurrent requests. On SQLite and PostgreSQL.
 
-
 use std::time::Duration;
 
+use crate::common::{spawn_app_with, TestApp};
 use app::earnings::types::{PayoutForOperator, PayoutState, Source, Statement};
 use app::error::{AppError, Problem};
 use app::ledger::store as ledger;
 use app::ledger::types::*;
 use app::notifications::types::{Notice, Notification};
 use app::ssr::Db;
-use crate::common::{spawn_app_with, TestApp};
 use reqwest::{Client, StatusCode};
 use server::payments::test_mode::FAILING_IBAN;
 

@@ -1,15 +1,14 @@
 //! The ledger on a real database (SQLite, or PostgreSQL with `TREMPLIN_TEST_POSTGRES`):
 //! movements, holds, refusals, idempotency, races, and `verify` on clean and tampered data.
 
-
 use std::sync::Arc;
 
+use crate::common::{fresh_db, user};
 use app::ledger::group::GroupCommit;
 use app::ledger::store::{self, ExportFormat};
 use app::ledger::types::*;
 use app::ssr::db::Backend;
 use app::ssr::Db;
-use crate::common::{fresh_db, user};
 
 const EUR: Currency = Currency::Eur;
 

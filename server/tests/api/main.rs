@@ -13,6 +13,7 @@ mod crash;
 mod deals;
 mod earnings;
 mod ledger;
+mod live;
 mod market;
 mod notifications;
 mod platform;

@@ -1,11 +1,10 @@
 //! The marketplace through its server functions: who may edit a marketplace profile, field
 //! errors, what `/@handle` shows, and creator search with its rising share and explanations.
 
-
+use crate::common::spawn_app;
 use app::error::{AppError, Problem};
 use app::market::rules::{PAGE, RISING_PLACES};
 use app::market::types::{Availability, Factor, Format, MarketProfile, MarketSettings, SearchPage};
-use crate::common::spawn_app;
 
 const PROFILE: &[(&str, &str)] = &[
     ("language", "fr"),

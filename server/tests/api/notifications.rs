@@ -1,10 +1,9 @@
 //! The notification centre through HTTP: what produces notifications, the unread count, and
 //! that the centre marks them read. On SQLite and PostgreSQL.
 
-
+use crate::common::spawn_app;
 use app::error::AppError;
 use app::notifications::types::{Notice, Notification};
-use crate::common::spawn_app;
 
 #[tokio::test]
 async fn a_new_follower_is_notified_once_and_read_in_the_centre() {

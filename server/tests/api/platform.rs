@@ -1,8 +1,7 @@
 //! Cross-cutting behaviour: CSRF, health, metrics, request ids, languages, demo data.
 
-
-use app::error::{AppError, Problem};
 use crate::common::spawn_app;
+use app::error::{AppError, Problem};
 use reqwest::StatusCode;
 
 #[tokio::test]

@@ -1,12 +1,11 @@
 //! Profiles, follows, avatars and authorisation, through HTTP.
 
-
+use crate::common::spawn_app;
 use app::accounts::types::{BrandPage, Network, Niche, Profile, Settings};
 use app::error::{AppError, Problem};
-use crate::common::spawn_app;
 use reqwest::StatusCode;
 
-const PNG: &[u8] = include_bytes!("../demo/lea.png");
+const PNG: &[u8] = include_bytes!("../../demo/lea.png");
 
 #[tokio::test]
 async fn a_creator_fills_the_profile_and_it_shows_publicly() {

@@ -1,9 +1,9 @@
 //! Storefronts and orders: the last items under 200 concurrent buyers, commissions held through
 //! the return window and clawed back by refunds, rate protection, affiliate links, and bad input.
 
-
 use std::sync::Arc;
 
+use crate::common::{available, fresh_db, person, spawn_app, top_up};
 use app::accounts::types::Role;
 use app::error::{AppError, Problem};
 use app::ledger::store as ledger;
@@ -15,7 +15,6 @@ use app::ssr::{now, Db};
 use app::storefront::rules::RATE_KEPT_SECS;
 use app::storefront::store::{self as shelves, NewProduct};
 use app::storefront::types::ShelfAction;
-use crate::common::{available, fresh_db, person, spawn_app, top_up};
 
 fn product(price: i64, commission_bp: Option<u32>, stock: i64) -> NewProduct {
     NewProduct {

@@ -3,10 +3,10 @@
 //! real Stripe), and receives Stripe's events as signed fixtures (`fixtures/stripe/`).
 //! On SQLite and PostgreSQL.
 
-
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use crate::common::{spawn_app_with, TestApp};
 use app::error::AppError;
 use app::ledger::types::Money;
 use app::ssr::payments::{
@@ -19,7 +19,6 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use crate::common::{spawn_app_with, TestApp};
 use serde_json::{json, Value};
 use server::payments::stripe::{StripeProvider, SIGNATURE_HEADER};
 

@@ -1,11 +1,10 @@
 //! Topping up the wallet through the built-in test processor, end to end over HTTP: checkout
 //! page, test cards, signed webhooks, balance and receipts. On SQLite and PostgreSQL.
 
-
+use crate::common::{spawn_app_with, TestApp};
 use app::error::{AppError, Problem};
 use app::ledger::types::{Money, TransferKind};
 use app::wallet::types::{PaymentState, Receipt, Wallet};
-use crate::common::{spawn_app_with, TestApp};
 use reqwest::{Client, StatusCode};
 
 const SECRET: &str = "a webhook secret for tests";

@@ -1,0 +1,12 @@
+//! Paid live events: a creator schedules an event, sets what they offer (donations, stage
+//! slots with a price, a length and a purpose), fans book slots with their money held, and
+//! during the event the host brings fans backstage and on stage; a slot that happens is
+//! charged, every other end refunds it.
+
+pub mod api;
+pub mod pages;
+pub mod rules;
+pub mod types;
+
+#[cfg(feature = "ssr")]
+pub mod store;

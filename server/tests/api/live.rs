@@ -1,0 +1,654 @@
+//! Live events and their stage slots: scheduling with bad input, booking (funds, sell-out, the
+//! per-fan limit, the one-time key, the cut-off), the slot's life from backstage to done with
+//! its charge or its refund, who may take which step, and the races on the money (50 fans for
+//! 5 slots, a host's step against the clock, the event ending while a fan is on stage). On
+//! SQLite and PostgreSQL, with the ledger verified after each.
+
+use std::sync::Arc;
+
+use app::accounts::types::Role;
+use app::error::{AppError, Problem};
+use app::ledger::store as ledger;
+use app::ledger::types::*;
+use app::live::store::{self as live, NewEvent};
+use app::live::types::*;
+use app::notifications::types::{Notice, Notification, StageNews};
+use app::ssr::Db;
+use reqwest::Client;
+
+use crate::common::{available, fresh_db, person, spawn_app, top_up, TestApp};
+
+const PRICE: i64 = 1_500;
+const NOW: i64 = 1_900_000_000;
+const HOUR: i64 = 3_600;
+
+fn offers(slot_count: u32) -> Offers {
+    Offers {
+        donation_min: Money::eur(200),
+        donation_message_max: 200,
+        slot_count,
+        slot_secs: 120,
+        slot_price: Money::eur(PRICE),
+        slot_purpose: StagePurpose::Questions,
+        slots_per_fan: 1,
+        cancel_cutoff_secs: 3_600,
+        no_show_secs: 60,
+    }
+}
+
+/// An event by a new creator starting in a day, with `slots` slots; returns (host, event).
+async fn event(db: &Db, slots: u32) -> (i64, i64) {
+    let host = person(db, "host", Role::Creator).await;
+    let e = NewEvent {
+        title: "Live Q&A".into(),
+        description: String::new(),
+        starts_at: NOW + 24 * HOUR,
+        planned_secs: 3_600,
+        offers: offers(slots),
+    };
+    (host, live::create(db, host, &e, NOW).await.unwrap())
+}
+
+/// A fan with `money` in their wallet.
+async fn fan(db: &Db, handle: &str, money: i64) -> i64 {
+    let fan = person(db, handle, Role::Fan).await;
+    if money > 0 {
+        top_up(db, fan, money).await;
+    }
+    fan
+}
+
+fn wallet(user: i64) -> AccountRef {
+    AccountRef::wallet(user, Currency::Eur)
+}
+
+fn earnings(user: i64) -> AccountRef {
+    AccountRef::earnings(user, Currency::Eur)
+}
+
+async fn sound(db: &Db) {
+    let report = ledger::verify(db).await.unwrap();
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+}
+
+async fn slot_state(db: &Db, slot: i64) -> (String, Option<i64>) {
+    sqlx::query_as("SELECT state, charged FROM stage_slots WHERE id = $1")
+        .bind(slot)
+        .fetch_one(&db.pool)
+        .await
+        .unwrap()
+}
+
+/// Books `fan` a slot, starts the event and takes the slot to `to` (backstage, ready or on
+/// stage) at `NOW + 1 day`.
+async fn on_the_way(db: &Db, host: i64, event: i64, fan: i64, to: SlotState) -> i64 {
+    let start = NOW + 24 * HOUR;
+    let slot = live::book(db, event, fan, "k", NOW).await.unwrap();
+    live::run_event(db, event, Some(host), EventStep::Start, start)
+        .await
+        .unwrap();
+    let steps: &[(SlotStep, i64)] = match to {
+        SlotState::Backstage => &[(SlotStep::Call, host)],
+        SlotState::Ready => &[(SlotStep::Call, host), (SlotStep::Ready, fan)],
+        _ => &[
+            (SlotStep::Call, host),
+            (SlotStep::Ready, fan),
+            (SlotStep::OnStage, host),
+        ],
+    };
+    for &(step, by) in steps {
+        live::take(db, slot, by, step, start).await.unwrap();
+    }
+    slot
+}
+
+#[tokio::test]
+async fn fifty_fans_racing_for_five_slots_make_five_holds() {
+    let (_dir, db) = fresh_db().await;
+    let (host, event) = event(&db, 5).await;
+    let mut fans = Vec::new();
+    for i in 0..50 {
+        fans.push(fan(&db, &format!("racer{i}"), 2_000).await);
+    }
+    let db = Arc::new(db);
+    let tasks: Vec<_> = fans
+        .iter()
+        .map(|&fan| {
+            let db = db.clone();
+            tokio::spawn(async move { live::book(&db, event, fan, "once", NOW).await })
+        })
+        .collect();
+    let (mut booked, mut sold_out) = (0, 0);
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(_) => booked += 1,
+            Err(AppError::Invalid {
+                problem: Problem::SoldOut,
+                ..
+            }) => sold_out += 1,
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!((booked, sold_out), (5, 45));
+    let e = live::event(&db, event, None, NOW).await.unwrap();
+    assert_eq!((e.slots_taken, e.slots_left()), (5, 0));
+    let held: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM ledger_transfers WHERE kind = 'stage_slot' AND state = 'pending'",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!(held, 5);
+    let mut holding = 0;
+    for &f in &fans {
+        if available(&db, wallet(f)).await == 2_000 - PRICE {
+            holding += 1;
+        }
+    }
+    assert_eq!(holding, 5);
+    // Held, not paid: nothing reached the host yet.
+    assert_eq!(available(&db, earnings(host)).await, 0);
+    sound(&db).await;
+}
+
+#[tokio::test]
+async fn a_booking_is_refused_without_funds_twice_over_the_limit_and_by_the_host() {
+    let (_dir, db) = fresh_db().await;
+    let (host, event) = event(&db, 5).await;
+    let poor = fan(&db, "poor", 1_000).await;
+    assert_eq!(
+        live::book(&db, event, poor, "a", NOW).await,
+        Err(AppError::invalid("slot", Problem::InsufficientFunds))
+    );
+    assert_eq!(available(&db, wallet(poor)).await, 1_000);
+    let rich = fan(&db, "rich", 10_000).await;
+    let first = live::book(&db, event, rich, "a", NOW).await.unwrap();
+    // The same form sent again books nothing more.
+    assert_eq!(live::book(&db, event, rich, "a", NOW).await.unwrap(), first);
+    assert_eq!(
+        live::book(&db, event, rich, "b", NOW).await,
+        Err(AppError::invalid("slot", Problem::TooMany { max: 1 }))
+    );
+    assert_eq!(available(&db, wallet(rich)).await, 10_000 - PRICE);
+    assert_eq!(
+        live::book(&db, event, host, "c", NOW).await,
+        Err(AppError::Forbidden)
+    );
+    let e = live::event(&db, event, Some(rich), NOW).await.unwrap();
+    assert_eq!(e.slots_taken, 1);
+    assert_eq!(e.my_slots.len(), 1);
+    assert_eq!(e.my_slots[0].place, Some(1));
+    sound(&db).await;
+}
+
+#[tokio::test]
+async fn a_fan_cancels_before_the_cut_off_and_gets_the_place_and_money_back() {
+    let (_dir, db) = fresh_db().await;
+    let (_host, event) = event(&db, 1).await;
+    let a = fan(&db, "early", 5_000).await;
+    let b = fan(&db, "late", 5_000).await;
+    let slot = live::book(&db, event, a, "k", NOW).await.unwrap();
+    assert_eq!(
+        live::book(&db, event, b, "k", NOW).await,
+        Err(AppError::invalid("slot", Problem::SoldOut))
+    );
+    // The cut-off is an hour before the start.
+    let too_late = NOW + 23 * HOUR + 1;
+    assert!(matches!(
+        live::take(&db, slot, a, SlotStep::Cancel, too_late).await,
+        Err(AppError::Conflict(_))
+    ));
+    assert_eq!(
+        live::take(&db, slot, a, SlotStep::Cancel, NOW)
+            .await
+            .unwrap(),
+        SlotState::Cancelled
+    );
+    assert_eq!(available(&db, wallet(a)).await, 5_000);
+    // The place is free again.
+    live::book(&db, event, b, "k", NOW).await.unwrap();
+    sound(&db).await;
+}
+
+#[tokio::test]
+async fn a_slot_goes_backstage_on_stage_and_is_charged_when_its_time_is_up() {
+    let (_dir, db) = fresh_db().await;
+    let (host, event) = event(&db, 5).await;
+    let f = fan(&db, "guest", 5_000).await;
+    let slot = on_the_way(&db, host, event, f, SlotState::OnStage).await;
+    let start = NOW + 24 * HOUR;
+    // A free minute more: the timer ends at 180 s.
+    live::take(&db, slot, host, SlotStep::Extend, start)
+        .await
+        .unwrap();
+    assert_eq!(live::settle_due(&db, start + 179).await.unwrap(), 0);
+    assert_eq!(slot_state(&db, slot).await.0, "on_stage");
+    assert_eq!(live::settle_due(&db, start + 180).await.unwrap(), 1);
+    assert_eq!(slot_state(&db, slot).await, ("done".into(), Some(PRICE)));
+    assert_eq!(available(&db, wallet(f)).await, 5_000 - PRICE);
+    assert_eq!(available(&db, earnings(host)).await, PRICE);
+    let studio = live::studio(&db, event, host, start + 200).await.unwrap();
+    assert_eq!(studio.slots_earned, Money::eur(PRICE));
+    assert_eq!(studio.slots_held, Money::eur(0));
+    sound(&db).await;
+}
+
+#[tokio::test]
+async fn a_fan_who_does_not_answer_the_call_is_refunded_and_told() {
+    let (_dir, db) = fresh_db().await;
+    let (host, event) = event(&db, 5).await;
+    let f = fan(&db, "sleepy", 5_000).await;
+    let slot = on_the_way(&db, host, event, f, SlotState::Backstage).await;
+    let start = NOW + 24 * HOUR;
+    assert_eq!(live::settle_due(&db, start + 60).await.unwrap(), 1);
+    assert_eq!(slot_state(&db, slot).await, ("no_show".into(), Some(0)));
+    assert_eq!(available(&db, wallet(f)).await, 5_000);
+    let news: Vec<String> =
+        sqlx::query_scalar("SELECT notice FROM notifications WHERE user_id = $1 ORDER BY id")
+            .bind(f)
+            .fetch_all(&db.pool)
+            .await
+            .unwrap();
+    let news: Vec<Notice> = news
+        .iter()
+        .map(|n| serde_json::from_str(n).unwrap())
+        .collect();
+    assert!(matches!(
+        news.as_slice(),
+        [
+            Notice::Stage { news: StageNews::Called, .. },
+            Notice::Stage { news: StageNews::NoShow, amount, .. }
+        ] if *amount == Money::eur(PRICE)
+    ));
+    sound(&db).await;
+}
+
+#[tokio::test]
+async fn only_the_host_runs_the_stage_and_only_the_fan_says_ready() {
+    let (_dir, db) = fresh_db().await;
+    let (host, event) = event(&db, 5).await;
+    let f = fan(&db, "guest", 5_000).await;
+    let other = fan(&db, "other", 5_000).await;
+    let slot = live::book(&db, event, f, "k", NOW).await.unwrap();
+    let start = NOW + 24 * HOUR;
+    // Before the event is live, nobody is called.
+    assert!(matches!(
+        live::take(&db, slot, host, SlotStep::Call, NOW).await,
+        Err(AppError::Conflict(_))
+    ));
+    live::run_event(&db, event, Some(host), EventStep::Start, start)
+        .await
+        .unwrap();
+    assert_eq!(
+        live::run_event(&db, event, Some(other), EventStep::End, start).await,
+        Err(AppError::NotFound)
+    );
+    assert_eq!(
+        live::take(&db, slot, other, SlotStep::Call, start).await,
+        Err(AppError::NotFound)
+    );
+    assert_eq!(
+        live::take(&db, slot, f, SlotStep::Call, start).await,
+        Err(AppError::Forbidden)
+    );
+    live::take(&db, slot, host, SlotStep::Call, start)
+        .await
+        .unwrap();
+    assert_eq!(
+        live::take(&db, slot, host, SlotStep::Ready, start).await,
+        Err(AppError::Forbidden)
+    );
+    live::take(&db, slot, f, SlotStep::Ready, start)
+        .await
+        .unwrap();
+    assert_eq!(
+        live::take(&db, slot, f, SlotStep::OnStage, start).await,
+        Err(AppError::Forbidden)
+    );
+    assert_eq!(available(&db, wallet(f)).await, 5_000 - PRICE);
+    sound(&db).await;
+}
+
+#[tokio::test]
+async fn two_fans_are_never_on_stage_at_once() {
+    let (_dir, db) = fresh_db().await;
+    let (host, event) = event(&db, 5).await;
+    let a = fan(&db, "first", 5_000).await;
+    let b = fan(&db, "second", 5_000).await;
+    let slot_a = on_the_way(&db, host, event, a, SlotState::OnStage).await;
+    let start = NOW + 24 * HOUR;
+    let slot_b = live::book(&db, event, b, "k", start).await.unwrap();
+    live::take(&db, slot_b, host, SlotStep::Call, start)
+        .await
+        .unwrap();
+    live::take(&db, slot_b, b, SlotStep::Ready, start)
+        .await
+        .unwrap();
+    assert!(matches!(
+        live::take(&db, slot_b, host, SlotStep::OnStage, start).await,
+        Err(AppError::Conflict(_))
+    ));
+    // The host ends the first slot a minute in: the fan pays for the minute they had.
+    live::take(&db, slot_a, host, SlotStep::Finish, start + 60)
+        .await
+        .unwrap();
+    assert_eq!(slot_state(&db, slot_a).await.1, Some(PRICE / 2));
+    assert_eq!(available(&db, wallet(a)).await, 5_000 - PRICE / 2);
+    live::take(&db, slot_b, host, SlotStep::OnStage, start + 60)
+        .await
+        .unwrap();
+    sound(&db).await;
+}
+
+#[tokio::test]
+async fn the_host_reorders_the_queue() {
+    let (_dir, db) = fresh_db().await;
+    let (host, event) = event(&db, 5).await;
+    let a = fan(&db, "anna", 5_000).await;
+    let b = fan(&db, "bert", 5_000).await;
+    let slot_a = live::book(&db, event, a, "k", NOW).await.unwrap();
+    let slot_b = live::book(&db, event, b, "k", NOW + 1).await.unwrap();
+    live::move_slot(&db, slot_b, host, true, NOW).await.unwrap();
+    let queue = live::queue(&db, event).await.unwrap();
+    assert_eq!(
+        queue.iter().map(|q| q.id).collect::<Vec<_>>(),
+        [slot_b, slot_a]
+    );
+    let e = live::event(&db, event, Some(a), NOW).await.unwrap();
+    assert_eq!(e.my_slots[0].place, Some(2));
+    assert_eq!(
+        live::move_slot(&db, slot_a, a, true, NOW).await,
+        Err(AppError::NotFound)
+    );
+}
+
+/// Runs `a` and `b` at once, `n` times each; returns how many of each succeeded.
+async fn race<A, B, FA, FB>(n: usize, a: A, b: B) -> (usize, usize)
+where
+    A: Fn() -> FA,
+    B: Fn() -> FB,
+    FA: std::future::Future<Output = bool> + Send + 'static,
+    FB: std::future::Future<Output = bool> + Send + 'static,
+{
+    let mut tasks = Vec::new();
+    for _ in 0..n {
+        tasks.push((true, tokio::spawn(a())));
+        tasks.push((false, tokio::spawn(b())));
+    }
+    let (mut won_a, mut won_b) = (0, 0);
+    for (is_a, t) in tasks {
+        if t.await.unwrap() {
+            if is_a {
+                won_a += 1;
+            } else {
+                won_b += 1;
+            }
+        }
+    }
+    (won_a, won_b)
+}
+
+#[tokio::test]
+async fn a_skip_racing_the_end_of_the_timer_gives_one_outcome() {
+    let (_dir, db) = fresh_db().await;
+    let (host, event) = event(&db, 5).await;
+    let f = fan(&db, "guest", 5_000).await;
+    let slot = on_the_way(&db, host, event, f, SlotState::OnStage).await;
+    let up = NOW + 24 * HOUR + 120;
+    let db = Arc::new(db);
+    let (skips, time_ups) = race(
+        20,
+        || {
+            let db = db.clone();
+            async move {
+                live::take(&db, slot, host, SlotStep::Skip, up)
+                    .await
+                    .is_ok()
+            }
+        },
+        || {
+            let db = db.clone();
+            async move { live::settle_due(&db, up).await.unwrap() == 1 }
+        },
+    )
+    .await;
+    assert_eq!(
+        skips + time_ups,
+        1,
+        "{skips} skips and {time_ups} time-ups won"
+    );
+    let (state, charged) = slot_state(&db, slot).await;
+    let balance = available(&db, wallet(f)).await;
+    if skips == 1 {
+        assert_eq!(
+            (state.as_str(), charged, balance),
+            ("skipped", Some(0), 5_000)
+        );
+    } else {
+        assert_eq!(
+            (state.as_str(), charged, balance),
+            ("done", Some(PRICE), 5_000 - PRICE)
+        );
+    }
+    assert_eq!(available(&db, earnings(host)).await, charged.unwrap());
+    sound(&db).await;
+}
+
+#[tokio::test]
+async fn the_event_ending_while_a_fan_is_on_stage_settles_every_slot_once() {
+    let (_dir, db) = fresh_db().await;
+    let (host, event) = event(&db, 5).await;
+    let star = fan(&db, "star", 5_000).await;
+    let slot = on_the_way(&db, host, event, star, SlotState::OnStage).await;
+    let start = NOW + 24 * HOUR;
+    let mut waiting = Vec::new();
+    for i in 0..4 {
+        let f = fan(&db, &format!("waiting{i}"), 5_000).await;
+        waiting.push((f, live::book(&db, event, f, "k", start).await.unwrap()));
+    }
+    live::take(&db, waiting[0].1, host, SlotStep::Call, start)
+        .await
+        .unwrap();
+    // Ended 90 s into a 120 s slot, by the host and the timer's clock at once.
+    let end = start + 90;
+    let db = Arc::new(db);
+    let (ends, _) = race(
+        10,
+        || {
+            let db = db.clone();
+            async move {
+                live::run_event(&db, event, Some(host), EventStep::End, end)
+                    .await
+                    .is_ok()
+            }
+        },
+        || {
+            let db = db.clone();
+            async move {
+                live::settle_due(&db, end).await.unwrap();
+                false
+            }
+        },
+    )
+    .await;
+    assert_eq!(ends, 1);
+    let charged = PRICE * 90 / 120;
+    assert_eq!(slot_state(&db, slot).await, ("done".into(), Some(charged)));
+    assert_eq!(available(&db, wallet(star)).await, 5_000 - charged);
+    for (f, s) in waiting {
+        assert_eq!(slot_state(&db, s).await, ("unplayed".into(), Some(0)));
+        assert_eq!(available(&db, wallet(f)).await, 5_000);
+    }
+    assert_eq!(available(&db, earnings(host)).await, charged);
+    let pending: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM ledger_transfers WHERE kind = 'stage_slot' AND state = 'pending'",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!(pending, 0);
+    sound(&db).await;
+}
+
+#[tokio::test]
+async fn a_cancelled_event_refunds_every_booking() {
+    let (_dir, db) = fresh_db().await;
+    let (host, event) = event(&db, 5).await;
+    let f = fan(&db, "hopeful", 5_000).await;
+    live::book(&db, event, f, "k", NOW).await.unwrap();
+    live::run_event(&db, event, Some(host), EventStep::Cancel, NOW)
+        .await
+        .unwrap();
+    assert_eq!(available(&db, wallet(f)).await, 5_000);
+    assert!(matches!(
+        live::book(&db, event, f, "again", NOW).await,
+        Err(AppError::Conflict(_))
+    ));
+    sound(&db).await;
+}
+
+// Through HTTP: the forms' bad input, and the journey as the pages drive it.
+
+const EVENT_FORM: [(&str, &str); 12] = [
+    ("title", "Questions du dimanche"),
+    ("description", "Posez vos questions en direct."),
+    ("starts_at", "2099-01-01T18:00"),
+    ("planned_minutes", "60"),
+    ("donation_min", "2"),
+    ("donation_message_max", "200"),
+    ("slot_count", "5"),
+    ("slot_secs", "120"),
+    ("slot_price", "15"),
+    ("slot_purpose", "questions"),
+    ("slots_per_fan", "1"),
+    ("cancel_cutoff_hours", "1"),
+];
+
+fn event_form<'a>(changes: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+    let mut form: Vec<(&str, &str)> = EVENT_FORM.to_vec();
+    form.push(("no_show_secs", "90"));
+    for (name, value) in changes {
+        match form.iter_mut().find(|(n, _)| n == name) {
+            Some(field) => field.1 = value,
+            None => form.push((name, value)),
+        }
+    }
+    form
+}
+
+async fn schedule(app: &TestApp, host: &Client) -> i64 {
+    app.call_ok(host, "schedule_event", &event_form(&[])).await
+}
+
+#[tokio::test]
+async fn scheduling_refuses_bad_input_field_by_field() {
+    let app = spawn_app().await;
+    let host = app.client();
+    app.sign_up(&host, "creator", "live_host").await;
+    for (field, value, problem) in [
+        ("title", "", Problem::Required),
+        ("starts_at", "tomorrow", Problem::InvalidDate),
+        ("starts_at", "2001-01-01T18:00", Problem::InPast),
+        ("planned_minutes", "0", Problem::InvalidNumber),
+        ("slot_count", "-1", Problem::InvalidNumber),
+        ("slot_count", "1000", Problem::InvalidNumber),
+        ("slot_secs", "5", Problem::InvalidNumber),
+        ("slot_price", "-15", Problem::InvalidAmount),
+        ("slot_purpose", "karaoke", Problem::Required),
+        ("slots_per_fan", "0", Problem::InvalidNumber),
+        ("no_show_secs", "1", Problem::InvalidNumber),
+    ] {
+        let error = app
+            .call_err(&host, "schedule_event", &event_form(&[(field, value)]))
+            .await;
+        assert_eq!(
+            error.problem_for(field),
+            Some(problem),
+            "{field} = {value:?}: {error:?}"
+        );
+    }
+    // Fans and brands do not host events.
+    let fan = app.client();
+    app.sign_up(&fan, "fan", "live_fan").await;
+    assert_eq!(
+        app.call_err(&fan, "schedule_event", &event_form(&[])).await,
+        AppError::Forbidden
+    );
+    assert_eq!(
+        app.call_err(&app.client(), "schedule_event", &event_form(&[]))
+            .await,
+        AppError::Unauthenticated
+    );
+}
+
+#[tokio::test]
+async fn a_fan_books_through_the_page_and_the_host_takes_the_slot_to_done() {
+    let app = spawn_app().await;
+    let host = app.client();
+    app.sign_up(&host, "creator", "live_star").await;
+    let id = schedule(&app, &host).await;
+    let page = app
+        .page(&app.client(), &format!("/@live_star/live/{id}"))
+        .await;
+    assert!(page.contains("Questions du dimanche"));
+    assert!(page.contains("data-testid=\"slots-left\""));
+
+    let fan = app.client();
+    app.sign_up(&fan, "fan", "live_guest").await;
+    let id_s = id.to_string();
+    let error = app
+        .call_err(&fan, "book_slot", &[("id", &id_s), ("key", "form-1")])
+        .await;
+    assert_eq!(error.problem_for("slot"), Some(Problem::InsufficientFunds));
+    let db = Db::connect(&app.database_url).await.unwrap();
+    let me = app.me(&fan).await.unwrap();
+    top_up(&db, me.id, 2_000).await;
+    let slot: i64 = app
+        .call_ok(&fan, "book_slot", &[("id", &id_s), ("key", "form-1")])
+        .await;
+    let event: Event = app.call_ok(&fan, "get_event", &[("id", &id_s)]).await;
+    assert_eq!(event.slots_left(), 4);
+    assert_eq!(event.my_slots[0].state, SlotState::Queued);
+
+    let slot_s = slot.to_string();
+    let step = |client: &Client, step: &'static str| {
+        let (client, slot_s) = (client.clone(), slot_s.clone());
+        let app = &app;
+        async move {
+            app.call(
+                &client,
+                "take_slot_step",
+                &[("id", &slot_s), ("step", step)],
+            )
+            .await
+        }
+    };
+    // The clock's own steps are not for callers.
+    assert_eq!(step(&host, "time_up").await.status(), 403);
+    assert_eq!(step(&host, "call").await.status(), 409);
+    let _: EventState = app
+        .call_ok(&host, "run_event", &[("id", &id_s), ("step", "start")])
+        .await;
+    for (client, name) in [(&host, "call"), (&fan, "ready"), (&host, "on_stage")] {
+        assert!(step(client, name).await.status().is_success(), "{name}");
+    }
+    let _: EventState = app
+        .call_ok(&host, "run_event", &[("id", &id_s), ("step", "end")])
+        .await;
+    let studio: Studio = app.call_ok(&host, "get_studio", &[("id", &id_s)]).await;
+    assert_eq!(studio.queue[0].state, SlotState::Done);
+    assert_eq!(
+        app.call_err(&fan, "get_studio", &[("id", &id_s)]).await,
+        AppError::NotFound
+    );
+    let news: Vec<Notification> = app.call_ok(&fan, "notifications", &[]).await;
+    assert!(news.iter().any(|n| matches!(
+        n.notice,
+        Notice::Stage {
+            news: StageNews::Charged,
+            ..
+        }
+    )));
+    let page = app.page(&fan, "/notifications").await;
+    assert!(page.contains("Questions du dimanche"), "{page}");
+}
