@@ -73,6 +73,18 @@ pub enum Problem {
     NotAnImage,
     LinkExpired,
     Malformed,
+    /// A word the host blocked in their room.
+    BlockedWord,
+    /// Too soon after the last message (slow mode or the rate limit).
+    SlowMode {
+        wait_secs: u32,
+    },
+    /// Timed out until then, or banned (`None`) from the host's rooms.
+    Muted {
+        until: Option<i64>,
+    },
+    /// Not something this page offers (a gift the host switched off, say).
+    NotOffered,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]

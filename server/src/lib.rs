@@ -100,6 +100,7 @@ pub async fn state(config: &Config) -> anyhow::Result<AppState> {
     };
     Ok(AppState {
         ledger: GroupCommit::start(db.clone()),
+        room: app::live::room::hub::Hub::start(&db, &config.database_url),
         db,
         mailer,
         payments,
@@ -213,6 +214,10 @@ pub async fn router(config: &Config, state: AppState) -> anyhow::Result<Router> 
             get(app::storefront::links::follow),
         )
         .route(app::orders::CSV_PATH, get(app::orders::reports::csv))
+        .route(
+            app::live::room::socket::ROUTE,
+            get(app::live::room::socket::upgrade),
+        )
         .leptos_routes_with_context(&server_state, routes, provide.clone(), move || {
             app::shell(shell_options.clone())
         })

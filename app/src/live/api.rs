@@ -214,7 +214,9 @@ pub async fn book_slot(id: i64, #[server(default)] key: String) -> Result<i64, A
         return Err(AppError::invalid("form", Problem::Malformed));
     }
     let state = state()?;
-    store::book(&state.db, id, fan.id, key, state.clock.now()).await
+    let slot = store::book(&state.db, id, fan.id, key, state.clock.now()).await?;
+    super::room::announce(&state, id, None).await;
+    Ok(slot)
 }
 
 /// Takes `step` on stage slot `id`: the host calls, brings on, extends, finishes or skips; the
@@ -230,7 +232,9 @@ pub async fn take_slot_step(id: i64, step: SlotStep) -> Result<SlotState, AppErr
     }
     throttle(&format!("stage:{}", user.id), STEPS_PER_USER).await?;
     let state = state()?;
-    store::take(&state.db, id, user.id, step, state.clock.now()).await
+    let to = store::take(&state.db, id, user.id, step, state.clock.now()).await?;
+    super::room::announce_slot(&state, id).await;
+    Ok(to)
 }
 
 /// Moves queued slot `id` one place up or down the queue of the caller's event.
@@ -238,7 +242,10 @@ pub async fn take_slot_step(id: i64, step: SlotStep) -> Result<SlotState, AppErr
 pub async fn move_slot(id: i64, up: bool) -> Result<(), AppError> {
     let host = session::require_user().await?;
     let state = state()?;
-    store::move_slot(&state.db, id, host.id, up, state.clock.now()).await
+    let slot = store::whereabouts(&state.db, id).await?;
+    store::move_slot(&state.db, id, host.id, up, state.clock.now()).await?;
+    super::room::announce(&state, slot.event, None).await;
+    Ok(())
 }
 
 /// Starts, ends or cancels the caller's event `id`.
@@ -246,7 +253,14 @@ pub async fn move_slot(id: i64, up: bool) -> Result<(), AppError> {
 pub async fn run_event(id: i64, step: EventStep) -> Result<EventState, AppError> {
     let host = session::require_user().await?;
     let state = state()?;
-    store::run_event(&state.db, id, Some(host.id), step, state.clock.now()).await
+    let to = store::run_event(&state.db, id, Some(host.id), step, state.clock.now()).await?;
+    let news = match to {
+        EventState::Live => super::room::types::StageChange::Live,
+        EventState::Ended => super::room::types::StageChange::Ended,
+        _ => super::room::types::StageChange::Cancelled,
+    };
+    super::room::announce(&state, id, Some((news, None))).await;
+    Ok(to)
 }
 
 /// The studio of the caller's event `id`: the queue and the running totals.

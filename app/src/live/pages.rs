@@ -11,6 +11,7 @@ use super::api::{
     get_event, get_studio, list_events, BookSlot, MoveSlot, RunEvent, ScheduleEvent,
     TakeSlotStep as TakeStep,
 };
+use super::room::view::{RoomPanel, RoomSettings};
 use super::types::*;
 use crate::i18n::*;
 use crate::ui::date::format_date_time;
@@ -159,16 +160,22 @@ pub fn EventPage() -> impl IntoView {
         move || (id.get(), book.version().get(), step.version().get()),
         |(id, _, _)| get_event(id),
     );
-    keep_fresh(5, move || event.refetch());
     let book_errors = action_error(book);
     let step_errors = action_error(step);
+    // The room tells when the stage or the queue changed: the page reads the event again.
     view! {
-        <Transition fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>
-            {move || event.get().map(|r| match r {
-                Err(e) => view! { <PageError error=e /> }.into_any(),
-                Ok(e) => view! { <EventView e book book_errors step step_errors /> }.into_any(),
-            })}
-        </Transition>
+        <div class="event-layout">
+            <Transition fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>
+                {move || event.get().map(|r| match r {
+                    Err(e) => view! { <PageError error=e /> }.into_any(),
+                    Ok(e) => view! { <EventView e book book_errors step step_errors /> }.into_any(),
+                })}
+            </Transition>
+            {move || {
+                let id = id.get();
+                view! { <RoomPanel id on_news=move |_| event.refetch() /> }
+            }}
+        </div>
     }
 }
 
@@ -316,17 +323,27 @@ pub fn StudioPage() -> impl IntoView {
         },
         |(id, ..)| get_studio(id),
     );
-    keep_fresh(3, move || studio.refetch());
     let step_errors = action_error(step);
     let run_errors = action_error(run);
     view! {
         <Title text=move || t_string!(i18n, live.studio).to_string() />
-        <Transition fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>
-            {move || studio.get().map(|r| match r {
-                Err(e) => view! { <PageError error=e /> }.into_any(),
-                Ok(s) => view! { <StudioView s step step_errors run run_errors reorder /> }.into_any(),
-            })}
-        </Transition>
+        <div class="event-layout">
+            <Transition fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>
+                {move || studio.get().map(|r| match r {
+                    Err(e) => view! { <PageError error=e /> }.into_any(),
+                    Ok(s) => view! { <StudioView s step step_errors run run_errors reorder /> }.into_any(),
+                })}
+            </Transition>
+            {move || {
+                let id = id.get();
+                view! {
+                    <div class="studio-side">
+                        <RoomPanel id on_news=move |_| studio.refetch() />
+                        <RoomSettings id />
+                    </div>
+                }
+            }}
+        </div>
     }
 }
 

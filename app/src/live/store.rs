@@ -117,7 +117,7 @@ async fn event_row(conn: &mut AnyConnection, id: i64) -> Result<EventRow, AppErr
 /// Schedules an event for `host`; returns its id.
 pub async fn create(db: &Db, host: i64, e: &NewEvent, now: i64) -> Result<i64, AppError> {
     let o = &e.offers;
-    sqlx::query_scalar(
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO live_events (host_id, title, description, starts_at, planned_secs, currency,
            donation_min, donation_message_max, slot_count, slot_secs, slot_price, slot_purpose,
            slots_per_fan, cancel_cutoff_secs, no_show_secs, created_at, updated_at)
@@ -142,7 +142,10 @@ pub async fn create(db: &Db, host: i64, e: &NewEvent, now: i64) -> Result<i64, A
     .bind(now)
     .fetch_one(&db.pool)
     .await
-    .map_err(internal)
+    .map_err(internal)?;
+    // A new event offers the whole gift catalogue at its usual prices until the host changes it.
+    super::room::store::set_gifts(db, id, &super::room::store::default_gifts()).await?;
+    Ok(id)
 }
 
 /// Changes what `host` offers at their event while it is scheduled or live. Fewer slots than
@@ -599,10 +602,43 @@ pub async fn run_event(
     Ok(to)
 }
 
+/// Something the clock settled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Settled {
+    Slot(i64),
+    Event(i64),
+}
+
+/// Where a slot stands, as the room announces it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Whereabouts {
+    pub event: i64,
+    pub fan: i64,
+    pub state: SlotState,
+    /// Whether it ever went on stage.
+    pub was_on_stage: bool,
+}
+
+pub async fn whereabouts(db: &Db, id: i64) -> Result<Whereabouts, AppError> {
+    let (event, fan, state, started_at): (i64, i64, String, Option<i64>) =
+        sqlx::query_as("SELECT event_id, fan_id, state, started_at FROM stage_slots WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&db.pool)
+            .await
+            .map_err(internal)?
+            .ok_or(AppError::NotFound)?;
+    Ok(Whereabouts {
+        event,
+        fan,
+        state: SlotState::parse(&state).ok_or_else(|| internal(format!("slot state {state:?}")))?,
+        was_on_stage: started_at.is_some(),
+    })
+}
+
 /// What the clock settles: stage timers that ran out, fans called backstage who did not
 /// answer, and events left live long after their planned end. Returns how many it settled;
 /// each in its own transaction, so a step a host takes meanwhile wins or loses whole.
-pub async fn settle_due(db: &Db, now: i64) -> Result<u64, AppError> {
+pub async fn settle_due(db: &Db, now: i64) -> Result<Vec<Settled>, AppError> {
     let due: Vec<(i64, String)> = sqlx::query_as(
         "SELECT s.id, s.state FROM stage_slots s JOIN live_events e ON e.id = s.event_id
          WHERE (s.state = 'on_stage' AND s.ends_at <= $1)
@@ -613,7 +649,7 @@ pub async fn settle_due(db: &Db, now: i64) -> Result<u64, AppError> {
     .fetch_all(&db.pool)
     .await
     .map_err(internal)?;
-    let mut settled = 0;
+    let mut settled = Vec::new();
     for (id, state) in due {
         let step = if state == "on_stage" {
             SlotStep::TimeUp
@@ -621,7 +657,7 @@ pub async fn settle_due(db: &Db, now: i64) -> Result<u64, AppError> {
             SlotStep::NoShow
         };
         if clock_step(db, id, step, now).await? {
-            settled += 1;
+            settled.push(Settled::Slot(id));
         }
     }
     let overdue: Vec<i64> = sqlx::query_scalar(
@@ -635,7 +671,7 @@ pub async fn settle_due(db: &Db, now: i64) -> Result<u64, AppError> {
     .map_err(internal)?;
     for id in overdue {
         match run_event(db, id, None, EventStep::End, now).await {
-            Ok(_) => settled += 1,
+            Ok(_) => settled.push(Settled::Event(id)),
             Err(AppError::Conflict(_)) => {}
             Err(e) => return Err(e),
         }

@@ -26,6 +26,7 @@ macro_rules! stored_enum {
         }
     };
 }
+pub(crate) use stored_enum;
 
 stored_enum! {
     /// An event is scheduled, then live, then ended; or cancelled before it starts.

@@ -21,6 +21,8 @@ pub struct AppState {
     pub db: Db,
     /// Movements that stand alone (gifts, donations, tips), many per commit.
     pub ledger: crate::ledger::group::GroupCommit,
+    /// Live rooms' fan-out to this instance's viewers (and, on PostgreSQL, to the others').
+    pub room: crate::live::room::hub::Hub,
     pub mailer: Arc<dyn Mailer>,
     pub storage: Storage,
     pub payments: Arc<dyn PaymentProvider>,

@@ -65,6 +65,19 @@ pub fn problem_text(i18n: I18nContext<Locale>, problem: Problem) -> AnyView {
         Problem::NotEnoughStock { left } => t!(i18n, problems.not_enough_stock, left).into_any(),
         Problem::SoldOut => t!(i18n, problems.sold_out).into_any(),
         Problem::PriceChanged => t!(i18n, problems.price_changed).into_any(),
+        Problem::BlockedWord => t!(i18n, problems.blocked_word).into_any(),
+        Problem::SlowMode { wait_secs } => t!(i18n, problems.slow_mode, wait_secs).into_any(),
+        Problem::Muted { until: None } => t!(i18n, problems.banned).into_any(),
+        Problem::Muted { until: Some(until) } => {
+            let until = move || {
+                format!(
+                    "{} UTC",
+                    crate::ui::date::format_date_time(until, i18n.get_locale())
+                )
+            };
+            t!(i18n, problems.timed_out, until).into_any()
+        }
+        Problem::NotOffered => t!(i18n, problems.not_offered).into_any(),
     }
 }
 

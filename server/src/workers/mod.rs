@@ -50,14 +50,14 @@ pub fn spawn_all(state: &AppState) {
             async move { orders_due(&db, now).await.map_err(|e| e.to_string()) }
         },
     );
-    let (live_db, live_clock) = (db.clone(), clock.clone());
+    let live_state = state.clone();
     every(
         Duration::from_secs(1),
         "end stage timers, no-shows and overdue events",
         move || {
-            let (db, now) = (live_db.clone(), live_clock.now());
+            let state = live_state.clone();
             async move {
-                app::live::store::settle_due(&db, now)
+                settle_live(&state, state.clock.now())
                     .await
                     .map_err(|e| e.to_string())
             }
@@ -128,12 +128,17 @@ pub async fn advance_clock(
         .await
         .map_err(failed)?;
     let orders = orders_due(&state.db, now).await.map_err(failed)?;
-    let slots = app::live::store::settle_due(&state.db, now)
-        .await
-        .map_err(failed)?;
+    let slots = settle_live(&state, now).await.map_err(failed)?;
     Ok(format!(
         "now {now}, released {released} deals, {orders} orders, {slots} stage slots"
     ))
+}
+
+/// Ends stage timers, no-shows and overdue events, and tells their rooms.
+async fn settle_live(state: &AppState, now: i64) -> Result<u64, app::error::AppError> {
+    let settled = app::live::store::settle_due(&state.db, now).await?;
+    app::live::room::announce_settled(state, &settled).await;
+    Ok(settled.len() as u64)
 }
 
 /// Gives back the stock of checkouts not paid in time, and releases the commissions whose

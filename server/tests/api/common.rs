@@ -124,6 +124,7 @@ impl TestApp {
         app::ssr::AppState {
             db: db.clone(),
             ledger: app::ledger::group::GroupCommit::start(db.clone()),
+            room: app::live::room::hub::Hub::start(db, &self.database_url),
             mailer: std::sync::Arc::new(server::mail::Outbox::new(self.outbox(), false)),
             storage: app::ssr::Storage::new(std::sync::Arc::new(
                 object_store::memory::InMemory::new(),

@@ -221,9 +221,12 @@ async fn a_slot_goes_backstage_on_stage_and_is_charged_when_its_time_is_up() {
     live::take(&db, slot, host, SlotStep::Extend, start)
         .await
         .unwrap();
-    assert_eq!(live::settle_due(&db, start + 179).await.unwrap(), 0);
+    assert_eq!(live::settle_due(&db, start + 179).await.unwrap(), vec![]);
     assert_eq!(slot_state(&db, slot).await.0, "on_stage");
-    assert_eq!(live::settle_due(&db, start + 180).await.unwrap(), 1);
+    assert_eq!(
+        live::settle_due(&db, start + 180).await.unwrap(),
+        vec![live::Settled::Slot(slot)]
+    );
     assert_eq!(slot_state(&db, slot).await, ("done".into(), Some(PRICE)));
     assert_eq!(available(&db, wallet(f)).await, 5_000 - PRICE);
     assert_eq!(available(&db, earnings(host)).await, PRICE);
@@ -240,7 +243,10 @@ async fn a_fan_who_does_not_answer_the_call_is_refunded_and_told() {
     let f = fan(&db, "sleepy", 5_000).await;
     let slot = on_the_way(&db, host, event, f, SlotState::Backstage).await;
     let start = NOW + 24 * HOUR;
-    assert_eq!(live::settle_due(&db, start + 60).await.unwrap(), 1);
+    assert_eq!(
+        live::settle_due(&db, start + 60).await.unwrap(),
+        vec![live::Settled::Slot(slot)]
+    );
     assert_eq!(slot_state(&db, slot).await, ("no_show".into(), Some(0)));
     assert_eq!(available(&db, wallet(f)).await, 5_000);
     let news: Vec<String> =
@@ -408,7 +414,7 @@ async fn a_skip_racing_the_end_of_the_timer_gives_one_outcome() {
         },
         || {
             let db = db.clone();
-            async move { live::settle_due(&db, up).await.unwrap() == 1 }
+            async move { live::settle_due(&db, up).await.unwrap().len() == 1 }
         },
     )
     .await;
