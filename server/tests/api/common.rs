@@ -357,3 +357,50 @@ pub async fn available(db: &app::ssr::Db, account: app::ledger::types::AccountRe
         .unwrap()
         .available()
 }
+
+/// The `tremplin` binary serving in a process of its own, on a free port.
+pub struct Server {
+    pub child: std::process::Child,
+    pub url: String,
+}
+
+impl Server {
+    /// Starts `tremplin serve` on `database_url`, with extra environment variables.
+    pub fn start(database_url: &str, data_dir: &std::path::Path, extra: &[(&str, &str)]) -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .unwrap()
+            .port();
+        let url = format!("http://127.0.0.1:{port}");
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_tremplin"))
+            .arg("serve")
+            .env("TREMPLIN_DATABASE_URL", database_url)
+            .env("TREMPLIN_DATA_DIR", data_dir)
+            .env("TREMPLIN_LISTEN", format!("127.0.0.1:{port}"))
+            .env("TREMPLIN_BASE_URL", &url)
+            .env("RUST_LOG", "error")
+            .envs(extra.iter().copied())
+            .spawn()
+            .unwrap();
+        Self { child, url }
+    }
+
+    pub async fn wait_healthy(&self) {
+        for _ in 0..200 {
+            if let Ok(r) = reqwest::get(format!("{}/healthz", self.url)).await {
+                if r.status().is_success() {
+                    return;
+                }
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("the server did not come up");
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

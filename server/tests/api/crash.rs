@@ -3,7 +3,6 @@
 //! wallet, nothing may be half-applied, `ledger verify` must pass, and delivering every event
 //! again afterwards must credit each payment exactly once.
 
-use std::process::{Child, Command};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -11,46 +10,12 @@ use std::time::Duration;
 use app::ledger::types::{AccountRef, Currency, Money};
 use app::ssr::Db;
 
+use crate::common::Server;
+
 const SECRET: &str = "crash test webhook secret";
 const PAYMENTS: usize = 400;
 const AMOUNT: i64 = 1_000;
 const FEE: i64 = 40;
-
-struct Server {
-    child: Child,
-    url: String,
-}
-
-fn start(database_url: &str, data_dir: &std::path::Path) -> Server {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .unwrap()
-        .port();
-    let url = format!("http://127.0.0.1:{port}");
-    let child = Command::new(env!("CARGO_BIN_EXE_tremplin"))
-        .arg("serve")
-        .env("TREMPLIN_DATABASE_URL", database_url)
-        .env("TREMPLIN_DATA_DIR", data_dir)
-        .env("TREMPLIN_LISTEN", format!("127.0.0.1:{port}"))
-        .env("TREMPLIN_BASE_URL", &url)
-        .env("TREMPLIN_PAYMENTS_WEBHOOK_SECRET", SECRET)
-        .env("RUST_LOG", "error")
-        .spawn()
-        .unwrap();
-    Server { child, url }
-}
-
-async fn wait_healthy(server: &Server) {
-    for _ in 0..200 {
-        if let Ok(r) = reqwest::get(format!("{}/healthz", server.url)).await {
-            if r.status().is_success() {
-                return;
-            }
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("the server did not come up");
-}
 
 fn event(i: usize) -> String {
     format!(r#"{{"id":"evt_{i}","type":"payment.succeeded","checkout":"tco_{i}","fee":{FEE}}}"#)
@@ -90,8 +55,12 @@ async fn a_killed_server_keeps_every_acknowledged_payment_and_nothing_half_done(
             .unwrap();
     }
 
-    let mut server = start(&database_url, dir.path());
-    wait_healthy(&server).await;
+    let mut server = Server::start(
+        &database_url,
+        dir.path(),
+        &[("TREMPLIN_PAYMENTS_WEBHOOK_SECRET", SECRET)],
+    );
+    server.wait_healthy().await;
     let client = reqwest::Client::new();
     let killed = Arc::new(AtomicBool::new(false));
     let mut acknowledged = Vec::new();
@@ -125,8 +94,12 @@ async fn a_killed_server_keeps_every_acknowledged_payment_and_nothing_half_done(
         acknowledged.len()
     );
 
-    let mut server = start(&database_url, dir.path());
-    wait_healthy(&server).await;
+    let mut server = Server::start(
+        &database_url,
+        dir.path(),
+        &[("TREMPLIN_PAYMENTS_WEBHOOK_SECRET", SECRET)],
+    );
+    server.wait_healthy().await;
     let db = Db::connect(&database_url).await.unwrap();
     let succeeded: Vec<String> = sqlx::query_scalar(
         "SELECT provider_ref FROM payments WHERE state = 'succeeded' ORDER BY id",

@@ -530,7 +530,7 @@ const EVENT_FORM: [(&str, &str); 12] = [
     ("cancel_cutoff_hours", "1"),
 ];
 
-fn event_form<'a>(changes: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+pub(crate) fn event_form<'a>(changes: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
     let mut form: Vec<(&str, &str)> = EVENT_FORM.to_vec();
     form.push(("no_show_secs", "90"));
     for (name, value) in changes {
@@ -542,7 +542,7 @@ fn event_form<'a>(changes: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
     form
 }
 
-async fn schedule(app: &TestApp, host: &Client) -> i64 {
+pub(crate) async fn schedule(app: &TestApp, host: &Client) -> i64 {
     app.call_ok(host, "schedule_event", &event_form(&[])).await
 }
 

@@ -18,6 +18,7 @@ mod market;
 mod notifications;
 mod platform;
 mod profiles;
+mod room;
 mod shop;
 mod stripe;
 mod wallet;

@@ -7,7 +7,7 @@
 
 use leptos::prelude::*;
 
-use super::types::{Receipt, Room, Sanction};
+use super::types::{Mute, Receipt, Room, Sanction};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {
@@ -120,7 +120,9 @@ pub async fn get_room(id: i64) -> Result<Room, AppError> {
     let (moderating, muted) = match &viewer {
         Some(u) => (
             event.hosting || store::is_moderator(&state.db, event.host_id, u.id).await?,
-            store::muted(&state.db, event.host_id, u.id, now).await?,
+            store::muted(&state.db, event.host_id, u.id, now)
+                .await?
+                .map(|until| Mute { until }),
         ),
         None => (false, None),
     };

@@ -99,14 +99,20 @@ pub struct Room {
     pub hosting: bool,
     /// Whether the room takes messages: the event is scheduled or live.
     pub open: bool,
-    /// Set when the viewer may not write: until when (`None` inside: banned).
-    pub muted: Option<Option<i64>>,
+    /// Set when the viewer may not write.
+    pub muted: Option<Mute>,
     pub rules: RoomRules,
     /// The last messages, so the page reads whole before the socket connects (or without
     /// JavaScript); the socket then resumes after the last of them.
     pub backlog: Vec<RoomMessage>,
     /// A fresh one-time key for this page's paid forms (each send adds a counter to it).
     pub key: String,
+}
+
+/// Why a viewer may not write: timed out until then, or banned (`until` is `None`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mute {
+    pub until: Option<i64>,
 }
 
 /// The host's rules for the room.

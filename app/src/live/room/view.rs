@@ -441,7 +441,7 @@ fn Writing(
     if !room.open {
         return view! { <p class="muted room-closed">{t!(i18n, room.closed)}</p> }.into_any();
     }
-    if let Some(until) = room.muted {
+    if let Some(Mute { until }) = room.muted {
         return view! {
             <p class="room-muted" role="status" data-testid="muted">
                 {crate::ui::form::problem_text(i18n, crate::error::Problem::Muted { until })}
