@@ -51,3 +51,11 @@ CREATE TABLE room_sanctions (
     created_at INTEGER NOT NULL,
     PRIMARY KEY (host_id, user_id)
 );
+
+-- People who asked to be told when an event goes live (a notification and an email then).
+CREATE TABLE event_reminders (
+    event_id   INTEGER NOT NULL REFERENCES live_events (id) ON DELETE CASCADE,
+    user_id    INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (event_id, user_id)
+);

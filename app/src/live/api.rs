@@ -203,6 +203,15 @@ pub async fn list_events(#[server(default)] handle: String) -> Result<Vec<Listed
     store::listed(&state.db, host, state.clock.now()).await
 }
 
+/// Asks (`on`) or stops asking to be told, by a notification and an email, when event `id`
+/// goes live.
+#[server(prefix = "/api", endpoint = "remind_me")]
+pub async fn remind_me(id: i64, on: bool) -> Result<(), AppError> {
+    let user = session::require_user().await?;
+    let state = state()?;
+    store::remind(&state.db, id, user.id, on, state.clock.now()).await
+}
+
 /// Books a stage slot at event `id`, holding its price on the caller's wallet; returns the
 /// slot's id. `key` is the form's one-time key: sending the form twice books one slot.
 #[server(prefix = "/api", endpoint = "book_slot")]

@@ -8,7 +8,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use super::api::{
-    get_event, get_studio, list_events, BookSlot, MoveSlot, RunEvent, ScheduleEvent,
+    get_event, get_studio, list_events, BookSlot, MoveSlot, RemindMe, RunEvent, ScheduleEvent,
     TakeSlotStep as TakeStep,
 };
 use super::room::view::{RoomPanel, RoomSettings};
@@ -156,9 +156,17 @@ pub fn EventPage() -> impl IntoView {
     let id = event_id();
     let book = ServerAction::<BookSlot>::new();
     let step = ServerAction::<TakeStep>::new();
+    let remind = ServerAction::<RemindMe>::new();
     let event = Resource::new(
-        move || (id.get(), book.version().get(), step.version().get()),
-        |(id, _, _)| get_event(id),
+        move || {
+            (
+                id.get(),
+                book.version().get(),
+                step.version().get(),
+                remind.version().get(),
+            )
+        },
+        |(id, ..)| get_event(id),
     );
     let book_errors = action_error(book);
     let step_errors = action_error(step);
@@ -168,7 +176,7 @@ pub fn EventPage() -> impl IntoView {
             <Transition fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>
                 {move || event.get().map(|r| match r {
                     Err(e) => view! { <PageError error=e /> }.into_any(),
-                    Ok(e) => view! { <EventView e book book_errors step step_errors /> }.into_any(),
+                    Ok(e) => view! { <EventView e book book_errors step step_errors remind /> }.into_any(),
                 })}
             </Transition>
             {move || {
@@ -186,10 +194,14 @@ fn EventView(
     book_errors: Signal<Option<crate::error::AppError>>,
     step: ServerAction<TakeStep>,
     step_errors: Signal<Option<crate::error::AppError>>,
+    remind: ServerAction<RemindMe>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let auth = crate::ui::layout::use_auth();
+    let signed_in = move || auth.user.get().and_then(|u| u.ok().flatten()).is_some();
     let clock = ticking(e.now);
+    let reminding = e.reminding;
+    let remindable = e.state == EventState::Scheduled && !e.hosting;
     let starts_at = e.starts_at;
     let title = e.title.clone();
     let price = e.offers.slot_price;
@@ -218,6 +230,22 @@ fn EventView(
                 })}
                 {e.hosting.then(|| view! {
                     <A href=format!("/live/{}/studio", e.id) attr:class="btn btn-primary">{t!(i18n, live.open_studio)}</A>
+                })}
+                {remindable.then(|| view! {
+                    <Show when=signed_in>
+                        <ActionForm action=remind attr:class="inline-form remind">
+                            <input type="hidden" name="id" value=id.to_string() />
+                            <input type="hidden" name="on" value=(!reminding).to_string() />
+                            {if reminding {
+                                view! {
+                                    <span class="reminding" data-testid="reminding">{t!(i18n, live.reminding)}</span>
+                                    <button type="submit" class="btn btn-ghost btn-small">{t!(i18n, live.stop_reminding)}</button>
+                                }.into_any()
+                            } else {
+                                view! { <button type="submit" class="btn btn-ghost">{t!(i18n, live.remind_me)}</button> }.into_any()
+                            }}
+                        </ActionForm>
+                    </Show>
                 })}
             </header>
             {(!e.description.is_empty()).then(|| view! { <p class="event-description">{e.description.clone()}</p> })}

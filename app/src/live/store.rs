@@ -90,6 +90,7 @@ impl EventRow {
             slots_taken: count(self.slots_taken)?,
             planned_secs: count(self.planned_secs)?,
             hosting: viewer == Some(self.host_id),
+            reminding: false,
             id: self.id,
             host_id: self.host_id,
             host_handle: self.host_handle,
@@ -581,6 +582,24 @@ pub async fn run_event(
     .execute(&mut *tx)
     .await
     .map_err(internal)?;
+    if to == EventState::Live {
+        // Told in the transaction that starts the event: a reminder exists if it went live.
+        let waiting: Vec<i64> = sqlx::query_scalar(
+            "SELECT user_id FROM event_reminders WHERE event_id = $1 ORDER BY user_id",
+        )
+        .bind(id)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(internal)?;
+        let notice = Notice::Live {
+            event: id,
+            title: e.title.clone(),
+            host: e.host_name.clone(),
+        };
+        for user in waiting {
+            notify(&mut tx, user, &notice, now).await?;
+        }
+    }
     if matches!(to, EventState::Ended | EventState::Cancelled) {
         let open: Vec<i64> = sqlx::query_scalar(
             "SELECT id FROM stage_slots
@@ -787,7 +806,49 @@ pub async fn event(db: &Db, id: i64, viewer: Option<i64>, now: i64) -> Result<Ev
             });
         }
     }
-    row.into_event(viewer, mine, now)
+    let mut event = row.into_event(viewer, mine, now)?;
+    if let Some(user) = viewer {
+        let asked: Option<i64> = sqlx::query_scalar(
+            "SELECT 1 FROM event_reminders WHERE event_id = $1 AND user_id = $2",
+        )
+        .bind(id)
+        .bind(user)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(internal)?;
+        event.reminding = asked.is_some();
+    }
+    Ok(event)
+}
+
+/// `user` asks (`on`) or stops asking to be told when event `id` goes live. The host needs no
+/// reminder, and an event that started or ended takes none.
+pub async fn remind(db: &Db, id: i64, user: i64, on: bool, now: i64) -> Result<(), AppError> {
+    let mut conn = db.pool.acquire().await.map_err(internal)?;
+    let row = event_row(&mut conn, id).await?;
+    if row.host_id == user {
+        return Err(AppError::Forbidden);
+    }
+    if row.state()? != EventState::Scheduled {
+        return Err(AppError::Conflict(
+            "the event is not coming up any more".into(),
+        ));
+    }
+    let change = if on {
+        sqlx::query(
+            "INSERT INTO event_reminders (event_id, user_id, created_at) VALUES ($1, $2, $3)
+             ON CONFLICT (event_id, user_id) DO NOTHING",
+        )
+        .bind(id)
+        .bind(user)
+        .bind(now)
+    } else {
+        sqlx::query("DELETE FROM event_reminders WHERE event_id = $1 AND user_id = $2")
+            .bind(id)
+            .bind(user)
+    };
+    change.execute(&mut *conn).await.map_err(internal)?;
+    Ok(())
 }
 
 /// The queue of event `id`, in order: open slots first, then the settled ones.

@@ -158,6 +158,8 @@ pub struct Event {
     pub my_slots: Vec<MySlot>,
     /// Whether the viewer is the host.
     pub hosting: bool,
+    /// Whether the viewer asked to be told when it goes live.
+    pub reminding: bool,
     /// The server's time when it was read, where the page's countdowns start.
     pub now: i64,
 }

@@ -21,6 +21,16 @@ fn compose(notice: &Notice, to: String, locale: Locale, base_url: &str) -> Optio
         Notice::Order { id, news, amount } => {
             return Some(order_mail(id, *news, *amount, to, locale, base_url))
         }
+        Notice::Live { event, title, host } => {
+            return Some(Mail {
+                to,
+                subject: format!("{host} · {}", td_string!(locale, mail.live_subject)),
+                body: format!(
+                    "{host} {} “{title}”\n\n{base_url}/live/{event}\n",
+                    td_string!(locale, mail.live_intro)
+                ),
+            })
+        }
         _ => return None,
     };
     let what = match news {

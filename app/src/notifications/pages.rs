@@ -116,6 +116,7 @@ fn NotificationLine(n: Notification) -> impl IntoView {
                 }
             }
         }
+        Notice::Live { title, host, .. } => t!(i18n, notifications.live, host, title).into_any(),
     };
     view! {
         <li class=if n.read { "notification" } else { "notification notification-unread" }>

@@ -37,6 +37,12 @@ pub enum Notice {
         news: StageNews,
         amount: Money,
     },
+    /// An event the person asked to be reminded of went live.
+    Live {
+        event: i64,
+        title: String,
+        host: String,
+    },
 }
 
 /// What happened to a fan's stage slot, told to the fan.
@@ -94,7 +100,10 @@ pub enum DealNews {
 impl Notice {
     /// Whether it also goes out by email: deal and order news, which someone may be waiting on.
     pub fn mailed(&self) -> bool {
-        matches!(self, Self::Deal { .. } | Self::Order { .. })
+        matches!(
+            self,
+            Self::Deal { .. } | Self::Order { .. } | Self::Live { .. }
+        )
     }
 
     /// Where the notification leads.
@@ -104,7 +113,7 @@ impl Notice {
             Self::PayoutPaid { .. } | Self::PayoutFailed { .. } => "/earnings".to_owned(),
             Self::Deal { id, .. } => format!("/deals/{id}"),
             Self::Order { id, .. } => format!("/orders/{id}"),
-            Self::Stage { event, .. } => format!("/live/{event}"),
+            Self::Stage { event, .. } | Self::Live { event, .. } => format!("/live/{event}"),
         }
     }
 }

@@ -2,6 +2,8 @@
 //! same store calls (and holds) as real bookings.
 
 use app::ledger::types::Money;
+use app::live::room::store::{self as room, NewMessage};
+use app::live::room::types::{MessageKind, StageChange};
 use app::live::store::{self as live, NewEvent};
 use app::live::types::{EventStep, Offers, StagePurpose};
 use app::ssr::Db;
@@ -45,6 +47,31 @@ const SHOWS: [Show; 2] = [
     },
 ];
 
+/// What was said in the room of the event under way, after the news that it went live.
+const CHAT: [(&str, &str); 4] = [
+    ("lea", "Bonsoir Lucas ! 🎸"),
+    ("nina", "Tu peux jouer « La Javanaise » ?"),
+    ("tom", "Le son est top ce soir"),
+    (
+        "lucas_music",
+        "Merci d'être là ! La Javanaise arrive juste après.",
+    ),
+];
+
+async fn chat(db: &Db, event: i64, id_of: &impl Fn(&str) -> i64, from: i64) -> anyhow::Result<()> {
+    let live_news = NewMessage::new(MessageKind::Stage, None, StageChange::Live.as_str().into());
+    room::append(db, event, live_news, from)
+        .await
+        .map_err(anyhow::Error::msg)?;
+    for (i, (who, text)) in CHAT.iter().enumerate() {
+        let line = NewMessage::new(MessageKind::Chat, Some(id_of(who)), (*text).into());
+        room::append(db, event, line, from + 30 * (i as i64 + 1))
+            .await
+            .map_err(anyhow::Error::msg)?;
+    }
+    Ok(())
+}
+
 pub async fn load(db: &Db, id_of: impl Fn(&str) -> i64, now: i64) -> anyhow::Result<()> {
     for show in &SHOWS {
         let host = id_of(show.host);
@@ -78,6 +105,7 @@ pub async fn load(db: &Db, id_of: impl Fn(&str) -> i64, now: i64) -> anyhow::Res
             live::run_event(db, id, Some(host), EventStep::Start, starts_at)
                 .await
                 .map_err(anyhow::Error::msg)?;
+            chat(db, id, &id_of, starts_at).await?;
         }
     }
     Ok(())

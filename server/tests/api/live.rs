@@ -658,3 +658,53 @@ async fn a_fan_books_through_the_page_and_the_host_takes_the_slot_to_done() {
     let page = app.page(&fan, "/notifications").await;
     assert!(page.contains("Questions du dimanche"), "{page}");
 }
+
+#[tokio::test]
+async fn a_reminder_tells_the_fan_once_when_the_event_goes_live() {
+    let (_dir, db) = fresh_db().await;
+    let (host, event) = event(&db, 5).await;
+    let f = fan(&db, "remember_me", 0).await;
+    let other = fan(&db, "not_asking", 0).await;
+    live::remind(&db, event, f, true, NOW).await.unwrap();
+    // Asking twice is asking once; the host needs no reminder.
+    live::remind(&db, event, f, true, NOW).await.unwrap();
+    assert_eq!(
+        live::remind(&db, event, host, true, NOW).await,
+        Err(AppError::Forbidden)
+    );
+    assert!(
+        live::event(&db, event, Some(f), NOW)
+            .await
+            .unwrap()
+            .reminding
+    );
+    assert!(
+        !live::event(&db, event, Some(other), NOW)
+            .await
+            .unwrap()
+            .reminding
+    );
+    // Asking and taking it back leaves nothing.
+    live::remind(&db, event, other, true, NOW).await.unwrap();
+    live::remind(&db, event, other, false, NOW).await.unwrap();
+
+    live::run_event(&db, event, Some(host), EventStep::Start, NOW + 24 * HOUR)
+        .await
+        .unwrap();
+    let told = app::notifications::store::recent(&db, f, 10).await.unwrap();
+    assert_eq!(told.len(), 1);
+    assert!(matches!(
+        &told[0].notice,
+        Notice::Live { event: e, title, .. } if *e == event && title == "Live Q&A"
+    ));
+    assert!(told[0].notice.mailed());
+    assert!(app::notifications::store::recent(&db, other, 10)
+        .await
+        .unwrap()
+        .is_empty());
+    // A live event takes no more reminders.
+    assert!(matches!(
+        live::remind(&db, event, other, true, NOW + 24 * HOUR).await,
+        Err(AppError::Conflict(_))
+    ));
+}

@@ -627,3 +627,167 @@ async fn a_message_sent_through_one_server_process_reaches_a_viewer_of_another()
         );
     }
 }
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Caller {
+    Nobody,
+    /// Booked a stage slot at the event.
+    Fan,
+    Host,
+    /// A fan the host named moderator.
+    Moderator,
+    OtherCreator,
+}
+
+/// What each caller gets from each live-event and room function: refused with this error, or
+/// let through (`None`: any answer that is not a refusal, such as a field error or a conflict).
+fn expected(function: &str, caller: Caller) -> Option<AppError> {
+    use Caller::*;
+    let signed_in = (caller == Nobody).then_some(AppError::Unauthenticated);
+    let only = |allowed: &[Caller], refusal: AppError| {
+        signed_in
+            .clone()
+            .or((!allowed.contains(&caller)).then_some(refusal))
+    };
+    match function {
+        "get_event" | "list_events" | "get_room" => None,
+        "schedule_event" => only(&[Host, OtherCreator], AppError::Forbidden),
+        // Another person's event is not theirs to see in the studio or to run.
+        "update_offers" | "get_studio" | "run_event" | "move_slot" => {
+            only(&[Host], AppError::NotFound)
+        }
+        // The fan may take their own slot's steps, but not the host's.
+        "take_slot_step" => signed_in.or(match caller {
+            Fan => Some(AppError::Forbidden),
+            Moderator | OtherCreator => Some(AppError::NotFound),
+            _ => None,
+        }),
+        // The host neither books, tips nor asks to be reminded of their own event.
+        "remind_me" | "book_slot" | "donate" | "send_gift" => {
+            only(&[Fan, Moderator, OtherCreator], AppError::Forbidden)
+        }
+        "send_chat" => signed_in,
+        "delete_message" | "moderate" => only(&[Host, Moderator], AppError::Forbidden),
+        "set_room_rules" | "set_gifts" => only(&[Host], AppError::Forbidden),
+        other => panic!("no rule for {other}"),
+    }
+}
+
+#[tokio::test]
+async fn every_live_function_refuses_whoever_may_not_call_it() {
+    use Caller::*;
+    let app = spawn_app().await;
+    let mut clients = Vec::new();
+    for (caller, role, handle) in [
+        (Nobody, "", ""),
+        (Fan, "fan", "auth_live_fan"),
+        (Host, "creator", "auth_live_host"),
+        (Moderator, "fan", "auth_live_mod"),
+        (OtherCreator, "creator", "auth_live_other"),
+    ] {
+        let client = app.client();
+        if caller != Nobody {
+            app.sign_up(&client, role, handle).await;
+        }
+        clients.push((caller, client));
+    }
+    let client = |caller: Caller| {
+        clients
+            .iter()
+            .find(|(c, _)| *c == caller)
+            .unwrap()
+            .1
+            .clone()
+    };
+    let id = schedule(&app, &client(Host)).await;
+    let id_s = id.to_string();
+    let db = Db::connect(&app.database_url).await.unwrap();
+    let fan = app.me(&client(Fan)).await.unwrap().id;
+    top_up(&db, fan, 1_500).await;
+    let slot: i64 = app
+        .call_ok(&client(Fan), "book_slot", &[("id", &id_s), ("key", "auth")])
+        .await;
+    let slot = slot.to_string();
+    let moderators = [
+        ("id", id_s.as_str()),
+        ("slow_mode_secs", "0"),
+        ("moderators", "auth_live_mod"),
+    ];
+    let _: () = app
+        .call_ok(&client(Host), "set_room_rules", &moderators)
+        .await;
+    let line: i64 = chat(&app, &client(Fan), id, "a line to moderate")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let line = line.to_string();
+    let offers = [
+        ("id", id_s.as_str()),
+        ("donation_min", "2"),
+        ("donation_message_max", "200"),
+        ("slot_count", "5"),
+        ("slot_secs", "120"),
+        ("slot_price", "15"),
+        ("slot_purpose", "questions"),
+        ("slots_per_fan", "1"),
+        ("cancel_cutoff_hours", "1"),
+        ("no_show_secs", "90"),
+    ];
+    let mut gifts = vec![("id", id_s.as_str())];
+    for code in ["rose", "heart", "star", "rocket", "crown"] {
+        gifts.push(("on[]", code));
+    }
+    for price in ["1", "2", "5", "10", "25"] {
+        gifts.push(("prices[]", price));
+    }
+    let calls: Vec<(&str, Vec<(&str, &str)>)> = vec![
+        ("get_event", vec![("id", &id_s)]),
+        ("list_events", vec![]),
+        ("get_room", vec![("id", &id_s)]),
+        ("schedule_event", vec![("title", "")]),
+        ("update_offers", offers.to_vec()),
+        ("get_studio", vec![("id", &id_s)]),
+        // Ending an event that has not started is a conflict for the host.
+        ("run_event", vec![("id", &id_s), ("step", "end")]),
+        ("move_slot", vec![("id", &slot), ("up", "true")]),
+        ("take_slot_step", vec![("id", &slot), ("step", "on_stage")]),
+        ("remind_me", vec![("id", &id_s), ("on", "true")]),
+        ("book_slot", vec![("id", &id_s), ("key", "again")]),
+        ("donate", vec![("id", &id_s), ("amount", "5"), ("key", "d")]),
+        (
+            "send_gift",
+            vec![
+                ("id", &id_s),
+                ("gift", "rose"),
+                ("price", "100"),
+                ("key", "g"),
+            ],
+        ),
+        ("send_chat", vec![("id", &id_s), ("text", "hello")]),
+        ("delete_message", vec![("id", &id_s), ("seq", &line)]),
+        (
+            "moderate",
+            vec![("id", &id_s), ("seq", &line), ("sanction", "lift")],
+        ),
+        ("set_room_rules", moderators.to_vec()),
+        ("set_gifts", gifts.clone()),
+    ];
+    for (function, form) in &calls {
+        for (caller, c) in &clients {
+            let response = app.call(c, function, form).await;
+            let status = response.status();
+            let got = if status.is_success() || status.is_redirection() {
+                None
+            } else {
+                match response.json::<AppError>().await.unwrap() {
+                    refusal @ (AppError::Unauthenticated
+                    | AppError::Forbidden
+                    | AppError::NotFound) => Some(refusal),
+                    _ => None,
+                }
+            };
+            assert_eq!(got, expected(function, *caller), "{function} by {caller:?}");
+        }
+    }
+}

@@ -1,0 +1,79 @@
+// Journey 6, the room: Lucas is live. Léa chats and sends a rose: a viewer without an account
+// sees her line and the gift's animation the moment it happens, and Léa's receipt shows the 0%
+// platform fee. Tom writes a blocked word (refused next to the field), then spams; Lucas bans
+// him from the studio and Tom's page stops offering the chat. Each person has their own browser.
+import { test, expect, Page, Browser } from "@playwright/test";
+import { DEMO_PASSWORD, demoEmail, hydrated, logIn, snap } from "./helpers";
+
+async function as(browser: Browser, handle?: string): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  if (handle) await logIn(page, demoEmail(handle), DEMO_PASSWORD);
+  return page;
+}
+
+/** Opens `path` and waits until the room's socket is live. */
+async function enter(page: Page, path: string) {
+  await page.goto(path);
+  await hydrated(page);
+  await expect(page.getByTestId("room").getByText("● live")).toBeVisible();
+}
+
+test("chat, a gift seen by every viewer with its 0% receipt, a blocked word and a ban", async ({ browser }) => {
+  const host = await as(browser, "lucas_music");
+  await host.goto("/live");
+  const link = host.getByRole("link", { name: "Session acoustique du mardi" }).first();
+  const eventPath = (await link.getAttribute("href"))!;
+  await enter(host, `${eventPath}/studio`);
+  // The host blocks a word for this room.
+  await host.getByLabel("Blocked words").fill("spoiler");
+  await host.getByRole("button", { name: "Save" }).first().click();
+  await expect(host.getByLabel("Blocked words")).toHaveValue("spoiler");
+
+  const viewer = await as(browser);
+  await enter(viewer, eventPath);
+  await expect(viewer.getByRole("link", { name: "Log in to chat" })).toBeVisible();
+  const lea = await as(browser, "lea");
+  await enter(lea, eventPath);
+
+  const text = `Bonsoir Lucas ! ${Date.now().toString(36)}`;
+  await lea.getByPlaceholder("Say something…").fill(text);
+  await lea.getByRole("button", { name: "Send", exact: true }).click();
+  // Sent: the line is cleared, and the message reaches every screen.
+  await expect(lea.getByPlaceholder("Say something…")).toHaveValue("");
+  for (const page of [lea, viewer, host]) {
+    await expect(page.getByTestId("chat").getByText(text)).toBeVisible();
+  }
+
+  // A rose: the viewer sees it pop up; Léa's receipt shows what Lucas receives.
+  await lea.getByTestId("gift-rose").click();
+  await expect(viewer.getByTestId("gift-pop")).toContainText("Léa Martin sent a rose");
+  await snap(viewer, "room-gift-seen-by-viewer");
+  await expect(lea.getByTestId("room-receipt")).toContainText("You paid €1.00");
+  await expect(lea.getByTestId("room-receipt")).toContainText("platform fee €0.00 (0%)");
+  await expect(lea.getByTestId("room-receipt")).toContainText("Lucas");
+  await expect(host.getByTestId("chat").locator(".msg-gift").last()).toContainText("Léa Martin sent a rose");
+
+  // Tom: a blocked word is refused next to the field, and nothing is posted.
+  const tom = await as(browser, "tom");
+  await enter(tom, eventPath);
+  await tom.getByPlaceholder("Say something…").fill("No SPOILER here");
+  await tom.getByRole("button", { name: "Send", exact: true }).click();
+  await expect(tom.getByRole("alert").filter({ hasText: "does not allow one of these words" })).toBeVisible();
+  await expect(tom.getByPlaceholder("Say something…")).toHaveValue("No SPOILER here");
+  const spam = `BUY FOLLOWERS ${Date.now().toString(36)}`;
+  await tom.getByPlaceholder("Say something…").fill(spam);
+  await tom.getByRole("button", { name: "Send", exact: true }).click();
+  const tomsLine = host.getByTestId("message").filter({ hasText: spam });
+  await expect(tomsLine).toBeVisible();
+
+  // Lucas bans Tom from his line: everyone is told, and Tom can no longer write.
+  await tomsLine.getByRole("button", { name: "Ban from my rooms" }).click();
+  await expect(viewer.getByTestId("chat")).toContainText("Tom Girard was banned.");
+  await expect(tom.getByTestId("muted")).toContainText("You are banned from this creator's rooms.");
+  await expect(tom.getByPlaceholder("Say something…")).toHaveCount(0);
+  await snap(host, "room-studio-after-ban");
+  // A moderator deletes the spam: it is gone from every screen.
+  await host.getByTestId("message").filter({ hasText: spam }).getByRole("button", { name: "Delete this message" }).click();
+  await expect(viewer.getByTestId("chat").getByText(spam)).toHaveCount(0);
+  await expect(viewer.getByTestId("chat")).toContainText("message removed by a moderator");
+});

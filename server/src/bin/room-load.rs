@@ -1,0 +1,305 @@
+//! Load client for the live room. Against a running Tremplin it signs up a host and a few
+//! senders, schedules an event, then for each number of viewers in turn opens that many
+//! WebSocket viewers of the room, has the senders chat at a fixed rate, and reports what the
+//! viewers saw: deliveries and losses, the broadcast latency (send to receipt, p50/p99/max)
+//! and the server's CPU use over the same window (read from `/proc/PID/stat`).
+//!
+//! `cargo run --release -p server --bin room-load -- --pid PID` (see `.ci/room-bench.sh`).
+
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use anyhow::{bail, Context};
+use clap::Parser;
+use futures::StreamExt;
+use tokio_tungstenite::tungstenite::Message;
+
+#[derive(Parser)]
+struct Args {
+    /// The server's base URL.
+    #[arg(long, default_value = "http://127.0.0.1:3000")]
+    url: String,
+    /// The server's process id, to read its CPU time.
+    #[arg(long)]
+    pid: u32,
+    /// The numbers of viewers to measure, in turn.
+    #[arg(long, value_delimiter = ',', default_value = "1000,5000,10000")]
+    viewers: Vec<usize>,
+    /// Chat messages per second.
+    #[arg(long, default_value_t = 5)]
+    rate: u32,
+    /// Seconds of chat per round.
+    #[arg(long, default_value_t = 20)]
+    secs: u64,
+}
+
+/// Latencies in 100 µs buckets up to 10 s (the last bucket holds anything slower).
+struct Histogram {
+    buckets: Vec<AtomicU64>,
+    count: AtomicU64,
+}
+
+impl Histogram {
+    const STEP_US: u64 = 100;
+
+    fn new() -> Self {
+        Self {
+            buckets: (0..100_001).map(|_| AtomicU64::new(0)).collect(),
+            count: AtomicU64::new(0),
+        }
+    }
+
+    fn record(&self, micros: u64) {
+        let i = ((micros / Self::STEP_US) as usize).min(self.buckets.len() - 1);
+        self.buckets[i].fetch_add(1, Ordering::Relaxed);
+        self.count.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// The latency under which `q` of the deliveries fell, in milliseconds.
+    fn quantile_ms(&self, q: f64) -> f64 {
+        let total = self.count.load(Ordering::Relaxed);
+        let wanted = ((total as f64) * q).ceil().max(1.0) as u64;
+        let mut seen = 0;
+        for (i, b) in self.buckets.iter().enumerate() {
+            seen += b.load(Ordering::Relaxed);
+            if seen >= wanted {
+                return ((i as u64 + 1) * Self::STEP_US) as f64 / 1_000.0;
+            }
+        }
+        f64::NAN
+    }
+}
+
+fn now_us() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_micros() as u64)
+}
+
+/// User and system CPU time of process `pid`, in clock ticks (1/100 s on Linux).
+fn cpu_ticks(pid: u32) -> anyhow::Result<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))?;
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    let rest = stat.rsplit_once(')').context("unreadable stat")?.1;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    Ok(fields[11].parse::<u64>()? + fields[12].parse::<u64>()?)
+}
+
+fn client() -> anyhow::Result<reqwest::Client> {
+    Ok(reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(30))
+        .build()?)
+}
+
+async fn call(
+    client: &reqwest::Client,
+    base: &str,
+    name: &str,
+    form: &[(&str, &str)],
+) -> anyhow::Result<String> {
+    let response = client
+        .post(format!("{base}/api/{name}"))
+        .header("accept", "application/json")
+        .form(form)
+        .send()
+        .await?;
+    let status = response.status();
+    let body = response.text().await?;
+    if !status.is_success() && !status.is_redirection() {
+        bail!("{name}: {status} {body}");
+    }
+    Ok(body)
+}
+
+async fn sign_up(base: &str, role: &str, handle: &str) -> anyhow::Result<reqwest::Client> {
+    let c = client()?;
+    let email = format!("{handle}@load.test");
+    call(
+        &c,
+        base,
+        "signup",
+        &[
+            ("role", role),
+            ("email", &email),
+            ("display_name", handle),
+            ("handle", handle),
+            ("password", "load test passphrase 2026"),
+        ],
+    )
+    .await?;
+    Ok(c)
+}
+
+/// Schedules an event a day from now as the host; returns its id.
+async fn schedule(host: &reqwest::Client, base: &str) -> anyhow::Result<i64> {
+    let starts = SystemTime::now() + Duration::from_secs(86_400);
+    let secs = starts.duration_since(UNIX_EPOCH)?.as_secs() as i64;
+    let (days, rem) = (secs / 86_400, secs % 86_400);
+    let (y, m, d) = civil_from_days(days);
+    let starts_at = format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}",
+        rem / 3_600,
+        rem % 3_600 / 60
+    );
+    let body = call(
+        host,
+        base,
+        "schedule_event",
+        &[
+            ("title", "Room load test"),
+            ("description", ""),
+            ("starts_at", &starts_at),
+            ("planned_minutes", "60"),
+            ("donation_min", "2"),
+            ("donation_message_max", "200"),
+            ("slot_count", "0"),
+            ("slot_secs", "120"),
+            ("slot_price", "15"),
+            ("slot_purpose", "chat"),
+            ("slots_per_fan", "1"),
+            ("cancel_cutoff_hours", "1"),
+            ("no_show_secs", "90"),
+        ],
+    )
+    .await?;
+    Ok(body.trim().parse()?)
+}
+
+/// The calendar date of a day number since 1970-01-01 (Howard Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+/// One viewer: connects, tells when it has caught up, then times every load message.
+async fn viewer(
+    url: String,
+    ready: Arc<AtomicUsize>,
+    hist: Arc<Histogram>,
+    received: Arc<AtomicU64>,
+) {
+    let Ok((mut ws, _)) = tokio_tungstenite::connect_async(url).await else {
+        return;
+    };
+    let mut counted = false;
+    while let Some(Ok(frame)) = ws.next().await {
+        let Message::Text(text) = frame else {
+            continue;
+        };
+        if !counted && text.contains(r#""t":"viewers""#) {
+            counted = true;
+            ready.fetch_add(1, Ordering::Relaxed);
+        }
+        // Only the body is read: parsing every frame whole would load this side more.
+        if let Some(at) = text.split("\"body\":\"load:").nth(1) {
+            if let Some(Ok(sent)) = at.split('"').next().map(str::parse::<u64>) {
+                hist.record(now_us().saturating_sub(sent));
+                received.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+    }
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let base = args.url.trim_end_matches('/').to_owned();
+    let tag = format!("{:x}", now_us() % 0xff_ffff);
+    let host = sign_up(&base, "creator", &format!("load_host_{tag}")).await?;
+    let event = schedule(&host, &base).await?;
+    // Each person may send 5 messages in 10 s: enough senders that none is held back.
+    let mut senders = Vec::new();
+    for i in 0..(args.rate as usize * 3).max(4) {
+        senders.push(sign_up(&base, "fan", &format!("load_fan_{tag}_{i}")).await?);
+    }
+    let ws_url = format!("{}/live/{event}/room", base.replace("http://", "ws://"));
+    println!(
+        "event {event}, {} msg/s for {} s per round, {} senders",
+        args.rate,
+        args.secs,
+        senders.len()
+    );
+    println!(
+        "viewers | connected | sent | delivered | lost | p50 ms | p99 ms | max ms | server CPU"
+    );
+    for &n in &args.viewers {
+        let ready = Arc::new(AtomicUsize::new(0));
+        let hist = Arc::new(Histogram::new());
+        let received = Arc::new(AtomicU64::new(0));
+        let mut tasks = Vec::with_capacity(n);
+        for i in 0..n {
+            tasks.push(tokio::spawn(viewer(
+                ws_url.clone(),
+                ready.clone(),
+                hist.clone(),
+                received.clone(),
+            )));
+            // Opens in waves, as a real audience arrives, not as one burst of handshakes.
+            if i % 200 == 199 {
+                while ready.load(Ordering::Relaxed) + 50 < i {
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                }
+            }
+        }
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while ready.load(Ordering::Relaxed) < n && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let connected = ready.load(Ordering::Relaxed);
+        tokio::time::sleep(Duration::from_secs(1)).await;
+
+        let (cpu_start, started) = (cpu_ticks(args.pid)?, Instant::now());
+        let total = args.rate as u64 * args.secs;
+        let mut tick = tokio::time::interval(Duration::from_secs(1) / args.rate);
+        let mut sent = 0u64;
+        let event_s = event.to_string();
+        for i in 0..total {
+            tick.tick().await;
+            let sender = senders[i as usize % senders.len()].clone();
+            let (base, event_s) = (base.clone(), event_s.clone());
+            let text = format!("load:{}", now_us());
+            match call(
+                &sender,
+                &base,
+                "send_chat",
+                &[("id", &event_s), ("text", &text)],
+            )
+            .await
+            {
+                Ok(_) => sent += 1,
+                Err(e) => eprintln!("send failed: {e}"),
+            }
+        }
+        // Stragglers have two seconds to arrive.
+        let expected = sent * connected as u64;
+        let wait_until = Instant::now() + Duration::from_secs(2);
+        while received.load(Ordering::Relaxed) < expected && Instant::now() < wait_until {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let elapsed = started.elapsed().as_secs_f64();
+        let cpu = (cpu_ticks(args.pid)? - cpu_start) as f64 / 100.0 / elapsed * 100.0;
+        let delivered = received.load(Ordering::Relaxed);
+        println!(
+            "{n:>7} | {connected:>9} | {sent:>4} | {delivered:>9} | {:>4} | {:>6.1} | {:>6.1} | {:>6.1} | {cpu:>5.0}% of a core",
+            expected.saturating_sub(delivered),
+            hist.quantile_ms(0.5),
+            hist.quantile_ms(0.99),
+            hist.quantile_ms(1.0),
+        );
+        for t in tasks {
+            t.abort();
+        }
+        tokio::time::sleep(Duration::from_secs(2)).await;
+    }
+    Ok(())
+}
