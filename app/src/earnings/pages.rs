@@ -8,7 +8,9 @@ use leptos_router::hooks::use_query_map;
 
 use super::api::{get_statement, operator_payouts, RequestPayout, SendPayout, SettlePayout};
 use super::rules::iban_groups;
-use super::types::{Payout, PayoutForOperator, PayoutForm, PayoutState, Source, Statement};
+use super::types::{
+    EventIncome, Payout, PayoutForOperator, PayoutForm, PayoutState, Source, Statement,
+};
 use crate::i18n::*;
 use crate::ledger::types::Money;
 use crate::ui::date::format_date_time;
@@ -84,6 +86,7 @@ fn StatementView(s: Statement, request: ServerAction<RequestPayout>) -> impl Int
             </table>
             <p class="fee-note small">{t!(i18n, earnings.zero_fee)}</p>
         </section>
+        {(!s.events.is_empty()).then(|| view! { <EventsTable events=s.events /> })}
         <PayoutRequestForm request form=s.form available />
         <section class="card">
             <h2>{t!(i18n, earnings.payouts)}</h2>
@@ -175,6 +178,47 @@ fn StateBadge(state: PayoutState) -> impl IntoView {
         <span class=format!("badge badge-{}", state.as_str()) data-testid="payout-state">
             {move || state_label(i18n, state)}
         </span>
+    }
+}
+
+/// What each live event brought: gifts, donations and stage slots, with its total.
+#[component]
+fn EventsTable(events: Vec<EventIncome>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="card">
+            <h2>{t!(i18n, earnings.by_event)}</h2>
+            <div class="table-scroll">
+                <table class="statement statement-events" data-testid="event-income">
+                    <thead>
+                        <tr>
+                            <th scope="col">{t!(i18n, earnings.event)}</th>
+                            <th scope="col" class="num">{move || source_label(i18n, Source::Gifts)}</th>
+                            <th scope="col" class="num">{move || source_label(i18n, Source::Donations)}</th>
+                            <th scope="col" class="num">{move || source_label(i18n, Source::StageSlots)}</th>
+                            <th scope="col" class="num">{t!(i18n, earnings.total)}</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {events.into_iter().map(|e| {
+                            let starts_at = e.starts_at;
+                            view! {
+                                <tr>
+                                    <th scope="row">
+                                        <A href=format!("/live/{}", e.id)>{e.title.clone()}</A>
+                                        <span class="muted small">" · " {move || format_date_time(starts_at, i18n.get_locale())}</span>
+                                    </th>
+                                    <td class="num"><Amount money=e.gifts /></td>
+                                    <td class="num"><Amount money=e.donations /></td>
+                                    <td class="num"><Amount money=e.stage_slots /></td>
+                                    <td class="num"><strong><Amount money=e.total /></strong></td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        </section>
     }
 }
 

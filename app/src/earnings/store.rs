@@ -41,6 +41,7 @@ pub async fn statement(
         })
         .collect();
     let total = Money::new(income.iter().map(|i| i.amount.minor).sum(), currency);
+    let events = events(db, account, filter).await?;
     let movements = ledger::movements(db, account, filter, 100)
         .await
         .map_err(internal)?;
@@ -59,10 +60,62 @@ pub async fn statement(
         in_flight: Money::new(in_flight, currency),
         income,
         total,
+        events,
         movements,
         payouts: payouts.into_iter().map(|p| p.payout).collect(),
         form,
     })
+}
+
+/// What each live event brought into `account` over `filter`'s period: the transfers of an event
+/// name it as their cause (`event:{id}`).
+async fn events(
+    db: &Db,
+    account: AccountRef,
+    filter: MovementFilter,
+) -> Result<Vec<EventIncome>, AppError> {
+    let totals = ledger::totals_by_cause(db, account, filter, "event:")
+        .await
+        .map_err(internal)?;
+    let mut events: Vec<EventIncome> = Vec::new();
+    for (cause, kind, net) in totals {
+        let Some(id) = cause
+            .strip_prefix("event:")
+            .and_then(|id| id.parse::<i64>().ok())
+        else {
+            continue;
+        };
+        if events.last().is_none_or(|e| e.id != id) {
+            let (title, starts_at): (String, i64) =
+                sqlx::query_as("SELECT title, starts_at FROM live_events WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&db.pool)
+                    .await
+                    .map_err(internal)?
+                    .unwrap_or_default();
+            let zero = Money::new(0, account.currency);
+            events.push(EventIncome {
+                id,
+                title,
+                starts_at,
+                gifts: zero,
+                donations: zero,
+                stage_slots: zero,
+                total: zero,
+            });
+        }
+        if let Some(e) = events.last_mut() {
+            let line = match kind {
+                TransferKind::Gift => &mut e.gifts,
+                TransferKind::Donation => &mut e.donations,
+                _ => &mut e.stage_slots,
+            };
+            line.minor += net;
+            e.total.minor += net;
+        }
+    }
+    events.sort_by_key(|e| std::cmp::Reverse(e.starts_at));
+    Ok(events)
 }
 
 /// A payout to ask for: checked at the boundary, not yet in the database.

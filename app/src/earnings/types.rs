@@ -137,9 +137,23 @@ pub struct Statement {
     /// Every source, in [`Source::ALL`] order, even when nothing came from it yet.
     pub income: Vec<Income>,
     pub total: Money,
+    /// What each live event brought over the period, newest first.
+    pub events: Vec<EventIncome>,
     pub movements: Vec<Movement>,
     pub payouts: Vec<Payout>,
     pub form: PayoutForm,
+}
+
+/// One live event's summary on the statement: its gifts, donations and stage slots.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventIncome {
+    pub id: i64,
+    pub title: String,
+    pub starts_at: i64,
+    pub gifts: Money,
+    pub donations: Money,
+    pub stage_slots: Money,
+    pub total: Money,
 }
 
 /// What the payout request form needs besides the balance.

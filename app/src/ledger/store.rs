@@ -711,6 +711,40 @@ pub async fn totals_by_kind(
         .collect()
 }
 
+/// The net posted amount in or out of `account` per cause starting with `prefix` and per kind,
+/// over `filter`'s period: (cause, kind, net).
+pub async fn totals_by_cause(
+    db: &Db,
+    account: AccountRef,
+    filter: MovementFilter,
+    prefix: &str,
+) -> Result<Vec<(String, TransferKind, i64)>, LedgerError> {
+    use sqlx::Arguments;
+    let mut args = account_transfer_args(account, filter)?;
+    args.add(format!("{prefix}%"))
+        .map_err(|e| LedgerError::Database(e.to_string()))?;
+    let rows: Vec<(String, String, i64)> = sqlx::query_as_with(
+        &format!(
+            "SELECT t.cause, t.kind,
+                CAST(SUM(CASE WHEN t.credit_account = a.id THEN t.posted_amount
+                              ELSE -t.posted_amount END) AS BIGINT)
+         {ACCOUNT_TRANSFERS} AND t.state = 'posted' AND t.cause LIKE $7
+         GROUP BY t.cause, t.kind ORDER BY t.cause"
+        ),
+        args,
+    )
+    .fetch_all(&db.pool)
+    .await
+    .map_err(db_err)?;
+    rows.into_iter()
+        .map(|(cause, kind, net)| {
+            let kind = TransferKind::parse(&kind)
+                .ok_or_else(|| LedgerError::Database(format!("unknown transfer kind {kind}")))?;
+            Ok((cause, kind, net))
+        })
+        .collect()
+}
+
 /// Voids holds whose time ran out; returns how many. Safe on several instances at once.
 pub async fn expire_holds(db: &Db, now: i64) -> Result<u64, LedgerError> {
     let mut expired = 0;

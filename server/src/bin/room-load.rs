@@ -181,9 +181,11 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
     (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
-/// One viewer: connects, tells when it has caught up, then times every load message.
+/// One viewer: connects, tells when it has caught up, then times every load message sent
+/// from `since` on (the backlog holds earlier rounds' messages).
 async fn viewer(
     url: String,
+    since: u64,
     ready: Arc<AtomicUsize>,
     hist: Arc<Histogram>,
     received: Arc<AtomicU64>,
@@ -203,6 +205,9 @@ async fn viewer(
         // Only the body is read: parsing every frame whole would load this side more.
         if let Some(at) = text.split("\"body\":\"load:").nth(1) {
             if let Some(Ok(sent)) = at.split('"').next().map(str::parse::<u64>) {
+                if sent < since {
+                    continue;
+                }
                 hist.record(now_us().saturating_sub(sent));
                 received.fetch_add(1, Ordering::Relaxed);
             }
@@ -237,9 +242,11 @@ async fn main() -> anyhow::Result<()> {
         let hist = Arc::new(Histogram::new());
         let received = Arc::new(AtomicU64::new(0));
         let mut tasks = Vec::with_capacity(n);
+        let since = now_us();
         for i in 0..n {
             tasks.push(tokio::spawn(viewer(
                 ws_url.clone(),
+                since,
                 ready.clone(),
                 hist.clone(),
                 received.clone(),

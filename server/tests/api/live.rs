@@ -233,6 +233,23 @@ async fn a_slot_goes_backstage_on_stage_and_is_charged_when_its_time_is_up() {
     let studio = live::studio(&db, event, host, start + 200).await.unwrap();
     assert_eq!(studio.slots_earned, Money::eur(PRICE));
     assert_eq!(studio.slots_held, Money::eur(0));
+    // The host's statement sums the event up.
+    let form = app::earnings::types::PayoutForm {
+        minimum: Money::eur(2_000),
+        test_mode: true,
+        key: "k".into(),
+    };
+    let statement =
+        app::earnings::store::statement(&db, host, Currency::Eur, MovementFilter::default(), form)
+            .await
+            .unwrap();
+    assert_eq!(statement.events.len(), 1);
+    let summary = &statement.events[0];
+    assert_eq!((summary.id, summary.title.as_str()), (event, "Live Q&A"));
+    assert_eq!(
+        (summary.stage_slots.minor, summary.total.minor),
+        (PRICE, PRICE)
+    );
     sound(&db).await;
 }
 

@@ -397,6 +397,24 @@ async fn a_gift_and_a_donation_pay_the_host_at_once_with_a_zero_fee_receipt() {
         AppError::Forbidden
     );
 
+    // The host's statement sums the event up: one rose and one donation.
+    let statement: app::earnings::types::Statement = app.call_ok(&host, "statement", &[]).await;
+    let summary = &statement.events[0];
+    assert_eq!(
+        (summary.id, summary.title.as_str()),
+        (id, "Questions du dimanche")
+    );
+    assert_eq!(
+        (
+            summary.gifts.minor,
+            summary.donations.minor,
+            summary.stage_slots.minor,
+            summary.total.minor
+        ),
+        (100, 500, 0, 600)
+    );
+    assert_eq!(statement.events.len(), 1);
+
     let report = app::ledger::store::verify(&db).await.unwrap();
     assert!(report.problems.is_empty(), "{:?}", report.problems);
 }
@@ -722,18 +740,9 @@ async fn every_live_function_refuses_whoever_may_not_call_it() {
         .await
         .unwrap();
     let line = line.to_string();
-    let offers = [
-        ("id", id_s.as_str()),
-        ("donation_min", "2"),
-        ("donation_message_max", "200"),
-        ("slot_count", "5"),
-        ("slot_secs", "120"),
-        ("slot_price", "15"),
-        ("slot_purpose", "questions"),
-        ("slots_per_fan", "1"),
-        ("cancel_cutoff_hours", "1"),
-        ("no_show_secs", "90"),
-    ];
+    // The event's own form carries every offer field; the rest is ignored.
+    let mut offers = crate::live::event_form(&[]);
+    offers.push(("id", &id_s));
     let mut gifts = vec![("id", id_s.as_str())];
     for code in ["rose", "heart", "star", "rocket", "crown"] {
         gifts.push(("on[]", code));
@@ -746,7 +755,7 @@ async fn every_live_function_refuses_whoever_may_not_call_it() {
         ("list_events", vec![]),
         ("get_room", vec![("id", &id_s)]),
         ("schedule_event", vec![("title", "")]),
-        ("update_offers", offers.to_vec()),
+        ("update_offers", offers.clone()),
         ("get_studio", vec![("id", &id_s)]),
         // Ending an event that has not started is a conflict for the host.
         ("run_event", vec![("id", &id_s), ("step", "end")]),

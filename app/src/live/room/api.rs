@@ -7,14 +7,14 @@
 
 use leptos::prelude::*;
 
-use super::types::{Mute, Receipt, Room, Sanction};
+use super::types::{Receipt, Room, Sanction};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {
     super::{
         rules,
         store::{self, NewMessage},
-        types::MessageKind,
+        types::{MessageKind, Mute},
     },
     crate::accounts::{rules::RateLimit, session, store::hit_rate_limit, types::SessionUser},
     crate::error::Problem,
@@ -222,15 +222,42 @@ async fn pay_host(
     }
 }
 
-/// The form's one-time key, or a malformed-form error.
+/// A fan about to pay the host of event `id`, with their form's one-time key. The host does
+/// not pay their own event, and nor does someone who may not write in its room.
 #[cfg(feature = "ssr")]
-fn one_time_key(key: &str) -> Result<&str, AppError> {
+async fn payer(state: &AppState, id: i64, key: &str) -> Result<(Member, String), AppError> {
+    let me = Member::of(state, id).await?;
     let key = key.trim();
     if key.is_empty() || key.len() > 64 {
-        Err(AppError::invalid("form", Problem::Malformed))
-    } else {
-        Ok(key)
+        return Err(AppError::invalid("form", Problem::Malformed));
     }
+    if me.event.hosting {
+        return Err(AppError::Forbidden);
+    }
+    me.may_write(state).await?;
+    Ok((me, key.to_owned()))
+}
+
+/// Pays `m.amount` of `kind` to the host, then posts `m` in the room under the same key (a
+/// retried form pays and posts once). Errors name `field`.
+#[cfg(feature = "ssr")]
+async fn pay_and_post(
+    state: &AppState,
+    me: &Member,
+    kind: TransferKind,
+    key: &str,
+    mut m: NewMessage,
+    field: &str,
+) -> Result<Receipt, AppError> {
+    let amount = m
+        .amount
+        .ok_or_else(|| internal("a paid message without its amount"))?;
+    pace(state, format!("paid:{}", me.user.id), PAID_PER_USER, field).await?;
+    let key = format!("{}:{}:{key}", kind.as_str(), me.user.id);
+    let receipt = pay_host(state, me, &key, amount, kind, field).await?;
+    m.request_key = Some(key);
+    post(state, me.event.id, m).await?;
+    Ok(receipt)
 }
 
 /// Donates `amount` to the host of event `id`, with `message` highlighted in the room.
@@ -243,12 +270,7 @@ pub async fn donate(
     #[server(default)] key: String,
 ) -> Result<Receipt, AppError> {
     let state = state()?;
-    let me = Member::of(&state, id).await?;
-    let key = one_time_key(&key)?;
-    if me.event.hosting {
-        return Err(AppError::Forbidden);
-    }
-    me.may_write(&state).await?;
+    let (me, key) = payer(&state, id, &key).await?;
     let amount = parse_amount(
         &amount,
         Currency::Eur,
@@ -267,20 +289,9 @@ pub async fn donate(
     if rules::has_blocked_word(message, &blocked) {
         return Err(AppError::invalid("message", Problem::BlockedWord));
     }
-    pace(
-        &state,
-        format!("paid:{}", me.user.id),
-        PAID_PER_USER,
-        "amount",
-    )
-    .await?;
-    let key = format!("donation:{}:{key}", me.user.id);
-    let receipt = pay_host(&state, &me, &key, amount, TransferKind::Donation, "amount").await?;
     let mut m = NewMessage::new(MessageKind::Donation, Some(me.user.id), message.to_owned());
     m.amount = Some(amount);
-    m.request_key = Some(key);
-    post(&state, id, m).await?;
-    Ok(receipt)
+    pay_and_post(&state, &me, TransferKind::Donation, &key, m, "amount").await
 }
 
 /// Sends gift `gift` to the host of event `id` at `price` (in cents, as the page showed it: a
@@ -293,33 +304,17 @@ pub async fn send_gift(
     #[server(default)] key: String,
 ) -> Result<Receipt, AppError> {
     let state = state()?;
-    let me = Member::of(&state, id).await?;
-    let key = one_time_key(&key)?;
-    if me.event.hosting {
-        return Err(AppError::Forbidden);
-    }
-    me.may_write(&state).await?;
+    let (me, key) = payer(&state, id, &key).await?;
     let Some(asked) = store::gift_price(&state.db, id, gift.trim()).await? else {
         return Err(AppError::invalid("gift", Problem::NotOffered));
     };
     if price.trim().parse::<i64>().ok() != Some(asked.minor) {
         return Err(AppError::invalid("gift", Problem::PriceChanged));
     }
-    pace(
-        &state,
-        format!("paid:{}", me.user.id),
-        PAID_PER_USER,
-        "gift",
-    )
-    .await?;
-    let key = format!("gift:{}:{key}", me.user.id);
-    let receipt = pay_host(&state, &me, &key, asked, TransferKind::Gift, "gift").await?;
     let mut m = NewMessage::new(MessageKind::Gift, Some(me.user.id), String::new());
     m.amount = Some(asked);
     m.gift = Some(gift.trim().to_owned());
-    m.request_key = Some(key);
-    post(&state, id, m).await?;
-    Ok(receipt)
+    pay_and_post(&state, &me, TransferKind::Gift, &key, m, "gift").await
 }
 
 /// Takes down message `seq` of event `id`'s room. Host and moderators only.

@@ -260,9 +260,9 @@ pub fn RoomPanel(id: i64, #[prop(into)] on_news: Callback<()>) -> impl IntoView 
                                 rules::take_in(list, m);
                             }
                         });
-                        let moderating = room.moderating;
+                        let tools = room.moderating.then_some(Moderation { id, remove, moderate });
                         view! {
-                            <Messages feed id moderating remove moderate />
+                            <Messages feed tools />
                             <p class="field-error" role="alert">{move || mod_errors.get().map(|e| error_text(i18n, &e))}</p>
                             <Writing room chat donate gift />
                         }.into_any()
@@ -273,16 +273,18 @@ pub fn RoomPanel(id: i64, #[prop(into)] on_news: Callback<()>) -> impl IntoView 
     }
 }
 
-/// The messages, newest at the bottom (the list is drawn bottom-up, so it stays scrolled
-/// there as lines come in).
-#[component]
-fn Messages(
-    feed: Feed,
+/// What a moderator can do to a message of event `id`'s room.
+#[derive(Clone, Copy)]
+struct Moderation {
     id: i64,
-    moderating: bool,
     remove: ServerAction<DeleteMessage>,
     moderate: ServerAction<Moderate>,
-) -> impl IntoView {
+}
+
+/// The messages, newest at the bottom (the list is drawn bottom-up, so it stays scrolled
+/// there as lines come in). `tools` for the host and their moderators.
+#[component]
+fn Messages(feed: Feed, tools: Option<Moderation>) -> impl IntoView {
     let i18n = use_i18n();
     let shown = move || {
         feed.messages.with(|list| {
@@ -296,7 +298,7 @@ fn Messages(
     view! {
         <ol class="chat" data-testid="chat">
             <For each=shown key=|m| (m.seq, m.deleted) let:m>
-                <MessageLine m id moderating remove moderate />
+                <MessageLine m tools />
             </For>
         </ol>
         {move || feed.messages.with(Vec::is_empty).then(|| view! { <p class="muted small">{t!(i18n, room.empty)}</p> })}
@@ -304,13 +306,7 @@ fn Messages(
 }
 
 #[component]
-fn MessageLine(
-    m: RoomMessage,
-    id: i64,
-    moderating: bool,
-    remove: ServerAction<DeleteMessage>,
-    moderate: ServerAction<Moderate>,
-) -> impl IntoView {
+fn MessageLine(m: RoomMessage, tools: Option<Moderation>) -> impl IntoView {
     let i18n = use_i18n();
     let who = m
         .author
@@ -323,9 +319,9 @@ fn MessageLine(
             .map(|a| format_money(a, i18n.get_locale()))
             .unwrap_or_default()
     };
-    let tools =
-        (moderating && !m.deleted && matches!(m.kind, MessageKind::Chat | MessageKind::Donation))
-            .then(|| view! { <ModTools id seq=m.seq remove moderate /> });
+    let tools = tools
+        .filter(|_| !m.deleted && matches!(m.kind, MessageKind::Chat | MessageKind::Donation))
+        .map(|t| view! { <ModTools t seq=m.seq /> });
     let (class, body) = match m.kind {
         MessageKind::Chat | MessageKind::Deleted => (
             "msg",
@@ -396,13 +392,13 @@ fn MessageLine(
 
 /// Delete, time out and ban, on one message: for the host and their moderators.
 #[component]
-fn ModTools(
-    id: i64,
-    seq: i64,
-    remove: ServerAction<DeleteMessage>,
-    moderate: ServerAction<Moderate>,
-) -> impl IntoView {
+fn ModTools(t: Moderation, seq: i64) -> impl IntoView {
     let i18n = use_i18n();
+    let Moderation {
+        id,
+        remove,
+        moderate,
+    } = t;
     let sanction = move |what: &'static str, icon: &'static str, label: String| {
         view! {
             <ActionForm action=moderate attr:class="inline-form">
