@@ -36,10 +36,10 @@ for (const [name, width, height] of [["desktop", 1280, 900], ["mobile", 360, 780
     await fitsWidth(page, width);
     await snap(page, `shop-${name}`);
 
-    // A live event with its room: the chat sits beside the page on a desktop, below it on a phone.
+    // An event with its room: the chat sits beside the page on a desktop, below it on a phone.
     await page.goto("/live");
-    await page.getByRole("link", { name: "Session acoustique du mardi" }).first().click();
-    await expect(page.getByTestId("room").getByText("Bonsoir Lucas !")).toBeVisible();
+    await page.getByRole("link", { name: "Dimanche en cuisine : vos questions" }).first().click();
+    await expect(page.getByRole("heading", { name: "Chat" })).toBeVisible();
     await expect(page.getByTestId("room").getByText("● en direct")).toBeVisible();
     await fitsWidth(page, width);
     await snap(page, `live-event-${name}`);

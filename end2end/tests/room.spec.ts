@@ -1,4 +1,4 @@
-// Journey 6, the room: Lucas is live. Léa chats and sends a rose: a viewer without an account
+// Journey 6, the room: Lucas goes live. Léa chats and sends a rose: a viewer without an account
 // sees her line and the gift's animation the moment it happens, and Léa's receipt shows the 0%
 // platform fee. Tom writes a blocked word (refused next to the field), then spams; Lucas bans
 // him from the studio and Tom's page stops offering the chat. Each person has their own browser.
@@ -19,11 +19,19 @@ async function enter(page: Page, path: string) {
 }
 
 test("chat, a gift seen by every viewer with its 0% receipt, a blocked word and a ban", async ({ browser }) => {
+  // Lucas schedules a session and goes live from his studio (the demo's own live event may
+  // have been ended by another spec's clock).
   const host = await as(browser, "lucas_music");
-  await host.goto("/live");
-  const link = host.getByRole("link", { name: "Session acoustique du mardi" }).first();
-  const eventPath = (await link.getAttribute("href"))!;
+  await host.goto("/live/new");
+  await hydrated(host);
+  await host.getByLabel("Title").fill(`Session du soir ${Date.now().toString(36)}`);
+  await host.getByLabel("Starts at").fill(new Date(Date.now() + 600_000).toISOString().slice(0, 16));
+  await host.getByRole("button", { name: "Schedule the event" }).click();
+  await expect(host).toHaveURL(/\/live\/\d+\/studio$/);
+  const eventPath = host.url().replace(/^https?:\/\/[^/]+/, "").replace(/\/studio$/, "");
   await enter(host, `${eventPath}/studio`);
+  await host.getByRole("button", { name: "Go live" }).click();
+  await expect(host.getByTestId("chat")).toContainText("The event is live!");
   // The host blocks a word for this room.
   await host.getByLabel("Blocked words").fill("spoiler");
   await host.getByRole("button", { name: "Save" }).first().click();
