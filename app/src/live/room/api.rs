@@ -73,12 +73,15 @@ impl Member {
         }
     }
 
-    fn require_moderator(&self) -> Result<(), AppError> {
-        if self.moderating {
-            Ok(())
-        } else {
-            Err(AppError::Forbidden)
+    /// The caller as a moderator of event `id`'s room (the host or one they named), their
+    /// step counted against the rate limit; anyone else is refused.
+    async fn moderator(state: &AppState, id: i64) -> Result<Self, AppError> {
+        let me = Self::of(state, id).await?;
+        if !me.moderating {
+            return Err(AppError::Forbidden);
         }
+        pace(state, format!("paid:{}", me.user.id), PAID_PER_USER, "form").await?;
+        Ok(me)
     }
 }
 
@@ -321,15 +324,7 @@ pub async fn send_gift(
 #[server(prefix = "/api", endpoint = "delete_message")]
 pub async fn delete_message(id: i64, seq: i64) -> Result<(), AppError> {
     let state = state()?;
-    let me = Member::of(&state, id).await?;
-    me.require_moderator()?;
-    pace(
-        &state,
-        format!("paid:{}", me.user.id),
-        PAID_PER_USER,
-        "form",
-    )
-    .await?;
+    let me = Member::moderator(&state, id).await?;
     if store::since(&state.db, id, seq - 1, 1)
         .await?
         .first()
@@ -348,15 +343,7 @@ pub async fn delete_message(id: i64, seq: i64) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "moderate")]
 pub async fn moderate(id: i64, seq: i64, sanction: Sanction) -> Result<(), AppError> {
     let state = state()?;
-    let me = Member::of(&state, id).await?;
-    me.require_moderator()?;
-    pace(
-        &state,
-        format!("paid:{}", me.user.id),
-        PAID_PER_USER,
-        "form",
-    )
-    .await?;
+    let me = Member::moderator(&state, id).await?;
     let host = me.event.host_id;
     let target = store::author_of(&state.db, id, seq)
         .await?

@@ -39,17 +39,12 @@ pub async fn upgrade(
     Path(event): Path<i64>,
     Query(resume): Query<Resume>,
 ) -> Response {
-    let exists: Result<Option<i64>, _> =
-        sqlx::query_scalar("SELECT id FROM live_events WHERE id = $1")
-            .bind(event)
-            .fetch_optional(&state.db.pool)
-            .await;
-    match exists {
-        Ok(Some(_)) => ws
+    match store::last_seq(&state.db, event).await {
+        Ok(_) => ws
             .max_message_size(MAX_INCOMING)
             .on_upgrade(move |socket| serve(socket, state, event, resume.after))
             .into_response(),
-        Ok(None) => AppError::NotFound.status().into_response(),
+        Err(AppError::NotFound) => AppError::NotFound.status().into_response(),
         Err(e) => {
             tracing::error!(event, "room socket: {e}");
             AppError::Internal {

@@ -186,14 +186,20 @@ pub async fn since(
     .collect()
 }
 
-/// The last `n` messages, oldest first: what a new viewer is shown.
-pub async fn latest(db: &Db, event: i64, n: i64) -> Result<Vec<RoomMessage>, AppError> {
-    let last: i64 = sqlx::query_scalar("SELECT room_seq FROM live_events WHERE id = $1")
+/// The number of `event`'s last message (0 before the first); not found if there is no such
+/// event.
+pub async fn last_seq(db: &Db, event: i64) -> Result<i64, AppError> {
+    sqlx::query_scalar("SELECT room_seq FROM live_events WHERE id = $1")
         .bind(event)
         .fetch_optional(&db.pool)
         .await
         .map_err(internal)?
-        .ok_or(AppError::NotFound)?;
+        .ok_or(AppError::NotFound)
+}
+
+/// The last `n` messages, oldest first: what a new viewer is shown.
+pub async fn latest(db: &Db, event: i64, n: i64) -> Result<Vec<RoomMessage>, AppError> {
+    let last = last_seq(db, event).await?;
     since(db, event, (last - n).max(0), n).await
 }
 
