@@ -210,6 +210,11 @@ pub async fn router(config: &Config, state: AppState) -> anyhow::Result<Router> 
                 .layer(DefaultBodyLimit::max(app::storefront::images::BODY_LIMIT)),
         )
         .route(
+            app::live::cover::ROUTE,
+            post(app::live::cover::upload)
+                .layer(DefaultBodyLimit::max(app::live::cover::BODY_LIMIT)),
+        )
+        .route(
             app::storefront::links::ROUTE,
             get(app::storefront::links::follow),
         )

@@ -6,13 +6,12 @@ use axum::extract::rejection::BytesRejection;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use rand::RngCore;
 use tower_sessions::Session;
 
-use super::rules::{ImageKind, AVATAR_MAX_KIB};
+use super::rules::AVATAR_MAX_KIB;
 use super::{session, store};
 use crate::error::{AppError, Problem};
-use crate::ssr::{internal, AppState};
+use crate::ssr::AppState;
 
 /// The request-body limit for the route: the largest avatar plus nothing.
 pub const BODY_LIMIT: usize = AVATAR_MAX_KIB as usize * 1024;
@@ -42,16 +41,10 @@ async fn save(state: &AppState, session: &Session, body: Bytes) -> Result<String
         .await?
         .ok_or(AppError::Unauthenticated)?
         .id;
-    let kind =
-        ImageKind::sniff(&body).ok_or_else(|| AppError::invalid("avatar", Problem::NotAnImage))?;
-    let mut suffix = [0u8; 8];
-    rand::thread_rng().fill_bytes(&mut suffix);
-    let key = format!(
-        "avatars/{user_id}-{}.{}",
-        hex::encode(suffix),
-        kind.extension()
-    );
-    state.storage.put(&key, body).await.map_err(internal)?;
+    let key = state
+        .storage
+        .put_image(body, "avatar", &format!("avatars/{user_id}"))
+        .await?;
     if let Some(old) = store::set_avatar(&state.db, user_id, &key).await? {
         // A stale file is harmless; failing the upload for it would not be.
         if let Err(e) = state.storage.delete(&old).await {

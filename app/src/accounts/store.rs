@@ -46,7 +46,7 @@ pub async fn brand_user_by_slug(db: &Db, slug: &str) -> Result<Option<i64>, AppE
 }
 
 pub fn avatar_url(key: Option<String>) -> Option<String> {
-    key.map(|k| format!("/media/{k}"))
+    key.as_deref().map(crate::ssr::storage::media_url)
 }
 
 pub struct NewUser<'a> {

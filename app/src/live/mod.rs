@@ -4,6 +4,9 @@
 //! charged, every other end refunds it.
 
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod cover;
+pub mod merch;
 pub mod pages;
 pub mod room;
 pub mod rules;
@@ -11,3 +14,8 @@ pub mod types;
 
 #[cfg(feature = "ssr")]
 pub mod store;
+
+/// Where a host uploads event `event`'s cover image.
+pub fn cover_path(event: i64) -> String {
+    format!("/api/events/{event}/cover")
+}

@@ -11,6 +11,7 @@ use super::api::{
     get_event, get_studio, list_events, BookSlot, MoveSlot, RemindMe, RunEvent, ScheduleEvent,
     TakeSlotStep as TakeStep,
 };
+use super::merch::view::{MerchPins, PinnedMerch};
 use super::room::view::{RoomPanel, RoomSettings};
 use super::types::*;
 use crate::i18n::*;
@@ -19,6 +20,7 @@ use crate::ui::form::{
     action_error, list_view, Field, FieldProblem, FormError, PageError, TextArea,
 };
 use crate::ui::money::format_money;
+use crate::ui::upload::UploadButton;
 
 /// Refetches `refresh` every `secs` seconds once the page runs in the browser, so the queue
 /// and the countdown follow what happens.
@@ -204,6 +206,7 @@ fn EventView(
     let remindable = e.state == EventState::Scheduled && !e.hosting;
     let starts_at = e.starts_at;
     let title = e.title.clone();
+    let host_name = e.host_name.clone();
     let price = e.offers.slot_price;
     let donation_min = e.offers.donation_min;
     let (secs, purpose, left) = (e.offers.slot_secs, e.offers.slot_purpose, e.slots_left());
@@ -215,6 +218,7 @@ fn EventView(
     view! {
         <Title text=title.clone() />
         <article class="event">
+            {e.cover_url.clone().map(|src| view! { <img class="event-cover" src=src alt="" data-testid="event-cover" /> })}
             <header class="page-head event-head">
                 <span class=format!("badge event-{}", e.state.as_str())>{event_state_label(i18n, e.state)}</span>
                 <h1>{title}</h1>
@@ -282,6 +286,7 @@ fn EventView(
                     }.into_any(),
                 }}
             </section>
+            <PinnedMerch event=e.id host_name merch=e.merch.clone() hosting=e.hosting />
             <section class="card event-offer">
                 <h2>{t!(i18n, live.donations)}</h2>
                 <p>{t!(i18n, live.donation_from)} " " {move || format_money(donation_min, i18n.get_locale())}</p>
@@ -340,6 +345,7 @@ pub fn StudioPage() -> impl IntoView {
     let step = ServerAction::<TakeStep>::new();
     let run = ServerAction::<RunEvent>::new();
     let reorder = ServerAction::<MoveSlot>::new();
+    let uploads = RwSignal::new(0u32);
     let studio = Resource::new(
         move || {
             (
@@ -347,6 +353,7 @@ pub fn StudioPage() -> impl IntoView {
                 step.version().get(),
                 run.version().get(),
                 reorder.version().get(),
+                uploads.get(),
             )
         },
         |(id, ..)| get_studio(id),
@@ -359,7 +366,7 @@ pub fn StudioPage() -> impl IntoView {
             <Transition fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>
                 {move || studio.get().map(|r| match r {
                     Err(e) => view! { <PageError error=e /> }.into_any(),
-                    Ok(s) => view! { <StudioView s step step_errors run run_errors reorder /> }.into_any(),
+                    Ok(s) => view! { <StudioView s step step_errors run run_errors reorder uploads /> }.into_any(),
                 })}
             </Transition>
             {move || {
@@ -383,6 +390,8 @@ fn StudioView(
     run: ServerAction<RunEvent>,
     run_errors: Signal<Option<crate::error::AppError>>,
     reorder: ServerAction<MoveSlot>,
+    /// Counts the covers uploaded, so the studio is read again after each.
+    uploads: RwSignal<u32>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let e = s.event;
@@ -399,6 +408,8 @@ fn StudioView(
         }
     };
     let (earned, held) = (s.slots_earned, s.slots_held);
+    let (gifts, donations, merch) = (s.gifts, s.donations, s.merch);
+    let cover = e.cover_url.clone();
     view! {
         <div class="studio">
             <header class="page-head">
@@ -428,6 +439,14 @@ fn StudioView(
                         <div><dt>{t!(i18n, live.slots_left)}</dt><dd>{e.slots_left()} " / " {e.offers.slot_count}</dd></div>
                     </dl>
                 </section>
+                <section class="card studio-totals" data-testid="studio-totals">
+                    <h2>{t!(i18n, live.totals)}</h2>
+                    <dl class="found-facts">
+                        <div><dt>{t!(i18n, live.gifts_earned)}</dt><dd data-testid="gifts-total">{move || format_money(gifts, i18n.get_locale())}</dd></div>
+                        <div><dt>{t!(i18n, live.donations_earned)}</dt><dd data-testid="donations-total">{move || format_money(donations, i18n.get_locale())}</dd></div>
+                        <div><dt>{t!(i18n, live.merch_sold)}</dt><dd data-testid="merch-total">{move || format_money(merch.total, i18n.get_locale())} <span class="muted small">" · " {t!(i18n, live.merch_orders, count = merch.orders)}</span></dd></div>
+                    </dl>
+                </section>
                 <section class="card studio-queue">
                     <h2>{t!(i18n, live.queue)}</h2>
                     {(s.queue.is_empty()).then(|| view! { <p class="muted">{t!(i18n, live.queue_empty)}</p> })}
@@ -436,6 +455,21 @@ fn StudioView(
                     </ol>
                     <p class="field-error" role="alert">{move || step_errors.get().map(|e| crate::ui::form::error_text(i18n, &e))}</p>
                 </section>
+                <section class="card studio-cover">
+                    <h2>{t!(i18n, live.cover)}</h2>
+                    {cover.clone().map(|src| view! { <img class="studio-cover-img" src=src alt="" data-testid="studio-cover" /> })}
+                    <UploadButton
+                        path=super::cover_path(e.id)
+                        id="event-cover"
+                        label=Signal::derive(move || if cover.is_some() { t_string!(i18n, live.change_cover).to_string() } else { t_string!(i18n, live.add_cover).to_string() })
+                        accept="image/png,image/jpeg,image/webp,image/gif"
+                        uploads
+                        error_id="cover-error"
+                    >
+                        {t!(i18n, live.cover_hint, max_mib = super::rules::COVER_MAX_KIB / 1024)}
+                    </UploadButton>
+                </section>
+                <MerchPins id=e.id />
             </div>
         </div>
     }
@@ -552,7 +586,8 @@ pub fn EventList(#[prop(optional)] handle: String) -> impl IntoView {
                         {list.into_iter().map(|l| {
                             let (starts_at, price) = (l.starts_at, l.slot_price);
                             view! {
-                                <li class="card event-card">
+                                <li class="card event-card" class:with-cover=l.cover_url.is_some()>
+                                    {l.cover_url.clone().map(|src| view! { <img class="event-card-cover" src=src alt="" loading="lazy" /> })}
                                     <span class=format!("badge event-{}", l.state.as_str())>{event_state_label(i18n, l.state)}</span>
                                     <A href=format!("/live/{}", l.id) attr:class="found-name">{l.title.clone()}</A>
                                     <span class="muted small">{l.host_name.clone()} " · " {move || format_date_time(starts_at, i18n.get_locale())} " UTC"</span>

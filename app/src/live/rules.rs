@@ -19,6 +19,11 @@ pub const MAX_EXTENSIONS: u32 = 3;
 /// slot, so that no fan's money stays held by a host who forgot to press "end".
 pub const OVERTIME_SECS: i64 = 6 * 3_600;
 
+/// An event's cover image, at most this large.
+pub const COVER_MAX_KIB: u32 = 5 * 1024;
+/// Products a host may pin to an event: a short row, not a second shop.
+pub const MAX_PINNED: usize = 4;
+
 /// Who takes a step on a slot.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Actor {

@@ -11,10 +11,11 @@ use super::types::*;
 use crate::error::{AppError, Problem};
 use crate::ledger::store as ledger;
 use crate::ledger::types::{
-    AccountRef, Currency, Hold, LedgerError, Money, NewTransfer, TransferKind,
+    AccountRef, Currency, Hold, LedgerError, Money, MovementFilter, NewTransfer, TransferKind,
 };
 use crate::notifications::store::notify;
 use crate::notifications::types::{Notice, StageNews};
+use crate::ssr::storage::media_url;
 use crate::ssr::{internal, Db};
 
 /// An event as a host schedules it.
@@ -49,12 +50,13 @@ struct EventRow {
     cancel_cutoff_secs: i64,
     no_show_secs: i64,
     slots_taken: i64,
+    cover_key: Option<String>,
 }
 
 const EVENT_COLUMNS: &str = "e.id, e.host_id, u.handle AS host_handle, u.display_name AS host_name,
     e.title, e.description, e.starts_at, e.planned_secs, e.state, e.currency, e.donation_min,
     e.donation_message_max, e.slot_count, e.slot_secs, e.slot_price, e.slot_purpose,
-    e.slots_per_fan, e.cancel_cutoff_secs, e.no_show_secs, e.slots_taken";
+    e.slots_per_fan, e.cancel_cutoff_secs, e.no_show_secs, e.slots_taken, e.cover_key";
 
 impl EventRow {
     fn state(&self) -> Result<EventState, AppError> {
@@ -91,6 +93,8 @@ impl EventRow {
             planned_secs: count(self.planned_secs)?,
             hosting: viewer == Some(self.host_id),
             reminding: false,
+            cover_url: self.cover_key.as_deref().map(media_url),
+            merch: Vec::new(),
             id: self.id,
             host_id: self.host_id,
             host_handle: self.host_handle,
@@ -818,7 +822,38 @@ pub async fn event(db: &Db, id: i64, viewer: Option<i64>, now: i64) -> Result<Ev
         .map_err(internal)?;
         event.reminding = asked.is_some();
     }
+    event.merch = super::merch::store::pinned(&mut conn, id, event.host_id).await?;
     Ok(event)
+}
+
+/// Refuses anyone but the host of event `id`, which must exist.
+pub async fn check_host(db: &Db, id: i64, host: i64) -> Result<(), AppError> {
+    let mut conn = db.pool.acquire().await.map_err(internal)?;
+    match event_row(&mut conn, id).await?.host_id == host {
+        true => Ok(()),
+        false => Err(AppError::Forbidden),
+    }
+}
+
+/// Sets the cover of `host`'s event `id` to the file at `key`; returns the old one's key.
+pub async fn set_cover(db: &Db, id: i64, host: i64, key: &str) -> Result<Option<String>, AppError> {
+    let mut tx = db.begin_write().await.map_err(internal)?;
+    let old: Option<Option<String>> =
+        sqlx::query_scalar("SELECT cover_key FROM live_events WHERE id = $1 AND host_id = $2")
+            .bind(id)
+            .bind(host)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(internal)?;
+    let old = old.ok_or(AppError::Forbidden)?;
+    sqlx::query("UPDATE live_events SET cover_key = $1 WHERE id = $2")
+        .bind(key)
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(internal)?;
+    tx.commit().await.map_err(internal)?;
+    Ok(old)
 }
 
 /// `user` asks (`on`) or stops asking to be told when event `id` goes live. The host needs no
@@ -917,11 +952,32 @@ pub async fn studio(db: &Db, id: i64, host: i64, now: i64) -> Result<Studio, App
         .filter(|s| s.state.is_open())
         .map(|s| s.price.minor)
         .sum();
+    // Gifts and donations are read from the ledger, where they are money, not from the chat.
+    let cause = format!("event:{id}");
+    let income = ledger::totals_by_cause(
+        db,
+        AccountRef::earnings(host, currency),
+        MovementFilter::default(),
+        &cause,
+    )
+    .await
+    .map_err(internal)?;
+    let sum = |kind: TransferKind| {
+        let minor = income
+            .iter()
+            .filter(|(c, k, _)| *c == cause && *k == kind)
+            .map(|(_, _, net)| net)
+            .sum();
+        Money::new(minor, currency)
+    };
     Ok(Studio {
-        event,
-        queue,
         slots_earned: Money::new(earned, currency),
         slots_held: Money::new(held, currency),
+        gifts: sum(TransferKind::Gift),
+        donations: sum(TransferKind::Donation),
+        merch: super::merch::store::sales(db, id).await?,
+        event,
+        queue,
     })
 }
 
@@ -938,10 +994,11 @@ pub async fn listed(db: &Db, host: Option<i64>, now: i64) -> Result<Vec<Listed>,
         slots_left: i64,
         slot_price: i64,
         currency: String,
+        cover_key: Option<String>,
     }
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT e.id, u.handle, u.display_name, e.title, e.starts_at, e.state,
-           e.slot_count - e.slots_taken AS slots_left, e.slot_price, e.currency
+           e.slot_count - e.slots_taken AS slots_left, e.slot_price, e.currency, e.cover_key
          FROM live_events e JOIN users u ON u.id = e.host_id
          WHERE (e.state = 'live' OR (e.state = 'scheduled' AND e.starts_at + e.planned_secs > $1))
            AND ($2 = 0 OR e.host_id = $2)
@@ -964,6 +1021,7 @@ pub async fn listed(db: &Db, host: Option<i64>, now: i64) -> Result<Vec<Listed>,
                 state: EventState::parse(&r.state).ok_or_else(|| internal("event state"))?,
                 slots_left: u32::try_from(r.slots_left).map_err(internal)?,
                 slot_price: Money::new(r.slot_price, currency),
+                cover_url: r.cover_key.as_deref().map(media_url),
             })
         })
         .collect()

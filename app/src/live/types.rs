@@ -160,6 +160,9 @@ pub struct Event {
     pub hosting: bool,
     /// Whether the viewer asked to be told when it goes live.
     pub reminding: bool,
+    pub cover_url: Option<String>,
+    /// Products from the host's shop pinned to the event, in the order they were pinned.
+    pub merch: Vec<crate::storefront::types::Product>,
     /// The server's time when it was read, where the page's countdowns start.
     pub now: i64,
 }
@@ -211,6 +214,7 @@ pub struct Listed {
     pub state: EventState,
     pub slots_left: u32,
     pub slot_price: Money,
+    pub cover_url: Option<String>,
 }
 
 /// The host's studio: the event, its queue and its running totals.
@@ -222,4 +226,8 @@ pub struct Studio {
     pub slots_earned: Money,
     /// Held on fans' wallets for slots still to come.
     pub slots_held: Money,
+    pub gifts: Money,
+    pub donations: Money,
+    /// Merch bought from the event page.
+    pub merch: super::merch::MerchSales,
 }

@@ -113,6 +113,7 @@ pub async fn check_out(
         ship_to,
         pay_with,
         reserve_secs: st.checkout_hold_secs,
+        event: None,
     };
     let checkout = store::checkout(&st.db, &request, now()).await?;
     cart::clear().await?;

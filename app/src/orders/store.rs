@@ -17,7 +17,7 @@ use crate::ledger::types::{
 };
 use crate::notifications::store::notify;
 use crate::notifications::types::{Notice, OrderNews};
-use crate::ssr::{internal, Db};
+use crate::ssr::{internal, storage::media_url, Db};
 use crate::storefront::rules::commission;
 use crate::storefront::store as shelves;
 
@@ -102,7 +102,7 @@ pub async fn cart(db: &Db, lines: &[CartLine], buyer: Option<i64>) -> Result<Car
             product: p.product,
             title: p.title.clone(),
             variant_name: p.variant_name.clone(),
-            image: p.image.as_ref().map(|k| format!("/media/{k}")),
+            image: p.image.as_deref().map(media_url),
             seller: p.seller.clone(),
             shop_handle: line.shop.and_then(|s| handles.get(&s).cloned()),
             unit_price: Money::new(p.price, currency),
@@ -162,6 +162,8 @@ pub struct CheckoutRequest<'a> {
     pub ship_to: Address,
     pub pay_with: PayWith,
     pub reserve_secs: i64,
+    /// The live event it was bought from, for the event's running totals.
+    pub event: Option<i64>,
 }
 
 /// One order being formed: a seller, the creator who brought it, and its lines.
@@ -289,8 +291,8 @@ async fn write_order(
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO orders (public_id, checkout_id, buyer_id, seller_id, creator_id, link_code,
            state, currency, total, commission, ship_name, ship_address, reserved_until,
-           created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $8, $9, $10, $11, $12, $13, $13)
+           event_id, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $8, $9, $10, $11, $12, $14, $13, $13)
          RETURNING id",
     )
     .bind(random_id("ord"))
@@ -306,6 +308,7 @@ async fn write_order(
     .bind(&r.ship_to.address)
     .bind(now + r.reserve_secs)
     .bind(now)
+    .bind(r.event)
     .fetch_one(&mut **tx)
     .await
     .map_err(internal)?;

@@ -7,6 +7,9 @@ use std::sync::Arc;
 use bytes::Bytes;
 use object_store::{path::Path, ObjectStore, PutPayload};
 
+use crate::accounts::rules::ImageKind;
+use crate::error::{AppError, Problem};
+
 #[derive(Clone)]
 pub struct Storage {
     store: Arc<dyn ObjectStore>,
@@ -41,12 +44,30 @@ impl Storage {
         }
     }
 
+    /// Stores `body` under `{dir}/{random}.{extension}` if its bytes are an image of a kind
+    /// the site serves (an error on `field` if not); returns the key.
+    pub async fn put_image(&self, body: Bytes, field: &str, dir: &str) -> Result<String, AppError> {
+        use rand::RngCore;
+        let kind =
+            ImageKind::sniff(&body).ok_or_else(|| AppError::invalid(field, Problem::NotAnImage))?;
+        let mut name = [0u8; 12];
+        rand::thread_rng().fill_bytes(&mut name);
+        let key = format!("{dir}/{}.{}", hex::encode(name), kind.extension());
+        self.put(&key, body).await.map_err(super::internal)?;
+        Ok(key)
+    }
+
     pub async fn delete(&self, key: &str) -> Result<(), object_store::Error> {
         match self.store.delete(&Path::from(key)).await {
             Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
             Err(e) => Err(e),
         }
     }
+}
+
+/// Where the file stored under `key` is served to browsers.
+pub fn media_url(key: &str) -> String {
+    format!("/media/{key}")
 }
 
 fn content_type_of(key: &str) -> &'static str {

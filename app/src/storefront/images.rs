@@ -7,15 +7,13 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use rand::RngCore;
 use tower_sessions::Session;
 
 use super::rules::IMAGE_MAX_KIB;
 use super::store;
-use crate::accounts::rules::ImageKind;
 use crate::accounts::session;
 use crate::error::{AppError, Problem};
-use crate::ssr::{internal, now, AppState};
+use crate::ssr::{now, AppState};
 
 /// The route, `axum` syntax.
 pub const ROUTE: &str = "/api/products/{id}/images";
@@ -53,17 +51,11 @@ async fn save(
     let seller = session::user_on(&state.db, session)
         .await?
         .ok_or(AppError::Unauthenticated)?;
-    let kind =
-        ImageKind::sniff(&body).ok_or_else(|| AppError::invalid("images", Problem::NotAnImage))?;
-    let mut suffix = [0u8; 12];
-    rand::thread_rng().fill_bytes(&mut suffix);
-    let key = format!(
-        "products/{product}/{}.{}",
-        hex::encode(suffix),
-        kind.extension()
-    );
     // Stored first: a file without its row is invisible and harmless; the reverse is not.
-    state.storage.put(&key, body).await.map_err(internal)?;
+    let key = state
+        .storage
+        .put_image(body, "images", &format!("products/{product}"))
+        .await?;
     match store::add_image(&state.db, seller.id, product, &key, now()).await {
         Ok(url) => Ok(url),
         Err(e) => {

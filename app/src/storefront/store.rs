@@ -10,7 +10,7 @@ use super::types::*;
 use crate::accounts::types::Role;
 use crate::error::{AppError, Problem};
 use crate::ledger::types::{Currency, Money};
-use crate::ssr::{internal, Db};
+use crate::ssr::{internal, storage::media_url, Db};
 
 /// A product as its seller writes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -300,7 +300,7 @@ const PRODUCT_FROM: &str =
     "products p JOIN users u ON u.id = p.seller_id LEFT JOIN brands b ON b.user_id = p.seller_id";
 
 /// The products `ids`, with their choices and images, in no particular order.
-async fn products(
+pub(crate) async fn products(
     conn: &mut AnyConnection,
     ids: &[i64],
 ) -> Result<HashMap<i64, Product>, AppError> {
@@ -361,7 +361,7 @@ async fn products(
     }
     for (product, key) in images {
         if let Some(p) = found.get_mut(&product) {
-            p.images.push(format!("/media/{key}"));
+            p.images.push(media_url(&key));
         }
     }
     Ok(found)
@@ -435,7 +435,7 @@ pub async fn shop(db: &Db, handle: &str) -> Result<Shop, AppError> {
                 id,
                 title,
                 price: Money::new(price, currency),
-                image: image.map(|k| format!("/media/{k}")),
+                image: image.as_deref().map(media_url),
                 brand,
                 in_stock: stock > 0,
             })
@@ -778,7 +778,7 @@ pub async fn add_image(
     .await
     .map_err(internal)?;
     tx.commit().await.map_err(internal)?;
-    Ok(format!("/media/{key}"))
+    Ok(media_url(key))
 }
 
 /// The code of `creator`'s link to product `product_key` (0: the whole shop), made on first use.

@@ -167,6 +167,9 @@ pub fn Field(
     inputmode: Option<&'static str>,
     #[prop(optional)] required: bool,
     #[prop(optional)] prefix: Option<&'static str>,
+    /// Its id when the page has two fields of the same name (one form per product, say).
+    #[prop(optional, into)]
+    id: Option<String>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     // After a form post without JavaScript failed, what was typed comes back in the URL.
@@ -175,7 +178,7 @@ pub fn Field(
     } else {
         value
     };
-    let id = format!("field-{name}");
+    let id = id.unwrap_or_else(|| format!("field-{name}"));
     let error_id = format!("{id}-error");
     let problem = move || errors.get().and_then(|e| e.problem_for(name));
     let invalid = move || problem().is_some();
@@ -219,16 +222,19 @@ pub fn TextArea(
     #[prop(optional, into)] value: String,
     #[prop(optional)] required: bool,
     /// Its id when the page has two text areas of the same name.
-    #[prop(optional)]
-    id: Option<&'static str>,
+    #[prop(optional, into)]
+    id: Option<String>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let value = if value.is_empty() {
         use_query_map().with_untracked(|q| q.get(&format!("v.{name}")).unwrap_or_default())
     } else {
         value
     };
-    let id = id.map_or_else(|| format!("field-{name}"), str::to_owned);
-    let invalid = move || errors.get().and_then(|e| e.problem_for(name)).is_some();
+    let id = id.unwrap_or_else(|| format!("field-{name}"));
+    let error_id = format!("{id}-error");
+    let problem = move || errors.get().and_then(|e| e.problem_for(name));
+    let invalid = move || problem().is_some();
     view! {
         <div class="field" class:field-invalid=invalid>
             <label for=id.clone()>{label}</label>
@@ -239,9 +245,11 @@ pub fn TextArea(
                 maxlength=maxlength
                 required=required
                 aria-invalid=move || invalid().then_some("true")
-                aria-describedby=format!("field-{name}-error")
+                aria-describedby=error_id.clone()
             >{value}</textarea>
-            <FieldProblem errors name />
+            <p class="field-error" id=error_id role="alert">
+                {move || problem().map(|p| problem_text(i18n, p))}
+            </p>
         </div>
     }
 }

@@ -316,6 +316,7 @@ async fn run(
             _ => PayWith::Wallet,
         },
         reserve_secs: 15 * 60,
+        event: None,
     };
     let checkout = orders::checkout(db, &request, t).await?;
     if matches!(

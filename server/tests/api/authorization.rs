@@ -199,6 +199,7 @@ async fn every_marketplace_and_shop_function_refuses_whoever_may_not_call_it() {
         },
         pay_with: PayWith::Wallet,
         reserve_secs: 900,
+        event: None,
     };
     let checkout = orders::checkout(&db, &request, now()).await.unwrap();
     let order = orders::checkout_view(&db, &checkout, fan)

@@ -15,6 +15,7 @@ mod earnings;
 mod ledger;
 mod live;
 mod market;
+mod merch;
 mod notifications;
 mod platform;
 mod profiles;

@@ -686,7 +686,11 @@ fn expected(function: &str, caller: Caller) -> Option<AppError> {
         }
         "send_chat" => signed_in,
         "delete_message" | "moderate" => only(&[Host, Moderator], AppError::Forbidden),
-        "set_room_rules" | "set_gifts" => only(&[Host], AppError::Forbidden),
+        "set_room_rules" | "set_gifts" | "merch_choices" | "pin_merch" => {
+            only(&[Host], AppError::Forbidden)
+        }
+        // Nor does the host buy their own merch.
+        "buy_merch" => only(&[Fan, Moderator, OtherCreator], AppError::Forbidden),
         other => panic!("no rule for {other}"),
     }
 }
@@ -781,6 +785,21 @@ async fn every_live_function_refuses_whoever_may_not_call_it() {
         ),
         ("set_room_rules", moderators.to_vec()),
         ("set_gifts", gifts.clone()),
+        ("merch_choices", vec![("id", &id_s)]),
+        (
+            "pin_merch",
+            vec![("id", &id_s), ("product", "999999"), ("on", "false")],
+        ),
+        (
+            "buy_merch",
+            vec![
+                ("id", &id_s),
+                ("variant", "999999"),
+                ("total", "100"),
+                ("ship_name", "Nobody"),
+                ("ship_address", "1 nowhere street"),
+            ],
+        ),
     ];
     for (function, form) in &calls {
         for (caller, c) in &clients {

@@ -56,6 +56,7 @@ async fn buy(
         },
         pay_with: PayWith::Wallet,
         reserve_secs: 900,
+        event: None,
     };
     orders::checkout(db, &request, now()).await
 }

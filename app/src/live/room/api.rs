@@ -12,7 +12,7 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {
     super::{
-        rules,
+        post, rules,
         store::{self, NewMessage},
         types::{MessageKind, Mute},
     },
@@ -102,14 +102,6 @@ async fn pace(
         )),
         None => Ok(()),
     }
-}
-
-/// Stores `m` in the room and sends it to every viewer; returns its number.
-#[cfg(feature = "ssr")]
-async fn post(state: &AppState, event: i64, m: NewMessage) -> Result<i64, AppError> {
-    let message = store::append(&state.db, event, m, state.clock.now()).await?;
-    state.room.sent(event, &message);
-    Ok(message.seq)
 }
 
 /// The room of event `id` as the caller sees it: the gifts, the rules, and whether they

@@ -15,6 +15,18 @@ pub mod socket;
 #[cfg(feature = "ssr")]
 pub mod store;
 
+/// Stores `m` in `event`'s room and sends it to every viewer; returns its number.
+#[cfg(feature = "ssr")]
+pub async fn post(
+    state: &crate::ssr::AppState,
+    event: i64,
+    m: store::NewMessage,
+) -> Result<i64, crate::error::AppError> {
+    let message = store::append(&state.db, event, m, state.clock.now()).await?;
+    state.room.sent(event, &message);
+    Ok(message.seq)
+}
+
 /// Posts stage news in `event`'s room, or only has pages read the event again when `news` is
 /// `None`. The step it reports is already committed, so a failure here is logged, not
 /// returned: the fan's slot must not look failed because the chat was not told.
@@ -31,9 +43,8 @@ pub async fn announce(
                 author,
                 change.as_str().to_owned(),
             );
-            match store::append(&state.db, event, message, state.clock.now()).await {
-                Ok(m) => state.room.sent(event, &m),
-                Err(e) => tracing::error!(event, "stage news not posted: {e}"),
+            if let Err(e) = post(state, event, message).await {
+                tracing::error!(event, "stage news not posted: {e}");
             }
         }
         None => state.room.refresh(&state.db, event).await,

@@ -16,6 +16,8 @@ stored_enum! {
         Gift = "gift",
         /// Something happened on stage (`body` says what, as a [`StageChange`] word).
         Stage = "stage",
+        /// The author bought `body` (a product's title) from the merch pinned to the event.
+        Purchase = "purchase",
         /// A moderator took down message `target`.
         Deleted = "deleted",
         /// A moderator timed out or banned the author (`body`: "timeout", "ban" or "lift").

@@ -367,6 +367,11 @@ fn MessageLine(m: RoomMessage, tools: Option<Moderation>) -> impl IntoView {
                 None => ().into_any(),
             },
         ),
+        MessageKind::Purchase => (
+            "msg msg-system msg-purchase",
+            view! { "🛍 " {t!(i18n, room.news_bought, name = who, product = m.body.clone())} }
+                .into_any(),
+        ),
         MessageKind::Sanction => (
             "msg msg-system",
             match m.body.as_str() {
