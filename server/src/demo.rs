@@ -261,12 +261,7 @@ pub async fn load(state: &AppState, crowd: usize) -> anyhow::Result<()> {
         )
         .await?;
         shop::load(state, |handle| id_of(handle).unwrap_or(0), app::ssr::now()).await?;
-        live::load(
-            &state.db,
-            |handle| id_of(handle).unwrap_or(0),
-            app::ssr::now(),
-        )
-        .await?;
+        live::load(state, |handle| id_of(handle).unwrap_or(0), app::ssr::now()).await?;
     }
     tracing::info!(
         created = created.len(),

@@ -12,7 +12,7 @@ use super::api::{
     TakeSlotStep as TakeStep,
 };
 use super::merch::view::{MerchPins, PinnedMerch};
-use super::room::view::{RoomPanel, RoomSettings};
+use super::room::view::{News, RoomPanel, RoomSettings};
 use super::types::*;
 use crate::i18n::*;
 use crate::ui::date::format_date_time;
@@ -183,7 +183,7 @@ pub fn EventPage() -> impl IntoView {
             </Transition>
             {move || {
                 let id = id.get();
-                view! { <RoomPanel id on_news=move |_| event.refetch() /> }
+                view! { <RoomPanel id on_news=move |news| if news == News::Stage { event.refetch() } /> }
             }}
         </div>
     }
@@ -374,6 +374,7 @@ pub fn StudioPage() -> impl IntoView {
                 view! {
                     <div class="studio-side">
                         <RoomPanel id on_news=move |_| studio.refetch() />
+                        <MerchPins id />
                         <RoomSettings id />
                     </div>
                 }
@@ -469,7 +470,6 @@ fn StudioView(
                         {t!(i18n, live.cover_hint, max_mib = super::rules::COVER_MAX_KIB / 1024)}
                     </UploadButton>
                 </section>
-                <MerchPins id=e.id />
             </div>
         </div>
     }

@@ -13,6 +13,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use anyhow::{bail, Context};
 use clap::Parser;
 use futures::StreamExt;
+use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::tungstenite::Message;
 
 #[derive(Parser)]
@@ -190,7 +191,12 @@ async fn viewer(
     hist: Arc<Histogram>,
     received: Arc<AtomicU64>,
 ) {
-    let Ok((mut ws, _)) = tokio_tungstenite::connect_async(url).await else {
+    // A small read buffer: the library zeroes its free space on every read, and the 128 KiB
+    // default would make this client, not the server, the bottleneck.
+    let config = WebSocketConfig::default().read_buffer_size(8 * 1_024);
+    let Ok((mut ws, _)) =
+        tokio_tungstenite::connect_async_with_config(url, Some(config), false).await
+    else {
         return;
     };
     let mut counted = false;

@@ -2,11 +2,13 @@
 //! same store calls (and holds) as real bookings.
 
 use app::ledger::types::Money;
+use app::live::merch::store as merch;
 use app::live::room::store::{self as room, NewMessage};
 use app::live::room::types::{MessageKind, StageChange};
 use app::live::store::{self as live, NewEvent};
 use app::live::types::{EventStep, Offers, StagePurpose};
-use app::ssr::Db;
+use app::ssr::{AppState, Db};
+use bytes::Bytes;
 
 const HOUR: i64 = 3_600;
 
@@ -20,6 +22,7 @@ struct Show {
     euros: i64,
     purpose: StagePurpose,
     booked_by: &'static [&'static str],
+    cover: &'static [u8],
 }
 
 const SHOWS: [Show; 2] = [
@@ -32,6 +35,7 @@ const SHOWS: [Show; 2] = [
         euros: 10,
         purpose: StagePurpose::Chat,
         booked_by: &["nina"],
+        cover: include_bytes!("../../demo/covers/lucas_music.jpg"),
     },
     Show {
         host: "camille_cuisine",
@@ -44,6 +48,7 @@ const SHOWS: [Show; 2] = [
         euros: 15,
         purpose: StagePurpose::Questions,
         booked_by: &["lea"],
+        cover: include_bytes!("../../demo/covers/camille_cuisine.jpg"),
     },
 ];
 
@@ -72,7 +77,10 @@ async fn chat(db: &Db, event: i64, id_of: &impl Fn(&str) -> i64, from: i64) -> a
     Ok(())
 }
 
-pub async fn load(db: &Db, id_of: impl Fn(&str) -> i64, now: i64) -> anyhow::Result<()> {
+/// Loads the demo events (after the shops: each host pins their merch); `id_of` finds a demo
+/// person's id.
+pub async fn load(state: &AppState, id_of: impl Fn(&str) -> i64, now: i64) -> anyhow::Result<()> {
+    let db = &state.db;
     for show in &SHOWS {
         let host = id_of(show.host);
         let starts_at = now + show.starts_in;
@@ -96,6 +104,26 @@ pub async fn load(db: &Db, id_of: impl Fn(&str) -> i64, now: i64) -> anyhow::Res
         let id = live::create(db, host, &event, now - 24 * HOUR)
             .await
             .map_err(anyhow::Error::msg)?;
+        let cover = state
+            .storage
+            .put_image(
+                Bytes::from_static(show.cover),
+                "cover",
+                &format!("events/{id}"),
+            )
+            .await
+            .map_err(anyhow::Error::msg)?;
+        live::set_cover(db, id, host, &cover)
+            .await
+            .map_err(anyhow::Error::msg)?;
+        for product in merch::choices(db, id, host)
+            .await
+            .map_err(anyhow::Error::msg)?
+        {
+            merch::pin(db, id, host, product.product, true, now - 20 * HOUR)
+                .await
+                .map_err(anyhow::Error::msg)?;
+        }
         for fan in show.booked_by {
             live::book(db, id, id_of(fan), "demo", now - 12 * HOUR)
                 .await

@@ -81,6 +81,17 @@ const ITEMS: &[Item] = &[
         promoted_by: &[],
     },
     Item {
+        seller: "lucas_music",
+        title: "Vinyle « Sessions du mardi »",
+        description: "Dix reprises enregistrées en live, pressage 180 g, pochette signée.",
+        euros: 24,
+        shipping_cents: 550,
+        commission_bp: None,
+        variants: &[("", 30)],
+        image: picture!("vinyl"),
+        promoted_by: &[],
+    },
+    Item {
         seller: "velocita",
         title: "Bidon isotherme 750 ml",
         description: "Double paroi, garde l’eau fraîche deux heures. Sans BPA.",

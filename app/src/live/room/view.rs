@@ -20,6 +20,16 @@ use crate::ui::money::{format_amount_input, format_money};
 const GIFT_MS: u64 = 4_000;
 
 /// Where the page's connection to the room stands.
+
+/// What happened in the room that a page may want to read again for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum News {
+    /// The stage, the queue or the event changed.
+    Stage,
+    /// A gift, a donation or a purchase came in.
+    Paid,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Link {
     Connecting,
@@ -65,7 +75,7 @@ impl Feed {
 
     /// Takes in a message; `live` when it happens now rather than being caught up on, so a
     /// gift plays its animation. Stage news has the page read the event again.
-    fn receive(&self, m: RoomMessage, live: bool, on_news: Callback<()>) {
+    fn receive(&self, m: RoomMessage, live: bool, on_news: Callback<News>) {
         let mut fresh = false;
         self.messages
             .update(|list| fresh = rules::take_in(list, m.clone()));
@@ -73,9 +83,14 @@ impl Feed {
             return;
         }
         match m.kind {
-            MessageKind::Gift if live => self.play(m),
+            MessageKind::Gift | MessageKind::Donation | MessageKind::Purchase if live => {
+                on_news.run(News::Paid);
+                if m.kind == MessageKind::Gift {
+                    self.play(m);
+                }
+            }
             MessageKind::Stage => {
-                on_news.run(());
+                on_news.run(News::Stage);
                 self.changes.update(|n| *n += 1);
             }
             MessageKind::Sanction => self.changes.update(|n| *n += 1),
@@ -111,12 +126,12 @@ mod socket {
     use wasm_bindgen::closure::Closure;
     use wasm_bindgen::JsCast;
 
-    use super::{Feed, Link};
+    use super::{Feed, Link, News};
     use crate::live::room::types::Frame;
 
     type Slot = Rc<RefCell<Option<web_sys::WebSocket>>>;
 
-    pub fn follow(id: i64, feed: Feed, on_news: Callback<()>) {
+    pub fn follow(id: i64, feed: Feed, on_news: Callback<News>) {
         let slot: Slot = Rc::default();
         open(id, feed, on_news, slot.clone(), 0);
         let slot = SendWrapper::new(slot);
@@ -128,7 +143,7 @@ mod socket {
         });
     }
 
-    fn open(id: i64, feed: Feed, on_news: Callback<()>, slot: Slot, tries: u32) {
+    fn open(id: i64, feed: Feed, on_news: Callback<News>, slot: Slot, tries: u32) {
         let location = window().location();
         let scheme = match location.protocol().as_deref() {
             Ok("https:") => "wss",
@@ -158,11 +173,11 @@ mod socket {
                             feed.link.set(Link::Live);
                             // What changed on stage while the page was away.
                             if tries > 0 {
-                                on_news.run(());
+                                on_news.run(News::Stage);
                             }
                         }
                     }
-                    Ok(Frame::Refresh) => on_news.run(()),
+                    Ok(Frame::Refresh) => on_news.run(News::Stage),
                     Err(_) => {}
                 }
             })
@@ -203,9 +218,10 @@ fn gift_icon(code: &str) -> &'static str {
 }
 
 /// The room of event `id`: its chat, the viewer count, and what the viewer may do in it.
-/// `on_news` runs when the stage or the queue changed, so the page reads the event again.
+/// `on_news` runs when the stage or the queue changed, so the page reads the event again, and
+/// when money came in (which only the studio's totals follow).
 #[component]
-pub fn RoomPanel(id: i64, #[prop(into)] on_news: Callback<()>) -> impl IntoView {
+pub fn RoomPanel(id: i64, #[prop(into)] on_news: Callback<News>) -> impl IntoView {
     let i18n = use_i18n();
     let feed = Feed::new();
     let chat = ServerAction::<SendChat>::new();
