@@ -4,7 +4,7 @@
 // second is skipped and refunded automatically. Host and fans each have their own browser.
 import { test, expect, Page, Browser } from "@playwright/test";
 import { baseURL } from "../playwright.config";
-import { DEMO_PASSWORD, demoEmail, hydrated, logIn, snap } from "./helpers";
+import { DEMO_PASSWORD, demoEmail, hydrated, logIn, payWith, signUpFan, snap, uniqueHandle } from "./helpers";
 
 async function as(browser: Browser, handle: string): Promise<Page> {
   const page = await (await browser.newContext()).newPage();
@@ -90,4 +90,31 @@ test("fans book paid stage slots; one is charged after their time on stage, one 
   await expect(lea.locator(".notification").first()).toContainText(`Your stage slot at “${title}” is done: €15.00 charged.`);
   await nina.goto("/notifications");
   await expect(nina.locator(".notification").first()).toContainText(`The host passed over your stage slot at “${title}”: €15.00 refunded.`);
+});
+
+test("a fan short of money tops up by card from the event page and comes back to book", async ({ browser }) => {
+  const host = await as(browser, "sarah_tech");
+  await host.goto("/live/new");
+  await hydrated(host);
+  await host.getByLabel("Title").fill(`Questions tech ${Date.now().toString(36)}`);
+  await host.getByLabel("Starts at").fill(inHours(5));
+  await host.getByRole("button", { name: "Schedule the event" }).click();
+  await expect(host).toHaveURL(/\/live\/\d+\/studio$/);
+  const eventPath = host.url().replace(/^https?:\/\/[^/]+/, "").replace(/\/studio$/, "");
+
+  const fan = await (await browser.newContext()).newPage();
+  await signUpFan(fan, uniqueHandle("shortfan"), "a fan's long passphrase");
+  await fan.goto(eventPath);
+  await hydrated(fan);
+  await fan.getByRole("button", { name: /^Book a slot/ }).click();
+  await expect(fan.getByText("Your wallet does not hold enough for this.")).toBeVisible();
+  await fan.getByRole("button", { name: "Top up by card, then come back here" }).click();
+  await expect(fan).toHaveURL(/\/test-processor\/checkout\//);
+  await payWith(fan, "4242 4242 4242 4242");
+  await fan.getByRole("button", { name: /^Pay €15\.\d\d$/ }).click();
+  // Back on the event page, with the price in the wallet: the booking goes through.
+  await expect(fan).toHaveURL(new RegExp(`/@sarah_tech/live/\\d+$`));
+  await hydrated(fan);
+  await fan.getByRole("button", { name: /^Book a slot/ }).click();
+  await expect(fan.getByTestId("my-slot")).toContainText("Booked");
 });

@@ -139,30 +139,21 @@ pub async fn take_deal_step(
 /// checkout URL (a plain form post is redirected there).
 #[server(prefix = "/api", endpoint = "fund_deal_by_card")]
 pub async fn fund_deal_by_card(id: i64) -> Result<String, AppError> {
-    use crate::ledger::types::{AccountRef, Currency, Money};
     let user = session::require_user().await?;
     let st = state()?;
     let amount = store::to_fund(&st.db, id, user.id).await?;
-    let wallet = crate::ledger::store::balance(&st.db, AccountRef::wallet(user.id, Currency::Eur))
-        .await
-        .map_err(crate::ssr::internal)?;
-    let missing = amount.minor - wallet.available();
-    if missing <= 0 {
+    let Some(charge) = crate::wallet::api::shortfall_charge(user.id, amount).await? else {
         return Err(AppError::Conflict(
             "your wallet already holds the amount: fund the escrow from it".into(),
         ));
-    }
-    let charge = st
-        .payments
-        .fee_schedule()
-        .gross_for(missing)
-        .max(crate::wallet::rules::TOP_UP_MIN);
+    };
     let description = format!("Tremplin escrow for deal {id}");
     crate::wallet::api::start_card_payment(
         &user,
-        Money::eur(charge),
+        charge,
         crate::wallet::store::PaymentFor::Deal(id),
         description,
+        None,
     )
     .await
 }

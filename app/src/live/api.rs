@@ -228,6 +228,36 @@ pub async fn book_slot(id: i64, #[server(default)] key: String) -> Result<i64, A
     Ok(slot)
 }
 
+/// Opens a card payment that tops up the caller's wallet by what it lacks to book a slot of
+/// event `id` (with the processor's fee), coming back to the event page. Returns the checkout
+/// URL (a plain form post is redirected there).
+#[server(prefix = "/api", endpoint = "top_up_to_book")]
+pub async fn top_up_to_book(id: i64) -> Result<String, AppError> {
+    let fan = session::require_user().await?;
+    throttle(&format!("stage:{}", fan.id), STEPS_PER_USER).await?;
+    let state = state()?;
+    let event = store::event(&state.db, id, Some(fan.id), state.clock.now()).await?;
+    if event.hosting {
+        return Err(AppError::Forbidden);
+    }
+    let Some(charge) =
+        crate::wallet::api::shortfall_charge(fan.id, event.offers.slot_price).await?
+    else {
+        return Err(AppError::Conflict(
+            "your wallet already holds the price: book the slot".into(),
+        ));
+    };
+    let back = format!("/@{}/live/{id}", event.host_handle);
+    crate::wallet::api::start_card_payment(
+        &fan,
+        charge,
+        crate::wallet::store::PaymentFor::Wallet,
+        format!("Tremplin wallet top-up for @{}", fan.handle),
+        Some(&back),
+    )
+    .await
+}
+
 /// Takes `step` on stage slot `id`: the host calls, brings on, extends, finishes or skips; the
 /// fan says they are ready or cancels. The clock's own steps are not for callers.
 #[server(prefix = "/api", endpoint = "take_slot_step")]

@@ -9,7 +9,7 @@ use leptos_router::hooks::use_params_map;
 
 use super::api::{
     get_event, get_studio, list_events, BookSlot, MoveSlot, RemindMe, RunEvent, ScheduleEvent,
-    TakeSlotStep as TakeStep,
+    TakeSlotStep as TakeStep, TopUpToBook,
 };
 use super::merch::view::{MerchPins, PinnedMerch};
 use super::room::view::{News, RoomPanel, RoomSettings};
@@ -212,6 +212,15 @@ fn EventView(
     let (secs, purpose, left) = (e.offers.slot_secs, e.offers.slot_purpose, e.slots_left());
     let bookable =
         matches!(e.state, EventState::Scheduled | EventState::Live) && e.offers.slot_count > 0;
+    // Topping up opens the card payment, which comes back to this page.
+    let top_up = ServerAction::<TopUpToBook>::new();
+    Effect::new(move || {
+        if let Some(Ok(url)) = top_up.value().get() {
+            if let Err(e) = window().location().set_href(&url) {
+                leptos::logging::error!("could not open the checkout: {e:?}");
+            }
+        }
+    });
     // A fresh one-time key per page view: a form sent twice books once.
     let key = StoredValue::new(format!("{}-{}", e.id, e.now));
     let id = e.id;
@@ -282,7 +291,15 @@ fn EventView(
                             </ActionForm>
                         </Show>
                         <p class="field-error" role="alert">{move || book_errors.get().map(|e| crate::ui::form::error_text(i18n, &e))}</p>
-                        <A href="/wallet" attr:class="small">{t!(i18n, live.top_up)}</A>
+                        <Show
+                            when=move || book_errors.get().is_some_and(|e| e.problem_for("slot") == Some(crate::error::Problem::InsufficientFunds))
+                            fallback=move || signed_in().then(|| view! { <A href="/wallet" attr:class="small">{t!(i18n, live.top_up)}</A> })
+                        >
+                            <ActionForm action=top_up attr:class="inline-form">
+                                <input type="hidden" name="id" value=id.to_string() />
+                                <button type="submit" class="btn btn-ghost" disabled=move || top_up.pending().get()>{t!(i18n, live.top_up_and_back)}</button>
+                            </ActionForm>
+                        </Show>
                     }.into_any(),
                 }}
             </section>

@@ -135,23 +135,20 @@ async fn pay_by_card(
     buyer: &crate::accounts::types::SessionUser,
     checkout: &str,
 ) -> Result<String, AppError> {
-    use crate::ledger::types::{AccountRef, Money};
-    let st = state()?;
-    let owed = store::to_pay(&st.db, checkout, buyer.id).await?;
-    let wallet = crate::ledger::store::balance(&st.db, AccountRef::wallet(buyer.id, Currency::Eur))
-        .await
-        .map_err(crate::ssr::internal)?;
-    let missing = (owed.minor - wallet.available()).max(1);
-    let charge = st
-        .payments
-        .fee_schedule()
-        .gross_for(missing)
-        .max(crate::wallet::rules::TOP_UP_MIN);
+    let owed = store::to_pay(&state()?.db, checkout, buyer.id).await?;
+    // A wallet that covers it meanwhile still gets the smallest top-up: the page asked for a card.
+    let charge = crate::wallet::api::shortfall_charge(buyer.id, owed)
+        .await?
+        .unwrap_or(crate::ledger::types::Money::new(
+            crate::wallet::rules::TOP_UP_MIN,
+            owed.currency,
+        ));
     crate::wallet::api::start_card_payment(
         buyer,
-        Money::eur(charge),
+        charge,
         crate::wallet::store::PaymentFor::Checkout(checkout.to_owned()),
         format!("Tremplin order {checkout}"),
+        None,
     )
     .await
 }

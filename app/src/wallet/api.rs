@@ -41,27 +41,48 @@ pub async fn top_up(amount: String) -> Result<String, AppError> {
     let amount = parse_amount(&amount, Currency::Eur, rules::TOP_UP_MIN, rules::TOP_UP_MAX)
         .map_err(|p| AppError::invalid("amount", p))?;
     let description = format!("Tremplin wallet top-up for @{}", user.handle);
-    start_card_payment(&user, amount, store::PaymentFor::Wallet, description).await
+    start_card_payment(&user, amount, store::PaymentFor::Wallet, description, None).await
+}
+
+/// What a card must be charged for `user`'s wallet to cover `owed`: what the wallet lacks plus
+/// the processor's fee on it, at least the smallest top-up; `None` when the wallet covers it.
+#[cfg(feature = "ssr")]
+pub async fn shortfall_charge(user: i64, owed: Money) -> Result<Option<Money>, AppError> {
+    use crate::ledger::types::AccountRef;
+    let st = state()?;
+    let wallet = crate::ledger::store::balance(&st.db, AccountRef::wallet(user, owed.currency))
+        .await
+        .map_err(crate::ssr::internal)?;
+    let missing = owed.minor - wallet.available();
+    Ok((missing > 0).then(|| {
+        let gross = st.payments.fee_schedule().gross_for(missing);
+        Money::new(gross.max(rules::TOP_UP_MIN), owed.currency)
+    }))
 }
 
 /// Records a card payment of `amount` into the wallet of `user` and opens its checkout; returns
-/// the checkout URL (a plain form post is redirected there). The payer comes back to the
-/// payment's receipt, or to the deal or checkout the payment then pays for.
+/// the checkout URL (a plain form post is redirected there). The payer comes back to `back` (a
+/// path of this site) if given, else to the payment's receipt, or to the deal or checkout the
+/// payment then pays for.
 #[cfg(feature = "ssr")]
 pub async fn start_card_payment(
     user: &crate::accounts::types::SessionUser,
     amount: Money,
     purpose: store::PaymentFor,
     description: String,
+    back: Option<&str>,
 ) -> Result<String, AppError> {
     let st = state()?;
     let provider = st.payments.clone();
     let id =
         store::create_payment(&st.db, user.id, amount, &purpose, provider.name(), now()).await?;
-    let back = match &purpose {
-        store::PaymentFor::Deal(deal) => format!("{}/deals/{deal}", st.base_url),
-        store::PaymentFor::Checkout(checkout) => format!("{}/checkout/{checkout}", st.base_url),
-        store::PaymentFor::Wallet => format!("{}/wallet/receipts/{id}", st.base_url),
+    let back = match (back, &purpose) {
+        (Some(path), _) => format!("{}{path}", st.base_url),
+        (None, store::PaymentFor::Deal(deal)) => format!("{}/deals/{deal}", st.base_url),
+        (None, store::PaymentFor::Checkout(checkout)) => {
+            format!("{}/checkout/{checkout}", st.base_url)
+        }
+        (None, store::PaymentFor::Wallet) => format!("{}/wallet/receipts/{id}", st.base_url),
     };
     let opened = provider
         .checkout(CheckoutRequest {

@@ -725,3 +725,46 @@ async fn a_reminder_tells_the_fan_once_when_the_event_goes_live() {
         Err(AppError::Conflict(_))
     ));
 }
+
+#[tokio::test]
+async fn a_fan_short_of_money_tops_up_by_card_and_comes_back_to_book() {
+    let app = crate::common::spawn_app_with(&[(
+        "TREMPLIN_PAYMENTS_WEBHOOK_SECRET",
+        "a webhook secret for tests",
+    )])
+    .await;
+    let host = app.client();
+    app.sign_up(&host, "creator", "topup_host").await;
+    let id = schedule(&app, &host).await;
+    let id_s = id.to_string();
+    let fan = app.client();
+    app.sign_up(&fan, "fan", "topup_fan").await;
+    let short = app
+        .call_err(&fan, "book_slot", &[("id", &id_s), ("key", "k1")])
+        .await;
+    assert_eq!(short.problem_for("slot"), Some(Problem::InsufficientFunds));
+    assert_eq!(
+        app.call_err(&host, "top_up_to_book", &[("id", &id_s)])
+            .await,
+        AppError::Forbidden
+    );
+
+    let url: String = app.call_ok(&fan, "top_up_to_book", &[("id", &id_s)]).await;
+    let checkout = url.strip_prefix(&app.url("")).unwrap().to_owned();
+    let paid = app.pay(&fan, &checkout, "4242 4242 4242 4242").await;
+    let back = paid.headers()["location"].to_str().unwrap().to_owned();
+    assert_eq!(back, app.url(&format!("/@topup_host/live/{id}")));
+    let me = app.me(&fan).await.unwrap();
+    let db = Db::connect(&app.database_url).await.unwrap();
+    // The price plus the processor's fee on it was charged: after the fee, the price is there.
+    let topped = available(&db, wallet(me.id)).await;
+    assert!((PRICE..PRICE + 5).contains(&topped), "{topped}");
+    assert_eq!(
+        app.call_err(&fan, "top_up_to_book", &[("id", &id_s)]).await,
+        AppError::Conflict("your wallet already holds the price: book the slot".into())
+    );
+    let _: i64 = app
+        .call_ok(&fan, "book_slot", &[("id", &id_s), ("key", "k1")])
+        .await;
+    sound(&db).await;
+}

@@ -681,7 +681,7 @@ fn expected(function: &str, caller: Caller) -> Option<AppError> {
             _ => None,
         }),
         // The host neither books, tips nor asks to be reminded of their own event.
-        "remind_me" | "book_slot" | "donate" | "send_gift" => {
+        "remind_me" | "book_slot" | "top_up_to_book" | "donate" | "send_gift" => {
             only(&[Fan, Moderator, OtherCreator], AppError::Forbidden)
         }
         "send_chat" => signed_in,
@@ -767,6 +767,7 @@ async fn every_live_function_refuses_whoever_may_not_call_it() {
         ("take_slot_step", vec![("id", &slot), ("step", "on_stage")]),
         ("remind_me", vec![("id", &id_s), ("on", "true")]),
         ("book_slot", vec![("id", &id_s), ("key", "again")]),
+        ("top_up_to_book", vec![("id", &id_s)]),
         ("donate", vec![("id", &id_s), ("amount", "5"), ("key", "d")]),
         (
             "send_gift",
