@@ -1,4 +1,4 @@
-import { Page, expect } from "@playwright/test";
+import { Browser, Page, expect } from "@playwright/test";
 import * as fs from "fs";
 import * as path from "path";
 import { port } from "../playwright.config";
@@ -69,4 +69,20 @@ export async function payWith(page: Page, card: string) {
   await page.getByLabel("Card number").fill(card);
   await page.getByLabel("Expiry").fill("12/34");
   await page.getByLabel("CVC").fill("123");
+}
+
+/** A page in a browser context of its own (a person with their own browser), logged in as the
+ *  demo account `handle` if one is given, `width` pixels wide. */
+export async function personPage(browser: Browser, handle?: string, width = 1280): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width, height: 900 } });
+  const page = await context.newPage();
+  if (handle) await logIn(page, demoEmail(handle), DEMO_PASSWORD);
+  return page;
+}
+
+/** Opens the event page or studio at `path` and waits until its room's socket is live. */
+export async function enterRoom(page: Page, path: string) {
+  await page.goto(path);
+  await hydrated(page);
+  await expect(page.getByTestId("room").getByText("● live")).toBeVisible();
 }

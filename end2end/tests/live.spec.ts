@@ -2,22 +2,16 @@
 // schedules an event with two paid stage slots; two fans book them and a third is told it is sold out; the event starts, the first fan is
 // called backstage, says they are ready, goes on stage and is charged when the timer ends; the
 // second is skipped and refunded automatically. Host and fans each have their own browser.
-import { test, expect, Page, Browser } from "@playwright/test";
+import { test, expect } from "@playwright/test";
 import { baseURL } from "../playwright.config";
-import { DEMO_PASSWORD, demoEmail, hydrated, logIn, payWith, signUpFan, snap, uniqueHandle } from "./helpers";
-
-async function as(browser: Browser, handle: string): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  await logIn(page, demoEmail(handle), DEMO_PASSWORD);
-  return page;
-}
+import { hydrated, payWith, personPage, signUpFan, snap, uniqueHandle } from "./helpers";
 
 /** `YYYY-MM-DDTHH:MM` in UTC, `hours` from now, as the date-time field takes it. */
 const inHours = (hours: number) => new Date(Date.now() + hours * 3600_000).toISOString().slice(0, 16);
 
 test("fans book paid stage slots; one is charged after their time on stage, one is skipped and refunded", async ({ browser, request }) => {
   const title = `Questions beauté ${Date.now().toString(36)}`;
-  const host = await as(browser, "ines_beauty");
+  const host = await personPage(browser, "ines_beauty");
   await host.goto("/live/new");
   await hydrated(host);
   await host.getByLabel("Title").fill(title);
@@ -33,8 +27,8 @@ test("fans book paid stage slots; one is charged after their time on stage, one 
   await expect(host.getByText("No stage slot booked yet.")).toBeVisible();
 
   // Two fans book; the third finds it sold out.
-  const lea = await as(browser, "lea");
-  const nina = await as(browser, "nina");
+  const lea = await personPage(browser, "lea");
+  const nina = await personPage(browser, "nina");
   for (const fan of [lea, nina]) {
     await fan.goto(`/@ines_beauty/live/${eventId}`);
     await hydrated(fan);
@@ -44,7 +38,7 @@ test("fans book paid stage slots; one is charged after their time on stage, one 
   }
   await expect(nina.getByTestId("my-slot")).toContainText("number 2 in the queue");
   await snap(lea, "live-event-booked");
-  const tom = await as(browser, "tom");
+  const tom = await personPage(browser, "tom");
   await tom.goto(`/live/${eventId}`);
   await expect(tom.getByText("Sold out: every stage slot is taken.")).toBeVisible();
   await expect(tom.getByTestId("slots-left")).toContainText("0 / 2");
@@ -93,7 +87,7 @@ test("fans book paid stage slots; one is charged after their time on stage, one 
 });
 
 test("a fan short of money tops up by card from the event page and comes back to book", async ({ browser }) => {
-  const host = await as(browser, "sarah_tech");
+  const host = await personPage(browser, "sarah_tech");
   await host.goto("/live/new");
   await hydrated(host);
   await host.getByLabel("Title").fill(`Questions tech ${Date.now().toString(36)}`);

@@ -2,25 +2,12 @@
 // cover and pins her embroidered apron from the studio. A visitor without an account sees the
 // cover and the apron; Léa buys it on the event page without leaving it, paid from her wallet;
 // the room tells everyone, and Camille's studio counts the sale. Each person has their own browser.
-import { test, expect, Page, Browser } from "@playwright/test";
+import { test, expect } from "@playwright/test";
 import * as path from "path";
-import { DEMO_PASSWORD, demoEmail, hydrated, logIn, snap } from "./helpers";
-
-async function as(browser: Browser, handle?: string, width = 1280): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width, height: 900 } });
-  const page = await context.newPage();
-  if (handle) await logIn(page, demoEmail(handle), DEMO_PASSWORD);
-  return page;
-}
-
-async function enter(page: Page, path: string) {
-  await page.goto(path);
-  await hydrated(page);
-  await expect(page.getByTestId("room").getByText("● live")).toBeVisible();
-}
+import { enterRoom, hydrated, personPage, snap } from "./helpers";
 
 test("a cover, pinned merch, and a purchase without leaving the event", async ({ browser }) => {
-  const host = await as(browser, "camille_cuisine");
+  const host = await personPage(browser, "camille_cuisine");
   await host.goto("/live/new");
   await hydrated(host);
   const title = `Atelier tartes ${Date.now().toString(36)}`;
@@ -29,7 +16,7 @@ test("a cover, pinned merch, and a purchase without leaving the event", async ({
   await host.getByRole("button", { name: "Schedule the event" }).click();
   await expect(host).toHaveURL(/\/live\/\d+\/studio$/);
   const eventPath = host.url().replace(/^https?:\/\/[^/]+/, "").replace(/\/studio$/, "");
-  await enter(host, `${eventPath}/studio`);
+  await enterRoom(host, `${eventPath}/studio`);
 
   // A file that is not an image is refused next to the button; a real one becomes the cover.
   await host.locator("#event-cover").setInputFiles({ name: "notes.png", mimeType: "image/png", buffer: Buffer.from("not a picture") });
@@ -45,16 +32,16 @@ test("a cover, pinned merch, and a purchase without leaving the event", async ({
   await snap(host, "merch-studio");
 
   // A visitor sees the cover and the apron, and is asked to log in to buy.
-  const visitor = await as(browser, undefined, 390);
-  await enter(visitor, eventPath);
+  const visitor = await personPage(browser, undefined, 390);
+  await enterRoom(visitor, eventPath);
   await expect(visitor.getByTestId("event-cover")).toBeVisible();
   const shown = visitor.getByTestId("merch").getByTestId("merch-item").filter({ hasText: "Tablier brodé" });
   await expect(shown).toContainText("€32.00");
   await expect(shown.getByRole("link", { name: "Log in to buy" })).toBeVisible();
 
   // Léa buys it where she is: €32.00 and €4.90 shipping, from her wallet.
-  const lea = await as(browser, "lea");
-  await enter(lea, eventPath);
+  const lea = await personPage(browser, "lea");
+  await enterRoom(lea, eventPath);
   const item = lea.getByTestId("merch-item").filter({ hasText: "Tablier brodé" });
   await item.getByText("Buy", { exact: true }).click();
   await item.getByLabel("Name on the parcel").fill("Léa Martin");

@@ -2,26 +2,13 @@
 // sees her line and the gift's animation the moment it happens, and Léa's receipt shows the 0%
 // platform fee. Tom writes a blocked word (refused next to the field), then spams; Lucas bans
 // him from the studio and Tom's page stops offering the chat. Each person has their own browser.
-import { test, expect, Page, Browser } from "@playwright/test";
-import { DEMO_PASSWORD, demoEmail, hydrated, logIn, snap } from "./helpers";
-
-async function as(browser: Browser, handle?: string): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  if (handle) await logIn(page, demoEmail(handle), DEMO_PASSWORD);
-  return page;
-}
-
-/** Opens `path` and waits until the room's socket is live. */
-async function enter(page: Page, path: string) {
-  await page.goto(path);
-  await hydrated(page);
-  await expect(page.getByTestId("room").getByText("● live")).toBeVisible();
-}
+import { test, expect } from "@playwright/test";
+import { enterRoom, hydrated, personPage, snap } from "./helpers";
 
 test("chat, a gift seen by every viewer with its 0% receipt, a blocked word and a ban", async ({ browser }) => {
   // Lucas schedules a session and goes live from his studio (the demo's own live event may
   // have been ended by another spec's clock).
-  const host = await as(browser, "lucas_music");
+  const host = await personPage(browser, "lucas_music");
   await host.goto("/live/new");
   await hydrated(host);
   await host.getByLabel("Title").fill(`Session du soir ${Date.now().toString(36)}`);
@@ -29,7 +16,7 @@ test("chat, a gift seen by every viewer with its 0% receipt, a blocked word and 
   await host.getByRole("button", { name: "Schedule the event" }).click();
   await expect(host).toHaveURL(/\/live\/\d+\/studio$/);
   const eventPath = host.url().replace(/^https?:\/\/[^/]+/, "").replace(/\/studio$/, "");
-  await enter(host, `${eventPath}/studio`);
+  await enterRoom(host, `${eventPath}/studio`);
   await host.getByRole("button", { name: "Go live" }).click();
   await expect(host.getByTestId("chat")).toContainText("The event is live!");
   // The host blocks a word for this room.
@@ -37,11 +24,11 @@ test("chat, a gift seen by every viewer with its 0% receipt, a blocked word and 
   await host.getByRole("button", { name: "Save" }).first().click();
   await expect(host.getByLabel("Blocked words")).toHaveValue("spoiler");
 
-  const viewer = await as(browser);
-  await enter(viewer, eventPath);
+  const viewer = await personPage(browser);
+  await enterRoom(viewer, eventPath);
   await expect(viewer.getByRole("link", { name: "Log in to chat" })).toBeVisible();
-  const lea = await as(browser, "lea");
-  await enter(lea, eventPath);
+  const lea = await personPage(browser, "lea");
+  await enterRoom(lea, eventPath);
 
   const text = `Bonsoir Lucas ! ${Date.now().toString(36)}`;
   await lea.getByPlaceholder("Say something…").fill(text);
@@ -62,8 +49,8 @@ test("chat, a gift seen by every viewer with its 0% receipt, a blocked word and 
   await expect(host.getByTestId("chat").locator(".msg-gift").last()).toContainText("Léa Martin sent a rose");
 
   // Tom: a blocked word is refused next to the field, and nothing is posted.
-  const tom = await as(browser, "tom");
-  await enter(tom, eventPath);
+  const tom = await personPage(browser, "tom");
+  await enterRoom(tom, eventPath);
   await tom.getByPlaceholder("Say something…").fill("No SPOILER here");
   await tom.getByRole("button", { name: "Send", exact: true }).click();
   await expect(tom.getByRole("alert").filter({ hasText: "does not allow one of these words" })).toBeVisible();

@@ -86,10 +86,7 @@ pub async fn check_out(
         .trim()
         .parse::<i64>()
         .map_err(|_| AppError::invalid("total", Problem::Malformed))?;
-    let ship_to = store::Address {
-        name: parse_text("ship_name", &ship_name, 2, 120)?,
-        address: parse_text("ship_address", &ship_address, 10, 500)?,
-    };
+    let ship_to = store::Address::parse(&ship_name, &ship_address)?;
     let lines = cart::lines().await?;
     if lines.is_empty() {
         return Err(AppError::invalid("cart", Problem::Required));

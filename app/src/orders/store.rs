@@ -151,6 +151,17 @@ pub struct Address {
     pub address: String,
 }
 
+impl Address {
+    /// From the form's `ship_name` and `ship_address` fields.
+    pub fn parse(name: &str, address: &str) -> Result<Self, AppError> {
+        use crate::accounts::types::parse_text;
+        Ok(Self {
+            name: parse_text("ship_name", name, 2, 120)?,
+            address: parse_text("ship_address", address, 10, 500)?,
+        })
+    }
+}
+
 /// What a checkout asks for.
 pub struct CheckoutRequest<'a> {
     pub buyer: i64,

@@ -8,7 +8,7 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {
     super::store,
-    crate::accounts::{api::throttle, rules::RateLimit, session, types::parse_text},
+    crate::accounts::{api::throttle, rules::RateLimit, session},
     crate::error::Problem,
     crate::live::room::{self, store::NewMessage, types::MessageKind},
     crate::live::{store as live, types::EventState},
@@ -76,10 +76,7 @@ pub async fn buy_merch(
         .trim()
         .parse::<i64>()
         .map_err(|_| AppError::invalid("total", Problem::Malformed))?;
-    let ship_to = orders::Address {
-        name: parse_text("ship_name", &ship_name, 2, 120)?,
-        address: parse_text("ship_address", &ship_address, 10, 500)?,
-    };
+    let ship_to = orders::Address::parse(&ship_name, &ship_address)?;
     let line = CartLine {
         variant,
         quantity: 1,

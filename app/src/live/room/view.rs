@@ -19,8 +19,6 @@ use crate::ui::money::{format_amount_input, format_money};
 /// How long a gift's animation plays.
 const GIFT_MS: u64 = 4_000;
 
-/// Where the page's connection to the room stands.
-
 /// What happened in the room that a page may want to read again for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum News {
@@ -30,6 +28,7 @@ pub enum News {
     Paid,
 }
 
+/// Where the page's connection to the room stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Link {
     Connecting,
