@@ -50,6 +50,7 @@ test("a cover, pinned merch, and a purchase without leaving the event", async ({
   await item.getByRole("button", { name: "Pay €29.50 from my wallet" }).click();
   await expect(item.getByTestId("merch-bought")).toContainText("Vinyle « Sessions du mardi » is on its way to you.");
   await expect(lea).toHaveURL(new RegExp(`${eventPath}$`));
+  await expect(item.getByRole("button", { name: "Pay €29.50 from my wallet" })).toBeHidden();
   await snap(lea, "merch-bought");
 
   // The room tells everyone, and the studio counts the sale.

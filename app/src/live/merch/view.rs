@@ -97,7 +97,8 @@ fn MerchItem(event: i64, p: Product, hosting: bool) -> impl IntoView {
                     }.into_any(),
                     _ => ().into_any(),
                 }}
-                <details class="merch-buy">
+                // Bought: the form folds away under the confirmation.
+                <details class="merch-buy" class:merch-buy-done=move || matches!(buy.value().get(), Some(Ok(_)))>
                     <summary class="btn btn-primary btn-small">{t!(i18n, live.buy)}</summary>
                     {form.clone()()}
                 </details>
