@@ -74,7 +74,7 @@ async fn events(
     account: AccountRef,
     filter: MovementFilter,
 ) -> Result<Vec<EventIncome>, AppError> {
-    let totals = ledger::totals_by_cause(db, account, filter, "event:")
+    let totals = ledger::totals_by_cause(db, account, filter, "event:%")
         .await
         .map_err(internal)?;
     let mut events: Vec<EventIncome> = Vec::new();

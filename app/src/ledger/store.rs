@@ -711,17 +711,18 @@ pub async fn totals_by_kind(
         .collect()
 }
 
-/// The net posted amount in or out of `account` per cause starting with `prefix` and per kind,
-/// over `filter`'s period: (cause, kind, net).
+/// The net posted amount in or out of `account` per cause matching `cause` (an SQL `LIKE`
+/// pattern: `event:%` for every event, `event:7` for one) and per kind, over `filter`'s period:
+/// (cause, kind, net).
 pub async fn totals_by_cause(
     db: &Db,
     account: AccountRef,
     filter: MovementFilter,
-    prefix: &str,
+    cause: &str,
 ) -> Result<Vec<(String, TransferKind, i64)>, LedgerError> {
     use sqlx::Arguments;
     let mut args = account_transfer_args(account, filter)?;
-    args.add(format!("{prefix}%"))
+    args.add(cause.to_owned())
         .map_err(|e| LedgerError::Database(e.to_string()))?;
     let rows: Vec<(String, String, i64)> = sqlx::query_as_with(
         &format!(

@@ -220,6 +220,20 @@ async fn lock_event(
     event_row(tx, id).await
 }
 
+/// Locks event `id` for the rest of the transaction, as [`lock_event`], and refuses anyone but
+/// its host.
+pub(crate) async fn lock_hosted(
+    tx: &mut Transaction<'_, Any>,
+    id: i64,
+    host: i64,
+    now: i64,
+) -> Result<(), AppError> {
+    match lock_event(tx, id, now).await?.host_id == host {
+        true => Ok(()),
+        false => Err(AppError::Forbidden),
+    }
+}
+
 /// Books a stage slot at `event` for `fan`, putting its price on hold on their wallet; returns
 /// the slot's id. `request_key` is the booking form's one-time key: the same key again returns
 /// the first booking and holds nothing more.
@@ -953,19 +967,18 @@ pub async fn studio(db: &Db, id: i64, host: i64, now: i64) -> Result<Studio, App
         .map(|s| s.price.minor)
         .sum();
     // Gifts and donations are read from the ledger, where they are money, not from the chat.
-    let cause = format!("event:{id}");
     let income = ledger::totals_by_cause(
         db,
         AccountRef::earnings(host, currency),
         MovementFilter::default(),
-        &cause,
+        &format!("event:{id}"),
     )
     .await
     .map_err(internal)?;
     let sum = |kind: TransferKind| {
         let minor = income
             .iter()
-            .filter(|(c, k, _)| *c == cause && *k == kind)
+            .filter(|(_, k, _)| *k == kind)
             .map(|(_, _, net)| net)
             .sum();
         Money::new(minor, currency)

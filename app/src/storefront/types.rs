@@ -54,6 +54,11 @@ pub struct Product {
 }
 
 impl Product {
+    /// What a checkout of one piece charges: its price and the line's shipping.
+    pub fn price_of_one(&self) -> Money {
+        Money::new(self.price.minor + self.shipping.minor, self.price.currency)
+    }
+
     pub fn in_stock(&self) -> bool {
         self.active && self.variants.iter().any(|v| v.stock > 0)
     }

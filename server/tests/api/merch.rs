@@ -291,3 +291,26 @@ async fn the_host_uploads_a_cover_and_nobody_else_can() {
         .await;
     assert_eq!(listed[0].cover_url.as_deref(), Some(second));
 }
+
+#[tokio::test]
+async fn eight_pins_at_once_leave_exactly_four_pinned() {
+    let app = spawn_app().await;
+    let host = app.client();
+    app.sign_up(&host, "creator", "pin_race_host").await;
+    let event = schedule(&app, &host).await;
+    let mut products = Vec::new();
+    for i in 0..8 {
+        products.push(product(&app, &host, &format!("Print {i}"), ["1", "1"]).await);
+    }
+    let pins = products.iter().map(|p| pin(&app, &host, event, *p));
+    let pinned = futures::future::join_all(pins)
+        .await
+        .iter()
+        .filter(|r| r.status().is_success())
+        .count();
+    assert_eq!(pinned, 4);
+    let choices: Vec<PinChoice> = app
+        .call_ok(&host, "merch_choices", &[("id", &event.to_string())])
+        .await;
+    assert_eq!(choices.iter().filter(|c| c.pinned).count(), 4);
+}

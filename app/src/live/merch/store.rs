@@ -75,16 +75,8 @@ pub async fn pin(
     now: i64,
 ) -> Result<(), AppError> {
     let mut tx = db.begin_write().await.map_err(internal)?;
-    let owner: Option<i64> = sqlx::query_scalar("SELECT host_id FROM live_events WHERE id = $1")
-        .bind(event)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(internal)?;
-    match owner {
-        None => return Err(AppError::NotFound),
-        Some(owner) if owner != host => return Err(AppError::Forbidden),
-        Some(_) => {}
-    }
+    // The event's row lock: two pins at once cannot both take the last place.
+    crate::live::store::lock_hosted(&mut tx, event, host, now).await?;
     if !on {
         sqlx::query("DELETE FROM event_merch WHERE event_id = $1 AND product_id = $2")
             .bind(event)
@@ -97,7 +89,6 @@ pub async fn pin(
     if !crate::storefront::store::on_shelf(&mut tx, host, product).await? {
         return Err(AppError::invalid("product", Problem::NotOffered));
     }
-    // Counted in the writing transaction: two pins at once cannot both take the last place.
     let pinned: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM event_merch WHERE event_id = $1 AND product_id <> $2",
     )

@@ -6,7 +6,6 @@ use leptos_router::components::A;
 
 use super::api::{merch_choices, BuyMerch, PinMerch};
 use crate::i18n::*;
-use crate::ledger::types::Money;
 use crate::live::rules::MAX_PINNED;
 use crate::storefront::types::Product;
 use crate::ui::form::{action_error, error_text, Field, FormError, PageError, TextArea};
@@ -41,8 +40,8 @@ fn MerchItem(event: i64, p: Product, hosting: bool) -> impl IntoView {
     let signed_in = move || auth.user.get().and_then(|u| u.ok().flatten()).is_some();
     let buy = ServerAction::<BuyMerch>::new();
     let errors = action_error(buy);
-    // One of a choice per purchase: what the page shows is what the server checks.
-    let total = Money::new(p.price.minor + p.shipping.minor, p.price.currency);
+    // One piece per purchase: the total the page shows is the one the server checks.
+    let total = p.price_of_one();
     let (price, shipping) = (p.price, p.shipping);
     let choices: Vec<_> = p.variants.iter().filter(|v| v.stock > 0).cloned().collect();
     let in_stock = p.active && !choices.is_empty();
