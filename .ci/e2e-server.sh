@@ -9,5 +9,7 @@ rm -rf "$DATA" && mkdir -p "$DATA"
 # The test clock lets a spec end a 72-hour review window at once.
 export TREMPLIN_DATA_DIR="$DATA" TREMPLIN_LISTEN="127.0.0.1:$1" TREMPLIN_SITE_ROOT=target/site
 export TREMPLIN_TEST_CLOCK=1
+# Video on loopback, from one address that opens every browser's sessions.
+export TREMPLIN_MEDIA_UDP=127.0.0.1:0 TREMPLIN_MEDIA_SESSIONS_PER_MINUTE=1000
 "$BIN" demo-data >/dev/null
 exec "$BIN" serve

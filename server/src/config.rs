@@ -46,6 +46,10 @@ pub struct Config {
     pub checkout_minutes: i64,
     /// Days after delivery a buyer may return, before the creator's commission is released.
     pub return_days: i64,
+    /// The media server carrying live video.
+    pub media: Media,
+    /// WHIP/WHEP session requests one client address may make per minute.
+    pub media_sessions_per_minute: i64,
     /// Mounts `POST /test/clock`, which moves the workers' clock ahead: end-to-end tests only.
     pub test_clock: bool,
 }
@@ -70,6 +74,15 @@ pub struct Stripe {
     /// What Stripe charges the account per card payment, to gross up a card payment that must
     /// leave an exact amount (a deal's escrow).
     pub fee: FeeSchedule,
+}
+
+/// Which media server carries live video (`TREMPLIN_MEDIA`).
+#[derive(Clone, Debug)]
+pub enum Media {
+    /// The built-in SFU on one UDP port.
+    Embedded(crate::media::EmbeddedSettings),
+    /// A WHIP/WHEP server elsewhere, such as MediaMTX.
+    External(crate::media::external::External),
 }
 
 /// Where uploads go when they leave the local disk.
@@ -272,7 +285,18 @@ impl Config {
             "a number of days from 0 to 90",
         )?;
 
+        let media = media(&var)?;
+        let media_sessions_per_minute = ranged(
+            &var,
+            "TREMPLIN_MEDIA_SESSIONS_PER_MINUTE",
+            60,
+            1..=100_000,
+            "a number of sessions from 1 to 100000",
+        )?;
+
         Ok(Self {
+            media,
+            media_sessions_per_minute,
             deal_review_hours,
             checkout_minutes,
             return_days,
@@ -303,6 +327,94 @@ impl Config {
     pub fn secure_cookies(&self) -> bool {
         self.base_url.starts_with("https://")
     }
+}
+
+/// The media server's settings, all checked before anything starts.
+fn media(var: &impl Fn(&str) -> Option<String>) -> Result<Media, ConfigError> {
+    let ice_servers: Vec<String> = var("TREMPLIN_ICE_SERVERS")
+        .unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect();
+    if let Some(bad) = ice_servers.iter().find(|s| {
+        !["stun:", "turn:", "turns:"]
+            .iter()
+            .any(|p| s.starts_with(p))
+    }) {
+        return Err(ConfigError {
+            var: "TREMPLIN_ICE_SERVERS",
+            expected: "stun:, turn: or turns: URLs separated by commas",
+            got: bad.clone(),
+        });
+    }
+    match var("TREMPLIN_MEDIA").as_deref() {
+        None | Some("embedded") => {}
+        Some("external") => {
+            let base = var("TREMPLIN_MEDIA_URL").ok_or(ConfigError {
+                var: "TREMPLIN_MEDIA_URL",
+                expected: "the external server's public WHIP/WHEP base URL",
+                got: String::new(),
+            })?;
+            if !(base.starts_with("http://") || base.starts_with("https://")) {
+                return Err(ConfigError {
+                    var: "TREMPLIN_MEDIA_URL",
+                    expected: "an http:// or https:// URL",
+                    got: base,
+                });
+            }
+            return Ok(Media::External(crate::media::external::External {
+                base: base.trim_end_matches('/').to_owned(),
+                ice_servers,
+            }));
+        }
+        Some(other) => {
+            return Err(ConfigError {
+                var: "TREMPLIN_MEDIA",
+                expected: "embedded or external",
+                got: other.to_owned(),
+            })
+        }
+    }
+    let udp_raw = var("TREMPLIN_MEDIA_UDP").unwrap_or_else(|| "0.0.0.0:8189".into());
+    let udp: SocketAddr = udp_raw.parse().map_err(|_| ConfigError {
+        var: "TREMPLIN_MEDIA_UDP",
+        expected: "an address and UDP port such as 0.0.0.0:8189",
+        got: udp_raw.clone(),
+    })?;
+    let public_ip = match var("TREMPLIN_MEDIA_PUBLIC_IP") {
+        Some(raw) => raw.parse().map_err(|_| ConfigError {
+            var: "TREMPLIN_MEDIA_PUBLIC_IP",
+            expected: "the IP address peers reach this host at",
+            got: raw.clone(),
+        })?,
+        None if !udp.ip().is_unspecified() => udp.ip(),
+        None => outbound_ip(),
+    };
+    let max_sessions = ranged(
+        var,
+        "TREMPLIN_MEDIA_MAX_SESSIONS",
+        1_000,
+        1..=100_000,
+        "a number of sessions from 1 to 100000",
+    )?;
+    Ok(Media::Embedded(crate::media::EmbeddedSettings {
+        udp,
+        public_ip,
+        ice_servers,
+        max_sessions: usize::try_from(max_sessions).unwrap_or(1_000),
+    }))
+}
+
+/// The address this host's outgoing traffic leaves from (a connected UDP socket sends
+/// nothing), or loopback when there is no route out.
+fn outbound_ip() -> IpAddr {
+    std::net::UdpSocket::bind("0.0.0.0:0")
+        .and_then(|s| s.connect("192.0.2.1:9").map(|()| s))
+        .and_then(|s| s.local_addr())
+        .map(|a| a.ip())
+        .unwrap_or(IpAddr::V4(std::net::Ipv4Addr::LOCALHOST))
 }
 
 /// The Stripe account's settings, all checked before anything starts.

@@ -4,7 +4,9 @@
 pub mod config;
 pub mod demo;
 pub mod forms;
+pub mod load;
 pub mod mail;
+pub mod media;
 mod page_cache;
 pub mod payments;
 pub mod security;
@@ -101,6 +103,7 @@ pub async fn state(config: &Config) -> anyhow::Result<AppState> {
     Ok(AppState {
         ledger: GroupCommit::start(db.clone()),
         room: app::live::room::hub::Hub::start(&db, &config.database_url),
+        media: media::start(&config.media)?,
         db,
         mailer,
         payments,
@@ -188,6 +191,40 @@ pub async fn router(config: &Config, state: AppState) -> anyhow::Result<Router> 
     // The test processor's checkout pages exist only while it takes the payments.
     if let Payments::Test = config.payments {
         router = router.merge(test_processor(config, &state.db)?.routes());
+    }
+    if let Some(sfu) = state.media.as_any().downcast_ref::<media::Embedded>() {
+        let media = media::http::MediaState {
+            app: state.clone(),
+            sfu: sfu.clone(),
+            per_ip: app::accounts::rules::RateLimit {
+                limit: config.media_sessions_per_minute,
+                window_secs: 60,
+            },
+        };
+        let limit = DefaultBodyLimit::max(media::http::BODY_LIMIT);
+        router = router
+            .route(
+                "/stream/{event}/{seat}/whip",
+                post(media::http::whip)
+                    .with_state(media.clone())
+                    .layer(limit),
+            )
+            .route(
+                "/stream/{event}/{seat}/whep",
+                post(media::http::whep)
+                    .with_state(media.clone())
+                    .layer(limit),
+            )
+            .route(
+                &format!("{}/{{id}}", media::http::SESSIONS),
+                axum::routing::delete(media::http::end).with_state(media),
+            );
+    }
+    if let config::Media::External(_) = config.media {
+        router = router.route(
+            "/stream/auth",
+            post(media::external::auth).with_state(state.clone()),
+        );
     }
     let router = router
         .route(

@@ -90,6 +90,11 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             tracing::info!("database is up to date");
         }
         Command::DemoData { crowd } => {
+            // Loading streams nothing: any free port, so it runs beside a serving instance.
+            let mut config = config.clone();
+            if let server::config::Media::Embedded(media) = &mut config.media {
+                media.udp.set_port(0);
+            }
             let state = server::state(&config).await?;
             server::demo::load(&state, crowd).await?;
             // The command's output for the person running it, not a log line.

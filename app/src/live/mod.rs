@@ -11,6 +11,7 @@ pub mod pages;
 pub mod room;
 pub mod rules;
 pub mod types;
+pub mod video;
 
 #[cfg(feature = "ssr")]
 pub mod store;

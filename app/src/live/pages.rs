@@ -14,6 +14,7 @@ use super::api::{
 use super::merch::view::{MerchPins, PinnedMerch};
 use super::room::view::{News, RoomPanel, RoomSettings};
 use super::types::*;
+use super::video::view::{hydrated, FanCamera, Stage, StudioVideo};
 use crate::i18n::*;
 use crate::ui::date::format_date_time;
 use crate::ui::form::{
@@ -172,15 +173,50 @@ pub fn EventPage() -> impl IntoView {
     );
     let book_errors = action_error(book);
     let step_errors = action_error(step);
+    // The video keeps its connections across the page's re-reads: it follows only what it shows.
+    let shown = hydrated();
+    let loaded = move || {
+        shown
+            .get()
+            .then(|| event.get().and_then(Result::ok))
+            .flatten()
+    };
+    let live = Memo::new(move |_| loaded().is_some_and(|e| e.state == EventState::Live));
+    let host_name = Memo::new(move |_| loaded().map(|e| e.host_name).unwrap_or_default());
+    let cover = Memo::new(move |_| loaded().and_then(|e| e.cover_url));
+    let guest = Memo::new(move |_| loaded().and_then(|e| e.guest));
+    // The viewer's own slot from the moment they are called backstage.
+    let mine = Memo::new(move |_| {
+        loaded().and_then(|e| {
+            e.my_slots.into_iter().find(|s| {
+                matches!(
+                    s.state,
+                    SlotState::Backstage | SlotState::Ready | SlotState::OnStage
+                )
+            })
+        })
+    });
+    let me_on_stage =
+        Signal::derive(move || mine.get().is_some_and(|s| s.state == SlotState::OnStage));
+    let my_slot = Signal::derive(move || mine.get().map(|s| s.id));
     // The room tells when the stage or the queue changed: the page reads the event again.
     view! {
         <div class="event-layout">
+            <div class="event-main">
+            {move || {
+                let event = id.get();
+                view! {
+                    <Stage event live=live.into() host_name=host_name.into() guest=guest.into() me_on_stage cover=cover.into() />
+                    <FanCamera event stage_slot=my_slot on_stage=me_on_stage />
+                }
+            }}
             <Transition fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>
                 {move || event.get().map(|r| match r {
                     Err(e) => view! { <PageError error=e /> }.into_any(),
                     Ok(e) => view! { <EventView e book book_errors step step_errors remind /> }.into_any(),
                 })}
             </Transition>
+            </div>
             {move || {
                 let id = id.get();
                 view! { <RoomPanel id on_news=move |news| if news == News::Stage { event.refetch() } /> }
@@ -227,7 +263,8 @@ fn EventView(
     view! {
         <Title text=title.clone() />
         <article class="event">
-            {e.cover_url.clone().map(|src| view! { <img class="event-cover" src=src alt="" data-testid="event-cover" /> })}
+            // Live, the cover is the stage's backdrop until the video comes.
+            {e.cover_url.clone().filter(|_| e.state != EventState::Live).map(|src| view! { <img class="event-cover" src=src alt="" data-testid="event-cover" /> })}
             <header class="page-head event-head">
                 <span class=format!("badge event-{}", e.state.as_str())>{event_state_label(i18n, e.state)}</span>
                 <h1>{title}</h1>
@@ -377,15 +414,33 @@ pub fn StudioPage() -> impl IntoView {
     );
     let step_errors = action_error(step);
     let run_errors = action_error(run);
+    let shown = hydrated();
+    let loaded = move || {
+        shown
+            .get()
+            .then(|| studio.get().and_then(Result::ok).map(|s| s.event))
+            .flatten()
+    };
+    let live = Memo::new(move |_| loaded().is_some_and(|e| e.state == EventState::Live));
+    let guest = Memo::new(move |_| loaded().and_then(|e| e.guest));
     view! {
         <Title text=move || t_string!(i18n, live.studio).to_string() />
         <div class="event-layout">
+            <div class="event-main">
             <Transition fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>
                 {move || studio.get().map(|r| match r {
                     Err(e) => view! { <PageError error=e /> }.into_any(),
-                    Ok(s) => view! { <StudioView s step step_errors run run_errors reorder uploads /> }.into_any(),
+                    Ok(s) => view! { <StudioHead e=s.event run run_errors /> }.into_any(),
                 })}
             </Transition>
+            {move || {
+                let event = id.get();
+                view! { <StudioVideo event guest=guest.into() live=live.into() /> }
+            }}
+            <Transition fallback=|| ()>
+                {move || studio.get().and_then(Result::ok).map(|s| view! { <StudioView s step step_errors reorder uploads /> })}
+            </Transition>
+            </div>
             {move || {
                 let id = id.get();
                 view! {
@@ -400,20 +455,14 @@ pub fn StudioPage() -> impl IntoView {
     }
 }
 
+/// The studio's title and the event's own controls (go live, end, cancel).
 #[component]
-fn StudioView(
-    s: Studio,
-    step: ServerAction<TakeStep>,
-    step_errors: Signal<Option<crate::error::AppError>>,
+fn StudioHead(
+    e: Event,
     run: ServerAction<RunEvent>,
     run_errors: Signal<Option<crate::error::AppError>>,
-    reorder: ServerAction<MoveSlot>,
-    /// Counts the covers uploaded, so the studio is read again after each.
-    uploads: RwSignal<u32>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let e = s.event;
-    let clock = ticking(e.now);
     let id = e.id.to_string();
     let run_form = |name: &'static str, label: AnyView, class: &'static str| {
         let id = id.clone();
@@ -425,32 +474,46 @@ fn StudioView(
             </ActionForm>
         }
     };
+    view! {
+        <header class="page-head">
+            <span class=format!("badge event-{}", e.state.as_str())>{event_state_label(i18n, e.state)}</span>
+            <h1>{t!(i18n, live.studio)} " · " {e.title.clone()}</h1>
+            <p><A href=format!("/live/{}", e.id)>{t!(i18n, live.event_page)}</A></p>
+            <div class="studio-controls">
+                {match e.state {
+                    EventState::Scheduled => view! {
+                        {run_form("start", t!(i18n, live.go_live).into_any(), "btn btn-primary")}
+                        {run_form("cancel", t!(i18n, live.cancel_event).into_any(), "btn btn-ghost")}
+                    }.into_any(),
+                    EventState::Live => run_form("end", t!(i18n, live.end_event).into_any(), "btn btn-danger").into_any(),
+                    _ => ().into_any(),
+                }}
+            </div>
+            <p class="field-error" role="alert">{move || run_errors.get().map(|e| crate::ui::form::error_text(i18n, &e))}</p>
+        </header>
+    }
+}
+
+#[component]
+fn StudioView(
+    s: Studio,
+    step: ServerAction<TakeStep>,
+    step_errors: Signal<Option<crate::error::AppError>>,
+    reorder: ServerAction<MoveSlot>,
+    /// Counts the covers uploaded, so the studio is read again after each.
+    uploads: RwSignal<u32>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let e = s.event;
+    let clock = ticking(e.now);
     let (earned, held) = (s.slots_earned, s.slots_held);
     let (gifts, donations, merch) = (s.gifts, s.donations, s.merch);
     let cover = e.cover_url.clone();
     view! {
         <div class="studio">
-            <header class="page-head">
-                <span class=format!("badge event-{}", e.state.as_str())>{event_state_label(i18n, e.state)}</span>
-                <h1>{t!(i18n, live.studio)} " · " {e.title.clone()}</h1>
-                <p><A href=format!("/live/{}", e.id)>{t!(i18n, live.event_page)}</A></p>
-                <div class="studio-controls">
-                    {match e.state {
-                        EventState::Scheduled => view! {
-                            {run_form("start", t!(i18n, live.go_live).into_any(), "btn btn-primary")}
-                            {run_form("cancel", t!(i18n, live.cancel_event).into_any(), "btn btn-ghost")}
-                        }.into_any(),
-                        EventState::Live => run_form("end", t!(i18n, live.end_event).into_any(), "btn btn-danger").into_any(),
-                        _ => ().into_any(),
-                    }}
-                </div>
-                <p class="field-error" role="alert">{move || run_errors.get().map(|e| crate::ui::form::error_text(i18n, &e))}</p>
-            </header>
             <div class="studio-grid">
                 <section class="card studio-stage" aria-label=move || t_string!(i18n, live.stage).to_string()>
                     <h2>{t!(i18n, live.stage)}</h2>
-                    // The video of host and guest comes here with the media server.
-                    <div class="stage-video" data-testid="stage-video"></div>
                     <dl class="found-facts">
                         <div><dt>{t!(i18n, live.slots_earned)}</dt><dd data-testid="slots-earned">{move || format_money(earned, i18n.get_locale())}</dd></div>
                         <div><dt>{t!(i18n, live.slots_held)}</dt><dd>{move || format_money(held, i18n.get_locale())}</dd></div>

@@ -95,6 +95,7 @@ impl EventRow {
             reminding: false,
             cover_url: self.cover_key.as_deref().map(media_url),
             merch: Vec::new(),
+            guest: None,
             id: self.id,
             host_id: self.host_id,
             host_handle: self.host_handle,
@@ -837,6 +838,16 @@ pub async fn event(db: &Db, id: i64, viewer: Option<i64>, now: i64) -> Result<Ev
         event.reminding = asked.is_some();
     }
     event.merch = super::merch::store::pinned(&mut conn, id, event.host_id).await?;
+    if event.state == EventState::Live {
+        event.guest = sqlx::query_scalar(
+            "SELECT u.display_name FROM stage_slots s JOIN users u ON u.id = s.fan_id
+             WHERE s.event_id = $1 AND s.state = 'on_stage'",
+        )
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(internal)?;
+    }
     Ok(event)
 }
 

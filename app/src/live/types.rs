@@ -163,6 +163,8 @@ pub struct Event {
     pub cover_url: Option<String>,
     /// Products from the host's shop pinned to the event, in the order they were pinned.
     pub merch: Vec<crate::storefront::types::Product>,
+    /// The fan on stage now, by name.
+    pub guest: Option<String>,
     /// The server's time when it was read, where the page's countdowns start.
     pub now: i64,
 }

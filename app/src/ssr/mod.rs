@@ -23,6 +23,8 @@ pub struct AppState {
     pub ledger: crate::ledger::group::GroupCommit,
     /// Live rooms' fan-out to this instance's viewers (and, on PostgreSQL, to the others').
     pub room: crate::live::room::hub::Hub,
+    /// The media server carrying live video.
+    pub media: Arc<dyn crate::live::video::MediaServer>,
     pub mailer: Arc<dyn Mailer>,
     pub storage: Storage,
     pub payments: Arc<dyn PaymentProvider>,

@@ -125,6 +125,15 @@ impl TestApp {
             db: db.clone(),
             ledger: app::ledger::group::GroupCommit::start(db.clone()),
             room: app::live::room::hub::Hub::start(db, &self.database_url),
+            media: std::sync::Arc::new(
+                server::media::Embedded::start(&server::media::EmbeddedSettings {
+                    udp: "127.0.0.1:0".parse().unwrap(),
+                    public_ip: "127.0.0.1".parse().unwrap(),
+                    ice_servers: Vec::new(),
+                    max_sessions: 10,
+                })
+                .unwrap(),
+            ),
             mailer: std::sync::Arc::new(server::mail::Outbox::new(self.outbox(), false)),
             storage: app::ssr::Storage::new(std::sync::Arc::new(
                 object_store::memory::InMemory::new(),
@@ -202,6 +211,8 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
         ("TREMPLIN_DATABASE_URL", database_url.as_str()),
         ("TREMPLIN_LISTEN", listen.as_str()),
         ("TREMPLIN_BASE_URL", base_url.as_str()),
+        // A port of its own for each app a test process starts.
+        ("TREMPLIN_MEDIA_UDP", "127.0.0.1:0"),
     ]);
     let mut config = Config::from_lookup(|k| {
         vars.iter()
@@ -378,6 +389,8 @@ impl Server {
             .env("TREMPLIN_DATA_DIR", data_dir)
             .env("TREMPLIN_LISTEN", format!("127.0.0.1:{port}"))
             .env("TREMPLIN_BASE_URL", &url)
+            // Each process its own media port.
+            .env("TREMPLIN_MEDIA_UDP", "127.0.0.1:0")
             .env("RUST_LOG", "error")
             .envs(extra.iter().copied())
             .spawn()

@@ -22,4 +22,5 @@ mod profiles;
 mod room;
 mod shop;
 mod stripe;
+mod video;
 mod wallet;

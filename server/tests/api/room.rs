@@ -668,7 +668,10 @@ fn expected(function: &str, caller: Caller) -> Option<AppError> {
             .or((!allowed.contains(&caller)).then_some(refusal))
     };
     match function {
-        "get_event" | "list_events" | "get_room" => None,
+        "get_event" | "list_events" | "get_room" | "video_endpoints" => None,
+        // The stream key is the host's; a stage token the fan's own.
+        "get_publishing" | "new_stream_key" => only(&[Host], AppError::Forbidden),
+        "get_stage_token" => only(&[Fan], AppError::NotFound),
         "schedule_event" => only(&[Host, OtherCreator], AppError::Forbidden),
         // Another person's event is not theirs to see in the studio or to run.
         "update_offers" | "get_studio" | "run_event" | "move_slot" => {
@@ -756,6 +759,11 @@ async fn every_live_function_refuses_whoever_may_not_call_it() {
     }
     let calls: Vec<(&str, Vec<(&str, &str)>)> = vec![
         ("get_event", vec![("id", &id_s)]),
+        ("video_endpoints", vec![]),
+        ("get_publishing", vec![("id", &id_s)]),
+        ("new_stream_key", vec![("id", &id_s)]),
+        // Not called backstage yet: a conflict for the fan.
+        ("get_stage_token", vec![("slot", &slot)]),
         ("list_events", vec![]),
         ("get_room", vec![("id", &id_s)]),
         ("schedule_event", vec![("title", "")]),

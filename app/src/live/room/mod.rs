@@ -36,6 +36,15 @@ pub async fn announce(
     event: i64,
     news: Option<(types::StageChange, Option<i64>)>,
 ) {
+    use types::StageChange;
+    if let Some((StageChange::Ended | StageChange::Cancelled, _)) = news {
+        state
+            .media
+            .end_stream(event, crate::live::video::Seat::Host);
+        state
+            .media
+            .end_stream(event, crate::live::video::Seat::Guest);
+    }
     match news {
         Some((change, author)) => {
             let message = store::NewMessage::new(
@@ -61,6 +70,10 @@ pub async fn announce_slot(state: &crate::ssr::AppState, slot: i64) {
             let news = match w.state {
                 SlotState::OnStage => Some((types::StageChange::OnStage, Some(w.fan))),
                 s if !s.is_open() && w.was_on_stage => {
+                    // The token expires with the slot: its stream ends with it.
+                    state
+                        .media
+                        .end_stream(w.event, crate::live::video::Seat::Guest);
                     Some((types::StageChange::OffStage, Some(w.fan)))
                 }
                 _ => None,

@@ -1,0 +1,92 @@
+//! Live video: the host's camera (or encoder) and, during a paid slot, the fan on stage, sent
+//! to a media server over WHIP and played by every viewer over WHEP. Each event has two
+//! streams, one per [`Seat`]; whichever media server carries them, its URLs have the shape
+//! `{base}/{event}/{seat}/whip|whep`.
+
+pub mod api;
+mod client;
+#[cfg(feature = "ssr")]
+pub mod store;
+pub mod view;
+
+use serde::{Deserialize, Serialize};
+
+/// One of the two places on an event's stage, each its own stream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Seat {
+    /// The creator hosting the event.
+    Host,
+    /// The fan whose stage slot is running.
+    Guest,
+}
+
+impl Seat {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Seat::Host => "host",
+            Seat::Guest => "guest",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Seat::Host, Seat::Guest]
+            .into_iter()
+            .find(|seat| seat.as_str() == s)
+    }
+}
+
+/// A camera or microphone the browser offers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Device {
+    pub id: String,
+    pub label: String,
+    /// A camera; otherwise a microphone.
+    pub video: bool,
+}
+
+/// Where a stream's connection stands, as its overlay shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Link {
+    Off,
+    Connecting,
+    /// Not on air yet: asking again shortly.
+    Waiting,
+    Live,
+    Reconnecting,
+    /// Turned away for good, with the server's reason.
+    Refused(String),
+}
+
+/// Where the browser reaches the media server: the built-in one under this site, or an
+/// external one (such as MediaMTX) by its public base URL.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Endpoints {
+    /// The base of the WHIP/WHEP URLs, without a trailing slash.
+    pub base: String,
+    /// STUN/TURN servers the browser may use (`stun:…`, `turn:…`).
+    pub ice_servers: Vec<String>,
+}
+
+impl Endpoints {
+    /// The WHIP (`publish`) or WHEP URL of `event`'s stream for `seat`.
+    pub fn url(&self, event: i64, seat: Seat, publish: bool) -> String {
+        let verb = if publish { "whip" } else { "whep" };
+        format!("{}/{event}/{}/{verb}", self.base, seat.as_str())
+    }
+}
+
+/// The built-in media server's base path on this site.
+pub const EMBEDDED_BASE: &str = "/stream";
+
+/// What the live code asks of the media server carrying the video. The built-in one ends the
+/// session at once; an external one refuses the token from then on.
+#[cfg(feature = "ssr")]
+pub trait MediaServer: Send + Sync {
+    /// Where browsers reach it.
+    fn endpoints(&self) -> Endpoints;
+    /// Ends whatever is published to `event`'s `seat` (a slot ended, a key was replaced).
+    fn end_stream(&self, event: i64, seat: Seat);
+    /// For the server to reach its own implementation's routes.
+    fn as_any(&self) -> &dyn std::any::Any;
+}

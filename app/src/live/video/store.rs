@@ -1,0 +1,162 @@
+//! Who may publish which stream: the host with the event's stream key, the fan on stage with
+//! their slot's token.
+
+use rand::RngCore;
+
+use super::Seat;
+use crate::error::AppError;
+use crate::ssr::{internal, Db};
+
+/// Why a publisher or viewer is turned away.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// No such event.
+    UnknownEvent,
+    /// The bearer token is not this stream's.
+    WrongToken,
+    /// The event is not live, or nobody is on stage.
+    NotLive,
+}
+
+fn new_secret() -> String {
+    let mut bytes = [0u8; 24];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+/// The stream key of `host`'s event `id`, made on first use.
+pub async fn stream_key(db: &Db, id: i64, host: i64) -> Result<String, AppError> {
+    let key: Option<Option<String>> =
+        sqlx::query_scalar("SELECT stream_key FROM live_events WHERE id = $1 AND host_id = $2")
+            .bind(id)
+            .bind(host)
+            .fetch_optional(&db.pool)
+            .await
+            .map_err(internal)?;
+    match key.ok_or(AppError::Forbidden)? {
+        Some(key) => Ok(key),
+        None => new_stream_key(db, id, host).await,
+    }
+}
+
+/// Replaces the stream key of `host`'s event `id`; the old one no longer publishes.
+pub async fn new_stream_key(db: &Db, id: i64, host: i64) -> Result<String, AppError> {
+    let key = new_secret();
+    let changed =
+        sqlx::query("UPDATE live_events SET stream_key = $1 WHERE id = $2 AND host_id = $3")
+            .bind(&key)
+            .bind(id)
+            .bind(host)
+            .execute(&db.pool)
+            .await
+            .map_err(internal)?;
+    match changed.rows_affected() {
+        1 => Ok(key),
+        _ => Err(AppError::Forbidden),
+    }
+}
+
+/// The token `fan` publishes their camera with during slot `slot`, made on first use. Only a
+/// fan called backstage or on stage has one.
+pub async fn stage_token(db: &Db, slot: i64, fan: i64) -> Result<String, AppError> {
+    let row: Option<(String, Option<String>)> =
+        sqlx::query_as("SELECT state, stage_token FROM stage_slots WHERE id = $1 AND fan_id = $2")
+            .bind(slot)
+            .bind(fan)
+            .fetch_optional(&db.pool)
+            .await
+            .map_err(internal)?;
+    let (state, token) = row.ok_or(AppError::NotFound)?;
+    if !matches!(state.as_str(), "backstage" | "ready" | "on_stage") {
+        return Err(AppError::Conflict(
+            "only a fan called backstage goes on stage".into(),
+        ));
+    }
+    if let Some(token) = token {
+        return Ok(token);
+    }
+    let token = new_secret();
+    sqlx::query("UPDATE stage_slots SET stage_token = $1 WHERE id = $2 AND stage_token IS NULL")
+        .bind(&token)
+        .bind(slot)
+        .execute(&db.pool)
+        .await
+        .map_err(internal)?;
+    // Two first calls at once: the one that wrote wins, both return it.
+    sqlx::query_scalar("SELECT stage_token FROM stage_slots WHERE id = $1")
+        .bind(slot)
+        .fetch_one(&db.pool)
+        .await
+        .map_err(internal)
+}
+
+/// Whether `token` may publish `event`'s stream for `seat` now: the event's key for the host
+/// (while it is scheduled or live, so a host can test their setup), the token of the slot on
+/// stage for the guest.
+pub async fn may_publish(db: &Db, event: i64, seat: Seat, token: &str) -> Result<(), Refusal> {
+    let row: Option<(String, Option<String>)> =
+        sqlx::query_as("SELECT state, stream_key FROM live_events WHERE id = $1")
+            .bind(event)
+            .fetch_optional(&db.pool)
+            .await
+            .map_err(|_| Refusal::UnknownEvent)?;
+    let (state, key) = row.ok_or(Refusal::UnknownEvent)?;
+    match seat {
+        Seat::Host => {
+            if !key.is_some_and(|key| same(&key, token)) {
+                return Err(Refusal::WrongToken);
+            }
+            match state.as_str() {
+                "scheduled" | "live" => Ok(()),
+                _ => Err(Refusal::NotLive),
+            }
+        }
+        Seat::Guest => {
+            let slot: Option<String> = sqlx::query_scalar(
+                "SELECT state FROM stage_slots WHERE event_id = $1 AND stage_token = $2",
+            )
+            .bind(event)
+            .bind(token)
+            .fetch_optional(&db.pool)
+            .await
+            .map_err(|_| Refusal::WrongToken)?;
+            match slot.as_deref() {
+                None => Err(Refusal::WrongToken),
+                Some("on_stage") if state == "live" => Ok(()),
+                Some(_) => Err(Refusal::NotLive),
+            }
+        }
+    }
+}
+
+/// Whether `event`'s stream for `seat` can be watched now: the event is live, and for the
+/// guest's, a fan is on stage.
+pub async fn may_watch(db: &Db, event: i64, seat: Seat) -> Result<(), Refusal> {
+    let state: Option<String> = sqlx::query_scalar("SELECT state FROM live_events WHERE id = $1")
+        .bind(event)
+        .fetch_optional(&db.pool)
+        .await
+        .map_err(|_| Refusal::UnknownEvent)?;
+    if state.ok_or(Refusal::UnknownEvent)? != "live" {
+        return Err(Refusal::NotLive);
+    }
+    if seat == Seat::Guest {
+        let on: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM stage_slots WHERE event_id = $1 AND state = 'on_stage'",
+        )
+        .bind(event)
+        .fetch_one(&db.pool)
+        .await
+        .map_err(|_| Refusal::NotLive)?;
+        if on == 0 {
+            return Err(Refusal::NotLive);
+        }
+    }
+    Ok(())
+}
+
+/// Compares secrets in constant time.
+fn same(a: &str, b: &str) -> bool {
+    use subtle::ConstantTimeEq;
+    bool::from(a.as_bytes().ct_eq(b.as_bytes()))
+}

@@ -1,0 +1,110 @@
+//! What the load tools (`room-load`, `media-load`) share: a client with cookies, server
+//! function calls, a host and an event to load, and a process's CPU time.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use anyhow::{bail, Context};
+
+/// User and system CPU time of process `pid`, in clock ticks (1/100 s on Linux).
+pub fn cpu_ticks(pid: u32) -> anyhow::Result<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))?;
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    let rest = stat.rsplit_once(')').context("unreadable stat")?.1;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    Ok(fields[11].parse::<u64>()? + fields[12].parse::<u64>()?)
+}
+
+pub fn client() -> anyhow::Result<reqwest::Client> {
+    Ok(reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(30))
+        .build()?)
+}
+
+pub async fn call(
+    client: &reqwest::Client,
+    base: &str,
+    name: &str,
+    form: &[(&str, &str)],
+) -> anyhow::Result<String> {
+    let response = client
+        .post(format!("{base}/api/{name}"))
+        .header("accept", "application/json")
+        .form(form)
+        .send()
+        .await?;
+    let status = response.status();
+    let body = response.text().await?;
+    if !status.is_success() && !status.is_redirection() {
+        bail!("{name}: {status} {body}");
+    }
+    Ok(body)
+}
+
+pub async fn sign_up(base: &str, role: &str, handle: &str) -> anyhow::Result<reqwest::Client> {
+    let c = client()?;
+    let email = format!("{handle}@load.test");
+    call(
+        &c,
+        base,
+        "signup",
+        &[
+            ("role", role),
+            ("email", &email),
+            ("display_name", handle),
+            ("handle", handle),
+            ("password", "load test passphrase 2026"),
+        ],
+    )
+    .await?;
+    Ok(c)
+}
+
+/// Schedules an event a day from now as the host; returns its id.
+pub async fn schedule(host: &reqwest::Client, base: &str, title: &str) -> anyhow::Result<i64> {
+    let starts = SystemTime::now() + Duration::from_secs(86_400);
+    let secs = starts.duration_since(UNIX_EPOCH)?.as_secs() as i64;
+    let (days, rem) = (secs / 86_400, secs % 86_400);
+    let (y, m, d) = civil_from_days(days);
+    let starts_at = format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}",
+        rem / 3_600,
+        rem % 3_600 / 60
+    );
+    let body = call(
+        host,
+        base,
+        "schedule_event",
+        &[
+            ("title", title),
+            ("description", ""),
+            ("starts_at", &starts_at),
+            ("planned_minutes", "60"),
+            ("donation_min", "2"),
+            ("donation_message_max", "200"),
+            ("slot_count", "0"),
+            ("slot_secs", "120"),
+            ("slot_price", "15"),
+            ("slot_purpose", "chat"),
+            ("slots_per_fan", "1"),
+            ("cancel_cutoff_hours", "1"),
+            ("no_show_secs", "90"),
+        ],
+    )
+    .await?;
+    Ok(body.trim().parse()?)
+}
+
+/// The calendar date of a day number since 1970-01-01 (Howard Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
