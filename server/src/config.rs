@@ -364,9 +364,21 @@ fn media(var: &impl Fn(&str) -> Option<String>) -> Result<Media, ConfigError> {
                     got: base,
                 });
             }
+            let api = var("TREMPLIN_MEDIA_API");
+            if let Some(bad) = api
+                .as_ref()
+                .filter(|a| !(a.starts_with("http://") || a.starts_with("https://")))
+            {
+                return Err(ConfigError {
+                    var: "TREMPLIN_MEDIA_API",
+                    expected: "the external server's control API, an http:// or https:// URL",
+                    got: bad.clone(),
+                });
+            }
             return Ok(Media::External(crate::media::external::External {
                 base: base.trim_end_matches('/').to_owned(),
                 ice_servers,
+                api: api.map(|a| a.trim_end_matches('/').to_owned()),
             }));
         }
         Some(other) => {

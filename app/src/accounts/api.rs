@@ -12,7 +12,7 @@ use {
     super::{password, rules, session, store, types::*},
     crate::error::Problem,
     crate::i18n::td_string,
-    crate::ssr::{internal, now, state, Mail},
+    crate::ssr::{internal, now, random_hex, state, Mail},
 };
 
 /// The logged-in user, for the header and guarded pages.
@@ -71,7 +71,6 @@ pub async fn signup(
 /// with "forgot password" whenever they like. An address that has an account must log in.
 #[cfg(feature = "ssr")]
 pub async fn open_guest_account(email: &str, name: &str) -> Result<SessionUser, AppError> {
-    use rand::RngCore;
     let email = Email::parse(email)?;
     throttle(
         &format!("guest:{}", client_ip().await?),
@@ -79,12 +78,11 @@ pub async fn open_guest_account(email: &str, name: &str) -> Result<SessionUser, 
     )
     .await?;
     let st = state()?;
-    let mut random = [0u8; 24];
-    rand::thread_rng().fill_bytes(&mut random);
-    let hash = password::hash(hex::encode(random), st.password_cost)
+    let random = random_hex(24);
+    let hash = password::hash(random.clone(), st.password_cost)
         .await
         .map_err(internal)?;
-    let handle = format!("guest_{}", hex::encode(&random[..5]));
+    let handle = format!("guest_{}", &random[..10]);
     let id = store::create_user(
         &st.db,
         store::NewUser {
@@ -203,7 +201,6 @@ pub async fn change_password(
 /// the form cannot be used to find out who has an account.
 #[server(prefix = "/api", endpoint = "request_reset")]
 pub async fn request_reset(email: String) -> Result<(), AppError> {
-    use rand::RngCore;
     use sha2::{Digest, Sha256};
 
     let st = state()?;
@@ -217,9 +214,7 @@ pub async fn request_reset(email: String) -> Result<(), AppError> {
     let Some(user) = store::login_by_email(&st.db, email.as_str()).await? else {
         return Ok(());
     };
-    let mut token = [0u8; 32];
-    rand::thread_rng().fill_bytes(&mut token);
-    let token = hex::encode(token);
+    let token = random_hex(32);
     let token_hash = hex::encode(Sha256::digest(token.as_bytes()));
     store::create_reset(&st.db, user.id, &token_hash, t + rules::RESET_LINK_SECS).await?;
     let link = format!("{}/reset/{token}", st.base_url);

@@ -8,7 +8,6 @@ use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use rand::RngCore;
 use tower_sessions::Session;
 
 use super::rules::{self, FILE_MAX_MIB};
@@ -68,9 +67,7 @@ async fn save(
         .filter(|t| t.len() <= 100 && t.contains('/') && !t.contains(['\r', '\n']))
         .unwrap_or("application/octet-stream")
         .to_owned();
-    let mut suffix = [0u8; 12];
-    rand::thread_rng().fill_bytes(&mut suffix);
-    let key = format!("deliveries/{deal}/{}", hex::encode(suffix));
+    let key = format!("deliveries/{deal}/{}", crate::ssr::random_hex(12));
     let file = NewFile {
         key: key.clone(),
         name,

@@ -272,7 +272,7 @@ pub async fn take_slot_step(id: i64, step: SlotStep) -> Result<SlotState, AppErr
     throttle(&format!("stage:{}", user.id), STEPS_PER_USER).await?;
     let state = state()?;
     let to = store::take(&state.db, id, user.id, step, state.clock.now()).await?;
-    super::room::announce_slot(&state, id).await;
+    super::stage::slot_moved(&state, id).await;
     Ok(to)
 }
 
@@ -298,7 +298,7 @@ pub async fn run_event(id: i64, step: EventStep) -> Result<EventState, AppError>
         EventState::Ended => super::room::types::StageChange::Ended,
         _ => super::room::types::StageChange::Cancelled,
     };
-    super::room::announce(&state, id, Some((news, None))).await;
+    super::stage::event_moved(&state, id, news).await;
     Ok(to)
 }
 

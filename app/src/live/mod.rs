@@ -10,6 +10,8 @@ pub mod merch;
 pub mod pages;
 pub mod room;
 pub mod rules;
+#[cfg(feature = "ssr")]
+pub mod stage;
 pub mod types;
 pub mod video;
 

@@ -429,14 +429,7 @@ async fn apply(
         SlotStep::Ready => guarded(tx, slot, from, "state = 'ready'", now).await?,
         SlotStep::OnStage => {
             // Under the event's lock, so no other slot can go on meanwhile.
-            let on_stage: i64 = sqlx::query_scalar(
-                "SELECT COUNT(*) FROM stage_slots WHERE event_id = $1 AND state = 'on_stage'",
-            )
-            .bind(e.id)
-            .fetch_one(&mut **tx)
-            .await
-            .map_err(internal)?;
-            if on_stage > 0 {
+            if on_stage(tx, e.id).await?.is_some() {
                 return Err(AppError::Conflict("another fan is on stage".into()));
             }
             let set = "state = 'on_stage', started_at = $3, ends_at = $3 + secs";
@@ -839,16 +832,21 @@ pub async fn event(db: &Db, id: i64, viewer: Option<i64>, now: i64) -> Result<Ev
     }
     event.merch = super::merch::store::pinned(&mut conn, id, event.host_id).await?;
     if event.state == EventState::Live {
-        event.guest = sqlx::query_scalar(
-            "SELECT u.display_name FROM stage_slots s JOIN users u ON u.id = s.fan_id
-             WHERE s.event_id = $1 AND s.state = 'on_stage'",
-        )
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await
-        .map_err(internal)?;
+        event.guest = on_stage(&mut conn, id).await?;
     }
     Ok(event)
+}
+
+/// The name of the fan on `event`'s stage, if one is.
+pub async fn on_stage(conn: &mut AnyConnection, event: i64) -> Result<Option<String>, AppError> {
+    sqlx::query_scalar(
+        "SELECT u.display_name FROM stage_slots s JOIN users u ON u.id = s.fan_id
+         WHERE s.event_id = $1 AND s.state = 'on_stage'",
+    )
+    .bind(event)
+    .fetch_optional(conn)
+    .await
+    .map_err(internal)
 }
 
 /// Refuses anyone but the host of event `id`, which must exist.

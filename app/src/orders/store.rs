@@ -185,10 +185,7 @@ struct Forming {
 }
 
 fn random_id(prefix: &str) -> String {
-    use rand::RngCore;
-    let mut id = [0u8; 12];
-    rand::thread_rng().fill_bytes(&mut id);
-    format!("{prefix}_{}", hex::encode(id))
+    format!("{prefix}_{}", crate::ssr::random_hex(12))
 }
 
 /// Reserves the stock of every line and writes the orders, one per seller and creator who

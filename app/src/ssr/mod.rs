@@ -101,6 +101,14 @@ pub fn request_id() -> String {
         .unwrap_or_else(|| "-".to_owned())
 }
 
+/// `bytes` random bytes from the OS-seeded generator, as hex: ids, file names and secrets.
+pub fn random_hex(bytes: usize) -> String {
+    use rand::RngCore;
+    let mut random = vec![0u8; bytes];
+    rand::thread_rng().fill_bytes(&mut random);
+    hex::encode(random)
+}
+
 /// Seconds since the Unix epoch: the one timestamp format stored in both databases.
 pub fn now() -> i64 {
     std::time::SystemTime::now()

@@ -47,12 +47,9 @@ impl Storage {
     /// Stores `body` under `{dir}/{random}.{extension}` if its bytes are an image of a kind
     /// the site serves (an error on `field` if not); returns the key.
     pub async fn put_image(&self, body: Bytes, field: &str, dir: &str) -> Result<String, AppError> {
-        use rand::RngCore;
         let kind =
             ImageKind::sniff(&body).ok_or_else(|| AppError::invalid(field, Problem::NotAnImage))?;
-        let mut name = [0u8; 12];
-        rand::thread_rng().fill_bytes(&mut name);
-        let key = format!("{dir}/{}.{}", hex::encode(name), kind.extension());
+        let key = format!("{dir}/{}.{}", super::random_hex(12), kind.extension());
         self.put(&key, body).await.map_err(super::internal)?;
         Ok(key)
     }

@@ -34,12 +34,7 @@ pub async fn follow(
     Path(code): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let visitor = cookie(&headers, VISITOR_COOKIE).unwrap_or_else(|| {
-        use rand::RngCore;
-        let mut id = [0u8; 16];
-        rand::thread_rng().fill_bytes(&mut id);
-        hex::encode(id)
-    });
+    let visitor = cookie(&headers, VISITOR_COOKIE).unwrap_or_else(|| crate::ssr::random_hex(16));
     match store::click(&state.db, &code, &visitor, now()).await {
         Ok(Some((token, path))) => {
             let secure = if state.base_url.starts_with("https://") {

@@ -10,7 +10,7 @@ use super::types::*;
 use crate::accounts::types::Role;
 use crate::error::{AppError, Problem};
 use crate::ledger::types::{Currency, Money};
-use crate::ssr::{internal, storage::media_url, Db};
+use crate::ssr::{internal, random_hex, storage::media_url, Db};
 
 /// A product as its seller writes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -788,7 +788,6 @@ pub async fn link(
     product_key: i64,
     now: i64,
 ) -> Result<String, AppError> {
-    use rand::RngCore;
     let find = || {
         sqlx::query_scalar::<_, String>(
             "SELECT code FROM affiliate_links WHERE creator_id = $1 AND product_key = $2",
@@ -799,9 +798,7 @@ pub async fn link(
     if let Some(code) = find().fetch_optional(&mut *conn).await.map_err(internal)? {
         return Ok(code);
     }
-    let mut bytes = [0u8; 6];
-    rand::thread_rng().fill_bytes(&mut bytes);
-    let code = hex::encode(bytes);
+    let code = random_hex(6);
     sqlx::query(
         "INSERT INTO affiliate_links (code, creator_id, product_key, created_at)
          VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
@@ -824,7 +821,6 @@ pub async fn click(
     visitor: &str,
     now: i64,
 ) -> Result<Option<(String, String)>, AppError> {
-    use rand::RngCore;
     let mut conn = db.pool.acquire().await.map_err(internal)?;
     let target: Option<(String, i64)> = sqlx::query_as(
         "SELECT u.handle, l.product_key FROM affiliate_links l JOIN users u ON u.id = l.creator_id
@@ -837,14 +833,12 @@ pub async fn click(
     let Some((handle, product)) = target else {
         return Ok(None);
     };
-    let mut bytes = [0u8; 16];
-    rand::thread_rng().fill_bytes(&mut bytes);
     let day = now.div_euclid(86_400);
     sqlx::query(
         "INSERT INTO link_clicks (token, code, visitor, day, clicked_at) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (code, visitor, day) DO UPDATE SET clicked_at = $5",
     )
-    .bind(hex::encode(bytes))
+    .bind(random_hex(16))
     .bind(code)
     .bind(visitor)
     .bind(day)

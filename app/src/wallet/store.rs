@@ -31,10 +31,7 @@ pub async fn create_payment(
     provider: &str,
     now: i64,
 ) -> Result<String, AppError> {
-    use rand::RngCore;
-    let mut id = [0u8; 16];
-    rand::thread_rng().fill_bytes(&mut id);
-    let public_id = format!("pay_{}", hex::encode(id));
+    let public_id = format!("pay_{}", crate::ssr::random_hex(16));
     sqlx::query(
         "INSERT INTO payments (public_id, user_id, purpose, amount, currency, state, provider,
            created_at, deal_id, checkout_id)

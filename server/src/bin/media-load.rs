@@ -5,7 +5,7 @@
 //! each viewer got against those sent (loss), the bitrate the server forwarded, each frame's
 //! transit through the server (p50/p99), and the server's CPU (from `/proc/PID/stat`).
 //!
-//! `cargo run --release -p server --bin media-load -- --pid PID` (see `.ci/media-bench.sh`).
+//! `cargo run --release -p server --bin media-load -- --pid PID` (see `.ci/load-bench.sh media`).
 
 use std::time::{Duration, Instant};
 

@@ -4,7 +4,7 @@
 //! viewers saw: deliveries and losses, the broadcast latency (send to receipt, p50/p99/max)
 //! and the server's CPU use over the same window (read from `/proc/PID/stat`).
 //!
-//! `cargo run --release -p server --bin room-load -- --pid PID` (see `.ci/room-bench.sh`).
+//! `cargo run --release -p server --bin room-load -- --pid PID` (see `.ci/load-bench.sh room`).
 
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;

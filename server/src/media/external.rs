@@ -1,5 +1,6 @@
 //! An external WHIP/WHEP server (MediaMTX and the like) carries the video; it asks Tremplin,
-//! through its HTTP authentication callback, whether each publisher or viewer may proceed.
+//! through its HTTP authentication callback, whether each publisher or viewer may proceed, and
+//! Tremplin ends a stream (a slot over, a key replaced) through its control API.
 
 use app::live::video::{store, Endpoints, MediaServer, Seat};
 use app::ssr::AppState;
@@ -14,6 +15,54 @@ pub struct External {
     /// Its public base URL, such as `https://media.example.org:8889`.
     pub base: String,
     pub ice_servers: Vec<String>,
+    /// Its control API (MediaMTX's `api`, such as `http://127.0.0.1:9997`), to end streams.
+    pub api: Option<String>,
+}
+
+/// The sessions MediaMTX lists at a time (its default page size).
+const PAGE: usize = 100;
+
+#[derive(serde::Deserialize)]
+struct SessionList {
+    #[serde(rename = "pageCount")]
+    pages: usize,
+    items: Vec<SessionItem>,
+}
+
+#[derive(serde::Deserialize)]
+struct SessionItem {
+    id: String,
+    path: String,
+    state: String,
+}
+
+/// Kicks whatever publishes to `path` off MediaMTX at `api`: its WebRTC sessions (WHIP from
+/// browsers and OBS) in the `publish` state on that path.
+async fn kick(http: &reqwest::Client, api: &str, path: &str) -> Result<usize, reqwest::Error> {
+    let (mut page, mut kicked) = (0, 0);
+    loop {
+        let list: SessionList = http
+            .get(format!("{api}/v3/webrtcsessions/list"))
+            .query(&[("page", page), ("itemsPerPage", PAGE)])
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        for session in list.items {
+            if session.path == path && session.state == "publish" {
+                http.post(format!("{api}/v3/webrtcsessions/kick/{}", session.id))
+                    .send()
+                    .await?
+                    .error_for_status()?;
+                kicked += 1;
+            }
+        }
+        page += 1;
+        if page >= list.pages {
+            return Ok(kicked);
+        }
+    }
 }
 
 impl MediaServer for External {
@@ -24,14 +73,24 @@ impl MediaServer for External {
         }
     }
 
-    /// The external server keeps a session it has let in; from now on it is refused the
-    /// token, so the stream cannot come back.
+    /// From now on the token is refused, so the stream cannot come back; the session already
+    /// in is kicked through the control API. Without one it lasts until its publisher leaves.
     fn end_stream(&self, event: i64, seat: Seat) {
-        tracing::info!(
-            event,
-            ?seat,
-            "stream ended: the external server refuses its token now"
-        );
+        let Some(api) = self.api.clone() else {
+            return tracing::warn!(
+                event,
+                ?seat,
+                "no TREMPLIN_MEDIA_API: the external server keeps the stream until it ends"
+            );
+        };
+        let path = format!("{event}/{}", seat.as_str());
+        tokio::spawn(async move {
+            let http = reqwest::Client::new();
+            match kick(&http, &api, &path).await {
+                Ok(kicked) => tracing::info!(path, kicked, "stream ended on the external server"),
+                Err(e) => tracing::error!(path, "the external server did not end the stream: {e}"),
+            }
+        });
     }
 
     fn as_any(&self) -> &dyn std::any::Any {

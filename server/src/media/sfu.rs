@@ -1,8 +1,10 @@
 //! The forwarding loop: one task owns the UDP socket and every WebRTC session (str0m's `Rtc`
 //! is sans-IO and not `Sync`), feeds each its datagrams and timeouts, and copies what a
-//! publisher sends to the viewers of its stream without decoding it.
+//! publisher sends to the viewers of its stream without decoding it. Its work per packet does
+//! not grow with the number of sessions: timeouts wait in a heap, viewers are indexed by stream.
 
-use std::collections::HashMap;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
@@ -50,6 +52,8 @@ pub enum Command {
 const KEYFRAME_INTERVAL: Duration = Duration::from_millis(500);
 /// A session whose peer never completes ICE and DTLS is dropped after this long.
 const CONNECT_WITHIN: Duration = Duration::from_secs(15);
+/// How often sessions that never connected are looked for.
+const SWEEP_EVERY: Duration = Duration::from_secs(1);
 
 struct Session {
     path: Path,
@@ -59,8 +63,8 @@ struct Session {
     mids: Vec<(Mid, MediaKind)>,
     opened: Instant,
     connected: bool,
-    /// When the session next needs `Input::Timeout`.
-    wake: Instant,
+    /// When the session next needs `Input::Timeout`; `None` while it has no entry in the heap.
+    wake: Option<Instant>,
     /// For publishers: when a keyframe was last asked for.
     keyframe_asked: Option<Instant>,
 }
@@ -88,6 +92,13 @@ pub struct Loop {
     max_sessions: usize,
     sessions: HashMap<Uuid, Session>,
     publishers: HashMap<Path, Uuid>,
+    /// The viewers of each stream.
+    audience: HashMap<Path, Vec<Uuid>>,
+    /// Sessions by when they next need a timeout, earliest first. An entry whose time is no
+    /// longer its session's `wake` is stale and skipped.
+    timers: BinaryHeap<Reverse<(Instant, Uuid)>>,
+    /// When sessions that never connected were last looked for.
+    swept: Instant,
     /// Which session a peer's address belongs to, learnt from its first accepted datagram.
     peers: HashMap<SocketAddr, Uuid>,
 }
@@ -100,6 +111,9 @@ impl Loop {
             max_sessions,
             sessions: HashMap::new(),
             publishers: HashMap::new(),
+            audience: HashMap::new(),
+            timers: BinaryHeap::new(),
+            swept: Instant::now(),
             peers: HashMap::new(),
         }
     }
@@ -108,12 +122,11 @@ impl Loop {
     pub async fn run(mut self, mut commands: mpsc::Receiver<Command>) {
         let mut buf = vec![0u8; 2048];
         loop {
+            let sweep = self.swept + SWEEP_EVERY;
             let wake = self
-                .sessions
-                .values()
-                .map(|s| s.wake)
-                .min()
-                .unwrap_or_else(|| Instant::now() + Duration::from_secs(1));
+                .timers
+                .peek()
+                .map_or(sweep, |Reverse((at, _))| (*at).min(sweep));
             tokio::select! {
                 command = commands.recv() => match command {
                     Some(command) => self.command(command),
@@ -153,6 +166,8 @@ impl Loop {
                 let now = Instant::now();
                 if publisher {
                     self.publishers.insert(path, id);
+                } else {
+                    self.audience.entry(path).or_default().push(id);
                 }
                 self.sessions.insert(
                     id,
@@ -163,7 +178,7 @@ impl Loop {
                         mids: Vec::new(),
                         opened: now,
                         connected: false,
-                        wake: now,
+                        wake: None,
                         keyframe_asked: None,
                     },
                 );
@@ -190,6 +205,12 @@ impl Loop {
         session.rtc.disconnect();
         if session.publisher && self.publishers.get(&session.path) == Some(&id) {
             self.publishers.remove(&session.path);
+        }
+        if let Some(viewers) = self.audience.get_mut(&session.path) {
+            viewers.retain(|v| *v != id);
+            if viewers.is_empty() {
+                self.audience.remove(&session.path);
+            }
         }
         self.peers.retain(|_, s| *s != id);
         stats::closed(session.publisher);
@@ -232,51 +253,68 @@ impl Loop {
         self.drain(id, now);
     }
 
-    /// Gives every session whose timeout came its `Input::Timeout`, and drops the dead.
+    /// Gives every session whose timeout came its `Input::Timeout`; once a second, drops the
+    /// sessions that never connected.
     fn tick(&mut self, now: Instant) {
-        let due: Vec<Uuid> = self
-            .sessions
-            .iter()
-            .filter(|(_, s)| s.wake <= now)
-            .map(|(id, _)| *id)
-            .collect();
-        for id in due {
-            if let Some(session) = self.sessions.get_mut(&id) {
-                if let Err(e) = session.rtc.handle_input(Input::Timeout(now)) {
-                    tracing::debug!(%id, "media session dropped: {e}");
-                    session.rtc.disconnect();
-                }
+        while let Some(&Reverse((at, id))) = self.timers.peek() {
+            if at > now {
+                break;
+            }
+            self.timers.pop();
+            let Some(session) = self.sessions.get_mut(&id) else {
+                continue;
+            };
+            if session.wake != Some(at) {
+                continue;
+            }
+            session.wake = None;
+            if let Err(e) = session.rtc.handle_input(Input::Timeout(now)) {
+                tracing::debug!(%id, "media session dropped: {e}");
+                session.rtc.disconnect();
             }
             self.drain(id, now);
         }
-        let dead: Vec<Uuid> = self
-            .sessions
-            .iter()
-            .filter(|(_, s)| !s.rtc.is_alive() || (!s.connected && now - s.opened > CONNECT_WITHIN))
-            .map(|(id, _)| *id)
-            .collect();
-        for id in dead {
-            self.end(id);
+        if now - self.swept >= SWEEP_EVERY {
+            self.swept = now;
+            let dead: Vec<Uuid> = self
+                .sessions
+                .iter()
+                .filter(|(_, s)| {
+                    !s.rtc.is_alive() || (!s.connected && now - s.opened > CONNECT_WITHIN)
+                })
+                .map(|(id, _)| *id)
+                .collect();
+            for id in dead {
+                self.end(id);
+            }
         }
     }
 
     /// Polls session `id` until it only waits, sending what it transmits, then hands what it
-    /// produced for others to them (and polls those in turn).
+    /// produced for others to them (and polls those in turn). Ends the sessions that died.
     fn drain(&mut self, id: Uuid, now: Instant) {
-        let mut pending = vec![id];
+        let (mut pending, mut dead) = (vec![id], Vec::new());
         while let Some(id) = pending.pop() {
             let relays = self.poll(id);
+            if self.sessions.get(&id).is_some_and(|s| !s.rtc.is_alive()) {
+                dead.push(id);
+            }
             for relay in relays {
                 match relay {
                     Relay::Media(path, kind, data) => {
-                        for (viewer, session) in self.sessions.iter_mut() {
-                            if session.publisher || session.path != path || !session.connected {
+                        let viewers = self.audience.get(&path).map_or(&[][..], Vec::as_slice);
+                        for viewer in viewers {
+                            let Some(session) = self.sessions.get_mut(viewer) else {
+                                continue;
+                            };
+                            if !session.connected {
                                 continue;
                             }
                             if forward(session, kind, &data) {
                                 pending.push(*viewer);
                             } else if !session.rtc.is_alive() {
                                 tracing::debug!(%viewer, "viewer dropped while forwarding");
+                                dead.push(*viewer);
                             }
                         }
                     }
@@ -289,6 +327,9 @@ impl Loop {
                     }
                 }
             }
+        }
+        for id in dead {
+            self.end(id);
         }
     }
 
@@ -308,7 +349,10 @@ impl Loop {
             };
             match output {
                 Output::Timeout(at) => {
-                    session.wake = at;
+                    if session.wake != Some(at) {
+                        session.wake = Some(at);
+                        self.timers.push(Reverse((at, id)));
+                    }
                     break;
                 }
                 Output::Transmit(t) => match self.socket.try_send_to(&t.contents, t.destination) {

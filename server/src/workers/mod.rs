@@ -137,7 +137,7 @@ pub async fn advance_clock(
 /// Ends stage timers, no-shows and overdue events, and tells their rooms.
 async fn settle_live(state: &AppState, now: i64) -> Result<u64, app::error::AppError> {
     let settled = app::live::store::settle_due(&state.db, now).await?;
-    app::live::room::announce_settled(state, &settled).await;
+    app::live::stage::settled(state, &settled).await;
     Ok(settled.len() as u64)
 }
 

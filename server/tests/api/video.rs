@@ -392,14 +392,69 @@ async fn a_viewer_that_stalls_is_dropped_without_hurting_the_others() {
     );
 }
 
+/// What a stand-in MediaMTX holds: its sessions (id, path, state) and the ids kicked.
+#[derive(Clone, Default)]
+struct MediaMtx {
+    sessions: std::sync::Arc<std::sync::Mutex<Vec<(String, String, String)>>>,
+    kicked: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+/// A stand-in for MediaMTX's control API, which is not on this machine: it lists the sessions
+/// two to a page, as the real one pages them, and records what is kicked. Returns its URL.
+async fn control_api(mtx: MediaMtx) -> String {
+    use axum::extract::{Path, Query, State};
+    use axum::routing::{get, post};
+    async fn list(
+        State(mtx): State<MediaMtx>,
+        Query(q): Query<std::collections::HashMap<String, usize>>,
+    ) -> axum::Json<serde_json::Value> {
+        let sessions = mtx.sessions.lock().unwrap();
+        let page = q.get("page").copied().unwrap_or(0);
+        let items: Vec<_> = sessions
+            .iter()
+            .skip(page * 2)
+            .take(2)
+            .map(|(id, path, state)| serde_json::json!({"id": id, "path": path, "state": state}))
+            .collect();
+        axum::Json(serde_json::json!({
+            "pageCount": sessions.len().div_ceil(2), "itemCount": sessions.len(), "items": items
+        }))
+    }
+    async fn kick(State(mtx): State<MediaMtx>, Path(id): Path<String>) {
+        mtx.kicked.lock().unwrap().push(id);
+    }
+    let router = axum::Router::new()
+        .route("/v3/webrtcsessions/list", get(list))
+        .route("/v3/webrtcsessions/kick/{id}", post(kick))
+        .with_state(mtx);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    url
+}
+
 #[tokio::test]
 async fn an_external_media_server_asks_who_may_publish_and_watch() {
+    let mtx = MediaMtx::default();
+    let api = control_api(mtx.clone()).await;
     let app = spawn_app_with(&[
         ("TREMPLIN_MEDIA", "external"),
         ("TREMPLIN_MEDIA_URL", "https://media.example.test:8889/"),
+        ("TREMPLIN_MEDIA_API", api.as_str()),
     ])
     .await;
     let (host, id, publishing) = host_event(&app, "video_external").await;
+    // Who is on MediaMTX when the event ends: its viewers, its host and guest publishing, and
+    // another event's host, over three pages.
+    *mtx.sessions.lock().unwrap() = [
+        ("other", "999/host".to_owned(), "publish"),
+        ("viewer", format!("{id}/host"), "read"),
+        ("host", format!("{id}/host"), "publish"),
+        ("guest-viewer", format!("{id}/guest"), "read"),
+        ("guest", format!("{id}/guest"), "publish"),
+    ]
+    .map(|(i, p, s)| (i.to_owned(), p, s.to_owned()))
+    .to_vec();
     assert_eq!(
         publishing.whip_url,
         format!("https://media.example.test:8889/{id}/host/whip")
@@ -442,6 +497,27 @@ async fn an_external_media_server_asks_who_may_publish_and_watch() {
         .await
         .unwrap();
     assert_eq!(local.status, StatusCode::NOT_FOUND);
+    assert!(mtx.kicked.lock().unwrap().is_empty());
+
+    // The event ends: both its publishers are kicked, nobody else.
+    let _: EventState = app
+        .call_ok(
+            &host,
+            "run_event",
+            &[("id", &id.to_string()), ("step", "end")],
+        )
+        .await;
+    let waited = Instant::now();
+    while mtx.kicked.lock().unwrap().len() < 2 && waited.elapsed() < Duration::from_secs(5) {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let mut kicked = mtx.kicked.lock().unwrap().clone();
+    kicked.sort();
+    assert_eq!(kicked, ["guest", "host"]);
+    assert_eq!(
+        ask("publish", "host", publishing.stream_key).await,
+        StatusCode::UNAUTHORIZED
+    );
 }
 
 #[tokio::test]

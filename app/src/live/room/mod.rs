@@ -36,15 +36,6 @@ pub async fn announce(
     event: i64,
     news: Option<(types::StageChange, Option<i64>)>,
 ) {
-    use types::StageChange;
-    if let Some((StageChange::Ended | StageChange::Cancelled, _)) = news {
-        state
-            .media
-            .end_stream(event, crate::live::video::Seat::Host);
-        state
-            .media
-            .end_stream(event, crate::live::video::Seat::Guest);
-    }
     match news {
         Some((change, author)) => {
             let message = store::NewMessage::new(
@@ -57,46 +48,5 @@ pub async fn announce(
             }
         }
         None => state.room.refresh(&state.db, event).await,
-    }
-}
-
-/// Tells the room where slot `slot` now stands: a fan going on stage or leaving it is news in
-/// the chat; any other step only refreshes the pages.
-#[cfg(feature = "ssr")]
-pub async fn announce_slot(state: &crate::ssr::AppState, slot: i64) {
-    use crate::live::types::SlotState;
-    match crate::live::store::whereabouts(&state.db, slot).await {
-        Ok(w) => {
-            let news = match w.state {
-                SlotState::OnStage => Some((types::StageChange::OnStage, Some(w.fan))),
-                s if !s.is_open() && w.was_on_stage => {
-                    // The token expires with the slot: its stream ends with it.
-                    state
-                        .media
-                        .end_stream(w.event, crate::live::video::Seat::Guest);
-                    Some((types::StageChange::OffStage, Some(w.fan)))
-                }
-                _ => None,
-            };
-            announce(state, w.event, news).await;
-        }
-        Err(e) => tracing::error!(slot, "stage news not posted: {e}"),
-    }
-}
-
-/// Announces what the clock settled: slots whose time ran out and events it ended.
-#[cfg(feature = "ssr")]
-pub async fn announce_settled(
-    state: &crate::ssr::AppState,
-    settled: &[crate::live::store::Settled],
-) {
-    use crate::live::store::Settled;
-    for s in settled {
-        match *s {
-            Settled::Slot(slot) => announce_slot(state, slot).await,
-            Settled::Event(event) => {
-                announce(state, event, Some((types::StageChange::Ended, None))).await
-            }
-        }
     }
 }

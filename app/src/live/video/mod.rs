@@ -11,28 +11,13 @@ pub mod view;
 
 use serde::{Deserialize, Serialize};
 
-/// One of the two places on an event's stage, each its own stream.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Seat {
-    /// The creator hosting the event.
-    Host,
-    /// The fan whose stage slot is running.
-    Guest,
-}
-
-impl Seat {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Seat::Host => "host",
-            Seat::Guest => "guest",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        [Seat::Host, Seat::Guest]
-            .into_iter()
-            .find(|seat| seat.as_str() == s)
+crate::live::types::stored_enum! {
+    /// One of the two places on an event's stage, each its own stream.
+    Seat {
+        /// The creator hosting the event.
+        Host = "host",
+        /// The fan whose stage slot is running.
+        Guest = "guest",
     }
 }
 

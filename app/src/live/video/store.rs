@@ -1,11 +1,10 @@
 //! Who may publish which stream: the host with the event's stream key, the fan on stage with
 //! their slot's token.
 
-use rand::RngCore;
-
 use super::Seat;
 use crate::error::AppError;
-use crate::ssr::{internal, Db};
+use crate::live::store::on_stage;
+use crate::ssr::{internal, random_hex, Db};
 
 /// Why a publisher or viewer is turned away.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,12 +15,6 @@ pub enum Refusal {
     WrongToken,
     /// The event is not live, or nobody is on stage.
     NotLive,
-}
-
-fn new_secret() -> String {
-    let mut bytes = [0u8; 24];
-    rand::thread_rng().fill_bytes(&mut bytes);
-    hex::encode(bytes)
 }
 
 /// The stream key of `host`'s event `id`, made on first use.
@@ -41,7 +34,7 @@ pub async fn stream_key(db: &Db, id: i64, host: i64) -> Result<String, AppError>
 
 /// Replaces the stream key of `host`'s event `id`; the old one no longer publishes.
 pub async fn new_stream_key(db: &Db, id: i64, host: i64) -> Result<String, AppError> {
-    let key = new_secret();
+    let key = random_hex(24);
     let changed =
         sqlx::query("UPDATE live_events SET stream_key = $1 WHERE id = $2 AND host_id = $3")
             .bind(&key)
@@ -75,7 +68,7 @@ pub async fn stage_token(db: &Db, slot: i64, fan: i64) -> Result<String, AppErro
     if let Some(token) = token {
         return Ok(token);
     }
-    let token = new_secret();
+    let token = random_hex(24);
     sqlx::query("UPDATE stage_slots SET stage_token = $1 WHERE id = $2 AND stage_token IS NULL")
         .bind(&token)
         .bind(slot)
@@ -141,14 +134,8 @@ pub async fn may_watch(db: &Db, event: i64, seat: Seat) -> Result<(), Refusal> {
         return Err(Refusal::NotLive);
     }
     if seat == Seat::Guest {
-        let on: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM stage_slots WHERE event_id = $1 AND state = 'on_stage'",
-        )
-        .bind(event)
-        .fetch_one(&db.pool)
-        .await
-        .map_err(|_| Refusal::NotLive)?;
-        if on == 0 {
+        let mut conn = db.pool.acquire().await.map_err(|_| Refusal::NotLive)?;
+        if !matches!(on_stage(&mut conn, event).await, Ok(Some(_))) {
             return Err(Refusal::NotLive);
         }
     }

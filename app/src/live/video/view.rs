@@ -312,6 +312,19 @@ fn CameraDesk(
             </select>
         }
     };
+    // Mutes the microphone (`audio`) or hides the picture while `off`, labelled by `label(off)`.
+    let track_switch =
+        move |audio: bool, off: RwSignal<bool>, label: fn(I18nContext<Locale>, bool) -> AnyView| {
+            view! {
+                <button type="button" class="btn btn-ghost btn-small" disabled=move || !camera_on.get()
+                    on:click=move |_| {
+                        off.update(|o| *o = !*o);
+                        stream.with_value(|s| if let Some(s) = s { client::set_enabled(s, audio, !off.get_untracked()) });
+                    }>
+                    {move || label(i18n, off.get())}
+                </button>
+            }
+        };
     let link = connection.link;
     view! {
         <div class="camera-desk" data-testid=format!("desk-{}", seat.as_str())>
@@ -331,20 +344,8 @@ fn CameraDesk(
                         on:click=move |_| if camera_on.get_untracked() { close_camera() } else { open_camera() }>
                         {move || if camera_on.get() { t!(i18n, video.camera_off).into_any() } else { t!(i18n, video.camera_on).into_any() }}
                     </button>
-                    <button type="button" class="btn btn-ghost btn-small" disabled=move || !camera_on.get()
-                        on:click=move |_| {
-                            mic_off.update(|m| *m = !*m);
-                            stream.with_value(|s| if let Some(s) = s { client::set_enabled(s, true, !mic_off.get_untracked()) });
-                        }>
-                        {move || if mic_off.get() { t!(i18n, video.unmute).into_any() } else { t!(i18n, video.mute).into_any() }}
-                    </button>
-                    <button type="button" class="btn btn-ghost btn-small" disabled=move || !camera_on.get()
-                        on:click=move |_| {
-                            video_off.update(|v| *v = !*v);
-                            stream.with_value(|s| if let Some(s) = s { client::set_enabled(s, false, !video_off.get_untracked()) });
-                        }>
-                        {move || if video_off.get() { t!(i18n, video.show_video).into_any() } else { t!(i18n, video.hide_video).into_any() }}
-                    </button>
+                    {track_switch(true, mic_off, |i18n, off| if off { t!(i18n, video.unmute).into_any() } else { t!(i18n, video.mute).into_any() })}
+                    {track_switch(false, video_off, |i18n, off| if off { t!(i18n, video.show_video).into_any() } else { t!(i18n, video.hide_video).into_any() })}
                 </div>
                 <p class="field-error" role="alert">{move || failure.get().map(|reason| t!(i18n, video.no_camera, reason))}</p>
             </div>
