@@ -11,5 +11,7 @@ export TREMPLIN_DATA_DIR="$DATA" TREMPLIN_LISTEN="127.0.0.1:$1" TREMPLIN_SITE_RO
 export TREMPLIN_TEST_CLOCK=1
 # Video on loopback, from one address that opens every browser's sessions.
 export TREMPLIN_MEDIA_UDP=127.0.0.1:0 TREMPLIN_MEDIA_SESSIONS_PER_MINUTE=1000
+# Every journey signs its people up from this one address.
+export TREMPLIN_SIGNUPS_PER_HOUR=100000
 "$BIN" demo-data >/dev/null
 exec "$BIN" serve

@@ -23,8 +23,9 @@ DATA="$(mktemp -d)"
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 cargo build --release -p server --bin "$KIND-load"
 export TREMPLIN_DATA_DIR="$DATA" TREMPLIN_LISTEN="127.0.0.1:$PORT" TREMPLIN_SITE_ROOT=target/site
-# Every media viewer comes from this one address.
+# Every viewer and fan comes from this one address.
 export TREMPLIN_MEDIA_UDP=127.0.0.1:0 TREMPLIN_MEDIA_SESSIONS_PER_MINUTE=100000 RUST_LOG=warn
+export TREMPLIN_SIGNUPS_PER_HOUR=100000
 "$BIN" serve >"$DATA/server.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null; rm -rf "$DATA"' EXIT

@@ -50,6 +50,8 @@ pub struct Config {
     pub media: Media,
     /// WHIP/WHEP session requests one client address may make per minute.
     pub media_sessions_per_minute: i64,
+    /// Accounts one client address may open per hour.
+    pub signups_per_hour: i64,
     /// Mounts `POST /test/clock`, which moves the workers' clock ahead: end-to-end tests only.
     pub test_clock: bool,
 }
@@ -294,9 +296,18 @@ impl Config {
             "a number of sessions from 1 to 100000",
         )?;
 
+        let signups_per_hour = ranged(
+            &var,
+            "TREMPLIN_SIGNUPS_PER_HOUR",
+            app::accounts::rules::SIGNUPS_PER_IP.limit,
+            1..=100_000,
+            "a number of accounts from 1 to 100000",
+        )?;
+
         Ok(Self {
             media,
             media_sessions_per_minute,
+            signups_per_hour,
             deal_review_hours,
             checkout_minutes,
             return_days,

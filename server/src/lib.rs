@@ -115,6 +115,10 @@ pub async fn state(config: &Config) -> anyhow::Result<AppState> {
         deal_review_secs: config.deal_review_hours * 3600,
         checkout_hold_secs: config.checkout_minutes * 60,
         return_window_secs: config.return_days * 24 * 3600,
+        signups_per_ip: app::accounts::rules::RateLimit {
+            limit: config.signups_per_hour,
+            ..app::accounts::rules::SIGNUPS_PER_IP
+        },
     })
 }
 

@@ -44,6 +44,8 @@ pub async fn signup(
         )),
         _ => None,
     };
+    // Before the expensive hash, so a flood of sign-ups costs little.
+    throttle(&format!("signup:{}", client_ip().await?), st.signups_per_ip).await?;
     let hash = password::hash(password.expose().to_owned(), st.password_cost)
         .await
         .map_err(internal)?;

@@ -137,6 +137,11 @@ pub const GUESTS_PER_IP: RateLimit = RateLimit {
     limit: 10,
     window_secs: 60 * 60,
 };
+/// Accounts a client address may open per hour, unless configured otherwise.
+pub const SIGNUPS_PER_IP: RateLimit = RateLimit {
+    limit: 20,
+    window_secs: 60 * 60,
+};
 /// Reset emails per address per hour, so the form cannot be used to flood an inbox.
 pub const RESET_PER_ACCOUNT: RateLimit = RateLimit {
     limit: 3,

@@ -42,6 +42,8 @@ pub struct AppState {
     pub checkout_hold_secs: i64,
     /// How long after delivery a buyer may return, before a commission is released.
     pub return_window_secs: i64,
+    /// Accounts one client address may open (`TREMPLIN_SIGNUPS_PER_HOUR`).
+    pub signups_per_ip: crate::accounts::rules::RateLimit,
 }
 
 /// The time workers act on (holds expiring, review windows ending): the system's, plus an

@@ -345,6 +345,60 @@ async fn address_limits_see_through_trusted_proxies_only_and_spare_good_logins()
 }
 
 #[tokio::test]
+async fn one_address_opens_a_limited_number_of_accounts_an_hour() {
+    let app = crate::common::spawn_app_with(&[
+        ("TREMPLIN_TRUSTED_PROXIES", "127.0.0.1"),
+        ("TREMPLIN_SIGNUPS_PER_HOUR", "3"),
+    ])
+    .await;
+    let sign_up_from = |ip: &'static str, handle: String| {
+        let request = app
+            .client()
+            .post(app.url("/api/signup"))
+            .header("accept", "application/json")
+            .header("x-forwarded-for", ip)
+            .form(&[
+                ("role", "fan"),
+                ("email", &format!("{handle}@example.test")),
+                ("display_name", "Flood"),
+                ("handle", &handle),
+                ("password", "a long enough passphrase"),
+            ]);
+        async move { request.send().await.unwrap() }
+    };
+    for i in 0..3 {
+        let response = sign_up_from("198.51.100.7", format!("flood{i}")).await;
+        assert_eq!(response.status(), StatusCode::OK, "account {i}");
+    }
+    let refused = sign_up_from("198.51.100.7", "flood3".into()).await;
+    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+    let wait: u64 = refused.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=3600).contains(&wait), "retry after {wait} s");
+    let refused_login = app
+        .login_from(
+            "198.51.100.8",
+            "flood3@example.test",
+            "a long enough passphrase",
+        )
+        .await;
+    assert_eq!(
+        refused_login,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "no account was made"
+    );
+    let other = sign_up_from("198.51.100.9", "neighbour".into()).await;
+    assert_eq!(
+        other.status(),
+        StatusCode::OK,
+        "another address is not limited"
+    );
+}
+
+#[tokio::test]
 async fn change_password_checks_the_current_one() {
     let app = spawn_app().await;
     let client = app.client();

@@ -151,6 +151,7 @@ impl TestApp {
             deal_review_secs: app::deals::rules::REVIEW_WINDOW_SECS,
             checkout_hold_secs: app::orders::rules::RESERVATION_SECS,
             return_window_secs: app::orders::rules::RETURN_WINDOW_SECS,
+            signups_per_ip: app::accounts::rules::SIGNUPS_PER_IP,
         }
     }
 
@@ -213,6 +214,8 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
         ("TREMPLIN_BASE_URL", base_url.as_str()),
         // A port of its own for each app a test process starts.
         ("TREMPLIN_MEDIA_UDP", "127.0.0.1:0"),
+        // Tests open many accounts from one address; the limit has a test of its own.
+        ("TREMPLIN_SIGNUPS_PER_HOUR", "100000"),
     ]);
     let mut config = Config::from_lookup(|k| {
         vars.iter()
