@@ -25,7 +25,7 @@ cargo build --release -p server --bin "$KIND-load"
 export TREMPLIN_DATA_DIR="$DATA" TREMPLIN_LISTEN="127.0.0.1:$PORT" TREMPLIN_SITE_ROOT=target/site
 # Every viewer and fan comes from this one address.
 export TREMPLIN_MEDIA_UDP=127.0.0.1:0 TREMPLIN_MEDIA_SESSIONS_PER_MINUTE=100000 RUST_LOG=warn
-export TREMPLIN_SIGNUPS_PER_HOUR=100000
+export TREMPLIN_SIGNUPS_PER_HOUR=100000 TREMPLIN_ROOM_SOCKETS_PER_ADDRESS=1000000
 "$BIN" serve >"$DATA/server.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null; rm -rf "$DATA"' EXIT

@@ -52,6 +52,8 @@ pub struct Config {
     pub media_sessions_per_minute: i64,
     /// Accounts one client address may open per hour.
     pub signups_per_hour: i64,
+    /// Live-room sockets one client address may hold open on an instance.
+    pub room_sockets_per_address: u32,
     /// Mounts `POST /test/clock`, which moves the workers' clock ahead: end-to-end tests only.
     pub test_clock: bool,
 }
@@ -304,10 +306,19 @@ impl Config {
             "a number of accounts from 1 to 100000",
         )?;
 
+        let room_sockets_per_address = ranged(
+            &var,
+            "TREMPLIN_ROOM_SOCKETS_PER_ADDRESS",
+            100,
+            1..=1_000_000,
+            "a number of connections from 1 to 1000000",
+        )? as u32;
+
         Ok(Self {
             media,
             media_sessions_per_minute,
             signups_per_hour,
+            room_sockets_per_address,
             deal_review_hours,
             checkout_minutes,
             return_days,

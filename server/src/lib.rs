@@ -102,7 +102,11 @@ pub async fn state(config: &Config) -> anyhow::Result<AppState> {
     };
     Ok(AppState {
         ledger: GroupCommit::start(db.clone()),
-        room: app::live::room::hub::Hub::start(&db, &config.database_url),
+        room: app::live::room::hub::Hub::start(
+            &db,
+            &config.database_url,
+            config.room_sockets_per_address,
+        ),
         media: media::start(&config.media)?,
         db,
         mailer,

@@ -124,7 +124,7 @@ impl TestApp {
         app::ssr::AppState {
             db: db.clone(),
             ledger: app::ledger::group::GroupCommit::start(db.clone()),
-            room: app::live::room::hub::Hub::start(db, &self.database_url),
+            room: app::live::room::hub::Hub::start(db, &self.database_url, 100),
             media: std::sync::Arc::new(
                 server::media::Embedded::start(&server::media::EmbeddedSettings {
                     udp: "127.0.0.1:0".parse().unwrap(),

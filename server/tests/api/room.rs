@@ -152,6 +152,65 @@ async fn viewers_get_every_message_once_in_order_and_resume_after_the_last_they_
 }
 
 #[tokio::test]
+async fn one_address_holds_a_bounded_number_of_room_sockets() {
+    use tokio_tungstenite::tungstenite::{client::IntoClientRequest, Error};
+    let app = crate::common::spawn_app_with(&[
+        ("TREMPLIN_TRUSTED_PROXIES", "127.0.0.1"),
+        ("TREMPLIN_ROOM_SOCKETS_PER_ADDRESS", "3"),
+    ])
+    .await;
+    let host = app.client();
+    app.sign_up(&host, "creator", "sockets_host").await;
+    let id = schedule(&app, &host).await;
+    let open = |ip: &'static str| {
+        let url = app
+            .url(&format!("/live/{id}/room"))
+            .replace("http://", "ws://");
+        async move {
+            let mut request = url.into_client_request().unwrap();
+            request
+                .headers_mut()
+                .insert("x-forwarded-for", ip.parse().unwrap());
+            tokio_tungstenite::connect_async(request)
+                .await
+                .map(|(ws, _)| ws)
+        }
+    };
+    let mut held = Vec::new();
+    for i in 0..3 {
+        held.push(
+            open("198.51.100.20")
+                .await
+                .unwrap_or_else(|e| panic!("socket {i}: {e}")),
+        );
+    }
+    match open("198.51.100.20").await {
+        Err(Error::Http(response)) => {
+            assert_eq!(response.status(), reqwest::StatusCode::TOO_MANY_REQUESTS);
+            assert!(response.headers().contains_key("retry-after"));
+        }
+        other => panic!("a fourth socket from one address: {:?}", other.map(|_| ())),
+    }
+    // Another address is not held back, and the socket still open keeps getting frames.
+    let mut neighbour = open("198.51.100.21").await.unwrap();
+    caught_up(&mut neighbour).await;
+    caught_up(&mut held[0]).await;
+    // A socket that closes gives its place back.
+    held.pop().unwrap().close(None).await.unwrap();
+    let waited = std::time::Instant::now();
+    let again = loop {
+        match open("198.51.100.20").await {
+            Ok(ws) => break ws,
+            Err(_) if waited.elapsed() < Duration::from_secs(5) => {
+                tokio::time::sleep(Duration::from_millis(50)).await
+            }
+            Err(e) => panic!("the place was not given back: {e}"),
+        }
+    };
+    drop(again);
+}
+
+#[tokio::test]
 async fn twenty_fans_chatting_at_once_reach_a_viewer_in_order_once_each() {
     let app = spawn_app().await;
     let host = app.client();

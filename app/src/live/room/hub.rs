@@ -7,6 +7,7 @@
 //! the same way, every two seconds, and are summed over the instances still heard from.
 
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -73,6 +74,8 @@ struct Rooms {
     channels: HashMap<i64, Channel>,
     /// What the other instances said last, and when.
     elsewhere: HashMap<String, (HashMap<i64, u64>, Instant)>,
+    /// Sockets open on this instance per client address.
+    addresses: HashMap<IpAddr, u32>,
 }
 
 /// The room fan-out of this instance; clones share it.
@@ -81,6 +84,26 @@ pub struct Hub {
     rooms: Arc<Mutex<Rooms>>,
     backend: Backend,
     instance: Arc<str>,
+    /// Sockets one client address may hold open at once.
+    per_address: u32,
+}
+
+/// One of an address's open sockets, given back when dropped.
+pub struct Admission {
+    hub: Hub,
+    ip: IpAddr,
+}
+
+impl Drop for Admission {
+    fn drop(&mut self) {
+        let mut rooms = self.hub.lock();
+        if let Some(open) = rooms.addresses.get_mut(&self.ip) {
+            *open -= 1;
+            if *open == 0 {
+                rooms.addresses.remove(&self.ip);
+            }
+        }
+    }
 }
 
 /// A viewer's place in a room: its frames, until it is dropped.
@@ -104,12 +127,14 @@ impl Drop for Subscription {
 
 impl Hub {
     /// Starts the hub's background work: the viewer counts and, on PostgreSQL, the listener
-    /// that hears the other instances (`database_url` opens its own connection).
-    pub fn start(db: &Db, database_url: &str) -> Self {
+    /// that hears the other instances (`database_url` opens its own connection). One client
+    /// address may hold `per_address` sockets at once.
+    pub fn start(db: &Db, database_url: &str, per_address: u32) -> Self {
         let hub = Self {
             rooms: Arc::default(),
             backend: db.backend,
             instance: uuid::Uuid::new_v4().to_string().into(),
+            per_address,
         };
         if db.backend == Backend::Postgres {
             tokio::spawn(hub.clone().listen(database_url.to_owned()));
@@ -121,6 +146,20 @@ impl Hub {
     fn lock(&self) -> std::sync::MutexGuard<'_, Rooms> {
         // A panic while holding the lock leaves the counts as they were: still usable.
         self.rooms.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Lets `ip` open one more socket, unless it holds as many as an address may.
+    pub fn admit(&self, ip: IpAddr) -> Option<Admission> {
+        let mut rooms = self.lock();
+        let open = rooms.addresses.entry(ip).or_default();
+        if *open >= self.per_address {
+            return None;
+        }
+        *open += 1;
+        Some(Admission {
+            hub: self.clone(),
+            ip,
+        })
     }
 
     /// Joins the room of `event`.

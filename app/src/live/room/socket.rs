@@ -7,7 +7,9 @@ use std::time::Duration;
 
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Path, Query, State};
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::Extension;
 use futures::{SinkExt, StreamExt};
 use tokio::sync::broadcast::error::RecvError;
 
@@ -16,7 +18,7 @@ use super::rules::BACKLOG;
 use super::store;
 use super::types::Frame;
 use crate::error::AppError;
-use crate::ssr::AppState;
+use crate::ssr::{AppState, ClientIp};
 
 pub const ROUTE: &str = "/live/{id}/room";
 /// Messages read from the database per page, catching up.
@@ -40,14 +42,27 @@ pub struct Resume {
 pub async fn upgrade(
     ws: WebSocketUpgrade,
     State(state): State<AppState>,
+    Extension(ip): Extension<ClientIp>,
     Path(event): Path<i64>,
     Query(resume): Query<Resume>,
 ) -> Response {
+    // Each socket holds memory and a place in every broadcast: one address gets a bounded share.
+    let Some(admission) = state.room.admit(ip.0) else {
+        return (
+            StatusCode::TOO_MANY_REQUESTS,
+            [(header::RETRY_AFTER, "15")],
+            "too many connections from this address",
+        )
+            .into_response();
+    };
     match store::last_seq(&state.db, event).await {
         Ok(_) => ws
             .max_message_size(MAX_INCOMING)
             .read_buffer_size(READ_BUFFER)
-            .on_upgrade(move |socket| serve(socket, state, event, resume.after))
+            .on_upgrade(move |socket| async move {
+                serve(socket, state, event, resume.after).await;
+                drop(admission);
+            })
             .into_response(),
         Err(AppError::NotFound) => AppError::NotFound.status().into_response(),
         Err(e) => {
