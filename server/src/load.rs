@@ -1,12 +1,61 @@
-//! What the load tools (`room-load`, `media-load`) share: a client with cookies, server
-//! function calls, a host and an event to load, and a process's CPU time.
+//! What the load tools (`room-load`, `media-load`) share: the server they load, a client with
+//! cookies, server function calls, a host and an event to load, and a process's CPU use.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use anyhow::{bail, Context};
 
+/// The server under load, as both tools take it on the command line.
+#[derive(clap::Args)]
+pub struct Target {
+    /// The server's base URL.
+    #[arg(long, default_value = "http://127.0.0.1:3000")]
+    pub url: String,
+    /// The server's process id, to read its CPU time.
+    #[arg(long)]
+    pub pid: u32,
+}
+
+impl Target {
+    /// The base URL without a trailing slash.
+    pub fn base(&self) -> String {
+        self.url.trim_end_matches('/').to_owned()
+    }
+}
+
+/// A tag that keeps this run's accounts apart from earlier runs' on the same database.
+pub fn run_tag() -> String {
+    let since_epoch = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
+    format!("{:x}", since_epoch.as_micros() % 0xff_ffff)
+}
+
+/// Measures a process's CPU use from when it is started.
+pub struct CpuMeter {
+    pid: u32,
+    ticks: u64,
+    started: Instant,
+}
+
+impl CpuMeter {
+    pub fn start(pid: u32) -> anyhow::Result<Self> {
+        Ok(Self {
+            pid,
+            ticks: cpu_ticks(pid)?,
+            started: Instant::now(),
+        })
+    }
+
+    /// The CPU time used since the start, in percent of one core.
+    pub fn percent(&self) -> anyhow::Result<f64> {
+        let used = (cpu_ticks(self.pid)? - self.ticks) as f64 / 100.0;
+        Ok(used / self.started.elapsed().as_secs_f64() * 100.0)
+    }
+}
+
 /// User and system CPU time of process `pid`, in clock ticks (1/100 s on Linux).
-pub fn cpu_ticks(pid: u32) -> anyhow::Result<u64> {
+fn cpu_ticks(pid: u32) -> anyhow::Result<u64> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))?;
     // Fields after the command name, which is in parentheses and may hold spaces.
     let rest = stat.rsplit_once(')').context("unreadable stat")?.1;

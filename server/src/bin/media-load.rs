@@ -10,17 +10,13 @@
 use std::time::{Duration, Instant};
 
 use clap::Parser;
-use server::load::{call, cpu_ticks, schedule, sign_up};
+use server::load::{call, run_tag, schedule, sign_up, CpuMeter, Target};
 use server::media::peer::Peer;
 
 #[derive(Parser)]
 struct Args {
-    /// The server's base URL.
-    #[arg(long, default_value = "http://127.0.0.1:3000")]
-    url: String,
-    /// The server's process id, to read its CPU time.
-    #[arg(long)]
-    pid: u32,
+    #[command(flatten)]
+    target: Target,
     /// The numbers of viewers to measure, in turn.
     #[arg(long, value_delimiter = ',', default_value = "50,100,200,400")]
     viewers: Vec<usize>,
@@ -74,9 +70,8 @@ fn quantile_ms(sorted: &[u32], q: f64) -> f64 {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
-    let base = args.url.trim_end_matches('/').to_owned();
-    let since_epoch = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?;
-    let tag = format!("{:x}", since_epoch.as_micros() % 0xff_ffff);
+    let base = args.target.base();
+    let tag = run_tag();
     let host = sign_up(&base, "creator", &format!("media_host_{tag}")).await?;
     let event = schedule(&host, &base, "Media load test").await?;
     let event_s = event.to_string();
@@ -118,13 +113,14 @@ async fn main() -> anyhow::Result<()> {
             p.transit_us.clear();
         }
         let dropped_start = dropped(&http, &base).await;
-        let own = std::process::id();
-        let (cpu_start, own_start, started) =
-            (cpu_ticks(args.pid)?, cpu_ticks(own)?, Instant::now());
+        let (server_cpu, own_cpu) = (
+            CpuMeter::start(args.target.pid)?,
+            CpuMeter::start(std::process::id())?,
+        );
+        let started = Instant::now();
         let peers = run(peers, started + Duration::from_secs(args.secs)).await?;
         let elapsed = started.elapsed().as_secs_f64();
-        let cpu = (cpu_ticks(args.pid)? - cpu_start) as f64 / 100.0 / elapsed * 100.0;
-        let own_cpu = (cpu_ticks(own)? - own_start) as f64 / 100.0 / elapsed * 100.0;
+        let (cpu, own_cpu) = (server_cpu.percent()?, own_cpu.percent()?);
         let dropped = dropped(&http, &base).await - dropped_start;
 
         let sent = peers[0].counts.video_frames - before[0].video_frames;

@@ -12,18 +12,14 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use clap::Parser;
 use futures::StreamExt;
-use server::load::{call, cpu_ticks, schedule, sign_up};
+use server::load::{call, run_tag, schedule, sign_up, CpuMeter, Target};
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::tungstenite::Message;
 
 #[derive(Parser)]
 struct Args {
-    /// The server's base URL.
-    #[arg(long, default_value = "http://127.0.0.1:3000")]
-    url: String,
-    /// The server's process id, to read its CPU time.
-    #[arg(long)]
-    pid: u32,
+    #[command(flatten)]
+    target: Target,
     /// The numbers of viewers to measure, in turn.
     #[arg(long, value_delimiter = ',', default_value = "1000,5000,10000")]
     viewers: Vec<usize>,
@@ -120,8 +116,8 @@ async fn viewer(
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
-    let base = args.url.trim_end_matches('/').to_owned();
-    let tag = format!("{:x}", now_us() % 0xff_ffff);
+    let base = args.target.base();
+    let tag = run_tag();
     let host = sign_up(&base, "creator", &format!("load_host_{tag}")).await?;
     let event = schedule(&host, &base, "Room load test").await?;
     // Each person may send 5 messages in 10 s: enough senders that none is held back.
@@ -167,7 +163,7 @@ async fn main() -> anyhow::Result<()> {
         let connected = ready.load(Ordering::Relaxed);
         tokio::time::sleep(Duration::from_secs(1)).await;
 
-        let (cpu_start, started) = (cpu_ticks(args.pid)?, Instant::now());
+        let server_cpu = CpuMeter::start(args.target.pid)?;
         let total = args.rate as u64 * args.secs;
         let mut tick = tokio::time::interval(Duration::from_secs(1) / args.rate);
         let mut sent = 0u64;
@@ -195,8 +191,7 @@ async fn main() -> anyhow::Result<()> {
         while received.load(Ordering::Relaxed) < expected && Instant::now() < wait_until {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
-        let elapsed = started.elapsed().as_secs_f64();
-        let cpu = (cpu_ticks(args.pid)? - cpu_start) as f64 / 100.0 / elapsed * 100.0;
+        let cpu = server_cpu.percent()?;
         let delivered = received.load(Ordering::Relaxed);
         println!(
             "{n:>7} | {connected:>9} | {sent:>4} | {delivered:>9} | {:>4} | {:>6.1} | {:>6.1} | {:>6.1} | {cpu:>5.0}% of a core",
