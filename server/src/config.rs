@@ -5,6 +5,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 
 use app::accounts::password::Cost;
+use app::live::video::IceServers;
 use app::ssr::db::Backend;
 
 use app::wallet::rules::FeeSchedule;
@@ -353,14 +354,14 @@ impl Config {
 
 /// The media server's settings, all checked before anything starts.
 fn media(var: &impl Fn(&str) -> Option<String>) -> Result<Media, ConfigError> {
-    let ice_servers: Vec<String> = var("TREMPLIN_ICE_SERVERS")
+    let urls: Vec<String> = var("TREMPLIN_ICE_SERVERS")
         .unwrap_or_default()
         .split(',')
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(str::to_owned)
         .collect();
-    if let Some(bad) = ice_servers.iter().find(|s| {
+    if let Some(bad) = urls.iter().find(|s| {
         !["stun:", "turn:", "turns:"]
             .iter()
             .any(|p| s.starts_with(p))
@@ -371,6 +372,18 @@ fn media(var: &impl Fn(&str) -> Option<String>) -> Result<Media, ConfigError> {
             got: bad.clone(),
         });
     }
+    let turn_login = var("TREMPLIN_TURN_USERNAME").zip(var("TREMPLIN_TURN_CREDENTIAL"));
+    if turn_login.is_none() {
+        if let Some(turn) = urls.iter().find(|s| s.starts_with("turn")) {
+            // Browsers refuse a TURN server without them, and then open no connection at all.
+            return Err(ConfigError {
+                var: "TREMPLIN_TURN_USERNAME",
+                expected: "a username and TREMPLIN_TURN_CREDENTIAL for the TURN server",
+                got: turn.clone(),
+            });
+        }
+    }
+    let ice_servers = IceServers { urls, turn_login };
     match var("TREMPLIN_MEDIA").as_deref() {
         None | Some("embedded") => {}
         Some("external") => {
@@ -437,7 +450,7 @@ fn media(var: &impl Fn(&str) -> Option<String>) -> Result<Media, ConfigError> {
         udp,
         public_ip,
         ice_servers,
-        max_sessions: usize::try_from(max_sessions).unwrap_or(1_000),
+        max_sessions: max_sessions as usize,
     }))
 }
 
@@ -451,7 +464,6 @@ fn outbound_ip() -> IpAddr {
         .unwrap_or(IpAddr::V4(std::net::Ipv4Addr::LOCALHOST))
 }
 
-/// The Stripe account's settings, all checked before anything starts.
 /// A whole number from `var`, `default` when unset, refused outside `range`.
 fn ranged(
     var: &impl Fn(&str) -> Option<String>,
@@ -567,6 +579,37 @@ mod tests {
             let e = config(&[("TREMPLIN_PAYOUT_MINIMUM", bad)]).err().unwrap();
             assert_eq!(e.var, "TREMPLIN_PAYOUT_MINIMUM", "{bad}");
         }
+    }
+
+    #[test]
+    fn turn_servers_need_their_login_and_ice_urls_their_scheme() {
+        let turn = (
+            "TREMPLIN_ICE_SERVERS",
+            "stun:stun.example.org, turn:turn.example.org",
+        );
+        let e = config(&[turn]).err().unwrap();
+        assert_eq!(e.var, "TREMPLIN_TURN_USERNAME");
+        let c = config(&[
+            turn,
+            ("TREMPLIN_TURN_USERNAME", "tremplin"),
+            ("TREMPLIN_TURN_CREDENTIAL", "s3cret"),
+        ])
+        .unwrap();
+        let Media::Embedded(media) = c.media else {
+            panic!("the embedded server is the default");
+        };
+        assert_eq!(
+            media.ice_servers.urls,
+            ["stun:stun.example.org", "turn:turn.example.org"]
+        );
+        assert_eq!(
+            media.ice_servers.turn_login,
+            Some(("tremplin".into(), "s3cret".into()))
+        );
+        let e = config(&[("TREMPLIN_ICE_SERVERS", "http://stun.example.org")])
+            .err()
+            .unwrap();
+        assert_eq!(e.var, "TREMPLIN_ICE_SERVERS");
     }
 
     #[test]

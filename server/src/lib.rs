@@ -17,6 +17,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use app::ledger::group::GroupCommit;
+use app::live::video::EMBEDDED_BASE;
 use app::ssr::{AppState, Db, Mailer, PaymentProvider, Storage};
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{header, StatusCode};
@@ -56,6 +57,8 @@ pub async fn open_db(config: &Config) -> anyhow::Result<Db> {
 
 /// Builds the application state from the configuration.
 pub async fn state(config: &Config) -> anyhow::Result<AppState> {
+    // Installed before anything starts (the media server reports it is up) so nothing is lost.
+    telemetry::metrics_handle();
     let db = open_db(config).await?;
     let mailer: Arc<dyn Mailer> = match &config.smtp_url {
         Some(url) => Arc::new(
@@ -164,7 +167,7 @@ pub async fn router(config: &Config, state: AppState) -> anyhow::Result<Router> 
         .site_pkg_dir("pkg")
         .site_addr(config.listen)
         .build();
-    // Installed before the first request so no measurement is lost.
+    // Installed before the first request (again: a state may be built by hand in tests).
     telemetry::metrics_handle();
     let sessions = security::Sessions::connect(&config.database_url).await?;
     sessions.spawn_cleanup();
@@ -212,19 +215,19 @@ pub async fn router(config: &Config, state: AppState) -> anyhow::Result<Router> 
         let limit = DefaultBodyLimit::max(media::http::BODY_LIMIT);
         router = router
             .route(
-                "/stream/{event}/{seat}/whip",
+                &format!("{EMBEDDED_BASE}/{{event}}/{{seat}}/whip"),
                 post(media::http::whip)
                     .with_state(media.clone())
                     .layer(limit),
             )
             .route(
-                "/stream/{event}/{seat}/whep",
+                &format!("{EMBEDDED_BASE}/{{event}}/{{seat}}/whep"),
                 post(media::http::whep)
                     .with_state(media.clone())
                     .layer(limit),
             )
             .route(
-                &format!("{}/{{id}}", media::http::SESSIONS),
+                &format!("{EMBEDDED_BASE}/{}/{{id}}", media::http::SESSIONS),
                 axum::routing::delete(media::http::end).with_state(media),
             );
     }

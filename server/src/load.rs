@@ -23,12 +23,16 @@ impl Target {
     }
 }
 
+/// Microseconds since the Unix epoch: the send time load messages and frames carry.
+pub fn now_us() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_micros() as u64)
+}
+
 /// A tag that keeps this run's accounts apart from earlier runs' on the same database.
 pub fn run_tag() -> String {
-    let since_epoch = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or_default();
-    format!("{:x}", since_epoch.as_micros() % 0xff_ffff)
+    format!("{:x}", now_us() % 0xff_ffff)
 }
 
 /// Measures a process's CPU use from when it is started.
@@ -63,7 +67,7 @@ fn cpu_ticks(pid: u32) -> anyhow::Result<u64> {
     Ok(fields[11].parse::<u64>()? + fields[12].parse::<u64>()?)
 }
 
-pub fn client() -> anyhow::Result<reqwest::Client> {
+fn client() -> anyhow::Result<reqwest::Client> {
     Ok(reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
@@ -112,15 +116,7 @@ pub async fn sign_up(base: &str, role: &str, handle: &str) -> anyhow::Result<req
 
 /// Schedules an event a day from now as the host; returns its id.
 pub async fn schedule(host: &reqwest::Client, base: &str, title: &str) -> anyhow::Result<i64> {
-    let starts = SystemTime::now() + Duration::from_secs(86_400);
-    let secs = starts.duration_since(UNIX_EPOCH)?.as_secs() as i64;
-    let (days, rem) = (secs / 86_400, secs % 86_400);
-    let (y, m, d) = civil_from_days(days);
-    let starts_at = format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}",
-        rem / 3_600,
-        rem % 3_600 / 60
-    );
+    let starts_at = app::ui::date::format_date_time_input(app::ssr::now() + 86_400);
     let body = call(
         host,
         base,
@@ -143,17 +139,4 @@ pub async fn schedule(host: &reqwest::Client, base: &str, title: &str) -> anyhow
     )
     .await?;
     Ok(body.trim().parse()?)
-}
-
-/// The calendar date of a day number since 1970-01-01 (Howard Hinnant's algorithm).
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
 }

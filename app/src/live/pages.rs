@@ -187,14 +187,7 @@ pub fn EventPage() -> impl IntoView {
     let guest = Memo::new(move |_| loaded().and_then(|e| e.guest));
     // The viewer's own slot from the moment they are called backstage.
     let mine = Memo::new(move |_| {
-        loaded().and_then(|e| {
-            e.my_slots.into_iter().find(|s| {
-                matches!(
-                    s.state,
-                    SlotState::Backstage | SlotState::Ready | SlotState::OnStage
-                )
-            })
-        })
+        loaded().and_then(|e| e.my_slots.into_iter().find(|s| s.state.is_called()))
     });
     let me_on_stage =
         Signal::derive(move || mine.get().is_some_and(|s| s.state == SlotState::OnStage));

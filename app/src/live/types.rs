@@ -73,6 +73,12 @@ stored_enum! {
 }
 
 impl SlotState {
+    /// Whether the fan was called and their slot is not over: from backstage to the end of their
+    /// time on stage, when their camera is wanted.
+    pub fn is_called(self) -> bool {
+        matches!(self, Self::Backstage | Self::Ready | Self::OnStage)
+    }
+
     /// Whether the slot still waits for its outcome (its hold is pending).
     pub fn is_open(self) -> bool {
         matches!(

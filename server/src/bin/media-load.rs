@@ -9,6 +9,8 @@
 
 use std::time::{Duration, Instant};
 
+use app::live::video::api::Publishing;
+use app::live::video::Seat;
 use clap::Parser;
 use server::load::{call, run_tag, schedule, sign_up, CpuMeter, Target};
 use server::media::peer::Peer;
@@ -82,15 +84,15 @@ async fn main() -> anyhow::Result<()> {
         &[("id", &event_s), ("step", "start")],
     )
     .await?;
-    let publishing: serde_json::Value =
+    let publishing: Publishing =
         serde_json::from_str(&call(&host, &base, "get_publishing", &[("id", &event_s)]).await?)?;
-    let key = publishing["stream_key"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
+    let key = publishing.stream_key;
     let http = reqwest::Client::new();
-    let whip = format!("{base}/stream/{event}/host/whip");
-    let whep = format!("{base}/stream/{event}/host/whep");
+    let whip = publishing.whip_url;
+    let whep = format!(
+        "{base}{}",
+        publishing.endpoints.url(event, Seat::Host, false)
+    );
     println!(
         "event {event}; publisher: VP8 {} fps, about 1 Mbit/s, and Opus; {} s per round",
         server::media::peer::FPS,
@@ -121,7 +123,7 @@ async fn main() -> anyhow::Result<()> {
         let peers = run(peers, started + Duration::from_secs(args.secs)).await?;
         let elapsed = started.elapsed().as_secs_f64();
         let (cpu, own_cpu) = (server_cpu.percent()?, own_cpu.percent()?);
-        let dropped = dropped(&http, &base).await - dropped_start;
+        let dropped = dropped(&http, &base).await.saturating_sub(dropped_start);
 
         let sent = peers[0].counts.video_frames - before[0].video_frames;
         let connected = peers[1..].iter().filter(|p| p.counts.connected).count();

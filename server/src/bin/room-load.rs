@@ -8,11 +8,11 @@
 
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use clap::Parser;
 use futures::StreamExt;
-use server::load::{call, run_tag, schedule, sign_up, CpuMeter, Target};
+use server::load::{call, now_us, run_tag, schedule, sign_up, CpuMeter, Target};
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::tungstenite::Message;
 
@@ -66,12 +66,6 @@ impl Histogram {
         }
         f64::NAN
     }
-}
-
-fn now_us() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_micros() as u64)
 }
 
 /// One viewer: connects, tells when it has caught up, then times every load message sent

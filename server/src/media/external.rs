@@ -2,7 +2,7 @@
 //! through its HTTP authentication callback, whether each publisher or viewer may proceed, and
 //! Tremplin ends a stream (a slot over, a key replaced) through its control API.
 
-use app::live::video::{store, Endpoints, MediaServer, Seat};
+use app::live::video::{store, stream, Endpoints, IceServers, MediaServer, Seat};
 use app::ssr::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -14,7 +14,7 @@ use axum::Json;
 pub struct External {
     /// Its public base URL, such as `https://media.example.org:8889`.
     pub base: String,
-    pub ice_servers: Vec<String>,
+    pub ice_servers: IceServers,
     /// Its control API (MediaMTX's `api`, such as `http://127.0.0.1:9997`), to end streams.
     pub api: Option<String>,
 }
@@ -114,7 +114,7 @@ pub async fn auth(State(state): State<AppState>, Json(request): Json<AuthRequest
     let Some((event, seat)) = request
         .path
         .split_once('/')
-        .and_then(|(event, seat)| Some((event.parse::<i64>().ok()?, Seat::parse(seat)?)))
+        .and_then(|(event, seat)| stream(event, seat))
     else {
         return (StatusCode::UNAUTHORIZED, "unknown stream").into_response();
     };

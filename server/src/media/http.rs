@@ -6,7 +6,7 @@
 use app::accounts::rules::RateLimit;
 use app::accounts::store::hit_rate_limit;
 use app::live::video::store::{self, Refusal};
-use app::live::video::Seat;
+use app::live::video::{self, Seat, EMBEDDED_BASE};
 use app::ssr::{AppState, ClientIp};
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -19,8 +19,8 @@ use super::{Embedded, OpenError};
 
 /// An SDP offer is a few kilobytes; anything far larger is not one.
 pub const BODY_LIMIT: usize = 64 * 1024;
-/// Where sessions live; `DELETE` here ends one.
-pub const SESSIONS: &str = "/stream/sessions";
+/// Where sessions live under the built-in server's base; `DELETE` there ends one.
+pub const SESSIONS: &str = "sessions";
 /// How long a viewer waits before asking again for an event that is not live.
 const RETRY_SECS: &str = "5";
 
@@ -59,6 +59,7 @@ pub fn reason(refusal: Refusal) -> &'static str {
         Refusal::UnknownEvent => "no such event",
         Refusal::WrongToken => "this token does not publish this stream",
         Refusal::NotLive => "not on air now",
+        Refusal::Unavailable => "try again shortly",
     }
 }
 
@@ -70,8 +71,7 @@ async fn admit(
     (event, seat): &(String, String),
     headers: &HeaderMap,
 ) -> Result<(i64, Seat), Response> {
-    let stream = event.parse::<i64>().ok().zip(Seat::parse(seat));
-    let Some(stream) = stream else {
+    let Some(stream) = video::stream(event, seat) else {
         return Err(refuse(StatusCode::NOT_FOUND, "no such stream"));
     };
     let sdp = headers
@@ -93,7 +93,10 @@ async fn admit(
             header::RETRY_AFTER,
             HeaderValue::from(wait),
         )),
-        Err(_) => Err(refuse(StatusCode::SERVICE_UNAVAILABLE, "try again shortly")),
+        Err(e) => {
+            tracing::error!("media rate limit: {e}");
+            Err(refused(Refusal::Unavailable, false))
+        }
     }
 }
 
@@ -115,27 +118,7 @@ pub async fn whip(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let (event, seat) = match admit(&media, ip, &stream, &headers).await {
-        Ok(stream) => stream,
-        Err(refused) => return refused,
-    };
-    let Some(token) = bearer(&headers) else {
-        return refuse_with(
-            StatusCode::UNAUTHORIZED,
-            "a bearer token is required",
-            header::WWW_AUTHENTICATE,
-            HeaderValue::from_static("Bearer"),
-        );
-    };
-    if let Err(refusal) = store::may_publish(&media.app.db, event, seat, token).await {
-        let status = match refusal {
-            Refusal::UnknownEvent => StatusCode::NOT_FOUND,
-            Refusal::WrongToken => StatusCode::UNAUTHORIZED,
-            Refusal::NotLive => StatusCode::FORBIDDEN,
-        };
-        return refuse(status, reason(refusal));
-    }
-    answer(&media, event, seat, true, &body).await
+    offer(&media, ip, &stream, &headers, &body, true).await
 }
 
 /// `POST /stream/{event}/{seat}/whep`: a viewer's offer.
@@ -146,19 +129,58 @@ pub async fn whep(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let (event, seat) = match admit(&media, ip, &stream, &headers).await {
+    offer(&media, ip, &stream, &headers, &body, false).await
+}
+
+/// Answers an offer to publish (with a bearer token) or to watch `stream`.
+async fn offer(
+    media: &MediaState,
+    ip: ClientIp,
+    stream: &(String, String),
+    headers: &HeaderMap,
+    body: &[u8],
+    publisher: bool,
+) -> Response {
+    let (event, seat) = match admit(media, ip, stream, headers).await {
         Ok(stream) => stream,
         Err(refused) => return refused,
     };
-    match store::may_watch(&media.app.db, event, seat).await {
-        Ok(()) => answer(&media, event, seat, false, &body).await,
-        Err(Refusal::NotLive) => refuse_with(
-            StatusCode::CONFLICT,
-            reason(Refusal::NotLive),
+    let allowed = if publisher {
+        let Some(token) = bearer(headers) else {
+            return refuse_with(
+                StatusCode::UNAUTHORIZED,
+                "a bearer token is required",
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer"),
+            );
+        };
+        store::may_publish(&media.app.db, event, seat, token).await
+    } else {
+        store::may_watch(&media.app.db, event, seat).await
+    };
+    match allowed {
+        Ok(()) => answer(media, event, seat, publisher, body).await,
+        Err(refusal) => refused(refusal, publisher),
+    }
+}
+
+/// How a refusal is answered. A stream that is not on air is forbidden to its publisher for
+/// now; a viewer is told to come back.
+fn refused(refusal: Refusal, publisher: bool) -> Response {
+    let later = |status| {
+        refuse_with(
+            status,
+            reason(refusal),
             header::RETRY_AFTER,
             HeaderValue::from_static(RETRY_SECS),
-        ),
-        Err(refusal) => refuse(StatusCode::NOT_FOUND, reason(refusal)),
+        )
+    };
+    match refusal {
+        Refusal::UnknownEvent => refuse(StatusCode::NOT_FOUND, reason(refusal)),
+        Refusal::WrongToken => refuse(StatusCode::UNAUTHORIZED, reason(refusal)),
+        Refusal::NotLive if publisher => refuse(StatusCode::FORBIDDEN, reason(refusal)),
+        Refusal::NotLive => later(StatusCode::CONFLICT),
+        Refusal::Unavailable => later(StatusCode::SERVICE_UNAVAILABLE),
     }
 }
 
@@ -174,7 +196,7 @@ async fn answer(
     };
     match media.sfu.open(event, seat, publisher, offer).await {
         Ok((id, answer)) => {
-            let location = format!("{SESSIONS}/{id}");
+            let location = format!("{EMBEDDED_BASE}/{SESSIONS}/{id}");
             (
                 StatusCode::CREATED,
                 [

@@ -12,13 +12,13 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use app::live::video::{Endpoints, MediaServer, Seat, EMBEDDED_BASE};
+use app::live::video::{Endpoints, IceServers, MediaServer, Seat, EMBEDDED_BASE};
 use str0m::change::SdpOffer;
 use str0m::{Candidate, Rtc};
 use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
-pub use sfu::Refused;
+use sfu::Refused;
 
 /// How the built-in media server listens.
 #[derive(Clone, Debug)]
@@ -27,7 +27,7 @@ pub struct EmbeddedSettings {
     pub udp: SocketAddr,
     /// The address announced to peers (this host's public address in production).
     pub public_ip: IpAddr,
-    pub ice_servers: Vec<String>,
+    pub ice_servers: IceServers,
     /// Sessions held at once, publishers and viewers together.
     pub max_sessions: usize,
 }
@@ -49,8 +49,9 @@ pub enum OpenError {
 #[derive(Clone)]
 pub struct Embedded {
     commands: mpsc::Sender<sfu::Command>,
-    public: SocketAddr,
-    ice_servers: Vec<String>,
+    /// The host candidate of every answer: the public address and the UDP port.
+    candidate: Candidate,
+    ice_servers: IceServers,
 }
 
 impl Embedded {
@@ -60,6 +61,9 @@ impl Embedded {
             .map_err(|e| anyhow::anyhow!("TREMPLIN_MEDIA_UDP {}: {e}", settings.udp))?;
         socket.set_nonblocking(true)?;
         let public = SocketAddr::new(settings.public_ip, socket.local_addr()?.port());
+        // The one candidate every answer offers: an address peers cannot reach fails here.
+        let candidate = Candidate::host(public, "udp")
+            .map_err(|e| anyhow::anyhow!("TREMPLIN_MEDIA_PUBLIC_IP {public}: {e}"))?;
         let socket = tokio::net::UdpSocket::from_std(socket)?;
         let (commands, receiver) = mpsc::channel(256);
         tokio::spawn(sfu::Loop::new(socket, public, settings.max_sessions).run(receiver));
@@ -67,7 +71,7 @@ impl Embedded {
         tracing::info!(%public, "media server listening");
         Ok(Self {
             commands,
-            public,
+            candidate,
             ice_servers: settings.ice_servers.clone(),
         })
     }
@@ -90,9 +94,7 @@ impl Embedded {
             .enable_h264(true)
             .set_stats_interval(Some(Duration::from_secs(2)))
             .build(Instant::now());
-        let candidate =
-            Candidate::host(self.public, "udp").map_err(|e| OpenError::Sdp(e.to_string()))?;
-        rtc.add_local_candidate(candidate);
+        rtc.add_local_candidate(self.candidate.clone());
         let answer = rtc
             .sdp_api()
             .accept_offer(offer)
@@ -140,14 +142,18 @@ impl MediaServer for Embedded {
         }
     }
 
+    /// Queued even when the loop is busy: a stream that must end is never dropped.
     fn end_stream(&self, event: i64, seat: Seat) {
-        if self
-            .commands
-            .try_send(sfu::Command::EndStream((event, seat)))
-            .is_err()
-        {
-            tracing::error!(event, ?seat, "media server busy: stream not ended");
-        }
+        let commands = self.commands.clone();
+        tokio::spawn(async move {
+            if commands
+                .send(sfu::Command::EndStream((event, seat)))
+                .await
+                .is_err()
+            {
+                tracing::error!(event, ?seat, "media server down: stream not ended");
+            }
+        });
     }
 
     fn as_any(&self) -> &dyn std::any::Any {
@@ -161,4 +167,22 @@ pub fn start(settings: &crate::config::Media) -> anyhow::Result<Arc<dyn MediaSer
         crate::config::Media::Embedded(embedded) => Arc::new(Embedded::start(embedded)?),
         crate::config::Media::External(external) => Arc::new(external.clone()),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn an_address_peers_cannot_reach_stops_the_server_at_start() {
+        let settings = |public_ip: &str| EmbeddedSettings {
+            udp: "127.0.0.1:0".parse().unwrap(),
+            public_ip: public_ip.parse().unwrap(),
+            ice_servers: IceServers::default(),
+            max_sessions: 10,
+        };
+        let e = Embedded::start(&settings("0.0.0.0")).err().unwrap();
+        assert!(e.to_string().contains("TREMPLIN_MEDIA_PUBLIC_IP"), "{e}");
+        assert!(Embedded::start(&settings("127.0.0.1")).is_ok());
+    }
 }

@@ -13,6 +13,8 @@ use str0m::net::{Protocol, Receive};
 use str0m::{Candidate, Event, Input, Output, Rtc};
 use tokio::net::UdpSocket;
 
+use crate::load::now_us;
+
 /// Video frames per second the publisher sends.
 pub const FPS: u32 = 30;
 /// Bytes per video frame: about 1 Mbit/s at 30 frames per second, a typical webcam stream.
@@ -30,14 +32,6 @@ pub struct Counts {
     pub audio_frames: u64,
     /// Media bytes written or received.
     pub bytes: u64,
-}
-
-/// Microseconds since the Unix epoch: publishers stamp frames with it, viewers on the same
-/// machine subtract it on arrival.
-fn now_us() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_micros() as u64)
 }
 
 /// Where a video frame carries its send time (16 hex digits: no zero byte, so no H.264 start
@@ -63,7 +57,7 @@ pub struct Peer {
     pub transit_us: Vec<u32>,
 }
 
-/// The answer to an offer: the status, and the peer when it was `201 Created`.
+/// What the server answered to an offer.
 pub struct Answered {
     pub status: reqwest::StatusCode,
     pub headers: reqwest::header::HeaderMap,

@@ -183,7 +183,12 @@ impl Loop {
                     },
                 );
                 stats::opened(publisher);
-                let _ = reply.send(Ok(()));
+                // Nobody waits for the answer any more (the request went away): a publisher's
+                // session left behind would hold its stream.
+                if reply.send(Ok(())).is_err() {
+                    self.end(id);
+                    return;
+                }
                 self.drain(id, now);
             }
             Command::Close { id, reply } => {
@@ -203,10 +208,11 @@ impl Loop {
             return false;
         };
         session.rtc.disconnect();
-        if session.publisher && self.publishers.get(&session.path) == Some(&id) {
-            self.publishers.remove(&session.path);
-        }
-        if let Some(viewers) = self.audience.get_mut(&session.path) {
+        if session.publisher {
+            if self.publishers.get(&session.path) == Some(&id) {
+                self.publishers.remove(&session.path);
+            }
+        } else if let Some(viewers) = self.audience.get_mut(&session.path) {
             viewers.retain(|v| *v != id);
             if viewers.is_empty() {
                 self.audience.remove(&session.path);

@@ -129,7 +129,7 @@ impl TestApp {
                 server::media::Embedded::start(&server::media::EmbeddedSettings {
                     udp: "127.0.0.1:0".parse().unwrap(),
                     public_ip: "127.0.0.1".parse().unwrap(),
-                    ice_servers: Vec::new(),
+                    ice_servers: Default::default(),
                     max_sessions: 10,
                 })
                 .unwrap(),

@@ -15,7 +15,7 @@ use web_sys::{
     RtcSessionDescriptionInit, RtcTrackEvent,
 };
 
-use super::{Device, Link};
+use super::{Device, IceServers, Link};
 
 fn message(e: JsValue) -> String {
     e.as_string()
@@ -121,7 +121,7 @@ pub fn set_enabled(stream: &MediaStream, audio: bool, on: bool) {
 
 /// Why a session could not be opened.
 enum Failure {
-    /// Not on air yet, or the server is busy: ask again after this many milliseconds.
+    /// Not on air yet, or the server is busy or down: ask again after this many milliseconds.
     Later(u32),
     /// Refused for good (a wrong token, a slot that is over): the reason.
     Refused(String),
@@ -147,13 +147,18 @@ impl Session {
     }
 }
 
-fn peer(ice: &[String]) -> Result<RtcPeerConnection, String> {
+fn peer(ice: &IceServers) -> Result<RtcPeerConnection, String> {
     let config = RtcConfiguration::new();
-    if !ice.is_empty() {
+    if !ice.urls.is_empty() {
         let servers = Array::new();
-        for url in ice {
+        for url in &ice.urls {
             let server = RtcIceServer::new();
             server.set_urls(&JsValue::from_str(url));
+            if let (true, Some((username, credential))) = (url.starts_with("turn"), &ice.turn_login)
+            {
+                server.set_username(username);
+                server.set_credential(credential);
+            }
             servers.push(&server);
         }
         config.set_ice_servers(&servers);
@@ -166,7 +171,7 @@ fn peer(ice: &[String]) -> Result<RtcPeerConnection, String> {
 async fn open(
     url: &str,
     bearer: Option<&str>,
-    ice: &[String],
+    ice: &IceServers,
     send: Option<&MediaStream>,
     video: &HtmlVideoElement,
 ) -> Result<Session, Failure> {
@@ -239,7 +244,8 @@ async fn open(
         .unwrap_or_default();
     match response.status() {
         201 => {}
-        409 | 429 | 503 => {
+        // Not on air, too many requests, or the server is failing or restarting: ask again.
+        409 | 429 | 500..=599 => {
             pc.close();
             let secs = response
                 .headers()
@@ -293,7 +299,7 @@ impl Keeper {
     pub fn start(
         url: String,
         bearer: Option<String>,
-        ice: Vec<String>,
+        ice: IceServers,
         send: Option<MediaStream>,
         video: HtmlVideoElement,
         on_link: impl Fn(Link) + 'static,

@@ -49,8 +49,16 @@ pub enum Link {
 pub struct Endpoints {
     /// The base of the WHIP/WHEP URLs, without a trailing slash.
     pub base: String,
-    /// STUN/TURN servers the browser may use (`stun:…`, `turn:…`).
-    pub ice_servers: Vec<String>,
+    pub ice_servers: IceServers,
+}
+
+/// The STUN/TURN servers browsers may use.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IceServers {
+    /// `stun:…`, `turn:…` or `turns:…` URLs.
+    pub urls: Vec<String>,
+    /// The username and credential of the TURN servers, which browsers refuse without them.
+    pub turn_login: Option<(String, String)>,
 }
 
 impl Endpoints {
@@ -59,6 +67,11 @@ impl Endpoints {
         let verb = if publish { "whip" } else { "whep" };
         format!("{}/{event}/{}/{verb}", self.base, seat.as_str())
     }
+}
+
+/// The stream named by the two path segments `{event}/{seat}` of its URLs.
+pub fn stream(event: &str, seat: &str) -> Option<(i64, Seat)> {
+    Some((event.parse().ok()?, Seat::parse(seat)?))
 }
 
 /// The built-in media server's base path on this site.

@@ -4,6 +4,7 @@
 use super::Seat;
 use crate::error::AppError;
 use crate::live::store::on_stage;
+use crate::live::types::{EventState, SlotState};
 use crate::ssr::{internal, random_hex, Db};
 
 /// Why a publisher or viewer is turned away.
@@ -15,21 +16,43 @@ pub enum Refusal {
     WrongToken,
     /// The event is not live, or nobody is on stage.
     NotLive,
+    /// The database did not answer (logged): the peer may try again shortly.
+    Unavailable,
+}
+
+fn unavailable(e: impl std::fmt::Display) -> Refusal {
+    tracing::error!("media authorisation: {e}");
+    Refusal::Unavailable
 }
 
 /// The stream key of `host`'s event `id`, made on first use.
 pub async fn stream_key(db: &Db, id: i64, host: i64) -> Result<String, AppError> {
-    let key: Option<Option<String>> =
-        sqlx::query_scalar("SELECT stream_key FROM live_events WHERE id = $1 AND host_id = $2")
-            .bind(id)
-            .bind(host)
-            .fetch_optional(&db.pool)
-            .await
-            .map_err(internal)?;
-    match key.ok_or(AppError::Forbidden)? {
-        Some(key) => Ok(key),
-        None => new_stream_key(db, id, host).await,
+    let read = || {
+        sqlx::query_scalar::<_, Option<String>>(
+            "SELECT stream_key FROM live_events WHERE id = $1 AND host_id = $2",
+        )
+        .bind(id)
+        .bind(host)
+        .fetch_optional(&db.pool)
+    };
+    if let Some(key) = read().await.map_err(internal)?.ok_or(AppError::Forbidden)? {
+        return Ok(key);
     }
+    sqlx::query(
+        "UPDATE live_events SET stream_key = $1 WHERE id = $2 AND host_id = $3 AND stream_key IS NULL",
+    )
+    .bind(random_hex(24))
+    .bind(id)
+    .bind(host)
+    .execute(&db.pool)
+    .await
+    .map_err(internal)?;
+    // Two first calls at once: the one that wrote wins, both return it.
+    read()
+        .await
+        .map_err(internal)?
+        .flatten()
+        .ok_or_else(|| internal("stream key not stored"))
 }
 
 /// Replaces the stream key of `host`'s event `id`; the old one no longer publishes.
@@ -60,7 +83,8 @@ pub async fn stage_token(db: &Db, slot: i64, fan: i64) -> Result<String, AppErro
             .await
             .map_err(internal)?;
     let (state, token) = row.ok_or(AppError::NotFound)?;
-    if !matches!(state.as_str(), "backstage" | "ready" | "on_stage") {
+    let state = SlotState::parse(&state).ok_or_else(|| internal("unknown slot state"))?;
+    if !state.is_called() {
         return Err(AppError::Conflict(
             "only a fan called backstage goes on stage".into(),
         ));
@@ -92,15 +116,16 @@ pub async fn may_publish(db: &Db, event: i64, seat: Seat, token: &str) -> Result
             .bind(event)
             .fetch_optional(&db.pool)
             .await
-            .map_err(|_| Refusal::UnknownEvent)?;
+            .map_err(unavailable)?;
     let (state, key) = row.ok_or(Refusal::UnknownEvent)?;
+    let state = EventState::parse(&state).ok_or_else(|| unavailable("unknown event state"))?;
     match seat {
         Seat::Host => {
             if !key.is_some_and(|key| same(&key, token)) {
                 return Err(Refusal::WrongToken);
             }
-            match state.as_str() {
-                "scheduled" | "live" => Ok(()),
+            match state {
+                EventState::Scheduled | EventState::Live => Ok(()),
                 _ => Err(Refusal::NotLive),
             }
         }
@@ -112,10 +137,10 @@ pub async fn may_publish(db: &Db, event: i64, seat: Seat, token: &str) -> Result
             .bind(token)
             .fetch_optional(&db.pool)
             .await
-            .map_err(|_| Refusal::WrongToken)?;
-            match slot.as_deref() {
+            .map_err(unavailable)?;
+            match slot.as_deref().map(SlotState::parse) {
                 None => Err(Refusal::WrongToken),
-                Some("on_stage") if state == "live" => Ok(()),
+                Some(Some(SlotState::OnStage)) if state == EventState::Live => Ok(()),
                 Some(_) => Err(Refusal::NotLive),
             }
         }
@@ -125,19 +150,22 @@ pub async fn may_publish(db: &Db, event: i64, seat: Seat, token: &str) -> Result
 /// Whether `event`'s stream for `seat` can be watched now: the event is live, and for the
 /// guest's, a fan is on stage.
 pub async fn may_watch(db: &Db, event: i64, seat: Seat) -> Result<(), Refusal> {
+    let mut conn = db.pool.acquire().await.map_err(unavailable)?;
     let state: Option<String> = sqlx::query_scalar("SELECT state FROM live_events WHERE id = $1")
         .bind(event)
-        .fetch_optional(&db.pool)
+        .fetch_optional(&mut *conn)
         .await
-        .map_err(|_| Refusal::UnknownEvent)?;
-    if state.ok_or(Refusal::UnknownEvent)? != "live" {
+        .map_err(unavailable)?;
+    if EventState::parse(&state.ok_or(Refusal::UnknownEvent)?) != Some(EventState::Live) {
         return Err(Refusal::NotLive);
     }
-    if seat == Seat::Guest {
-        let mut conn = db.pool.acquire().await.map_err(|_| Refusal::NotLive)?;
-        if !matches!(on_stage(&mut conn, event).await, Ok(Some(_))) {
-            return Err(Refusal::NotLive);
-        }
+    if seat == Seat::Guest
+        && on_stage(&mut conn, event)
+            .await
+            .map_err(unavailable)?
+            .is_none()
+    {
+        return Err(Refusal::NotLive);
     }
     Ok(())
 }

@@ -13,7 +13,9 @@ use web_sys::MediaStream;
 use super::api::{get_publishing, get_stage_token, video_endpoints, NewStreamKey};
 use super::client::{self, Keeper};
 use super::{Device, Endpoints, Link, Seat};
+use crate::error::AppError;
 use crate::i18n::*;
+use crate::ui::form::{action_error, FormError, PageError};
 use leptos_i18n::I18nContext;
 
 /// False on the server and while the page hydrates, true from then on: what the video shows
@@ -391,7 +393,7 @@ pub fn StudioVideo(event: i64, guest: Signal<Option<String>>, live: Signal<bool>
                 <summary>{t!(i18n, video.encoder)}</summary>
                 <p class="field-hint">{t!(i18n, video.encoder_hint)}</p>
                 <Transition fallback=|| ()>
-                    {move || publishing.get().and_then(Result::ok).map(|p| view! {
+                    {move || publishing.get().map(|r| r.map(|p| view! {
                         <label class="field">
                             <span>{t!(i18n, video.whip_url)}</span>
                             <input readonly value=p.whip_url data-testid="whip-url" on:focus=|ev| select_all(&ev) />
@@ -405,13 +407,14 @@ pub fn StudioVideo(event: i64, guest: Signal<Option<String>>, live: Signal<bool>
                                 <button type="button" class="btn btn-ghost btn-small" on:click=move |_| show_key.update(|s| *s = !*s)>{t!(i18n, video.show_key)}</button>
                             </span>
                         </label>
-                    })}
+                    }.into_any()).unwrap_or_else(|e| view! { <PageError error=e /> }.into_any()))}
                 </Transition>
                 <ActionForm action=new_key attr:class="inline-form">
                     <input type="hidden" name="id" value=event.to_string() />
                     <button type="submit" class="btn btn-ghost btn-small">{t!(i18n, video.new_key)}</button>
                     <span class="field-hint">{t!(i18n, video.new_key_hint)}</span>
                 </ActionForm>
+                <FormError errors=action_error(new_key) fields=&[] />
             </details>
         </section>
     }
@@ -439,14 +442,16 @@ pub fn FanCamera(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let token = RwSignal::new(None::<String>);
+    let failure = RwSignal::new(None::<AppError>);
     let camera_on = RwSignal::new(false);
     Effect::new(move || {
         token.set(None);
+        failure.set(None);
         if let Some(slot) = stage_slot.get() {
             leptos::task::spawn_local(async move {
                 match get_stage_token(slot).await {
                     Ok(t) => token.set(Some(t)),
-                    Err(e) => leptos::logging::error!("stage token: {e}"),
+                    Err(e) => failure.set(Some(e)),
                 }
             });
         }
@@ -457,6 +462,7 @@ pub fn FanCamera(
             <p class="field-hint">
                 {move || if on_stage.get() { t!(i18n, video.on_air).into_any() } else { t!(i18n, video.backstage_hint).into_any() }}
             </p>
+            <FormError errors=failure.into() fields=&[] />
             <CameraDesk event seat=Seat::Guest on_air=on_stage bearer=token.into() camera_on wanted=Signal::derive(move || stage_slot.get().is_some()) />
         </section>
     }
