@@ -85,6 +85,8 @@ pub enum Problem {
     },
     /// Not something this page offers (a gift the host switched off, say).
     NotOffered,
+    /// The seller's own product: buying it would turn a card payment into their earnings.
+    OwnProduct,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]

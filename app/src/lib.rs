@@ -64,6 +64,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    ui::flash::provide_form_flash();
     view! {
         // The cookie is site-wide: without a path the browser would scope it to each page's folder.
         <I18nContextProvider cookie_options={CookieOptions::<i18n::Locale>::default().path("/").max_age(LANGUAGE_COOKIE_MS)}>
@@ -77,7 +78,8 @@ fn Document() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <Stylesheet id="leptos" href="/pkg/tremplin.css" />
-        <Title formatter=|page: String| if page.is_empty() { "Tremplin".to_owned() } else { format!("{page} · Tremplin") } />
+        // Every page's title passes through here, and leptos_meta writes it into the head raw.
+        <Title formatter=|page: String| ui::raw_text::raw_text(if page.is_empty() { "Tremplin".to_owned() } else { format!("{page} · Tremplin") }) />
         <Meta name="description" content=move || t_string!(i18n, site.description) />
         <Link rel="icon" href="/assets/icon.svg" />
         <Router>

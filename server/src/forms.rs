@@ -1,30 +1,62 @@
 //! Forms posted without JavaScript.
 //!
 //! A plain form post to a server function that fails is answered by leptos_axum with a
-//! redirect back to the form's page, and the error is lost. This middleware puts the error
-//! and what was typed (never passwords) in that redirect's query, where the form's fields
-//! read them (`app::ui::form`), so the person sees the same messages as with JavaScript and
-//! keeps their input.
+//! redirect back to the form's page, and the error is lost. This middleware keeps the error and
+//! what was typed (never passwords) in the person's session, bound to that page and form, and
+//! hands it to the next page they open (`app::ui::flash`), so they see the same messages as
+//! with JavaScript and keep their input. Never in the URL: a link must not be able to fill in
+//! a form or put words in the site's error banner.
 
 use axum::body::{to_bytes, Body};
 use axum::extract::Request;
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
+use tower_sessions::Session;
 
 use app::error::AppError;
+use app::ui::flash::FormFlash;
+
+use crate::security::is_local_path;
 
 /// Largest form body read back; server-function forms are far smaller.
 const MAX_FORM: usize = 64 * 1024;
+/// Where the session keeps the flash until the next page is shown.
+const FLASH_KEY: &str = "form_flash";
 
-pub async fn keep_errors(request: Request, next: Next) -> Response {
-    let plain_form_post = request.method() == Method::POST
-        && request.uri().path().starts_with("/api/")
-        && app::ssr::wants_html(request.headers());
-    if !plain_form_post {
+pub async fn keep_errors(mut request: Request, next: Next) -> Response {
+    let wants_html = app::ssr::wants_html(request.headers());
+    let session = request.extensions().get::<Session>().cloned();
+    if request.method() == Method::GET {
+        // Leptos reads a form's error from `__path` and `__err` in the page's URL, where any
+        // link could put one: the page is shown without them.
+        if let Some(clean) = request
+            .uri()
+            .path_and_query()
+            .and_then(|p| without_error(p.as_str()))
+        {
+            return Redirect::to(&clean).into_response();
+        }
+    }
+    if request.method() == Method::GET && wants_html {
+        if let Some(session) = session {
+            // Taken by the first page shown after the post, whichever it is: one time only.
+            match session.remove::<FormFlash>(FLASH_KEY).await {
+                Ok(Some(flash)) if flash.path == request.uri().path() => {
+                    request.extensions_mut().insert(flash);
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!("reading the form flash failed: {e}"),
+            }
+        }
         return next.run(request).await;
     }
-    let path = request.uri().path().to_owned();
+    let plain_form_post =
+        request.method() == Method::POST && request.uri().path().starts_with("/api/") && wants_html;
+    let Some(session) = session.filter(|_| plain_form_post) else {
+        return next.run(request).await;
+    };
+    let action = request.uri().path().to_owned();
     // leptos_axum redirects to the referring page, except when the function set its own
     // status (429 with Retry-After): then the referrer is where to go back.
     let referer = request
@@ -40,6 +72,12 @@ pub async fn keep_errors(request: Request, next: Next) -> Response {
         .run(Request::from_parts(parts, Body::from(form.clone())))
         .await;
 
+    // A refusal comes back as a redirect or an error status with the error, which is small; an
+    // answer (a success, or a redirect carrying a large result) is passed on untouched.
+    let large = axum::body::HttpBody::size_hint(response.body()).lower() > MAX_FORM as u64;
+    if response.status().is_success() || large {
+        return response;
+    }
     let back = response
         .headers()
         .get(header::LOCATION)
@@ -51,43 +89,68 @@ pub async fn keep_errors(request: Request, next: Next) -> Response {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
     let error = serde_json::from_slice::<AppError>(&bytes).ok();
+    // Back to the page, or home when the referrer is not a page of this site.
+    let back = back.map(|b| page_of(&b).unwrap_or_else(|| "/".to_owned()));
     if let (Some(error), Some(back)) = (error, back) {
-        if let Some(location) = back_with_error(&back, &path, &error, &form) {
-            if let Ok(value) = HeaderValue::from_str(&location) {
-                parts.status = StatusCode::SEE_OTHER;
-                parts.headers.insert(header::LOCATION, value);
+        let flash = flash_for(&back, &action, error, &form);
+        match session.insert(FLASH_KEY, flash).await {
+            Ok(()) => {
+                if let Ok(location) = HeaderValue::from_str(&back) {
+                    parts.status = StatusCode::SEE_OTHER;
+                    parts.headers.insert(header::LOCATION, location);
+                }
             }
+            Err(e) => tracing::warn!("keeping the form flash failed: {e}"),
         }
     }
     Response::from_parts(parts, Body::from(bytes))
 }
 
-/// The page to go back to (path and query of `back` only, never another host), with the
-/// error and the non-secret fields of `form` added to its query.
-fn back_with_error(back: &str, action: &str, error: &AppError, form: &[u8]) -> Option<String> {
-    let after_scheme = back.split_once("://").map_or(back, |(_, rest)| rest);
+/// The page to go back to: the path and query of `back`, never another host, without the
+/// error leptos_axum put in it.
+fn page_of(back: &str) -> Option<String> {
     let path_and_query = if back.starts_with('/') {
         back
     } else {
+        let after_scheme = back.split_once("://")?.1;
         &after_scheme[after_scheme.find('/')?..]
     };
-    let (path, query) = path_and_query
-        .split_once('?')
-        .unwrap_or((path_and_query, ""));
-    let mut out = form_urlencoded::Serializer::new(String::new());
-    for (k, v) in form_urlencoded::parse(query.as_bytes()) {
-        if k != "form" && k != "form_error" && !k.starts_with("v.") {
-            out.append_pair(&k, &v);
-        }
+    is_local_path(path_and_query)
+        .then(|| without_error(path_and_query).unwrap_or_else(|| path_and_query.to_owned()))
+}
+
+/// `path_and_query` without the `__path` and `__err` parameters, if it has any.
+fn without_error(path_and_query: &str) -> Option<String> {
+    let (path, query) = path_and_query.split_once('?')?;
+    let is_error = |k: &str| k == "__path" || k == "__err";
+    let pairs = form_urlencoded::parse(query.as_bytes());
+    if !pairs.clone().any(|(k, _)| is_error(&k)) {
+        return None;
     }
-    out.append_pair("form", action);
-    out.append_pair("form_error", &serde_json::to_string(error).ok()?);
-    for (k, v) in form_urlencoded::parse(form) {
-        if !k.contains("password") && k != "confirm" && k != "current" && k != "token" {
-            out.append_pair(&format!("v.{k}"), &v);
-        }
+    let kept = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs.filter(|(k, _)| !is_error(k)))
+        .finish();
+    Some(if kept.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path}?{kept}")
+    })
+}
+
+/// The flash of a post to `action` refused with `error`, for the page `back`.
+fn flash_for(back: &str, action: &str, error: AppError, form: &[u8]) -> FormFlash {
+    let path = back.split_once('?').map_or(back, |(path, _)| path);
+    FormFlash {
+        path: path.to_owned(),
+        form: action.to_owned(),
+        error,
+        values: form_urlencoded::parse(form)
+            .filter(|(k, _)| {
+                !k.contains("password") && k != "confirm" && k != "current" && k != "token"
+            })
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect(),
     }
-    Some(format!("{path}?{}", out.finish()))
 }
 
 #[cfg(test)]
@@ -96,22 +159,42 @@ mod tests {
     use app::error::Problem;
 
     #[test]
-    fn the_error_and_typed_fields_go_back_but_not_passwords_or_other_hosts() {
-        let error = AppError::invalid("email", Problem::EmailTaken);
-        let back = back_with_error(
-            "https://evil.example/signup?role=fan&form_error=old",
-            "/api/signup",
-            &error,
-            b"email=a%40b.c&password=secret+words&handle=zoe",
-        )
-        .unwrap();
-        assert!(
-            back.starts_with("/signup?role=fan&form=%2Fapi%2Fsignup&form_error="),
-            "{back}"
+    fn the_page_is_a_local_path_never_another_host() {
+        assert_eq!(
+            page_of("https://evil.example/signup?role=fan").as_deref(),
+            Some("/signup?role=fan")
         );
-        assert!(back.contains("v.email=a%40b.c"), "{back}");
-        assert!(back.contains("v.handle=zoe"), "{back}");
-        assert!(!back.contains("secret"), "{back}");
-        assert!(!back.contains("old"), "{back}");
+        assert_eq!(page_of("/cart").as_deref(), Some("/cart"));
+        for hostile in [
+            "//evil.example/x",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "evil",
+        ] {
+            assert_eq!(page_of(hostile), None, "{hostile:?}");
+        }
+        assert_eq!(
+            page_of("http://h/signup?role=fan&__path=%2Fapi%2Fsignup&__err=eyJ9").as_deref(),
+            Some("/signup?role=fan")
+        );
+        assert_eq!(page_of("/login?__err=x").as_deref(), Some("/login"));
+    }
+
+    #[test]
+    fn the_flash_keeps_typed_fields_but_not_passwords() {
+        let error = AppError::invalid("email", Problem::EmailTaken);
+        let flash = flash_for(
+            "/signup?role=fan",
+            "/api/signup",
+            error.clone(),
+            b"email=a%40b.c&password=secret+words&handle=zoe&confirm=x",
+        );
+        assert_eq!(flash.path, "/signup");
+        assert_eq!(flash.form, "/api/signup");
+        assert_eq!(flash.error, error);
+        assert_eq!(flash.value("email"), Some("a@b.c"));
+        assert_eq!(flash.value("handle"), Some("zoe"));
+        assert_eq!(flash.value("password"), None);
+        assert_eq!(flash.value("confirm"), None);
     }
 }

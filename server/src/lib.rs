@@ -328,8 +328,12 @@ async fn healthz(State(state): State<AppState>) -> Response {
     }
 }
 
-/// Serves an uploaded file. Keys are random and never reused, so caches may keep them forever.
+/// Serves an uploaded picture. Keys are random and never reused, so caches may keep them
+/// forever. Private files are not found here, whatever their key.
 async fn media(State(state): State<AppState>, Path(key): Path<String>) -> Response {
+    if !app::ssr::storage::is_public(&key) {
+        return StatusCode::NOT_FOUND.into_response();
+    }
     match state.storage.get(&key).await {
         Ok(Some(file)) => (
             [
@@ -362,12 +366,7 @@ async fn set_language(Path(locale): Path<String>, Query(query): Query<Next>) -> 
     // Only local paths: an open redirect would let other sites borrow our domain.
     let next = query
         .next
-        .filter(|n| {
-            n.starts_with('/')
-                && !n.starts_with("//")
-                // Browsers drop tabs and newlines and read `\` as `/`: `/\t/x` would be `//x`.
-                && !n.chars().any(|c| c == '\\' || c.is_ascii_control())
-        })
+        .filter(|n| security::is_local_path(n))
         .unwrap_or_else(|| "/".to_owned());
     (
         [(

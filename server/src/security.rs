@@ -220,3 +220,11 @@ pub async fn client_ip(
     request.extensions_mut().insert(ClientIp(client));
     next.run(request).await
 }
+
+/// Whether `path` stays on this site: a path, not `//host` or what browsers read as such
+/// (they drop tabs and newlines and read `\` as `/`, so `/\t/x` would be `//x`).
+pub fn is_local_path(path: &str) -> bool {
+    path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.chars().any(|c| c == '\\' || c.is_ascii_control())
+}

@@ -62,6 +62,18 @@ impl Storage {
     }
 }
 
+/// The folders whose files anyone may see: pictures shown on public pages. Everything else
+/// (a deal's delivered files above all) is private and only ever sent by the code that checks
+/// who asks.
+const PUBLIC_DIRS: [&str; 3] = ["avatars/", "products/", "events/"];
+
+/// Whether `/media` may serve the file at `key` to anyone: an image in a public folder.
+pub fn is_public(key: &str) -> bool {
+    PUBLIC_DIRS.iter().any(|dir| key.starts_with(dir))
+        && content_type_of(key).starts_with("image/")
+        && !key.split('/').any(|part| part.is_empty() || part == "..")
+}
+
 /// Where the file stored under `key` is served to browsers.
 pub fn media_url(key: &str) -> String {
     format!("/media/{key}")

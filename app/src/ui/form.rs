@@ -3,14 +3,15 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_query_map;
 
 use crate::error::{AppError, Problem};
 use leptos_i18n::I18nContext;
 
 use crate::i18n::*;
 use crate::ledger::types::Money;
+use crate::ui::flash::form_flash;
 use crate::ui::money::format_money;
+use crate::ui::raw_text::raw_text;
 
 /// The sentence for `problem` in the reader's language.
 pub fn problem_text(i18n: I18nContext<Locale>, problem: Problem) -> AnyView {
@@ -78,6 +79,7 @@ pub fn problem_text(i18n: I18nContext<Locale>, problem: Problem) -> AnyView {
             t!(i18n, problems.timed_out, until).into_any()
         }
         Problem::NotOffered => t!(i18n, problems.not_offered).into_any(),
+        Problem::OwnProduct => t!(i18n, problems.own_product).into_any(),
     }
 }
 
@@ -129,27 +131,32 @@ pub fn error_text(i18n: I18nContext<Locale>, error: &AppError) -> AnyView {
 }
 
 /// The latest error of an action, for its form's fields. Before the action has run in this
-/// page, it is the error a form post without JavaScript brought back in the URL
-/// (see `server/src/forms.rs`).
+/// page, it is the error a form post without JavaScript brought back (see [`form_flash`]).
 pub fn action_error<I, O>(action: ServerAction<I>) -> Signal<Option<AppError>>
 where
     I: server_fn::ServerFn<Output = O, Error = AppError> + Clone + Send + Sync + 'static,
     O: Clone + Send + Sync + 'static,
 {
-    let query = use_query_map();
+    let flashed = form_flash()
+        .filter(|flash| flash.form == I::PATH)
+        .map(|flash| flash.error);
     Signal::derive(move || {
         if action.version().get() > 0 {
             return action.value().get().and_then(Result::err);
         }
-        query.with(|q| {
-            (q.get_str("form") == Some(I::PATH))
-                .then(|| {
-                    q.get_str("form_error")
-                        .and_then(|e| serde_json::from_str(e).ok())
-                })
-                .flatten()
-        })
+        flashed.clone()
     })
+}
+
+/// What was typed in `name` before a post without JavaScript was refused, when the page was
+/// given no value of its own.
+fn typed_back(name: &str, value: String) -> String {
+    if !value.is_empty() {
+        return value;
+    }
+    form_flash()
+        .and_then(|flash| flash.value(name).map(str::to_owned))
+        .unwrap_or_default()
 }
 
 /// A labelled input whose error, if `errors` is about `name`, shows right under it.
@@ -172,11 +179,10 @@ pub fn Field(
     id: Option<String>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    // After a form post without JavaScript failed, what was typed comes back in the URL.
-    let value = if value.is_empty() && kind != "password" {
-        use_query_map().with_untracked(|q| q.get(&format!("v.{name}")).unwrap_or_default())
-    } else {
+    let value = if kind == "password" {
         value
+    } else {
+        typed_back(name, value)
     };
     let id = id.unwrap_or_else(|| format!("field-{name}"));
     let error_id = format!("{id}-error");
@@ -226,11 +232,7 @@ pub fn TextArea(
     id: Option<String>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let value = if value.is_empty() {
-        use_query_map().with_untracked(|q| q.get(&format!("v.{name}")).unwrap_or_default())
-    } else {
-        value
-    };
+    let value = raw_text(typed_back(name, value));
     let id = id.unwrap_or_else(|| format!("field-{name}"));
     let error_id = format!("{id}-error");
     let problem = move || errors.get().and_then(|e| e.problem_for(name));

@@ -3,10 +3,12 @@
 pub mod avatar;
 pub mod chart;
 pub mod date;
+pub mod flash;
 pub mod form;
 pub mod layout;
 pub mod money;
 pub mod movements;
+pub mod raw_text;
 pub mod upload;
 
 use crate::i18n::Locale;

@@ -984,6 +984,20 @@ async fn the_creator_delivers_files_that_only_the_two_parties_can_download() {
         let answer = who.get(app.url(&file.url())).send().await.unwrap();
         assert_eq!(answer.status(), status);
     }
+    // The public picture route never serves a private file, to anyone, by its key.
+    let key: String = sqlx::query_scalar("SELECT storage_key FROM deal_files WHERE deal_id = $1")
+        .bind(id)
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    for who in [&brand, &creator, &app.client()] {
+        let answer = who
+            .get(app.url(&format!("/media/{key}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), reqwest::StatusCode::NOT_FOUND, "{key}");
+    }
     assert!(
         upload(&creator, video).await.unwrap().status() == reqwest::StatusCode::CONFLICT,
         "no more files once delivered"

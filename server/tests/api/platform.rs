@@ -288,8 +288,9 @@ async fn demo_data_loads_once_and_shows_small_creators_first_page() {
 #[tokio::test]
 async fn forms_posted_without_javascript_come_back_with_their_errors() {
     let app = spawn_app().await;
+    let browser = app.client();
     let post = |endpoint: &str, referer: &str, form: &[(&str, &str)]| {
-        app.client()
+        browser
             .post(app.url(&format!("/api/{endpoint}")))
             .header("accept", "text/html")
             .header("referer", app.url(referer))
@@ -298,18 +299,16 @@ async fn forms_posted_without_javascript_come_back_with_their_errors() {
     };
     let back = |response: reqwest::Response| {
         assert_eq!(response.status(), StatusCode::SEE_OTHER);
-        let location = response.headers()["location"].to_str().unwrap().to_owned();
-        let query: Vec<(String, String)> =
-            form_urlencoded::parse(location.split_once('?').map_or("", |(_, q)| q).as_bytes())
-                .into_owned()
-                .collect();
-        (location, query)
+        response.headers()["location"].to_str().unwrap().to_owned()
     };
-    let value = |query: &[(String, String)], key: &str| {
-        query.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone())
+    let html_page = |path: &'static str| {
+        browser
+            .get(app.url(path))
+            .header("accept", "text/html")
+            .send()
     };
 
-    let (location, query) = back(
+    let location = back(
         post(
             "signup",
             "/signup?role=creator",
@@ -317,25 +316,59 @@ async fn forms_posted_without_javascript_come_back_with_their_errors() {
                 ("role", "creator"),
                 ("email", "not-an-email"),
                 ("display_name", "Noa"),
-                ("handle", "noa"),
+                ("handle", "noa_typed"),
                 ("password", "a long enough passphrase"),
             ],
         )
         .await
         .unwrap(),
     );
-    assert!(location.starts_with("/signup?"), "{location}");
-    assert_eq!(value(&query, "role").as_deref(), Some("creator"));
-    assert_eq!(value(&query, "v.handle").as_deref(), Some("noa"));
     assert_eq!(
-        value(&query, "v.password"),
-        None,
-        "passwords never travel back"
+        location, "/signup?role=creator",
+        "nothing typed travels in the URL"
     );
-    let error: AppError = serde_json::from_str(&value(&query, "form_error").unwrap()).unwrap();
-    assert_eq!(error, AppError::invalid("email", Problem::InvalidEmail));
+    let page = html_page("/signup?role=creator")
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains(r#"value="noa_typed""#),
+        "what was typed is back"
+    );
+    assert!(page.contains("This does not look like an email address."));
+    assert!(
+        !page.contains("a long enough passphrase"),
+        "passwords never come back"
+    );
+    let again = html_page("/signup?role=creator")
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !again.contains("noa_typed") && !again.contains("This does not look like"),
+        "the flash shows once"
+    );
 
-    // A refusal with its own status (429) still comes back to the form.
+    // Another page opened first takes the flash without showing it.
+    back(
+        post(
+            "signup",
+            "/signup",
+            &[("email", "x"), ("handle", "lost_flash")],
+        )
+        .await
+        .unwrap(),
+    );
+    let elsewhere = html_page("/login").await.unwrap().text().await.unwrap();
+    assert!(!elsewhere.contains("lost_flash"));
+    let later = html_page("/signup").await.unwrap().text().await.unwrap();
+    assert!(!later.contains("lost_flash"));
+
+    // A refusal with its own status (429) still comes back to the form, never to another host.
     let wrong = [
         ("email", "nobody@example.test"),
         ("password", "whatever123"),
@@ -343,8 +376,63 @@ async fn forms_posted_without_javascript_come_back_with_their_errors() {
     for _ in 0..5 {
         post("login", "/login", &wrong).await.unwrap();
     }
-    let (location, query) = back(post("login", "/login", &wrong).await.unwrap());
-    assert!(location.starts_with("/login?"), "{location}");
-    let error: AppError = serde_json::from_str(&value(&query, "form_error").unwrap()).unwrap();
-    assert!(matches!(error, AppError::RateLimited { .. }), "{error:?}");
+    assert_eq!(
+        back(post("login", "/login", &wrong).await.unwrap()),
+        "/login"
+    );
+    let page = html_page("/login").await.unwrap().text().await.unwrap();
+    assert!(
+        page.contains("Too many attempts."),
+        "the error banner shows"
+    );
+    assert!(page.contains(r#"value="nobody@example.test""#));
+    for referer in ["//evil.example/login", "/\\evil.example/login"] {
+        let response = browser
+            .post(app.url("/api/login"))
+            .header("accept", "text/html")
+            .header("referer", referer)
+            .form(&wrong)
+            .send()
+            .await
+            .unwrap();
+        let location = response
+            .headers()
+            .get("location")
+            .map(|l| l.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        assert!(
+            !location.starts_with("//") && !location.starts_with("/\\"),
+            "{location:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_link_never_fills_in_a_form_or_the_error_banner() {
+    let app = spawn_app().await;
+    let error = serde_json::to_string(&AppError::invalid("email", Problem::EmailTaken)).unwrap();
+    let query = form_urlencoded::Serializer::new(String::new())
+        .append_pair("v.email", "planted@evil.example")
+        .append_pair("v.message", "</textarea><img src=x onerror=alert(1)>")
+        .append_pair("form", "/api/login")
+        .append_pair("form_error", &error)
+        .finish();
+    let page = app.page(&app.client(), &format!("/login?{query}")).await;
+    assert!(
+        !page.contains("planted@evil.example"),
+        "a link filled a field"
+    );
+    assert!(
+        !page.contains("An account already uses this email"),
+        "a link put words in the error banner"
+    );
+    // Leptos's own way back for a form's error, `__path` and `__err`, is taken out of any link.
+    let leptos_error = app
+        .client()
+        .get(app.url("/login?next=%2Fwallet&__path=%2Fapi%2Flogin&__err=eyJJbnRlcm5hbCI6e319"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(leptos_error.status(), StatusCode::SEE_OTHER);
+    assert_eq!(leptos_error.headers()["location"], "/login?next=%2Fwallet");
 }
