@@ -213,17 +213,25 @@ pub async fn remind_me(id: i64, on: bool) -> Result<(), AppError> {
 }
 
 /// Books a stage slot at event `id`, holding its price on the caller's wallet; returns the
-/// slot's id. `key` is the form's one-time key: sending the form twice books one slot.
+/// slot's id. `key` is the form's one-time key: sending the form twice books one slot. `price`
+/// is the price in cents the page showed: if the host changed it since, nothing is held.
 #[server(prefix = "/api", endpoint = "book_slot")]
-pub async fn book_slot(id: i64, #[server(default)] key: String) -> Result<i64, AppError> {
+pub async fn book_slot(
+    id: i64,
+    #[server(default)] key: String,
+    #[server(default)] price: String,
+) -> Result<i64, AppError> {
     let fan = session::require_user().await?;
     throttle(&format!("stage:{}", fan.id), STEPS_PER_USER).await?;
     let key = key.trim();
     if key.is_empty() || key.len() > 64 {
         return Err(AppError::invalid("form", Problem::Malformed));
     }
+    let Ok(price) = price.trim().parse::<i64>() else {
+        return Err(AppError::invalid("slot", Problem::PriceChanged));
+    };
     let state = state()?;
-    let slot = store::book(&state.db, id, fan.id, key, state.clock.now()).await?;
+    let slot = store::book(&state.db, id, fan.id, key, price, state.clock.now()).await?;
     super::room::announce(&state, id, None).await;
     Ok(slot)
 }

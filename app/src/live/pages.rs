@@ -315,6 +315,7 @@ fn EventView(
                             <ActionForm action=book attr:class="inline-form">
                                 <input type="hidden" name="id" value=id.to_string() />
                                 <input type="hidden" name="key" value=key.get_value() />
+                                <input type="hidden" name="price" value=price.minor.to_string() />
                                 <button type="submit" class="btn btn-primary" disabled=move || book.pending().get()>
                                     {t!(i18n, live.book)} " · " {move || format_money(price, i18n.get_locale())}
                                 </button>

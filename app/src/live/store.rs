@@ -243,6 +243,7 @@ pub async fn book(
     event: i64,
     fan: i64,
     request_key: &str,
+    price: i64,
     now: i64,
 ) -> Result<i64, AppError> {
     let mut tx = db.begin_write().await.map_err(internal)?;
@@ -282,6 +283,10 @@ pub async fn book(
             AppError::invalid("slot", Problem::SoldOut)
         });
     }
+    // The fan pays what the page showed them, or nothing.
+    if e.slot_price != price {
+        return Err(AppError::invalid("slot", Problem::PriceChanged));
+    }
     let held: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM stage_slots
          WHERE event_id = $1 AND fan_id = $2 AND state IN ('queued', 'backstage', 'ready', 'on_stage')",
@@ -296,10 +301,10 @@ pub async fn book(
         return Err(AppError::invalid("slot", Problem::TooMany { max }));
     }
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO stage_slots (event_id, fan_id, position, price, currency, secs, booked_at,
-           changed_at, request_key)
+        "INSERT INTO stage_slots (event_id, fan_id, position, price, currency, secs, cancel_until,
+           booked_at, changed_at, request_key)
          VALUES ($1, $2, (SELECT COALESCE(MAX(position), 0) + 1 FROM stage_slots WHERE event_id = $1),
-           $3, $4, $5, $6, $6, $7)
+           $3, $4, $5, $6, $7, $7, $8)
          RETURNING id",
     )
     .bind(event)
@@ -307,6 +312,7 @@ pub async fn book(
     .bind(e.slot_price)
     .bind(&e.currency)
     .bind(e.slot_secs)
+    .bind(rules::cancel_until(e.starts_at, cutoff(&e)?))
     .bind(now)
     .bind(request_key)
     .fetch_one(&mut *tx)
@@ -348,6 +354,8 @@ struct SlotRow {
     price: i64,
     currency: String,
     secs: i64,
+    /// The cancellation deadline the fan booked under.
+    cancel_until: i64,
     extensions: i64,
     hold_id: Option<i64>,
     started_at: Option<i64>,
@@ -361,7 +369,7 @@ impl SlotRow {
 
 async fn slot_row(conn: &mut AnyConnection, id: i64) -> Result<SlotRow, AppError> {
     sqlx::query_as(
-        "SELECT id, fan_id, state, price, currency, secs, extensions, hold_id, started_at
+        "SELECT id, fan_id, state, price, currency, secs, cancel_until, extensions, hold_id, started_at
          FROM stage_slots WHERE id = $1",
     )
     .bind(id)
@@ -396,7 +404,7 @@ pub async fn take(
     } else {
         return Err(AppError::NotFound);
     };
-    if step == SlotStep::Cancel && now > rules::cancel_until(e.starts_at, cutoff(&e)?) {
+    if step == SlotStep::Cancel && now > slot_cancel_until(&e, slot.cancel_until)? {
         return Err(AppError::Conflict(
             "the cancellation cut-off has passed".into(),
         ));
@@ -408,6 +416,13 @@ pub async fn take(
 
 fn cutoff(e: &EventRow) -> Result<u32, AppError> {
     u32::try_from(e.cancel_cutoff_secs).map_err(internal)
+}
+
+/// Until when a slot booked under the deadline `booked` may be cancelled: that deadline, fixed
+/// when the fan paid, unless the host has since made the event's terms kinder (a shorter
+/// cut-off, a later start).
+fn slot_cancel_until(e: &EventRow, booked: i64) -> Result<i64, AppError> {
+    Ok(booked.max(rules::cancel_until(e.starts_at, cutoff(e)?)))
 }
 
 /// Applies `step` by `by` to `slot` of event `e` (locked by the caller), guarded on the state
@@ -423,17 +438,14 @@ async fn apply(
     let from = slot.state()?;
     let to = rules::next(from, step, by, e.state()?)?;
     let changed = match step {
-        SlotStep::Call => {
-            guarded(tx, slot, from, "state = 'backstage', called_at = $3", now).await?
-        }
-        SlotStep::Ready => guarded(tx, slot, from, "state = 'ready'", now).await?,
+        SlotStep::Call => guarded(tx, slot, from, SlotChange::Called, now).await?,
+        SlotStep::Ready => guarded(tx, slot, from, SlotChange::Ready, now).await?,
         SlotStep::OnStage => {
             // Under the event's lock, so no other slot can go on meanwhile.
             if on_stage(tx, e.id).await?.is_some() {
                 return Err(AppError::Conflict("another fan is on stage".into()));
             }
-            let set = "state = 'on_stage', started_at = $3, ends_at = $3 + secs";
-            guarded(tx, slot, from, set, now).await?
+            guarded(tx, slot, from, SlotChange::OnStage, now).await?
         }
         SlotStep::Extend => {
             if slot.extensions >= i64::from(rules::MAX_EXTENSIONS) {
@@ -442,21 +454,13 @@ async fn apply(
                     rules::MAX_EXTENSIONS
                 )));
             }
-            let set = format!(
-                "secs = secs + {0}, ends_at = ends_at + {0}, extensions = extensions + 1",
-                rules::EXTENSION_SECS
-            );
-            guarded(tx, slot, from, &set, now).await?
+            guarded(tx, slot, from, SlotChange::Extended, now).await?
         }
         _ => {
             let on_stage = slot.started_at.map_or(0, |at| now - at);
             let secs = u32::try_from(slot.secs).map_err(internal)?;
             let charged = rules::charge(to, step, slot.price, secs, on_stage);
-            let set = format!(
-                "state = '{}', charged = {charged}, settled_at = $3, ends_at = NULL",
-                to.as_str()
-            );
-            let changed = guarded(tx, slot, from, &set, now).await?;
+            let changed = guarded(tx, slot, from, SlotChange::Settled { to, charged }, now).await?;
             if changed {
                 settle(tx, e, slot, to, step, charged, now).await?;
             }
@@ -474,23 +478,56 @@ async fn apply(
     Ok(to)
 }
 
-/// Sets `set` on `slot` if it is still `from`; whether it was. `$3` in `set` is `now`.
+/// What a step changes in a slot's row.
+#[derive(Clone, Copy)]
+enum SlotChange {
+    Called,
+    Ready,
+    OnStage,
+    Extended,
+    Settled { to: SlotState, charged: i64 },
+}
+
+/// Applies `change` to `slot` if it is still `from`; whether it was.
 async fn guarded(
     tx: &mut Transaction<'_, Any>,
     slot: &SlotRow,
     from: SlotState,
-    set: &str,
+    change: SlotChange,
     now: i64,
 ) -> Result<bool, AppError> {
-    let changed = sqlx::query(&format!(
-        "UPDATE stage_slots SET {set}, changed_at = $3 WHERE id = $1 AND state = $2"
-    ))
-    .bind(slot.id)
-    .bind(from.as_str())
-    .bind(now)
-    .execute(&mut **tx)
-    .await
-    .map_err(internal)?;
+    // `$1` is the slot, `$2` the state it must still be in, `$3` now; then the change's values.
+    let sql = match change {
+        SlotChange::Called => {
+            "UPDATE stage_slots SET state = 'backstage', called_at = $3, changed_at = $3
+             WHERE id = $1 AND state = $2"
+        }
+        SlotChange::Ready => {
+            "UPDATE stage_slots SET state = 'ready', changed_at = $3 WHERE id = $1 AND state = $2"
+        }
+        SlotChange::OnStage => {
+            "UPDATE stage_slots SET state = 'on_stage', started_at = $3, ends_at = $3 + secs,
+               changed_at = $3
+             WHERE id = $1 AND state = $2"
+        }
+        SlotChange::Extended => {
+            "UPDATE stage_slots SET secs = secs + $4, ends_at = ends_at + $4,
+               extensions = extensions + 1, changed_at = $3
+             WHERE id = $1 AND state = $2"
+        }
+        SlotChange::Settled { .. } => {
+            "UPDATE stage_slots SET state = $4, charged = $5, settled_at = $3, ends_at = NULL,
+               changed_at = $3
+             WHERE id = $1 AND state = $2"
+        }
+    };
+    let mut query = sqlx::query(sql).bind(slot.id).bind(from.as_str()).bind(now);
+    match change {
+        SlotChange::Extended => query = query.bind(i64::from(rules::EXTENSION_SECS)),
+        SlotChange::Settled { to, charged } => query = query.bind(to.as_str()).bind(charged),
+        SlotChange::Called | SlotChange::Ready | SlotChange::OnStage => {}
+    }
+    let changed = query.execute(&mut **tx).await.map_err(internal)?;
     Ok(changed.rows_affected() == 1)
 }
 
@@ -786,6 +823,16 @@ pub async fn move_slot(db: &Db, id: i64, host: i64, up: bool, now: i64) -> Resul
     tx.commit().await.map_err(internal)
 }
 
+/// One of the viewer's slots, with its place in the queue.
+#[derive(sqlx::FromRow)]
+struct MySlotRow {
+    id: i64,
+    state: String,
+    price: i64,
+    cancel_until: i64,
+    place: i64,
+}
+
 /// Event `id` as `viewer` sees it at `now`, with their own slots.
 pub async fn event(db: &Db, id: i64, viewer: Option<i64>, now: i64) -> Result<Event, AppError> {
     let mut conn = db.pool.acquire().await.map_err(internal)?;
@@ -793,12 +840,11 @@ pub async fn event(db: &Db, id: i64, viewer: Option<i64>, now: i64) -> Result<Ev
     let mut mine = Vec::new();
     if let Some(fan) = viewer {
         let currency = row.currency()?;
-        let cancel_until = rules::cancel_until(row.starts_at, cutoff(&row)?);
-        let slots: Vec<(i64, String, i64, i64)> = sqlx::query_as(
-            "SELECT s.id, s.state, s.price,
+        let slots: Vec<MySlotRow> = sqlx::query_as(
+            "SELECT s.id, s.state, s.price, s.cancel_until,
                (SELECT COUNT(*) FROM stage_slots o WHERE o.event_id = s.event_id
                   AND o.state IN ('queued', 'backstage', 'ready', 'on_stage')
-                  AND o.position < s.position) + 1
+                  AND o.position < s.position) + 1 AS place
              FROM stage_slots s WHERE s.event_id = $1 AND s.fan_id = $2 ORDER BY s.position",
         )
         .bind(id)
@@ -806,15 +852,16 @@ pub async fn event(db: &Db, id: i64, viewer: Option<i64>, now: i64) -> Result<Ev
         .fetch_all(&mut *conn)
         .await
         .map_err(internal)?;
-        for (slot, state, price, place) in slots {
-            let state = SlotState::parse(&state).ok_or_else(|| internal("unknown slot state"))?;
+        for slot in slots {
+            let state =
+                SlotState::parse(&slot.state).ok_or_else(|| internal("unknown slot state"))?;
             mine.push(MySlot {
-                id: slot,
+                id: slot.id,
                 state,
                 place: (state == SlotState::Queued)
-                    .then(|| u32::try_from(place).unwrap_or(u32::MAX)),
-                price: Money::new(price, currency),
-                cancel_until,
+                    .then(|| u32::try_from(slot.place).unwrap_or(u32::MAX)),
+                price: Money::new(slot.price, currency),
+                cancel_until: slot_cancel_until(&row, slot.cancel_until)?,
             });
         }
     }

@@ -213,6 +213,9 @@ pub async fn checkout(db: &Db, r: &CheckoutRequest<'_>, now: i64) -> Result<Stri
         if p.active == 0 {
             return Err(AppError::invalid(&field, Problem::SoldOut));
         }
+        if p.seller_id == r.buyer {
+            return Err(AppError::invalid(&field, Problem::OwnProduct));
+        }
         total += p.price * i64::from(line.quantity) + p.shipping;
         // A sale in a creator's own shop is theirs; elsewhere, the last click's creator's, if
         // they promote the product. A creator earns nothing on their own merch.
@@ -237,7 +240,11 @@ pub async fn checkout(db: &Db, r: &CheckoutRequest<'_>, now: i64) -> Result<Stri
                 }
             }
         }
-        let by = by.filter(|(creator, _)| *creator != p.seller_id && p.commission_bp.is_some());
+        // Nobody earns a commission on what they buy themselves: a creator may buy a brand's
+        // product from their own shop, at its price, but it brings them nothing.
+        let by = by.filter(|(creator, _)| {
+            *creator != p.seller_id && *creator != r.buyer && p.commission_bp.is_some()
+        });
         let rate = match &by {
             Some((creator, _)) => shelves::rate_for(&mut tx, *creator, p.product, now)
                 .await?

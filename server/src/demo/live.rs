@@ -125,9 +125,16 @@ pub async fn load(state: &AppState, id_of: impl Fn(&str) -> i64, now: i64) -> an
                 .map_err(anyhow::Error::msg)?;
         }
         for fan in show.booked_by {
-            live::book(db, id, id_of(fan), "demo", now - 12 * HOUR)
-                .await
-                .map_err(anyhow::Error::msg)?;
+            live::book(
+                db,
+                id,
+                id_of(fan),
+                "demo",
+                show.euros * 100,
+                now - 12 * HOUR,
+            )
+            .await
+            .map_err(anyhow::Error::msg)?;
         }
         if show.starts_in < 0 {
             live::run_event(db, id, Some(host), EventStep::Start, starts_at)

@@ -83,7 +83,7 @@ async fn slot_state(db: &Db, slot: i64) -> (String, Option<i64>) {
 /// stage) at `NOW + 1 day`.
 async fn on_the_way(db: &Db, host: i64, event: i64, fan: i64, to: SlotState) -> i64 {
     let start = NOW + 24 * HOUR;
-    let slot = live::book(db, event, fan, "k", NOW).await.unwrap();
+    let slot = live::book(db, event, fan, "k", PRICE, NOW).await.unwrap();
     live::run_event(db, event, Some(host), EventStep::Start, start)
         .await
         .unwrap();
@@ -115,7 +115,7 @@ async fn fifty_fans_racing_for_five_slots_make_five_holds() {
         .iter()
         .map(|&fan| {
             let db = db.clone();
-            tokio::spawn(async move { live::book(&db, event, fan, "once", NOW).await })
+            tokio::spawn(async move { live::book(&db, event, fan, "once", PRICE, NOW).await })
         })
         .collect();
     let (mut booked, mut sold_out) = (0, 0);
@@ -157,21 +157,24 @@ async fn a_booking_is_refused_without_funds_twice_over_the_limit_and_by_the_host
     let (host, event) = event(&db, 5).await;
     let poor = fan(&db, "poor", 1_000).await;
     assert_eq!(
-        live::book(&db, event, poor, "a", NOW).await,
+        live::book(&db, event, poor, "a", PRICE, NOW).await,
         Err(AppError::invalid("slot", Problem::InsufficientFunds))
     );
     assert_eq!(available(&db, wallet(poor)).await, 1_000);
     let rich = fan(&db, "rich", 10_000).await;
-    let first = live::book(&db, event, rich, "a", NOW).await.unwrap();
+    let first = live::book(&db, event, rich, "a", PRICE, NOW).await.unwrap();
     // The same form sent again books nothing more.
-    assert_eq!(live::book(&db, event, rich, "a", NOW).await.unwrap(), first);
     assert_eq!(
-        live::book(&db, event, rich, "b", NOW).await,
+        live::book(&db, event, rich, "a", PRICE, NOW).await.unwrap(),
+        first
+    );
+    assert_eq!(
+        live::book(&db, event, rich, "b", PRICE, NOW).await,
         Err(AppError::invalid("slot", Problem::TooMany { max: 1 }))
     );
     assert_eq!(available(&db, wallet(rich)).await, 10_000 - PRICE);
     assert_eq!(
-        live::book(&db, event, host, "c", NOW).await,
+        live::book(&db, event, host, "c", PRICE, NOW).await,
         Err(AppError::Forbidden)
     );
     let e = live::event(&db, event, Some(rich), NOW).await.unwrap();
@@ -187,9 +190,9 @@ async fn a_fan_cancels_before_the_cut_off_and_gets_the_place_and_money_back() {
     let (_host, event) = event(&db, 1).await;
     let a = fan(&db, "early", 5_000).await;
     let b = fan(&db, "late", 5_000).await;
-    let slot = live::book(&db, event, a, "k", NOW).await.unwrap();
+    let slot = live::book(&db, event, a, "k", PRICE, NOW).await.unwrap();
     assert_eq!(
-        live::book(&db, event, b, "k", NOW).await,
+        live::book(&db, event, b, "k", PRICE, NOW).await,
         Err(AppError::invalid("slot", Problem::SoldOut))
     );
     // The cut-off is an hour before the start.
@@ -206,7 +209,7 @@ async fn a_fan_cancels_before_the_cut_off_and_gets_the_place_and_money_back() {
     );
     assert_eq!(available(&db, wallet(a)).await, 5_000);
     // The place is free again.
-    live::book(&db, event, b, "k", NOW).await.unwrap();
+    live::book(&db, event, b, "k", PRICE, NOW).await.unwrap();
     sound(&db).await;
 }
 
@@ -292,7 +295,7 @@ async fn only_the_host_runs_the_stage_and_only_the_fan_says_ready() {
     let (host, event) = event(&db, 5).await;
     let f = fan(&db, "guest", 5_000).await;
     let other = fan(&db, "other", 5_000).await;
-    let slot = live::book(&db, event, f, "k", NOW).await.unwrap();
+    let slot = live::book(&db, event, f, "k", PRICE, NOW).await.unwrap();
     let start = NOW + 24 * HOUR;
     // Before the event is live, nobody is called.
     assert!(matches!(
@@ -340,7 +343,7 @@ async fn two_fans_are_never_on_stage_at_once() {
     let b = fan(&db, "second", 5_000).await;
     let slot_a = on_the_way(&db, host, event, a, SlotState::OnStage).await;
     let start = NOW + 24 * HOUR;
-    let slot_b = live::book(&db, event, b, "k", start).await.unwrap();
+    let slot_b = live::book(&db, event, b, "k", PRICE, start).await.unwrap();
     live::take(&db, slot_b, host, SlotStep::Call, start)
         .await
         .unwrap();
@@ -369,8 +372,10 @@ async fn the_host_reorders_the_queue() {
     let (host, event) = event(&db, 5).await;
     let a = fan(&db, "anna", 5_000).await;
     let b = fan(&db, "bert", 5_000).await;
-    let slot_a = live::book(&db, event, a, "k", NOW).await.unwrap();
-    let slot_b = live::book(&db, event, b, "k", NOW + 1).await.unwrap();
+    let slot_a = live::book(&db, event, a, "k", PRICE, NOW).await.unwrap();
+    let slot_b = live::book(&db, event, b, "k", PRICE, NOW + 1)
+        .await
+        .unwrap();
     live::move_slot(&db, slot_b, host, true, NOW).await.unwrap();
     let queue = live::queue(&db, event).await.unwrap();
     assert_eq!(
@@ -467,7 +472,10 @@ async fn the_event_ending_while_a_fan_is_on_stage_settles_every_slot_once() {
     let mut waiting = Vec::new();
     for i in 0..4 {
         let f = fan(&db, &format!("waiting{i}"), 5_000).await;
-        waiting.push((f, live::book(&db, event, f, "k", start).await.unwrap()));
+        waiting.push((
+            f,
+            live::book(&db, event, f, "k", PRICE, start).await.unwrap(),
+        ));
     }
     live::take(&db, waiting[0].1, host, SlotStep::Call, start)
         .await
@@ -518,15 +526,49 @@ async fn a_cancelled_event_refunds_every_booking() {
     let (_dir, db) = fresh_db().await;
     let (host, event) = event(&db, 5).await;
     let f = fan(&db, "hopeful", 5_000).await;
-    live::book(&db, event, f, "k", NOW).await.unwrap();
+    live::book(&db, event, f, "k", PRICE, NOW).await.unwrap();
     live::run_event(&db, event, Some(host), EventStep::Cancel, NOW)
         .await
         .unwrap();
     assert_eq!(available(&db, wallet(f)).await, 5_000);
     assert!(matches!(
-        live::book(&db, event, f, "again", NOW).await,
+        live::book(&db, event, f, "again", PRICE, NOW).await,
         Err(AppError::Conflict(_))
     ));
+    sound(&db).await;
+}
+
+#[tokio::test]
+async fn a_fan_keeps_the_terms_they_booked_under() {
+    let (_dir, db) = fresh_db().await;
+    let (host, event) = event(&db, 5).await;
+    let f = fan(&db, "early_bird", 5_000).await;
+    let slot = live::book(&db, event, f, "k", PRICE, NOW).await.unwrap();
+    // After the booking the host asks for a day's notice and raises the price.
+    let stricter = Offers {
+        cancel_cutoff_secs: 24 * HOUR as u32,
+        slot_price: Money::eur(PRICE * 2),
+        ..offers(5)
+    };
+    live::update_offers(&db, host, event, &stricter, NOW)
+        .await
+        .unwrap();
+    // A fan still on the old page is not charged the new price.
+    let late = fan(&db, "late_page", 5_000).await;
+    assert_eq!(
+        live::book(&db, event, late, "k", PRICE, NOW).await,
+        Err(AppError::invalid("slot", Problem::PriceChanged))
+    );
+    assert_eq!(available(&db, wallet(late)).await, 5_000);
+    // Two hours before the start: past the new cut-off, within the one the fan paid under.
+    let two_hours_before = NOW + 22 * HOUR;
+    assert_eq!(
+        live::take(&db, slot, f, SlotStep::Cancel, two_hours_before)
+            .await
+            .unwrap(),
+        SlotState::Cancelled
+    );
+    assert_eq!(available(&db, wallet(f)).await, 5_000, "refunded in full");
     sound(&db).await;
 }
 
@@ -620,14 +662,22 @@ async fn a_fan_books_through_the_page_and_the_host_takes_the_slot_to_done() {
     app.sign_up(&fan, "fan", "live_guest").await;
     let id_s = id.to_string();
     let error = app
-        .call_err(&fan, "book_slot", &[("id", &id_s), ("key", "form-1")])
+        .call_err(
+            &fan,
+            "book_slot",
+            &[("id", &id_s), ("key", "form-1"), ("price", "1500")],
+        )
         .await;
     assert_eq!(error.problem_for("slot"), Some(Problem::InsufficientFunds));
     let db = Db::connect(&app.database_url).await.unwrap();
     let me = app.me(&fan).await.unwrap();
     top_up(&db, me.id, 2_000).await;
     let slot: i64 = app
-        .call_ok(&fan, "book_slot", &[("id", &id_s), ("key", "form-1")])
+        .call_ok(
+            &fan,
+            "book_slot",
+            &[("id", &id_s), ("key", "form-1"), ("price", "1500")],
+        )
         .await;
     let event: Event = app.call_ok(&fan, "get_event", &[("id", &id_s)]).await;
     assert_eq!(event.slots_left(), 4);
@@ -740,7 +790,11 @@ async fn a_fan_short_of_money_tops_up_by_card_and_comes_back_to_book() {
     let fan = app.client();
     app.sign_up(&fan, "fan", "topup_fan").await;
     let short = app
-        .call_err(&fan, "book_slot", &[("id", &id_s), ("key", "k1")])
+        .call_err(
+            &fan,
+            "book_slot",
+            &[("id", &id_s), ("key", "k1"), ("price", "1500")],
+        )
         .await;
     assert_eq!(short.problem_for("slot"), Some(Problem::InsufficientFunds));
     assert_eq!(
@@ -764,7 +818,11 @@ async fn a_fan_short_of_money_tops_up_by_card_and_comes_back_to_book() {
         AppError::Conflict("your wallet already holds the price: book the slot".into())
     );
     let _: i64 = app
-        .call_ok(&fan, "book_slot", &[("id", &id_s), ("key", "k1")])
+        .call_ok(
+            &fan,
+            "book_slot",
+            &[("id", &id_s), ("key", "k1"), ("price", "1500")],
+        )
         .await;
     sound(&db).await;
 }

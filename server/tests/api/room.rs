@@ -789,7 +789,11 @@ async fn every_live_function_refuses_whoever_may_not_call_it() {
     let fan = app.me(&client(Fan)).await.unwrap().id;
     top_up(&db, fan, 1_500).await;
     let slot: i64 = app
-        .call_ok(&client(Fan), "book_slot", &[("id", &id_s), ("key", "auth")])
+        .call_ok(
+            &client(Fan),
+            "book_slot",
+            &[("id", &id_s), ("key", "auth"), ("price", "1500")],
+        )
         .await;
     let slot = slot.to_string();
     let moderators = [
@@ -833,7 +837,10 @@ async fn every_live_function_refuses_whoever_may_not_call_it() {
         ("move_slot", vec![("id", &slot), ("up", "true")]),
         ("take_slot_step", vec![("id", &slot), ("step", "on_stage")]),
         ("remind_me", vec![("id", &id_s), ("on", "true")]),
-        ("book_slot", vec![("id", &id_s), ("key", "again")]),
+        (
+            "book_slot",
+            vec![("id", &id_s), ("key", "again"), ("price", "1500")],
+        ),
         ("top_up_to_book", vec![("id", &id_s)]),
         ("donate", vec![("id", &id_s), ("amount", "5"), ("key", "d")]),
         (

@@ -863,3 +863,55 @@ async fn a_guest_checks_out_under_an_email_that_becomes_their_account() {
     );
     sound(&db).await;
 }
+
+#[tokio::test]
+async fn nobody_buys_their_own_product_or_earns_on_their_own_purchase() {
+    let (_dir, db) = fresh_db().await;
+    let (brand, creator, _fan, _, variant) = brand_creator_fan(&db).await;
+    // A seller buying their own product would turn a card top-up into withdrawable earnings.
+    top_up(&db, brand, 10_000).await;
+    let own = buy(&db, brand, variant, 1, None, 2_000).await;
+    assert_eq!(
+        own.unwrap_err(),
+        AppError::invalid(&format!("line_{variant}"), Problem::OwnProduct)
+    );
+    assert_eq!(
+        available(&db, AccountRef::wallet(brand, Currency::Eur)).await,
+        10_000,
+        "nothing was taken"
+    );
+    let merch = shelves::create(&db, creator, &product(1_000, None, 5), now())
+        .await
+        .unwrap();
+    top_up(&db, creator, 10_000).await;
+    let merch_variant = variant_of(&db, merch).await;
+    assert!(matches!(
+        buy(&db, creator, merch_variant, 1, Some(creator), 1_000).await,
+        Err(AppError::Invalid {
+            problem: Problem::OwnProduct,
+            ..
+        })
+    ));
+
+    // A creator may buy the brand's product from their own shop, but earns nothing on it.
+    let checkout = buy(&db, creator, variant, 1, Some(creator), 2_000)
+        .await
+        .unwrap();
+    let order = orders::checkout_view(&db, &checkout, creator)
+        .await
+        .unwrap()
+        .orders
+        .remove(0);
+    let commission: i64 = sqlx::query_scalar("SELECT commission FROM orders WHERE public_id = $1")
+        .bind(&order.id)
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(commission, 0);
+    assert_eq!(
+        available(&db, AccountRef::earnings(brand, Currency::Eur)).await,
+        2_000,
+        "the brand has the whole price"
+    );
+    sound(&db).await;
+}

@@ -236,7 +236,11 @@ async fn the_fan_on_stage_publishes_with_a_token_that_ends_with_the_slot() {
     let db = Db::connect(&app.database_url).await.unwrap();
     top_up(&db, app.me(&fan).await.unwrap().id, 5_000).await;
     let slot: i64 = app
-        .call_ok(&fan, "book_slot", &[("id", &id_s), ("key", "video")])
+        .call_ok(
+            &fan,
+            "book_slot",
+            &[("id", &id_s), ("key", "video"), ("price", "1500")],
+        )
         .await;
     let slot_s = slot.to_string();
     let step = |client: &Client, step: &'static str| {
