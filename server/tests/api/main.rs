@@ -12,6 +12,7 @@ mod campaigns;
 mod crash;
 mod deals;
 mod earnings;
+mod hostile;
 mod ledger;
 mod live;
 mod market;
