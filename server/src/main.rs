@@ -41,8 +41,13 @@ enum Command {
 #[derive(Subcommand)]
 enum LedgerCommand {
     /// Replay the journal, recompute every balance, check the hash chain and the invariants;
-    /// list every problem and exit with status 1 if there is one.
-    Verify,
+    /// list every problem and exit with status 1 if there is one. Prints the journal's head:
+    /// keep it outside the database and pass it back later as `--anchor`.
+    Verify {
+        /// An entry recorded by an earlier verify (`SEQ:HASH`): the journal must still hold it.
+        #[arg(long)]
+        anchor: Option<app::ledger::store::Anchor>,
+    },
     /// Write the journal to standard output.
     Export {
         #[arg(long, value_enum, default_value = "csv")]
@@ -137,12 +142,13 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
 async fn ledger(command: LedgerCommand, db: &app::ssr::Db) -> anyhow::Result<()> {
     use app::ledger::store;
     match command {
-        LedgerCommand::Verify => {
-            let report = store::verify(db).await?;
+        LedgerCommand::Verify { anchor } => {
+            let report = store::verify_anchored(db, anchor.as_ref()).await?;
             println!(
                 "{} journal entries, {} transfers, {} accounts",
                 report.entries, report.transfers, report.accounts
             );
+            println!("head: {} (record it outside this database)", report.head);
             if !report.problems.is_empty() {
                 for problem in &report.problems {
                     println!("PROBLEM {problem}");

@@ -51,24 +51,14 @@ fn key_of(request: &Request) -> Option<Key> {
     if request.method() != Method::GET || !is_shop_page(request.uri().path()) {
         return None;
     }
-    let cookies: Vec<&str> = request
-        .headers()
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .map(str::trim)
-        .collect();
-    if cookies.iter().any(|c| c.starts_with("tremplin_session=")) {
+    let headers = request.headers();
+    if app::ssr::cookie(headers, "tremplin_session").is_some() {
         return None;
     }
     Some(Key {
         uri: request.uri().to_string(),
-        accept_language: request.headers().get(header::ACCEPT_LANGUAGE).cloned(),
-        locale_cookie: cookies
-            .iter()
-            .find_map(|c| c.strip_prefix("i18n_pref_locale="))
-            .map(str::to_owned),
+        accept_language: headers.get(header::ACCEPT_LANGUAGE).cloned(),
+        locale_cookie: app::ssr::cookie(headers, "i18n_pref_locale"),
     })
 }
 

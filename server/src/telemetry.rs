@@ -22,6 +22,32 @@ pub fn init_logging() {
         .unwrap_or_else(|_| EnvFilter::new("warn,server=info,app=info,tower_http=info"));
     // A second call (several apps in one test process) keeps the first subscriber.
     let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
+    log_panics();
+}
+
+/// Sends every panic to the log and counts it (`tremplin_panics_total`): a panic in a spawned
+/// task (a page still rendering when its client left, a worker) is otherwise only a line on
+/// stderr that nobody watches, and the task is gone.
+fn log_panics() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let default = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let at = info
+                .location()
+                .map(|l| format!("{}:{}", l.file(), l.line()))
+                .unwrap_or_default();
+            let message = info
+                .payload()
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| info.payload().downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            tracing::error!(at, "panic: {message}");
+            metrics::counter!("tremplin_panics_total").increment(1);
+            default(info);
+        }));
+    });
 }
 
 /// The process-wide Prometheus recorder, installed on first use.

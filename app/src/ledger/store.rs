@@ -793,8 +793,43 @@ pub struct Report {
     pub entries: i64,
     pub accounts: usize,
     pub transfers: usize,
+    /// The last entry of the journal: its number and hash, to record outside the database.
+    pub head: Anchor,
     /// Empty when the ledger is sound.
     pub problems: Vec<String>,
+}
+
+/// An entry of the journal as recorded outside the database (`ledger verify` prints the head
+/// to keep). The hash chain alone proves the journal consistent with itself: whoever can write
+/// the database could rewrite it whole and chain it again. An anchor kept elsewhere proves the
+/// journal up to it is still the one that was recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Anchor {
+    pub seq: i64,
+    pub hash: String,
+}
+
+impl std::str::FromStr for Anchor {
+    type Err = String;
+
+    /// `SEQ:HASH`, as `ledger verify` prints it.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let (seq, hash) = s.split_once(':').ok_or("expected SEQ:HASH")?;
+        let seq = seq.parse().map_err(|_| "SEQ must be a number")?;
+        if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err("HASH must be 64 hexadecimal digits".into());
+        }
+        Ok(Self {
+            seq,
+            hash: hash.to_ascii_lowercase(),
+        })
+    }
+}
+
+impl std::fmt::Display for Anchor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.seq, self.hash)
+    }
 }
 
 #[derive(FromRow)]
@@ -853,6 +888,11 @@ async fn journal_page(db: &Db, after: i64) -> Result<Vec<JournalRow>, LedgerErro
 /// stored balances and transfers: the chain, every balance and hold, every transfer's state,
 /// the zero sum, and that no account that must not go negative did.
 pub async fn verify(db: &Db) -> Result<Report, LedgerError> {
+    verify_anchored(db, None).await
+}
+
+/// [`verify`], and that the journal still holds `anchor` as it was recorded.
+pub async fn verify_anchored(db: &Db, anchor: Option<&Anchor>) -> Result<Report, LedgerError> {
     seal(db).await?;
     let transfers: Vec<TransferRow> =
         sqlx::query_as(&format!("SELECT {TRANSFER_COLUMNS} FROM ledger_transfers"))
@@ -885,6 +925,12 @@ pub async fn verify(db: &Db) -> Result<Report, LedgerError> {
                     entry.seq, entry.transfer_id
                 )),
             }
+            if anchor.is_some_and(|a| a.seq == entry.seq && a.hash != entry.hash) {
+                replay.problems.push(format!(
+                    "entry {}: its hash is not the one recorded (the journal was rewritten)",
+                    entry.seq
+                ));
+            }
             replay.apply(&entry);
         }
         if !full {
@@ -892,6 +938,12 @@ pub async fn verify(db: &Db) -> Result<Report, LedgerError> {
         }
     }
     let mut problems = std::mem::take(&mut replay.problems);
+    if let Some(anchor) = anchor.filter(|a| a.seq > replay.last_seq) {
+        problems.push(format!(
+            "entry {} was recorded but the journal ends at entry {} (entries were removed)",
+            anchor.seq, replay.last_seq
+        ));
+    }
 
     let head: (i64, String) = sqlx::query_as("SELECT seq, hash FROM ledger_head WHERE id = 1")
         .fetch_one(&db.pool)
@@ -979,6 +1031,10 @@ pub async fn verify(db: &Db) -> Result<Report, LedgerError> {
         entries,
         accounts: accounts.len(),
         transfers: transfers.len(),
+        head: Anchor {
+            seq: replay.last_seq,
+            hash: replay.last_hash,
+        },
         problems,
     })
 }

@@ -68,6 +68,18 @@ impl Clock {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClientIp(pub std::net::IpAddr);
 
+/// The value of cookie `name` in a request's `Cookie` headers, if it has one.
+pub fn cookie(headers: &http::HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(::cookie::Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == name)
+        .map(|c| c.value().to_owned())
+}
+
 /// Whether a request comes from a plain HTML form (a browser without JavaScript), which wants a
 /// redirect, rather than from the page's own code, which wants data.
 pub fn wants_html(headers: &http::HeaderMap) -> bool {

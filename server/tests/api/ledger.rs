@@ -775,6 +775,51 @@ mod random {
 }
 
 #[tokio::test]
+async fn a_recorded_head_catches_a_journal_rewritten_and_chained_again() {
+    let (_dir, db) = fresh_db().await;
+    let ana = AccountRef::wallet(user(&db, "ana").await, EUR);
+    for i in 0..3 {
+        run(&db, &[new(&format!("a{i}"), clearing(), ana, 100)])
+            .await
+            .unwrap();
+    }
+    let head = store::verify(&db).await.unwrap().head;
+    assert_eq!(head.seq, 3);
+    let recorded: store::Anchor = head.to_string().parse().unwrap();
+    assert!(store::verify_anchored(&db, Some(&recorded))
+        .await
+        .unwrap()
+        .problems
+        .is_empty());
+    // Someone with the database's keys rewrites the journal whole, hashes chained again: the
+    // chain alone is consistent, the recorded head is not in it any more.
+    let forged = store::Anchor {
+        seq: 2,
+        hash: "ab".repeat(32),
+    };
+    let problems = store::verify_anchored(&db, Some(&forged))
+        .await
+        .unwrap()
+        .problems;
+    assert_eq!(
+        problems,
+        vec!["entry 2: its hash is not the one recorded (the journal was rewritten)".to_owned()]
+    );
+    let ahead = store::Anchor {
+        seq: 9,
+        hash: recorded.hash.clone(),
+    };
+    let problems = store::verify_anchored(&db, Some(&ahead))
+        .await
+        .unwrap()
+        .problems;
+    assert!(problems[0].contains("entry 9 was recorded"), "{problems:?}");
+    for bad in ["3", "x:ab", "3:zz", &format!("3:{}", "a".repeat(63))] {
+        assert!(bad.parse::<store::Anchor>().is_err(), "{bad}");
+    }
+}
+
+#[tokio::test]
 async fn the_ledger_commands_verify_and_export() {
     let app = crate::common::spawn_app().await;
     let db = Db::connect(&app.database_url).await.unwrap();
@@ -796,6 +841,14 @@ async fn the_ledger_commands_verify_and_export() {
         stdout.starts_with("2 journal entries, 2 transfers, 2 accounts"),
         "{stdout}"
     );
+    let head = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("head: "))
+        .and_then(|l| l.split_whitespace().next())
+        .unwrap()
+        .to_owned();
+    let anchored = tremplin(&["ledger", "verify", "--anchor", &head]);
+    assert!(anchored.status.success());
     let csv = tremplin(&["ledger", "export", "--format", "csv"]);
     assert_eq!(String::from_utf8_lossy(&csv.stdout).lines().count(), 3);
 

@@ -56,10 +56,39 @@ pub struct Notice {
     pub frame: Frame,
 }
 
+/// How many watch here, for the other instances: one room's count per pair, spread over as
+/// many notices as it takes (each room's count is kept on its own, so parts can arrive alone).
 #[derive(Serialize, Deserialize)]
 struct Presence {
     instance: String,
     viewers: Vec<(i64, u64)>,
+}
+
+/// The largest presence notice; PostgreSQL refuses a `NOTIFY` payload of 8,000 bytes or more.
+const PRESENCE_MAX_BYTES: usize = 7_000;
+
+/// `viewers` as presence notices of at most [`PRESENCE_MAX_BYTES`] each.
+fn presence_payloads(instance: &str, viewers: Vec<(i64, u64)>) -> Vec<String> {
+    let mut payloads = Vec::new();
+    let mut part = Presence {
+        instance: instance.to_owned(),
+        viewers: Vec::new(),
+    };
+    // The notice without rooms, plus each room's `[event,count],`.
+    let empty = serde_json::to_string(&part).map_or(0, |s| s.len());
+    let mut size = empty;
+    for (event, n) in viewers {
+        let entry = format!("[{event},{n}],").len();
+        if size + entry > PRESENCE_MAX_BYTES && !part.viewers.is_empty() {
+            payloads.push(serde_json::to_string(&part).unwrap_or_default());
+            part.viewers.clear();
+            size = empty;
+        }
+        part.viewers.push((event, n));
+        size += entry;
+    }
+    payloads.push(serde_json::to_string(&part).unwrap_or_default());
+    payloads
 }
 
 struct Channel {
@@ -72,8 +101,8 @@ struct Channel {
 #[derive(Default)]
 struct Rooms {
     channels: HashMap<i64, Channel>,
-    /// What the other instances said last, and when.
-    elsewhere: HashMap<String, (HashMap<i64, u64>, Instant)>,
+    /// What the other instances said last of each room, and when.
+    elsewhere: HashMap<i64, HashMap<String, (u64, Instant)>>,
     /// Sockets open on this instance per client address.
     addresses: HashMap<IpAddr, u32>,
 }
@@ -224,12 +253,13 @@ impl Hub {
 
     fn total(rooms: &Rooms, event: i64) -> u64 {
         let here = rooms.channels.get(&event).map_or(0, |c| c.viewers);
-        let elsewhere: u64 = rooms
-            .elsewhere
-            .values()
-            .filter(|(_, at)| at.elapsed() < PRESENCE_STALE)
-            .filter_map(|(counts, _)| counts.get(&event))
-            .sum();
+        let elsewhere: u64 = rooms.elsewhere.get(&event).map_or(0, |instances| {
+            instances
+                .values()
+                .filter(|(_, at)| at.elapsed() < PRESENCE_STALE)
+                .map(|(n, _)| n)
+                .sum()
+        });
         here + elsewhere
     }
 
@@ -240,23 +270,27 @@ impl Hub {
         loop {
             tick.tick().await;
             if self.backend == Backend::Postgres {
-                let presence = Presence {
-                    instance: self.instance.to_string(),
-                    viewers: self
-                        .lock()
+                let viewers: Vec<(i64, u64)> = {
+                    let mut rooms = self.lock();
+                    for instances in rooms.elsewhere.values_mut() {
+                        instances.retain(|_, (_, at)| at.elapsed() < PRESENCE_STALE);
+                    }
+                    rooms.elsewhere.retain(|_, instances| !instances.is_empty());
+                    rooms
                         .channels
                         .iter()
                         .map(|(event, c)| (*event, c.viewers))
-                        .collect(),
+                        .collect()
                 };
-                let payload = serde_json::to_string(&presence).unwrap_or_default();
-                if let Err(e) = sqlx::query("SELECT pg_notify($1, $2)")
-                    .bind(PRESENCE)
-                    .bind(payload)
-                    .execute(&db.pool)
-                    .await
-                {
-                    tracing::warn!("room presence not sent: {e}");
+                for payload in presence_payloads(&self.instance, viewers) {
+                    if let Err(e) = sqlx::query("SELECT pg_notify($1, $2)")
+                        .bind(PRESENCE)
+                        .bind(payload)
+                        .execute(&db.pool)
+                        .await
+                    {
+                        tracing::warn!("room presence not sent: {e}");
+                    }
                 }
             }
             let changed: Vec<(i64, u64)> = {
@@ -308,10 +342,15 @@ impl Hub {
                     Ok(n) => {
                         if let Ok(p) = serde_json::from_str::<Presence>(n.payload()) {
                             if *p.instance != *self.instance {
-                                let counts = p.viewers.into_iter().collect();
-                                self.lock()
-                                    .elsewhere
-                                    .insert(p.instance, (counts, Instant::now()));
+                                let now = Instant::now();
+                                let mut rooms = self.lock();
+                                for (event, n) in p.viewers {
+                                    rooms
+                                        .elsewhere
+                                        .entry(event)
+                                        .or_default()
+                                        .insert(p.instance.clone(), (n, now));
+                                }
                             }
                         }
                     }
@@ -322,5 +361,31 @@ impl Hub {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn presence_fits_in_notices_postgres_accepts_however_many_rooms() {
+        let instance = uuid::Uuid::new_v4().to_string();
+        let rooms: Vec<(i64, u64)> = (0..5_000).map(|i| (1_000_000_000 + i, 123_456)).collect();
+        let payloads = presence_payloads(&instance, rooms.clone());
+        assert!(payloads.len() > 1);
+        let mut seen = Vec::new();
+        for payload in &payloads {
+            assert!(payload.len() <= PRESENCE_MAX_BYTES, "{}", payload.len());
+            let p: Presence = serde_json::from_str(payload).unwrap();
+            assert_eq!(p.instance, instance);
+            seen.extend(p.viewers);
+        }
+        assert_eq!(seen, rooms);
+        assert_eq!(
+            presence_payloads(&instance, Vec::new()).len(),
+            1,
+            "no rooms, still alive"
+        );
     }
 }
