@@ -22,7 +22,8 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// Where cargo-leptos put the compiled site (`pkg/` and public assets).
     pub site_root: PathBuf,
-    /// `smtp://user:pass@host:port` to send mail; unset writes mail to `data/outbox/`.
+    /// `smtp://user:pass@host:port` (STARTTLS required), `smtps://…` (TLS) or
+    /// `smtp://…?tls=none` (in clear) to send mail; unset writes mail to `data/outbox/`.
     pub smtp_url: Option<String>,
     /// The sender of outgoing mail, such as `Tremplin <no-reply@example.org>`.
     pub mail_from: String,
@@ -57,6 +58,9 @@ pub struct Config {
     pub room_sockets_per_address: u32,
     /// Mounts `POST /test/clock`, which moves the workers' clock ahead: end-to-end tests only.
     pub test_clock: bool,
+    /// `TREMPLIN_ALLOW_TEST_MODE=1`: lets an `https://` site run the test-mode processor, the
+    /// test clock or the demo data (a public staging site). Without it they are refused there.
+    pub allow_test_mode: bool,
 }
 
 /// The payment processor (`TREMPLIN_PAYMENTS`).
@@ -164,10 +168,11 @@ impl Config {
 
         let smtp_url = var("TREMPLIN_SMTP_URL");
         if let Some(url) = &smtp_url {
-            if !url.starts_with("smtp://") && !url.starts_with("smtps://") {
+            if crate::mail::security(url).is_err() {
                 return Err(ConfigError {
                     var: "TREMPLIN_SMTP_URL",
-                    expected: "an smtp:// or smtps:// URL",
+                    expected: "smtps://… (TLS), smtp://… (STARTTLS required) or \
+                               smtp://…?tls=none (in clear: a relay on this host)",
                     got: redact(url),
                 });
             }
@@ -232,7 +237,7 @@ impl Config {
         let fee_raw = var("TREMPLIN_TEST_PROCESSOR_FEE").unwrap_or_else(|| "1.5%+0.25".into());
         let test_processor_fee = FeeSchedule::parse(&fee_raw).ok_or_else(|| ConfigError {
             var: "TREMPLIN_TEST_PROCESSOR_FEE",
-            expected: "a percentage plus a fixed amount in euros, such as 1.5%+0.25",
+            expected: "a percentage below 100 plus a fixed amount in euros, such as 1.5%+0.25",
             got: fee_raw.clone(),
         })?;
         let webhook_secret = var("TREMPLIN_PAYMENTS_WEBHOOK_SECRET");
@@ -256,17 +261,49 @@ impl Config {
             }
         };
 
-        let test_clock = match var("TREMPLIN_TEST_CLOCK").as_deref() {
+        let public = base_url.starts_with("https://");
+        let allow_test_mode = match var("TREMPLIN_ALLOW_TEST_MODE").as_deref() {
             None | Some("0") => false,
-            Some("1") if !base_url.starts_with("https://") => true,
+            Some("1") => true,
             Some(other) => {
                 return Err(ConfigError {
-                    var: "TREMPLIN_TEST_CLOCK",
-                    expected: "0, or 1 on a development address (http://)",
+                    var: "TREMPLIN_ALLOW_TEST_MODE",
+                    expected: "0, or 1 to run test mode on an https:// address",
                     got: other.to_owned(),
                 })
             }
         };
+        // An https:// address is a site people use: what fakes money or time is refused there
+        // unless the operator says by name that it is a staging site.
+        let test_mode_refused = public && !allow_test_mode;
+        let test_clock = match var("TREMPLIN_TEST_CLOCK").as_deref() {
+            None | Some("0") => false,
+            Some("1") if !test_mode_refused => true,
+            Some(other) => {
+                return Err(ConfigError {
+                    var: "TREMPLIN_TEST_CLOCK",
+                    expected: "0, or 1 on a development address (http://) or with \
+                               TREMPLIN_ALLOW_TEST_MODE=1",
+                    got: other.to_owned(),
+                })
+            }
+        };
+        if test_mode_refused && matches!(payments, Payments::Test) {
+            return Err(ConfigError {
+                var: "TREMPLIN_PAYMENTS",
+                expected: "stripe on an https:// address (the test processor takes no real \
+                           money; TREMPLIN_ALLOW_TEST_MODE=1 allows it on a staging site)",
+                got: "test".into(),
+            });
+        }
+        if public && metrics_token.is_none() {
+            return Err(ConfigError {
+                var: "TREMPLIN_METRICS_TOKEN",
+                expected: "a token of at least 16 characters on an https:// address (behind a \
+                           proxy every client looks local)",
+                got: "(unset)".into(),
+            });
+        }
 
         let deal_review_hours = ranged(
             &var,
@@ -324,6 +361,7 @@ impl Config {
             checkout_minutes,
             return_days,
             test_clock,
+            allow_test_mode,
             database_url,
             listen,
             base_url,
@@ -349,6 +387,20 @@ impl Config {
 
     pub fn secure_cookies(&self) -> bool {
         self.base_url.starts_with("https://")
+    }
+
+    /// Whether demo data (known passwords, an operator account) may be loaded or served: not
+    /// on an https:// address, unless `TREMPLIN_ALLOW_TEST_MODE=1`.
+    pub fn demo_data_allowed(&self) -> Result<(), ConfigError> {
+        if self.secure_cookies() && !self.allow_test_mode {
+            return Err(ConfigError {
+                var: "TREMPLIN_ALLOW_TEST_MODE",
+                expected: "1 to load or serve demo data on an https:// address (its accounts \
+                           share one published password)",
+                got: "(unset)".into(),
+            });
+        }
+        Ok(())
     }
 }
 
@@ -529,7 +581,7 @@ fn stripe(var: &impl Fn(&str) -> Option<String>) -> Result<Stripe, ConfigError> 
     let fee_raw = var("TREMPLIN_STRIPE_FEE").unwrap_or_else(|| "1.5%+0.25".into());
     let fee = FeeSchedule::parse(&fee_raw).ok_or_else(|| ConfigError {
         var: "TREMPLIN_STRIPE_FEE",
-        expected: "a percentage plus a fixed amount in euros, such as 1.5%+0.25",
+        expected: "a percentage below 100 plus a fixed amount in euros, such as 1.5%+0.25",
         got: fee_raw.clone(),
     })?;
     Ok(Stripe {
@@ -671,8 +723,73 @@ mod tests {
         let on_https = [
             ("TREMPLIN_TEST_CLOCK", "1"),
             ("TREMPLIN_BASE_URL", "https://tremplin.example"),
+            ("TREMPLIN_METRICS_TOKEN", METRICS_TOKEN),
+            ("TREMPLIN_ALLOW_TEST_MODE", "0"),
         ];
         assert_eq!(config(&on_https).err().unwrap().var, "TREMPLIN_TEST_CLOCK");
+    }
+
+    const METRICS_TOKEN: &str = "a metrics token for tests";
+
+    #[test]
+    fn an_https_site_refuses_test_mode_unless_forced_by_name() {
+        let https = ("TREMPLIN_BASE_URL", "https://tremplin.example");
+        let token = ("TREMPLIN_METRICS_TOKEN", METRICS_TOKEN);
+        let stripe = [
+            ("TREMPLIN_PAYMENTS", "stripe"),
+            ("TREMPLIN_STRIPE_SECRET_KEY", "sk_live_secret"),
+            ("TREMPLIN_STRIPE_WEBHOOK_SECRET", "whsec_secret"),
+        ];
+        // The test processor, by default or by name.
+        assert_eq!(
+            config(&[https, token]).err().unwrap().var,
+            "TREMPLIN_PAYMENTS"
+        );
+        let named = [https, token, ("TREMPLIN_PAYMENTS", "test")];
+        assert_eq!(config(&named).err().unwrap().var, "TREMPLIN_PAYMENTS");
+        // No metrics token.
+        let e = config(&[https, stripe[0], stripe[1], stripe[2]])
+            .err()
+            .unwrap();
+        assert_eq!(e.var, "TREMPLIN_METRICS_TOKEN");
+        // A real site: demo data refused.
+        let c = config(&[https, token, stripe[0], stripe[1], stripe[2]]).unwrap();
+        assert!(!c.allow_test_mode);
+        assert_eq!(
+            c.demo_data_allowed().err().unwrap().var,
+            "TREMPLIN_ALLOW_TEST_MODE"
+        );
+        // A staging site, said so by name: the test processor, clock and demo data run.
+        let forced = [
+            https,
+            token,
+            ("TREMPLIN_ALLOW_TEST_MODE", "1"),
+            ("TREMPLIN_TEST_CLOCK", "1"),
+        ];
+        let c = config(&forced).unwrap();
+        assert!(matches!(c.payments, Payments::Test) && c.test_clock);
+        assert!(c.demo_data_allowed().is_ok());
+        let e = config(&[https, token, ("TREMPLIN_ALLOW_TEST_MODE", "yes")])
+            .err()
+            .unwrap();
+        assert_eq!(e.var, "TREMPLIN_ALLOW_TEST_MODE");
+        // A development address needs none of this.
+        assert!(config(&[]).unwrap().demo_data_allowed().is_ok());
+    }
+
+    #[test]
+    fn a_processor_fee_of_everything_is_refused() {
+        for var in ["TREMPLIN_TEST_PROCESSOR_FEE", "TREMPLIN_STRIPE_FEE"] {
+            let e = config(&[
+                (var, "100%+0"),
+                ("TREMPLIN_PAYMENTS", "stripe"),
+                ("TREMPLIN_STRIPE_SECRET_KEY", "sk_test_secret"),
+                ("TREMPLIN_STRIPE_WEBHOOK_SECRET", "whsec_secret"),
+            ])
+            .err()
+            .unwrap();
+            assert_eq!(e.var, var);
+        }
     }
 
     #[test]
@@ -747,7 +864,12 @@ mod tests {
 
     #[test]
     fn https_base_url_makes_cookies_secure() {
-        let c = config(&[("TREMPLIN_BASE_URL", "https://tremplin.example/")]).unwrap();
+        let c = config(&[
+            ("TREMPLIN_BASE_URL", "https://tremplin.example/"),
+            ("TREMPLIN_METRICS_TOKEN", METRICS_TOKEN),
+            ("TREMPLIN_ALLOW_TEST_MODE", "1"),
+        ])
+        .unwrap();
         assert!(c.secure_cookies());
         assert_eq!(c.base_url, "https://tremplin.example");
     }

@@ -275,6 +275,15 @@ pub async fn load(state: &AppState, crowd: usize) -> anyhow::Result<()> {
 const OPERATOR: &str = "tremplin_ops";
 
 /// The demo logins, one line each, for the run command to print.
+/// Whether the demo data is in `db`: its operator account, whose password is published.
+pub async fn present(db: &app::ssr::Db) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM users WHERE email = $1")
+        .bind(email(OPERATOR))
+        .fetch_one(&db.pool)
+        .await
+        .map(|n| n > 0)
+}
+
 pub fn logins() -> Vec<String> {
     PEOPLE
         .iter()

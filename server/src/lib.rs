@@ -60,6 +60,13 @@ pub async fn state(config: &Config) -> anyhow::Result<AppState> {
     // Installed before anything starts (the media server reports it is up) so nothing is lost.
     telemetry::metrics_handle();
     let db = open_db(config).await?;
+    // Demo accounts share one published password, an operator among them.
+    if config.demo_data_allowed().is_err() && demo::present(&db).await? {
+        anyhow::bail!(
+            "the database holds the demo data, whose accounts share a published password: \
+             refused on an https:// address unless TREMPLIN_ALLOW_TEST_MODE=1"
+        );
+    }
     let mailer: Arc<dyn Mailer> = match &config.smtp_url {
         Some(url) => Arc::new(
             mail::Smtp::new(url, &config.mail_from)
@@ -180,7 +187,16 @@ pub async fn router(config: &Config, state: AppState) -> anyhow::Result<Router> 
     };
     let routes = route_list();
     let context_state = state.clone();
-    let provide = move || provide_context(context_state.clone());
+    let provide = move || {
+        provide_context(context_state.clone());
+        // The nonce this response's Content-Security-Policy names, in place of the one
+        // leptos_axum made up: the hydration and streaming scripts read it from here.
+        let nonce = use_context::<http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<security::CspNonce>().cloned());
+        if let Some(nonce) = nonce {
+            provide_context(leptos::nonce::Nonce::from_value(nonce.0));
+        }
+    };
     let shell_options = leptos_options.clone();
 
     let mut router = Router::<ServerState>::new()
@@ -201,7 +217,11 @@ pub async fn router(config: &Config, state: AppState) -> anyhow::Result<Router> 
     }
     // The test processor's checkout pages exist only while it takes the payments.
     if let Payments::Test = config.payments {
-        router = router.merge(test_processor(config, &state.db)?.routes());
+        let processor = test_processor(config, &state.db)?;
+        // Webhooks an instance recorded but could not deliver (it crashed, the endpoint was
+        // down) go out from whichever instance runs next.
+        processor.spawn_redelivery();
+        router = router.merge(processor.routes());
     }
     if let Some(sfu) = state.media.as_any().downcast_ref::<media::Embedded>() {
         let media = media::http::MediaState {
@@ -279,6 +299,12 @@ pub async fn router(config: &Config, state: AppState) -> anyhow::Result<Router> 
             _,
         >(provide, app::shell))
         .with_state(server_state)
+        // Inside the page cache, so a cached page keeps the policy naming the nonce its HTML
+        // carries.
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::new(security::Csp::new(config)),
+            security::content_security_policy,
+        ))
         .layer(axum::middleware::from_fn(error_status))
         .layer(axum::middleware::from_fn(forms::keep_errors))
         .layer(axum::middleware::from_fn_with_state(
@@ -297,6 +323,15 @@ pub async fn router(config: &Config, state: AppState) -> anyhow::Result<Router> 
         ))
         .layer(axum::middleware::from_fn(telemetry::record_metrics))
         .layer(tower_http::catch_panic::CatchPanicLayer::new());
+    // Outermost: every answer carries them, a refusal or a panic's 500 too.
+    let router =
+        security::fixed_headers(config)
+            .into_iter()
+            .fold(router, |router, (name, value)| {
+                router.layer(tower_http::set_header::SetResponseHeaderLayer::overriding(
+                    name, value,
+                ))
+            });
     Ok(telemetry::with_request_ids(router))
 }
 

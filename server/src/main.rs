@@ -95,6 +95,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             tracing::info!("database is up to date");
         }
         Command::DemoData { crowd } => {
+            config.demo_data_allowed()?;
             // Loading streams nothing: any free port, so it runs beside a serving instance.
             let mut config = config.clone();
             if let server::config::Media::Embedded(media) = &mut config.media {

@@ -206,6 +206,9 @@ pub async fn client_ip(
         .flat_map(|v| v.split(','))
         .filter_map(|a| a.trim().parse::<std::net::IpAddr>().ok())
         .collect::<Vec<_>>();
+    if trusted.is_empty() && !forwarded.is_empty() {
+        untrusted_forwarding();
+    }
     let client = if trusted.contains(&peer) {
         forwarded
             .iter()
@@ -227,4 +230,234 @@ pub fn is_local_path(path: &str) -> bool {
     path.starts_with('/')
         && !path.starts_with("//")
         && !path.chars().any(|c| c == '\\' || c.is_ascii_control())
+}
+
+/// A request said who it forwards for, and no proxy is trusted: either Tremplin runs behind a
+/// proxy nobody named in `TREMPLIN_TRUSTED_PROXIES` (then every visitor shares the proxy's
+/// address: one rate-limit bucket, one room-socket cap), or clients send the header
+/// themselves. Counted on `/metrics`, and said loudly once per process.
+fn untrusted_forwarding() {
+    static WARNED: std::sync::Once = std::sync::Once::new();
+    metrics::counter!("untrusted_forwarded_for_total").increment(1);
+    WARNED.call_once(|| {
+        tracing::warn!(
+            "requests carry X-Forwarded-For but TREMPLIN_TRUSTED_PROXIES is empty: behind a \
+             reverse proxy, every visitor shares its address (one rate-limit bucket, one \
+             room-socket cap). Name the proxy's address in TREMPLIN_TRUSTED_PROXIES."
+        );
+    });
+}
+
+/// The nonce of one response's Content-Security-Policy: the page's own inline scripts (Leptos's
+/// hydration and streaming scripts, which read it from the context) carry it, and an injected
+/// script cannot know it.
+#[derive(Clone, Debug)]
+pub struct CspNonce(pub std::sync::Arc<str>);
+
+impl CspNonce {
+    /// 128 random bits, in hex (CSP takes base64 characters, of which hex digits are some).
+    fn new() -> Self {
+        use std::fmt::Write;
+        let bytes: [u8; 16] = rand::random();
+        let mut hex = String::with_capacity(32);
+        for b in bytes {
+            let _ = write!(hex, "{b:02x}");
+        }
+        Self(hex.into())
+    }
+}
+
+/// The Content-Security-Policy of every response but its nonce, built from the configuration:
+/// which other origins the pages may talk to, post forms to, and show images from.
+#[derive(Clone, Debug)]
+pub struct Csp {
+    connect: String,
+    form_action: String,
+}
+
+impl Csp {
+    pub fn new(config: &Config) -> Self {
+        let mut connect = vec!["'self'".to_owned()];
+        // The room's WebSocket: `'self'` covers it in current browsers, older ones need the
+        // scheme named.
+        if let Some(host) = config.base_url.split_once("://").map(|(_, h)| h) {
+            let ws = if config.secure_cookies() { "wss" } else { "ws" };
+            connect.push(format!("{ws}://{host}"));
+        }
+        // WHIP/WHEP offers go to an external media server when there is one.
+        if let crate::config::Media::External(external) = &config.media {
+            connect.extend(origin(&external.base));
+        }
+        // cargo-leptos's live reload, in development only.
+        if std::env::var_os("LEPTOS_WATCH").is_some() {
+            connect.push("ws:".to_owned());
+        }
+        let mut form_action = vec!["'self'".to_owned()];
+        form_action.extend(origin(&config.base_url));
+        // A top-up posted without JavaScript is redirected to Stripe's checkout, and browsers
+        // hold the redirect of a form post to `form-action` too.
+        if let crate::config::Payments::Stripe(_) = config.payments {
+            form_action.push("https://checkout.stripe.com".to_owned());
+        }
+        Self {
+            connect: connect.join(" "),
+            form_action: form_action.join(" "),
+        }
+    }
+
+    /// The header for a response whose inline scripts and styles carry `nonce`.
+    pub fn header(&self, nonce: &CspNonce) -> String {
+        let nonce = &nonce.0;
+        format!(
+            "default-src 'self'; \
+             script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+             style-src 'self' 'nonce-{nonce}'; \
+             img-src 'self' data: blob:; \
+             media-src 'self' blob:; \
+             connect-src {connect}; \
+             object-src 'none'; \
+             base-uri 'self'; \
+             form-action {form_action}; \
+             frame-ancestors 'none'",
+            connect = self.connect,
+            form_action = self.form_action,
+        )
+    }
+}
+
+/// `scheme://host[:port]` of `url`, if it has one.
+fn origin(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let host = rest
+        .split(['/', '?', '#'])
+        .next()
+        .filter(|h| !h.is_empty())?;
+    Some(format!("{scheme}://{host}"))
+}
+
+/// Gives each request a fresh [`CspNonce`] (as an extension, for the page to render) and its
+/// response the Content-Security-Policy with that nonce, unless the handler set its own.
+pub async fn content_security_policy(
+    State(csp): State<std::sync::Arc<Csp>>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let nonce = CspNonce::new();
+    request.extensions_mut().insert(nonce.clone());
+    let mut response = next.run(request).await;
+    if let Ok(value) = header::HeaderValue::from_str(&csp.header(&nonce)) {
+        response
+            .headers_mut()
+            .entry(header::CONTENT_SECURITY_POLICY)
+            .or_insert(value);
+    }
+    response
+}
+
+/// The security headers every response carries, whatever produced it: the nonce-less ones.
+/// HSTS only on an https:// address (on http:// it would be ignored, or pin a development
+/// host to https).
+pub fn fixed_headers(config: &Config) -> Vec<(header::HeaderName, header::HeaderValue)> {
+    use header::HeaderValue as V;
+    let mut headers = vec![
+        // Reset tokens live in the path (/reset/:token): no other site sees our URLs.
+        (header::REFERRER_POLICY, V::from_static("same-origin")),
+        (header::X_CONTENT_TYPE_OPTIONS, V::from_static("nosniff")),
+        // CSP's frame-ancestors for browsers that predate it: one-click money pages are
+        // never framed.
+        (header::X_FRAME_OPTIONS, V::from_static("DENY")),
+        (
+            header::HeaderName::from_static("permissions-policy"),
+            V::from_static(PERMISSIONS_POLICY),
+        ),
+    ];
+    if config.secure_cookies() {
+        headers.push((
+            header::STRICT_TRANSPORT_SECURITY,
+            V::from_static("max-age=31536000"),
+        ));
+    }
+    headers
+}
+
+/// Camera and microphone for this origin's own pages (the studio and the fan's backstage use
+/// them; the app navigates between pages without loading a new document, so the document a
+/// visitor first opened decides), nothing else a page could ask for.
+pub const PERMISSIONS_POLICY: &str = "camera=(self), microphone=(self), display-capture=(), \
+     geolocation=(), payment=(), usb=(), serial=(), hid=(), bluetooth=(), midi=(), \
+     accelerometer=(), gyroscope=(), magnetometer=(), browsing-topics=()";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(vars: &[(&str, &str)]) -> Config {
+        Config::from_lookup(|k| {
+            vars.iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| (*v).to_owned())
+        })
+        .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn the_policy_names_the_nonce_and_no_inline_script() {
+        let csp = Csp::new(&config(&[("TREMPLIN_BASE_URL", "http://127.0.0.1:3000")]));
+        let nonce = CspNonce::new();
+        let policy = csp.header(&nonce);
+        let script = policy
+            .split("; ")
+            .find(|d| d.starts_with("script-src"))
+            .unwrap_or_default();
+        assert!(script.contains(&format!("'nonce-{}'", nonce.0)), "{policy}");
+        assert!(script.contains("'wasm-unsafe-eval'"), "{policy}");
+        assert!(!policy.contains("unsafe-inline"), "{policy}");
+        assert!(policy.contains("frame-ancestors 'none'"), "{policy}");
+        assert!(
+            policy.contains("connect-src 'self' ws://127.0.0.1:3000"),
+            "{policy}"
+        );
+        assert_ne!(CspNonce::new().0, nonce.0, "a fresh nonce each time");
+        assert_eq!(nonce.0.len(), 32);
+    }
+
+    #[test]
+    fn hsts_only_on_an_https_address() {
+        let hsts = |c: &Config| {
+            fixed_headers(c)
+                .iter()
+                .any(|(name, _)| name == header::STRICT_TRANSPORT_SECURITY)
+        };
+        assert!(!hsts(&config(&[])));
+        assert!(hsts(&config(&[
+            ("TREMPLIN_BASE_URL", "https://tremplin.example"),
+            ("TREMPLIN_METRICS_TOKEN", "a metrics token for tests"),
+            ("TREMPLIN_ALLOW_TEST_MODE", "1"),
+        ])));
+    }
+
+    #[test]
+    fn other_origins_come_from_the_configuration() {
+        let csp = Csp::new(&config(&[
+            ("TREMPLIN_BASE_URL", "https://tremplin.example"),
+            ("TREMPLIN_METRICS_TOKEN", "a metrics token for tests"),
+            ("TREMPLIN_MEDIA", "external"),
+            ("TREMPLIN_MEDIA_URL", "https://media.example:8889/live/"),
+            ("TREMPLIN_PAYMENTS", "stripe"),
+            ("TREMPLIN_STRIPE_SECRET_KEY", "sk_live_secret"),
+            ("TREMPLIN_STRIPE_WEBHOOK_SECRET", "whsec_secret"),
+        ]));
+        let policy = csp.header(&CspNonce::new());
+        assert!(
+            policy
+                .contains("connect-src 'self' wss://tremplin.example https://media.example:8889;"),
+            "{policy}"
+        );
+        assert!(
+            policy.contains(
+                "form-action 'self' https://tremplin.example https://checkout.stripe.com;"
+            ),
+            "{policy}"
+        );
+    }
 }

@@ -123,13 +123,13 @@ pub async fn send_payout(id: String) -> Result<(), AppError> {
             };
             store::advance_now(&st.db, &id, PayoutStep::SendRefused, refused, now()).await?;
             tracing::warn!(payout = id, "payout refused by the processor: {e}");
-            Err(AppError::Payment(e.to_string()))
+            Err(e.into())
         }
         // No clear answer: the processor may have taken it. It stays sent, for the processor's
         // webhook to settle; sending it again names the same reference, paid once.
         Err(e) => {
             tracing::error!(payout = id, "payout sent without a clear answer: {e}");
-            Err(AppError::Payment(e.to_string()))
+            Err(e.into())
         }
     }
 }

@@ -91,6 +91,27 @@ pub enum PaymentError {
     Refused(String),
 }
 
+/// What a payer is told when the processor fails: [`USER_REFUSED`] or [`USER_UNAVAILABLE`].
+pub const USER_REFUSED: &str = "the payment processor refused";
+pub const USER_UNAVAILABLE: &str = "the payment processor is unavailable, try again later";
+
+impl PaymentError {
+    /// The fixed reason a user is shown. The processor's own text can name the platform's
+    /// account, its configuration or a network address; callers log it, users never see it.
+    pub fn user_reason(&self) -> &'static str {
+        match self {
+            Self::Refused(_) => USER_REFUSED,
+            _ => USER_UNAVAILABLE,
+        }
+    }
+}
+
+impl From<PaymentError> for crate::error::AppError {
+    fn from(e: PaymentError) -> Self {
+        Self::Payment(e.user_reason().to_owned())
+    }
+}
+
 impl WebhookEvent {
     pub fn id(&self) -> &str {
         match self {

@@ -97,8 +97,9 @@ pub async fn start_card_payment(
         Ok(checkout) => checkout,
         Err(e) => {
             tracing::error!(payment = id, "checkout failed: {e}");
-            store::abandon_payment(&st.db, &id, &e.to_string(), now()).await?;
-            return Err(AppError::Payment(e.to_string()));
+            // The wallet page shows the recorded reason: the fixed one, as the error does.
+            store::abandon_payment(&st.db, &id, e.user_reason(), now()).await?;
+            return Err(e.into());
         }
     };
     store::set_provider_ref(&st.db, &id, &checkout.provider_ref).await?;

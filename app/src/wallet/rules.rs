@@ -9,12 +9,14 @@ pub const TOP_UP_PRESETS: [i64; 4] = [1_000, 2_000, 5_000, 10_000];
 pub const TOP_UP_MIN: i64 = 500;
 pub const TOP_UP_MAX: i64 = 100_000;
 
-/// The processor's fee: a share of the amount plus a fixed part.
+/// The processor's fee: a share of the amount plus a fixed part. The share is below 100% by
+/// construction: at 100% no charge would leave anything, and [`FeeSchedule::gross_for`] would
+/// search for one forever.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FeeSchedule {
     /// Hundredths of a percent: 150 is 1.5%.
-    pub basis_points: i64,
-    pub fixed_minor: i64,
+    basis_points: i64,
+    fixed_minor: i64,
 }
 
 impl FeeSchedule {
@@ -23,7 +25,19 @@ impl FeeSchedule {
         fixed_minor: 25,
     };
 
-    /// Reads `1.5%+0.25` (a percentage, then a fixed amount in major units).
+    /// A share of `basis_points` hundredths of a percent plus `fixed_minor`; `None` unless the
+    /// share is from 0 to below 100% and the fixed part not negative.
+    pub const fn new(basis_points: i64, fixed_minor: i64) -> Option<Self> {
+        if basis_points < 0 || basis_points >= 10_000 || fixed_minor < 0 {
+            return None;
+        }
+        Some(Self {
+            basis_points,
+            fixed_minor,
+        })
+    }
+
+    /// Reads `1.5%+0.25` (a percentage below 100, then a fixed amount in major units).
     pub fn parse(s: &str) -> Option<Self> {
         let (percent, fixed) = s.split_once("%+")?;
         let basis_points = crate::ledger::rules::parse_amount(percent, Currency::Eur, 0, 10_000)
@@ -32,10 +46,7 @@ impl FeeSchedule {
         let fixed_minor = crate::ledger::rules::parse_amount(fixed, Currency::Eur, 0, 10_000)
             .ok()?
             .minor;
-        Some(Self {
-            basis_points,
-            fixed_minor,
-        })
+        Self::new(basis_points, fixed_minor)
     }
 
     /// The fee on `amount`, rounded half up, never more than the amount.
@@ -49,7 +60,7 @@ impl FeeSchedule {
         if net <= 0 {
             return 0;
         }
-        let rate = (10_000 - self.basis_points).max(1);
+        let rate = 10_000 - self.basis_points;
         // A close guess, then up or down by the cent to the exact answer.
         let mut gross = ((net + self.fixed_minor) * 10_000 + rate - 1) / rate;
         while gross - self.fee(gross) < net {
@@ -87,6 +98,20 @@ mod tests {
             })
         );
         assert_eq!(FeeSchedule::parse("lots"), None);
+    }
+
+    #[test]
+    fn a_fee_of_everything_is_refused_and_a_fee_just_below_still_grosses_up() {
+        assert_eq!(FeeSchedule::parse("100%+0"), None);
+        assert_eq!(FeeSchedule::parse("100%+0.25"), None);
+        assert_eq!(FeeSchedule::new(10_000, 0), None);
+        assert_eq!(FeeSchedule::new(-1, 0), None);
+        assert_eq!(FeeSchedule::new(150, -1), None);
+        let steep = FeeSchedule::parse("99.99%+0.25").unwrap();
+        for net in [1, 500, 100_000] {
+            let gross = steep.gross_for(net);
+            assert!(gross - steep.fee(gross) >= net, "{net}");
+        }
     }
 
     #[test]

@@ -21,6 +21,8 @@ use super::{Embedded, OpenError};
 pub const BODY_LIMIT: usize = 64 * 1024;
 /// Where sessions live under the built-in server's base; `DELETE` there ends one.
 pub const SESSIONS: &str = "sessions";
+/// The whole answer to an offer that does not parse.
+pub const MALFORMED_OFFER: &str = "malformed SDP offer";
 /// How long a viewer waits before asking again for an event that is not live.
 const RETRY_SECS: &str = "5";
 
@@ -208,7 +210,12 @@ async fn answer(
             )
                 .into_response()
         }
-        Err(e @ OpenError::Sdp(_)) => refuse(StatusCode::BAD_REQUEST, &e.to_string()),
+        // The parser's message quotes its own internals (heap addresses among them): the peer
+        // gets a fixed reason, the log the detail.
+        Err(OpenError::Sdp(detail)) => {
+            tracing::info!(event, publisher, "malformed SDP offer: {detail}");
+            refuse(StatusCode::BAD_REQUEST, MALFORMED_OFFER)
+        }
         Err(e @ OpenError::Taken) => refuse(StatusCode::CONFLICT, &e.to_string()),
         Err(e @ (OpenError::Full | OpenError::Down)) => refuse_with(
             StatusCode::SERVICE_UNAVAILABLE,

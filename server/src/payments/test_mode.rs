@@ -17,7 +17,9 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::{Extension, Form, Router};
+
+use crate::security::CspNonce;
 
 /// The header carrying the webhook signature (`t=…,v1=…`, as Stripe signs).
 pub const SIGNATURE_HEADER: &str = "tremplin-signature";
@@ -53,22 +55,28 @@ pub struct TestProcessor {
     base_url: String,
     secret: Vec<u8>,
     fee: FeeSchedule,
-    http: reqwest::Client,
+    hooks: Webhooks,
 }
 
 impl TestProcessor {
     /// `base_url` is where payers are sent and where webhooks are delivered.
     pub fn new(db: Db, base_url: String, secret: Vec<u8>, fee: FeeSchedule) -> Arc<Self> {
-        Arc::new(Self {
-            db,
-            base_url,
-            secret,
-            fee,
+        let hooks = Webhooks {
+            db: db.clone(),
+            url: format!("{base_url}/webhooks/payments"),
+            secret: secret.clone(),
             // Every delivery attempt is bounded; an unanswered one is retried later.
             http: reqwest::Client::builder()
                 .timeout(std::time::Duration::from_secs(10))
                 .build()
                 .unwrap_or_default(),
+        };
+        Arc::new(Self {
+            db,
+            base_url,
+            secret,
+            fee,
+            hooks,
         })
     }
 
@@ -81,68 +89,152 @@ impl TestProcessor {
             .with_state(self)
     }
 
-    fn delivery(&self, body: serde_json::Value) -> Delivery {
-        Delivery {
-            http: self.http.clone(),
-            url: format!("{}/webhooks/payments", self.base_url),
-            secret: self.secret.clone(),
+    /// Redelivers the webhooks left unacknowledged (by this instance, or by one that died),
+    /// now and every few seconds, for as long as the process runs.
+    pub fn spawn_redelivery(&self) {
+        let hooks = self.hooks.clone();
+        crate::workers::every(
+            std::time::Duration::from_secs(5),
+            "redeliver test-processor webhooks",
+            move || {
+                let hooks = hooks.clone();
+                async move { hooks.redeliver_due(now()).await.map_err(|e| e.to_string()) }
+            },
+        );
+    }
+
+    /// Attempts every unacknowledged webhook due at `now`; returns how many Tremplin took.
+    pub async fn redeliver_due(&self, now: i64) -> Result<u64, sqlx::Error> {
+        self.hooks.redeliver_due(now).await
+    }
+
+    fn event(body: serde_json::Value) -> Event {
+        let id = format!("evt_{}", uuid::Uuid::new_v4().simple());
+        let mut body = body;
+        body["id"] = serde_json::Value::String(id.clone());
+        Event {
+            id,
             body: body.to_string(),
         }
     }
 
-    /// Sends a signed event to Tremplin's webhook endpoint. If it does not answer, retries in
-    /// the background: like a real processor, the event arrives at least once.
-    async fn send(&self, body: serde_json::Value) {
-        let delivery = self.delivery(body);
-        if !delivery.attempt().await {
-            tokio::spawn(async move {
-                delivery.retry().await;
-            });
+    /// Moves checkout `id` from `from` to `to` and, if this request got there first, records
+    /// `event` in the same transaction and sends it. False if another request got there first.
+    async fn settle(
+        &self,
+        id: &str,
+        from: &str,
+        to: &str,
+        event: Option<serde_json::Value>,
+    ) -> bool {
+        let event = event.map(Self::event);
+        let moved = async {
+            let mut tx = self.db.begin_write().await?;
+            let moved =
+                sqlx::query("UPDATE test_checkouts SET state = $1 WHERE id = $2 AND state = $3")
+                    .bind(to)
+                    .bind(id)
+                    .bind(from)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected()
+                    == 1;
+            if let (true, Some(event)) = (moved, &event) {
+                record(&mut tx, event, now() + backoff_secs(1)).await?;
+            }
+            tx.commit().await?;
+            Ok::<_, sqlx::Error>(moved)
         }
-    }
-
-    fn event_id() -> String {
-        format!("evt_{}", uuid::Uuid::new_v4().simple())
-    }
-}
-
-/// One webhook to deliver.
-struct Delivery {
-    http: reqwest::Client,
-    url: String,
-    secret: Vec<u8>,
-    body: String,
-}
-
-impl Delivery {
-    /// Sends it, retrying until it is taken.
-    async fn deliver(&self) {
-        if !self.attempt().await {
-            self.retry().await;
-        }
-    }
-
-    async fn retry(&self) {
-        for attempt in 1..=5u32 {
-            tokio::time::sleep(std::time::Duration::from_secs(1 << attempt)).await;
-            if self.attempt().await {
-                return;
+        .await;
+        match (moved, event) {
+            (Ok(true), Some(event)) => {
+                self.hooks.send(&event).await;
+                true
+            }
+            (Ok(moved), _) => moved,
+            (Err(e), _) => {
+                tracing::error!(checkout = id, "test checkout not settled: {e}");
+                false
             }
         }
-        tracing::error!("webhook given up after 6 attempts");
+    }
+}
+
+/// Delivers the processor's webhooks to Tremplin's endpoint, at least once: each is recorded
+/// (see [`record`]) before it is sent and forgotten only once the endpoint takes it.
+#[derive(Clone)]
+struct Webhooks {
+    db: Db,
+    url: String,
+    secret: Vec<u8>,
+    http: reqwest::Client,
+}
+
+impl Webhooks {
+    async fn redeliver_due(&self, now: i64) -> Result<u64, sqlx::Error> {
+        let due: Vec<Pending> = sqlx::query_as(
+            "SELECT id, body, attempts, next_at FROM test_webhook_deliveries
+             WHERE next_at <= $1 ORDER BY next_at LIMIT 100",
+        )
+        .bind(now)
+        .fetch_all(&self.db.pool)
+        .await?;
+        let mut delivered = 0;
+        for Pending {
+            id,
+            body,
+            attempts,
+            next_at,
+        } in due
+        {
+            // Claimed first, so two instances do not both attempt it (the endpoint would
+            // take both anyway: events are settled once by id).
+            let claimed = sqlx::query(
+                "UPDATE test_webhook_deliveries SET attempts = attempts + 1, next_at = $1
+                 WHERE id = $2 AND next_at = $3",
+            )
+            .bind(now + backoff_secs(attempts + 2))
+            .bind(&id)
+            .bind(next_at)
+            .execute(&self.db.pool)
+            .await?;
+            if claimed.rows_affected() == 1 && self.attempt(&id, &body).await? {
+                delivered += 1;
+            }
+        }
+        Ok(delivered)
     }
 
-    /// Sends it once, signed now; true if Tremplin took it.
-    async fn attempt(&self) -> bool {
+    /// Sends the recorded webhook `id` once, signed now; true if Tremplin took it, and then
+    /// the record is gone.
+    async fn attempt(&self, id: &str, body: &str) -> Result<bool, sqlx::Error> {
+        if !self.post(body).await {
+            return Ok(false);
+        }
+        sqlx::query("DELETE FROM test_webhook_deliveries WHERE id = $1")
+            .bind(id)
+            .execute(&self.db.pool)
+            .await?;
+        Ok(true)
+    }
+
+    /// Sends a webhook just recorded; a failure is left to the redelivery worker.
+    async fn send(&self, event: &Event) {
+        match self.attempt(&event.id, &event.body).await {
+            Ok(true) => {}
+            Ok(false) => tracing::info!(event = event.id, "webhook left for redelivery"),
+            Err(e) => tracing::error!(event = event.id, "webhook delivered, record kept: {e}"),
+        }
+    }
+
+    /// Posts `body` to Tremplin's webhook endpoint once, signed now; true if it took it.
+    async fn post(&self, body: &str) -> bool {
         let sent = self
             .http
             .post(&self.url)
-            .header(
-                SIGNATURE_HEADER,
-                sign(&self.secret, now(), self.body.as_bytes()),
-            )
+            .header(SIGNATURE_HEADER, sign(&self.secret, now(), body.as_bytes()))
             .header("content-type", "application/json")
-            .body(self.body.clone())
+            .body(body.to_owned())
             .send()
             .await;
         match sent {
@@ -157,6 +249,43 @@ impl Delivery {
             }
         }
     }
+}
+
+/// A recorded webhook not yet acknowledged.
+#[derive(sqlx::FromRow)]
+struct Pending {
+    id: String,
+    body: String,
+    attempts: i64,
+    next_at: i64,
+}
+
+/// A webhook event with its id, as recorded for delivery.
+struct Event {
+    id: String,
+    body: String,
+}
+
+/// Seconds before attempt `n` of a webhook: doubling from 2 s, at most 10 minutes, never
+/// giving up (a real processor retries for days).
+fn backoff_secs(n: i64) -> i64 {
+    (1_i64 << n.clamp(1, 10)).min(600)
+}
+
+/// Records `event` for delivery in `tx`, due at `due`: with the outcome it reports, so a
+/// crash cannot keep one without the other.
+async fn record(tx: &mut app::ssr::db::Tx, event: &Event, due: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO test_webhook_deliveries (id, body, attempts, next_at, created_at)
+         VALUES ($1, $2, 0, $3, $4)",
+    )
+    .bind(&event.id)
+    .bind(&event.body)
+    .bind(due)
+    .bind(now())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 #[async_trait]
@@ -238,6 +367,15 @@ impl PaymentProvider for TestProcessor {
     async fn payout(&self, request: PayoutRequest) -> Result<String, PaymentError> {
         let processor = |e: sqlx::Error| PaymentError::Processor(e.to_string());
         let id = format!("tpo_{}", uuid::Uuid::new_v4().simple());
+        let event = Self::event(if request.iban == FAILING_IBAN {
+            serde_json::json!({
+                "type": "payout.failed", "reference": request.reference,
+                "reason": "The bank account is closed.",
+            })
+        } else {
+            serde_json::json!({ "type": "payout.paid", "reference": request.reference })
+        });
+        let mut tx = self.db.begin_write().await.map_err(processor)?;
         // A payout asked again under the same reference is sent once.
         let created: Option<String> = sqlx::query_scalar(
             "INSERT INTO test_payouts (id, reference, amount, iban, created_at)
@@ -248,31 +386,25 @@ impl PaymentProvider for TestProcessor {
         .bind(request.amount.minor)
         .bind(&request.iban)
         .bind(now())
-        .fetch_optional(&self.db.pool)
+        .fetch_optional(&mut *tx)
         .await
         .map_err(processor)?;
         let Some(id) = created else {
             return sqlx::query_scalar("SELECT id FROM test_payouts WHERE reference = $1")
                 .bind(&request.reference)
-                .fetch_one(&self.db.pool)
+                .fetch_one(&mut *tx)
                 .await
                 .map_err(processor);
         };
-        let event = if request.iban == FAILING_IBAN {
-            serde_json::json!({
-                "id": Self::event_id(), "type": "payout.failed", "reference": request.reference,
-                "reason": "The bank account is closed.",
-            })
-        } else {
-            serde_json::json!({
-                "id": Self::event_id(), "type": "payout.paid", "reference": request.reference,
-            })
-        };
+        record(&mut tx, &event, now() + backoff_secs(1))
+            .await
+            .map_err(processor)?;
+        tx.commit().await.map_err(processor)?;
         // Banks answer later: the outcome arrives after the caller has recorded the payout.
-        let delivery = self.delivery(event);
+        let hooks = self.hooks.clone();
         tokio::spawn(async move {
             tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-            delivery.deliver().await;
+            hooks.send(&event).await;
         });
         Ok(id)
     }
@@ -344,30 +476,15 @@ async fn load(p: &TestProcessor, id: &str) -> Option<CheckoutRow> {
     .flatten()
 }
 
-/// Moves the checkout from `from` to `to`; false if another request got there first.
-async fn advance(p: &TestProcessor, id: &str, from: &str, to: &str) -> bool {
-    sqlx::query("UPDATE test_checkouts SET state = $1 WHERE id = $2 AND state = $3")
-        .bind(to)
-        .bind(id)
-        .bind(from)
-        .execute(&p.db.pool)
-        .await
-        .is_ok_and(|r| r.rows_affected() == 1)
+/// What a paid checkout reports: the processor's fee with it.
+fn succeeded(p: &TestProcessor, id: &str, checkout: &CheckoutRow) -> serde_json::Value {
+    serde_json::json!({
+        "type": "payment.succeeded", "checkout": id, "fee": p.fee.fee(checkout.amount),
+    })
 }
 
-async fn succeed(p: &TestProcessor, id: &str, checkout: &CheckoutRow) {
-    let fee = p.fee.fee(checkout.amount);
-    p.send(serde_json::json!({
-        "id": TestProcessor::event_id(), "type": "payment.succeeded", "checkout": id, "fee": fee,
-    }))
-    .await;
-}
-
-async fn fail(p: &TestProcessor, id: &str, reason: &str) {
-    p.send(serde_json::json!({
-        "id": TestProcessor::event_id(), "type": "payment.failed", "checkout": id, "reason": reason,
-    }))
-    .await;
+fn failed(id: &str, reason: &str) -> serde_json::Value {
+    serde_json::json!({ "type": "payment.failed", "checkout": id, "reason": reason })
 }
 
 #[derive(serde::Deserialize)]
@@ -377,19 +494,27 @@ struct CardForm {
     cvc: String,
 }
 
-async fn page(State(p): State<Arc<TestProcessor>>, Path(id): Path<String>) -> Response {
+/// The nonce of the response's Content-Security-Policy, for the page's `<style>`.
+type Nonce = Option<Extension<CspNonce>>;
+
+async fn page(
+    State(p): State<Arc<TestProcessor>>,
+    nonce: Nonce,
+    Path(id): Path<String>,
+) -> Response {
     let Some(c) = load(&p, &id).await else {
         return (StatusCode::NOT_FOUND, "no such checkout").into_response();
     };
     match c.state.as_str() {
-        "open" => Html(card_page(&id, &c, None)).into_response(),
-        "needs_confirmation" => Html(confirm_page(&id, &c)).into_response(),
+        "open" => Html(card_page(&nonce, &id, &c, None)).into_response(),
+        "needs_confirmation" => Html(confirm_page(&nonce, &id, &c)).into_response(),
         _ => Redirect::to(&c.success_url).into_response(),
     }
 }
 
 async fn pay(
     State(p): State<Arc<TestProcessor>>,
+    nonce: Nonce,
     Path(id): Path<String>,
     Form(form): Form<CardForm>,
 ) -> Response {
@@ -406,26 +531,24 @@ async fn pay(
         _ if !cvc_ok => Some("Enter the 3 digits on the back of the card."),
         None => Some("This is a test processor: use one of the test cards below."),
         Some(Card::Declined) => {
-            if advance(&p, &id, "open", "declined").await {
-                fail(&p, &id, "Your card was declined.").await;
-            }
-            let page = declined_page(&c);
+            let declined = failed(&id, "Your card was declined.");
+            p.settle(&id, "open", "declined", Some(declined)).await;
+            let page = declined_page(&nonce, &c);
             return (StatusCode::PAYMENT_REQUIRED, Html(page)).into_response();
         }
         Some(Card::NeedsConfirmation) => {
-            advance(&p, &id, "open", "needs_confirmation").await;
+            p.settle(&id, "open", "needs_confirmation", None).await;
             return Redirect::to(&format!("/test-processor/checkout/{id}")).into_response();
         }
         Some(Card::Pays) => {
-            if advance(&p, &id, "open", "succeeded").await {
-                succeed(&p, &id, &c).await;
-            }
+            let paid = succeeded(&p, &id, &c);
+            p.settle(&id, "open", "succeeded", Some(paid)).await;
             return Redirect::to(&c.success_url).into_response();
         }
     };
     (
         StatusCode::UNPROCESSABLE_ENTITY,
-        Html(card_page(&id, &c, error)),
+        Html(card_page(&nonce, &id, &c, error)),
     )
         .into_response()
 }
@@ -444,11 +567,13 @@ async fn confirm(
         return (StatusCode::NOT_FOUND, "no such checkout").into_response();
     };
     if form.outcome == "complete" {
-        if advance(&p, &id, "needs_confirmation", "succeeded").await {
-            succeed(&p, &id, &c).await;
-        }
-    } else if advance(&p, &id, "needs_confirmation", "declined").await {
-        fail(&p, &id, "Your bank did not confirm the payment.").await;
+        let paid = succeeded(&p, &id, &c);
+        p.settle(&id, "needs_confirmation", "succeeded", Some(paid))
+            .await;
+    } else {
+        let refused = failed(&id, "Your bank did not confirm the payment.");
+        p.settle(&id, "needs_confirmation", "declined", Some(refused))
+            .await;
     }
     Redirect::to(&c.success_url).into_response()
 }
@@ -458,19 +583,19 @@ async fn cancel(State(p): State<Arc<TestProcessor>>, Path(id): Path<String>) -> 
         return (StatusCode::NOT_FOUND, "no such checkout").into_response();
     };
     for from in ["open", "needs_confirmation"] {
-        if advance(&p, &id, from, "declined").await {
-            fail(&p, &id, "You cancelled the payment.").await;
-        }
+        let cancelled = failed(&id, "You cancelled the payment.");
+        p.settle(&id, from, "declined", Some(cancelled)).await;
     }
     Redirect::to(&c.cancel_url).into_response()
 }
 
-fn frame(title: &str, body: &str) -> String {
+fn frame(nonce: &Nonce, title: &str, body: &str) -> String {
+    let nonce = nonce.as_ref().map_or("", |Extension(n)| &*n.0);
     format!(
         r#"<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title} · Test payment</title>
-<style>
+<style nonce="{nonce}">
 body {{ margin: 0; font: 16px/1.5 system-ui, sans-serif; background: #eef2f7; color: #1a2233; }}
 main {{ max-width: 420px; margin: 40px auto; background: #fff; border-radius: 14px; padding: 28px;
   box-shadow: 0 10px 30px rgba(20, 30, 60, .12); }}
@@ -491,7 +616,7 @@ button.secondary {{ background: #e8ecf3; color: #1a2233; }}
     )
 }
 
-fn card_page(id: &str, c: &CheckoutRow, error: Option<&str>) -> String {
+fn card_page(nonce: &Nonce, id: &str, c: &CheckoutRow, error: Option<&str>) -> String {
     let amount = app::ui::money::format_money(Money::eur(c.amount), app::i18n::Locale::en);
     let error = error.map_or(String::new(), |e| {
         format!(
@@ -511,6 +636,7 @@ fn card_page(id: &str, c: &CheckoutRow, error: Option<&str>) -> String {
         })
         .collect::<String>();
     frame(
+        nonce,
         "Pay",
         &format!(
             r#"<span class="mode">Test mode: no real money moves</span>
@@ -529,9 +655,10 @@ fn card_page(id: &str, c: &CheckoutRow, error: Option<&str>) -> String {
     )
 }
 
-fn confirm_page(id: &str, c: &CheckoutRow) -> String {
+fn confirm_page(nonce: &Nonce, id: &str, c: &CheckoutRow) -> String {
     let amount = app::ui::money::format_money(Money::eur(c.amount), app::i18n::Locale::en);
     frame(
+        nonce,
         "Confirm",
         &format!(
             r#"<span class="mode">Test mode: your bank asks</span>
@@ -543,8 +670,9 @@ fn confirm_page(id: &str, c: &CheckoutRow) -> String {
     )
 }
 
-fn declined_page(c: &CheckoutRow) -> String {
+fn declined_page(nonce: &Nonce, c: &CheckoutRow) -> String {
     frame(
+        nonce,
         "Declined",
         &format!(
             r#"<span class="mode">Test mode</span>

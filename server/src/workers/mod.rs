@@ -85,7 +85,7 @@ pub fn spawn_all(state: &AppState) {
 }
 
 /// Runs `job` now and then every `period`, logging what it did and any failure.
-fn every<F, Fut>(period: Duration, name: &'static str, job: F)
+pub(crate) fn every<F, Fut>(period: Duration, name: &'static str, job: F)
 where
     F: Fn() -> Fut + Send + 'static,
     Fut: Future<Output = Result<u64, String>> + Send,

@@ -661,7 +661,8 @@ async fn housekeeping_deletes_spent_links_and_ended_counters_only() {
 #[tokio::test]
 async fn reset_mail_goes_through_smtp_when_configured() {
     let (smtp, mut inbox) = crate::common::smtp_sink().await;
-    let url = format!("smtp://{smtp}");
+    // The sink speaks no TLS: plain text, asked for by name.
+    let url = format!("smtp://{smtp}?tls=none");
     let app = crate::common::spawn_app_with(&[
         ("TREMPLIN_SMTP_URL", &url),
         ("TREMPLIN_MAIL_FROM", "Tremplin <no-reply@tremplin.test>"),
@@ -688,6 +689,25 @@ async fn reset_mail_goes_through_smtp_when_configured() {
         !app.data_dir.path().join("outbox").exists(),
         "nothing went to the file outbox"
     );
+}
+
+#[tokio::test]
+async fn reset_mail_is_never_sent_in_clear_to_a_server_without_starttls() {
+    let (smtp, mut inbox) = crate::common::smtp_sink().await;
+    // A bare smtp:// URL: STARTTLS is required, and this server does not offer it (nor would
+    // one whose offer an attacker stripped).
+    let url = format!("smtp://{smtp}");
+    let app = crate::common::spawn_app_with(&[("TREMPLIN_SMTP_URL", &url)]).await;
+    app.sign_up(&app.client(), "fan", "ines").await;
+    let _: () = app
+        .call_ok(
+            &app.client(),
+            "request_reset",
+            &[("email", "ines@example.test")],
+        )
+        .await;
+    let mail = tokio::time::timeout(std::time::Duration::from_secs(3), inbox.recv()).await;
+    assert!(mail.is_err(), "a message went out in clear: {mail:?}");
 }
 
 #[tokio::test]

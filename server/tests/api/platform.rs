@@ -97,6 +97,129 @@ async fn health_metrics_and_request_ids() {
     assert!(metrics.contains(sealer), "{metrics}");
 }
 
+/// The nonce a response's Content-Security-Policy names for scripts, checking the policy
+/// allows no inline script by any other means.
+fn script_nonce(response: &reqwest::Response) -> String {
+    let policy = response.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(!policy.contains("unsafe-inline"), "{policy}");
+    for directive in [
+        "frame-ancestors 'none'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "'wasm-unsafe-eval'",
+    ] {
+        assert!(policy.contains(directive), "{directive}: {policy}");
+    }
+    let script = policy
+        .split(';')
+        .map(str::trim)
+        .find(|d| d.starts_with("script-src "))
+        .unwrap();
+    let nonce = script
+        .split_whitespace()
+        .find_map(|s| s.strip_prefix("'nonce-"))
+        .unwrap()
+        .trim_end_matches('\'')
+        .to_owned();
+    assert!(nonce.len() >= 22, "{nonce}");
+    nonce
+}
+
+/// Every `<script>` and `<style>` element in `html` carries `nonce`: none would run otherwise.
+/// An empty `<script></script>` is exempt: leptos_i18n renders one as a hydration placeholder,
+/// and browsers never run (nor check) an empty inline script.
+fn assert_all_inline_code_carries(html: &str, nonce: &str) {
+    let tagged = format!("nonce=\"{nonce}\"");
+    for tag in ["<script", "<style"] {
+        for (at, _) in html.match_indices(tag) {
+            if html[at..].starts_with("<script></script>") {
+                continue;
+            }
+            let end = html[at..].find('>').unwrap() + at;
+            assert!(
+                html[at..end].contains(&tagged),
+                "{} without the nonce {nonce}",
+                &html[at..=end]
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn pages_carry_a_fresh_script_nonce_and_the_security_headers() {
+    let app = spawn_app().await;
+    let client = app.client();
+    let mut nonces = Vec::new();
+    // A page streamed in order (its resources arrive in scripts of their own), an async one
+    // and the home page.
+    app.sign_up(&client, "creator", "csp_host").await;
+    for path in ["/", "/live", "/@csp_host", "/login"] {
+        let response = client.get(app.url(path)).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        let headers = response.headers().clone();
+        assert_eq!(headers["x-frame-options"], "DENY");
+        assert_eq!(headers["x-content-type-options"], "nosniff");
+        assert_eq!(headers["referrer-policy"], "same-origin");
+        let permissions = headers["permissions-policy"].to_str().unwrap();
+        assert!(permissions.contains("camera=(self)"), "{permissions}");
+        assert!(permissions.contains("geolocation=()"), "{permissions}");
+        assert!(
+            !headers.contains_key("strict-transport-security"),
+            "no HSTS on http://"
+        );
+        let nonce = script_nonce(&response);
+        let html = response.text().await.unwrap();
+        assert!(html.contains("<script"), "{path}: the hydration script");
+        assert_all_inline_code_carries(&html, &nonce);
+        nonces.push(nonce);
+    }
+    nonces.sort();
+    nonces.dedup();
+    assert_eq!(nonces.len(), 4, "a nonce per response");
+
+    // The test processor's checkout page: its inline style carries the nonce too.
+    let url: String = app.call_ok(&client, "top_up", &[("amount", "20")]).await;
+    let response = client.get(&url).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let nonce = script_nonce(&response);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("<style"), "{html}");
+    assert_all_inline_code_carries(&html, &nonce);
+
+    // Refusals carry the fixed headers too.
+    let refused = client
+        .post(app.url("/api/logout"))
+        .header("origin", "https://evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    assert_eq!(refused.headers()["x-frame-options"], "DENY");
+}
+
+#[tokio::test]
+async fn forwarded_requests_without_a_trusted_proxy_are_counted() {
+    // Behind a proxy nobody named, every visitor would share one address: the operator sees it.
+    let app = spawn_app().await;
+    let client = app.client();
+    let forwarded = client
+        .get(app.url("/healthz"))
+        .header("x-forwarded-for", "203.0.113.7")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forwarded.status(), StatusCode::OK);
+    let metrics = app.page(&client, "/metrics").await;
+    assert!(
+        metrics.contains("untrusted_forwarded_for_total"),
+        "{metrics}"
+    );
+}
+
 #[tokio::test]
 async fn metrics_are_for_the_scraper_only() {
     let token = "scrape-me-please-0123456789";

@@ -29,6 +29,66 @@ fn receipt_id(response: &reqwest::Response) -> String {
 }
 
 #[tokio::test]
+async fn a_paid_checkout_whose_webhook_died_with_its_instance_is_redelivered() {
+    use app::wallet::rules::FeeSchedule;
+    use server::payments::test_mode::TestProcessor;
+    let app = app().await;
+    let fan = app.client();
+    app.sign_up(&fan, "fan", "phoenix").await;
+    let checkout = start_top_up(&app, &fan, "20").await;
+
+    // An instance takes the card and dies before its webhook arrives: its endpoint does not
+    // answer, and its process (here: its server task) is gone before any retry.
+    let db = app::ssr::Db::connect(&app.database_url).await.unwrap();
+    let secret = SECRET.as_bytes().to_vec();
+    let dying = TestProcessor::new(
+        db.clone(),
+        "http://127.0.0.1:9".into(),
+        secret.clone(),
+        FeeSchedule::DEFAULT,
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = tokio::spawn(async move { axum::serve(listener, dying.routes::<()>()).await });
+    let paid = app
+        .client()
+        .post(format!("http://{addr}{checkout}"))
+        .form(&[
+            ("number", "4242424242424242"),
+            ("expiry", "12/34"),
+            ("cvc", "123"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(paid.status(), StatusCode::SEE_OTHER);
+    server.abort();
+    assert_eq!(wallet(&app, &fan).await.balance.available(), 0);
+
+    // A fresh instance on the same database delivers it (or the app's own redelivery worker
+    // already did: either way, the payment arrives once).
+    let fresh = TestProcessor::new(db.clone(), app.url(""), secret, FeeSchedule::DEFAULT);
+    let later = app::ssr::now() + 3_600;
+    let mut credited = 0;
+    for _ in 0..50 {
+        fresh.redeliver_due(later).await.unwrap();
+        credited = wallet(&app, &fan).await.balance.available();
+        if credited != 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    assert_eq!(credited, 2_000 - 55);
+    let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM test_webhook_deliveries")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(left, 0, "an acknowledged webhook is forgotten");
+    assert_eq!(fresh.redeliver_due(later).await.unwrap(), 0);
+    assert_eq!(wallet(&app, &fan).await.balance.available(), 2_000 - 55);
+}
+
+#[tokio::test]
 async fn a_card_top_up_reaches_the_wallet_less_the_processor_fee() {
     let app = app().await;
     let fan = app.client();
