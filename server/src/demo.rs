@@ -178,7 +178,9 @@ pub fn email(handle: &str) -> String {
 
 /// Loads the demo people, then `crowd` generated creators listed on the marketplace.
 pub async fn load(state: &AppState, crowd: usize) -> anyhow::Result<()> {
-    let hash = password::hash(PASSWORD.to_owned(), state.password_cost)
+    let hash = state
+        .passwords
+        .hash(PASSWORD.to_owned())
         .await
         .map_err(anyhow::Error::msg)?;
     let mut created = Vec::new();

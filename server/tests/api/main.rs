@@ -13,6 +13,7 @@ mod crash;
 mod deals;
 mod earnings;
 mod ledger;
+mod limits;
 mod live;
 mod market;
 mod merch;
