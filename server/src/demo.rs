@@ -1,7 +1,6 @@
 //! Demo data: fans, creators from 300 to 300,000 followers, and two brands, all with avatars
 //! and one known password. Loading twice changes nothing: existing people are left alone.
 
-use app::accounts::password;
 use app::accounts::store::{self, NewUser, ProfileUpdate};
 use app::accounts::types::{Network, Niche, Role, SocialAccount};
 use app::error::{AppError, Problem};
