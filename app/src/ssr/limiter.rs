@@ -14,10 +14,13 @@ use super::AppState;
 use crate::accounts::rules::RateLimit;
 use crate::error::AppError;
 
-/// Keyed in-memory limiters, one per distinct [`RateLimit`]. Cheap to clone.
+/// The in-memory limiter of one [`RateLimit`], keyed like the database counters.
+type Keyed = Arc<DefaultKeyedRateLimiter<String>>;
+
+/// Keyed in-memory limiters, one per distinct [`RateLimit`] (limit, window). Cheap to clone.
 #[derive(Clone, Default)]
 pub struct Limiter {
-    by_limit: Arc<Mutex<HashMap<(i64, i64), Arc<DefaultKeyedRateLimiter<String>>>>>,
+    by_limit: Arc<Mutex<HashMap<(i64, i64), Keyed>>>,
 }
 
 impl Limiter {
@@ -53,7 +56,7 @@ impl Limiter {
         kept
     }
 
-    fn limiter(&self, limit: RateLimit) -> Option<Arc<DefaultKeyedRateLimiter<String>>> {
+    fn limiter(&self, limit: RateLimit) -> Option<Keyed> {
         let burst = NonZeroU32::new(u32::try_from(limit.limit.max(1).saturating_mul(2)).ok()?)?;
         let period =
             Duration::from_secs(limit.window_secs.max(1) as u64) / (limit.limit.max(1) as u32);
