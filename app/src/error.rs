@@ -137,6 +137,20 @@ impl AppError {
         }
     }
 
+    /// The answer of a plain HTTP endpoint (not a server function) failing with this error:
+    /// its status, the error as JSON, and `Retry-After` when it is a rate limit.
+    #[cfg(feature = "ssr")]
+    pub fn into_json_response(self) -> axum::response::Response {
+        use axum::response::IntoResponse;
+        let mut response = (self.status(), axum::Json(&self)).into_response();
+        if let Self::RateLimited { retry_after_secs } = self {
+            response
+                .headers_mut()
+                .insert(http::header::RETRY_AFTER, retry_after_secs.into());
+        }
+        response
+    }
+
     /// The problem with `field`, if this error is about that field.
     pub fn problem_for(&self, field: &str) -> Option<Problem> {
         match self {

@@ -1,7 +1,6 @@
 //! Demo data: fans, creators from 300 to 300,000 followers, and two brands, all with avatars
 //! and one known password. Loading twice changes nothing: existing people are left alone.
 
-use app::accounts::password;
 use app::accounts::store::{self, NewUser, ProfileUpdate};
 use app::accounts::types::{Network, Niche, Role, SocialAccount};
 use app::error::{AppError, Problem};
@@ -178,7 +177,9 @@ pub fn email(handle: &str) -> String {
 
 /// Loads the demo people, then `crowd` generated creators listed on the marketplace.
 pub async fn load(state: &AppState, crowd: usize) -> anyhow::Result<()> {
-    let hash = password::hash(PASSWORD.to_owned(), state.password_cost)
+    let hash = state
+        .passwords
+        .hash(PASSWORD.to_owned())
         .await
         .map_err(anyhow::Error::msg)?;
     let mut created = Vec::new();

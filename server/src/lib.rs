@@ -124,7 +124,7 @@ pub async fn state(config: &Config) -> anyhow::Result<AppState> {
         storage: Storage::new(store),
         base_url: config.base_url.clone(),
         payout_minimum: config.payout_minimum,
-        password_cost: config.password_cost,
+        passwords: app::accounts::password::Hasher::new(config.password_cost),
         clock: app::ssr::Clock::default(),
         deal_review_secs: config.deal_review_hours * 3600,
         checkout_hold_secs: config.checkout_minutes * 60,
@@ -133,6 +133,7 @@ pub async fn state(config: &Config) -> anyhow::Result<AppState> {
             limit: config.signups_per_hour,
             ..app::accounts::rules::SIGNUPS_PER_IP
         },
+        limiter: Default::default(),
     })
 }
 

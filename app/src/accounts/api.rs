@@ -46,7 +46,9 @@ pub async fn signup(
     };
     // Before the expensive hash, so a flood of sign-ups costs little.
     throttle(&format!("signup:{}", client_ip().await?), st.signups_per_ip).await?;
-    let hash = password::hash(password.expose().to_owned(), st.password_cost)
+    let hash = st
+        .passwords
+        .hash(password.expose().to_owned())
         .await
         .map_err(internal)?;
     let id = store::create_user(
@@ -81,9 +83,7 @@ pub async fn open_guest_account(email: &str, name: &str) -> Result<SessionUser, 
     .await?;
     let st = state()?;
     let random = random_hex(24);
-    let hash = password::hash(random.clone(), st.password_cost)
-        .await
-        .map_err(internal)?;
+    let hash = st.passwords.hash(random.clone()).await.map_err(internal)?;
     let handle = format!("guest_{}", &random[..10]);
     let id = store::create_user(
         &st.db,
@@ -108,29 +108,35 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
     let st = state()?;
     let email = Email::parse(&email)?;
     let ip = client_ip().await?;
-    let account_key = format!("login:account:{}", email.as_str());
     let ip_key = format!("login:ip:{ip}");
+    let account_ip_key = format!("login:account-ip:{}:{ip}", email.as_str());
+    let account_key = format!("login:account:{}", email.as_str());
     let t = now();
-    // Every attempt counts, before the password is checked, so parallel guesses are limited too.
-    if let Some(wait) =
-        store::hit_rate_limit(&st.db, &account_key, rules::LOGIN_PER_ACCOUNT, t).await?
-    {
-        return Err(rate_limited(wait));
-    }
-    if let Some(wait) = store::hit_rate_limit(&st.db, &ip_key, rules::LOGIN_PER_IP, t).await? {
-        return Err(rate_limited(wait));
+    // Every attempt counts, before the password is checked, so parallel guesses are limited
+    // too. The address's own counters come first: an address refused there adds nothing to
+    // the account's ceiling, so one address cannot push the owner over it.
+    for (key, limit) in [
+        (&account_ip_key, rules::LOGIN_PER_ACCOUNT_ADDRESS),
+        (&ip_key, rules::LOGIN_PER_IP),
+        (&account_key, rules::LOGIN_PER_ACCOUNT),
+    ] {
+        let hit = crate::ssr::limiter::hit_shedding(&st, key, limit, rules::LOGIN_FLOOD, t);
+        if let Some(wait) = hit.await? {
+            return Err(rate_limited(wait));
+        }
     }
     let found = store::login_by_email(&st.db, email.as_str()).await?;
     let phc = found
         .as_ref()
         .map_or(password::DECOY_HASH.to_owned(), |f| f.password_hash.clone());
-    let ok = password::verify(password, phc).await.map_err(internal)?;
+    let ok = st.passwords.verify(password, phc).await.map_err(internal)?;
     match found {
         Some(user) if ok => {
-            store::clear_rate_limit(&st.db, &account_key).await?;
-            // Only failures count against an address: people behind one office or
-            // carrier-grade NAT still log in.
+            store::clear_rate_limit(&st.db, &account_ip_key).await?;
+            // Only failures count against an address or the account: people behind one
+            // office or carrier-grade NAT still log in.
             store::refund_rate_limit(&st.db, &ip_key).await?;
+            store::refund_rate_limit(&st.db, &account_key).await?;
             session::log_in(user.id, user.session_epoch).await?;
             tracing::info!(user_id = user.id, "logged in");
             leptos_axum::redirect("/");
@@ -143,7 +149,7 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
 /// Counts one request against `key`, refused with 429 and `Retry-After` once over `limit`.
 #[cfg(feature = "ssr")]
 pub async fn throttle(key: &str, limit: rules::RateLimit) -> Result<(), AppError> {
-    match store::hit_rate_limit(&state()?.db, key, limit, now()).await? {
+    match crate::ssr::limiter::hit(&state()?, key, limit, now()).await? {
         Some(wait) => Err(rate_limited(wait)),
         None => Ok(()),
     }
@@ -161,12 +167,13 @@ fn rate_limited(wait: u64) -> AppError {
     }
 }
 
-/// The client's address, as the server's middleware established it.
+/// The client's address as per-address limits count it (an IPv6 address by its /64), as the
+/// server's middleware established it.
 #[cfg(feature = "ssr")]
 async fn client_ip() -> Result<String, AppError> {
-    let axum::Extension(crate::ssr::ClientIp(ip)) =
+    let axum::Extension(ip): axum::Extension<crate::ssr::ClientIp> =
         leptos_axum::extract().await.map_err(internal)?;
-    Ok(ip.to_string())
+    Ok(ip.bucket().to_string())
 }
 
 #[server(prefix = "/api", endpoint = "logout")]
@@ -185,14 +192,16 @@ pub async fn change_password(
     let user = session::require_user().await?;
     let st = state()?;
     let phc = store::password_hash(&st.db, user.id).await?;
-    if !password::verify(current, phc).await.map_err(internal)? {
+    if !st.passwords.verify(current, phc).await.map_err(internal)? {
         return Err(AppError::invalid("current", Problem::WrongPassword));
     }
     let new = Password::parse("new_password", &new_password, &[&user.email, &user.handle])?;
     if new_password != confirm {
         return Err(AppError::invalid("confirm", Problem::PasswordsDiffer));
     }
-    let hash = password::hash(new.expose().to_owned(), st.password_cost)
+    let hash = st
+        .passwords
+        .hash(new.expose().to_owned())
         .await
         .map_err(internal)?;
     let epoch = store::set_password(&st.db, user.id, &hash).await?;
@@ -251,14 +260,26 @@ pub async fn reset_password(
     use sha2::{Digest, Sha256};
 
     let st = state()?;
+    throttle(
+        &format!("reset-attempt:{}", client_ip().await?),
+        rules::RESET_ATTEMPTS_PER_IP,
+    )
+    .await?;
     let new = Password::parse("password", &password, &[])?;
     if password != confirm {
         return Err(AppError::invalid("confirm", Problem::PasswordsDiffer));
     }
-    let hash = password::hash(new.expose().to_owned(), st.password_cost)
+    let token_hash = hex::encode(Sha256::digest(token.trim().as_bytes()));
+    // The token first: hashing costs 19 MiB and a core, so a guessed token must cost nothing.
+    // `redeem_reset` checks it again, atomically, in case it was used meanwhile.
+    if !store::reset_is_live(&st.db, &token_hash, now()).await? {
+        return Err(AppError::invalid("token", Problem::LinkExpired));
+    }
+    let hash = st
+        .passwords
+        .hash(new.expose().to_owned())
         .await
         .map_err(internal)?;
-    let token_hash = hex::encode(Sha256::digest(token.trim().as_bytes()));
     let (user_id, epoch) = store::redeem_reset(&st.db, &token_hash, &hash, now()).await?;
     session::log_in(user_id, epoch).await?;
     leptos_axum::redirect("/settings");
@@ -373,7 +394,17 @@ pub async fn become_creator() -> Result<(), AppError> {
 pub async fn follow(handle: String, follow: bool) -> Result<(), AppError> {
     let user = session::require_user().await?;
     let handle = Handle::parse(&handle).map_err(|_| AppError::NotFound)?;
-    store::set_follow(&state()?.db, user.id, handle.as_str(), follow, now()).await
+    throttle(&format!("follow:{}", user.id), rules::FOLLOWS_PER_USER).await?;
+    let st = state()?;
+    let t = now();
+    // Counted whether or not the follow turns out to be new: a follow that was already there
+    // makes no notice anyway.
+    let notice_key = format!("follow-notice:{}:{}", user.id, handle.as_str());
+    let notify = follow
+        && crate::ssr::limiter::hit(&st, &notice_key, rules::FOLLOW_NOTICE, t)
+            .await?
+            .is_none();
+    store::set_follow(&st.db, user.id, handle.as_str(), follow, notify, t).await
 }
 
 /// Creators for the home page: the most complete profiles, always with rising creators

@@ -123,14 +123,38 @@ pub struct RateLimit {
     pub window_secs: i64,
 }
 
-/// Failed logins allowed per account, and per client address, in 15 minutes.
-pub const LOGIN_PER_ACCOUNT: RateLimit = RateLimit {
+/// Login attempts allowed per account from one client address in 15 minutes. Counted per
+/// account *and* address, so that someone guessing from their own address locks only
+/// themselves out, not the owner logging in from theirs.
+pub const LOGIN_PER_ACCOUNT_ADDRESS: RateLimit = RateLimit {
     limit: 5,
     window_secs: 15 * 60,
 };
+/// Login attempts per account from all addresses together in 15 minutes: a ceiling on
+/// distributed guessing. An attacker holding 20 addresses (20 /64 networks in IPv6) can still
+/// make the owner wait; the trade-off is deliberate, as without it guessing would only be
+/// bounded by how many addresses the attacker rents.
+pub const LOGIN_PER_ACCOUNT: RateLimit = RateLimit {
+    limit: 100,
+    window_secs: 15 * 60,
+};
+/// Failed logins allowed per client address, whatever the account, in 15 minutes.
 pub const LOGIN_PER_IP: RateLimit = RateLimit {
     limit: 20,
     window_secs: 15 * 60,
+};
+/// Where the in-memory layer sheds login attempts from one address or on one account. The
+/// login counters give successful attempts back (people behind one office or carrier-grade
+/// NAT still log in), which memory cannot, so it sheds only at a flood's rate.
+pub const LOGIN_FLOOD: RateLimit = RateLimit {
+    limit: 300,
+    window_secs: 15 * 60,
+};
+/// Password-reset attempts (a token and a new password) per client address per hour: a
+/// person needs one or two, guessing tokens needs millions.
+pub const RESET_ATTEMPTS_PER_IP: RateLimit = RateLimit {
+    limit: 10,
+    window_secs: 60 * 60,
 };
 /// Guest accounts a client address may open at checkout per hour.
 pub const GUESTS_PER_IP: RateLimit = RateLimit {
@@ -159,6 +183,34 @@ impl RateLimit {
         (now < window_end && hits >= self.limit).then(|| (window_end - now).max(1) as u64)
     }
 }
+
+/// The address a per-address limit counts `ip` under. An IPv6 subscriber is usually given a
+/// whole /64 and can pick any address in it, so IPv6 addresses count by their /64; an
+/// IPv4-mapped IPv6 address counts as the IPv4 address it carries.
+pub fn address_bucket(ip: std::net::IpAddr) -> std::net::IpAddr {
+    use std::net::{IpAddr, Ipv6Addr};
+    match ip {
+        IpAddr::V4(_) => ip,
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => IpAddr::V6(Ipv6Addr::from(
+                u128::from(v6) & 0xffff_ffff_ffff_ffff_0000_0000_0000_0000,
+            )),
+        },
+    }
+}
+
+/// Follows and unfollows one person may make per hour.
+pub const FOLLOWS_PER_USER: RateLimit = RateLimit {
+    limit: 120,
+    window_secs: 60 * 60,
+};
+/// A creator hears of a follower once a day at most: following, unfollowing and following
+/// again in a loop must not make a notification each time.
+pub const FOLLOW_NOTICE: RateLimit = RateLimit {
+    limit: 1,
+    window_secs: 24 * 60 * 60,
+};
 
 /// How long a password reset link stays valid.
 pub const RESET_LINK_SECS: i64 = 60 * 60;
@@ -212,9 +264,26 @@ mod tests {
         assert_eq!(rl.retry_after(100, 2, 110), None);
         assert_eq!(rl.retry_after(100, 3, 110), Some(50));
         assert_eq!(rl.retry_after(100, 9, 160), None);
-        for limit in [LOGIN_PER_ACCOUNT, LOGIN_PER_IP, RESET_PER_ACCOUNT] {
+        for limit in [
+            LOGIN_PER_ACCOUNT,
+            LOGIN_PER_ACCOUNT_ADDRESS,
+            LOGIN_PER_IP,
+            LOGIN_FLOOD,
+            RESET_PER_ACCOUNT,
+            RESET_ATTEMPTS_PER_IP,
+        ] {
             assert!(limit.window_secs <= RateLimit::MAX_WINDOW_SECS);
         }
+    }
+
+    #[test]
+    fn ipv6_addresses_count_by_their_64_and_ipv4_as_is() {
+        let bucket = |s: &str| address_bucket(s.parse().unwrap()).to_string();
+        assert_eq!(bucket("2001:db8:1:2:aaaa::1"), "2001:db8:1:2::");
+        assert_eq!(bucket("2001:db8:1:2:ffff:ffff:ffff:ffff"), "2001:db8:1:2::");
+        assert_eq!(bucket("2001:db8:1:3::1"), "2001:db8:1:3::");
+        assert_eq!(bucket("::ffff:203.0.113.9"), "203.0.113.9");
+        assert_eq!(bucket("203.0.113.9"), "203.0.113.9");
     }
 
     proptest::proptest! {

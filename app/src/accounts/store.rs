@@ -471,12 +471,14 @@ pub async fn become_creator(db: &Db, user_id: i64) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Follows (or unfollows) the creator at `handle`. Following twice changes nothing.
+/// Follows (or unfollows) the creator at `handle`. Following twice changes nothing. A new
+/// follow tells the creator when `notify` says so.
 pub async fn set_follow(
     db: &Db,
     follower: i64,
     handle: &str,
     follow: bool,
+    notify: bool,
     now: i64,
 ) -> Result<(), AppError> {
     let creator: i64 =
@@ -509,7 +511,7 @@ pub async fn set_follow(
     .execute(&mut *tx)
     .await
     .map_err(db_err)?;
-    if added.rows_affected() == 1 {
+    if added.rows_affected() == 1 && notify {
         let (handle, display_name): (String, String) =
             sqlx::query_as("SELECT handle, display_name FROM users WHERE id = $1")
                 .bind(follower)
@@ -663,6 +665,20 @@ pub async fn create_reset(
     .await
     .map_err(db_err)?;
     Ok(())
+}
+
+/// Whether `token_hash` names a reset link that is unused and not expired at `now`.
+pub async fn reset_is_live(db: &Db, token_hash: &str, now: i64) -> Result<bool, AppError> {
+    let found: Option<i64> = sqlx::query_scalar(
+        "SELECT user_id FROM password_resets
+         WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2",
+    )
+    .bind(token_hash)
+    .bind(now)
+    .fetch_optional(&db.pool)
+    .await
+    .map_err(db_err)?;
+    Ok(found.is_some())
 }
 
 /// Uses up a reset token and sets the new password, atomically: a link works once, before it

@@ -10,7 +10,7 @@ use super::types::{Dashboard, Deal, DealLine, DealState, DealStep, Disputed, Rep
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {
-    super::rules::WRITES_PER_USER,
+    super::rules::{OPENINGS_PER_USER, WRITES_PER_USER},
     super::store::{self, Opening, Terms},
     super::types::{Party, Stars},
     crate::accounts::{api::throttle, session, types::parse_text, types::Role},
@@ -53,6 +53,7 @@ pub async fn offer_deal(
     }
     let terms = terms(&amount, &deliverables, &due_on)?;
     let message = parse_text("message", &message, 0, 2_000)?;
+    throttle(&format!("deal-openings:{}", brand.id), OPENINGS_PER_USER).await?;
     let st = state()?;
     let db = &st.db;
     let creator = crate::accounts::store::user_id_by_handle(db, &handle.to_lowercase())
@@ -85,6 +86,7 @@ pub async fn apply_to_campaign(
     }
     let terms = terms(&amount, &deliverables, &due_on)?;
     let message = parse_text("message", &message, 10, 2_000)?;
+    throttle(&format!("deal-openings:{}", creator.id), OPENINGS_PER_USER).await?;
     let st = state()?;
     let db = &st.db;
     let brand = crate::campaigns::store::brand_of(db, campaign)

@@ -67,14 +67,26 @@ async fn save(
         .filter(|t| t.len() <= 100 && t.contains('/') && !t.contains(['\r', '\n']))
         .unwrap_or("application/octet-stream")
         .to_owned();
+    let size = body.len() as u64;
+    // Who may add it, and room for it, before anything is stored: a stranger's upload must
+    // cost no storage, and neither may a party's past their quota.
+    store::may_add_file(&state.db, deal, user.id, size).await?;
+    let key_of_limit = format!("deal-files:{}", user.id);
+    let hit = crate::ssr::limiter::hit(state, &key_of_limit, rules::FILE_UPLOADS_PER_USER, now());
+    if let Some(wait) = hit.await? {
+        return Err(AppError::RateLimited {
+            retry_after_secs: wait,
+        });
+    }
     let key = format!("deliveries/{deal}/{}", crate::ssr::random_hex(12));
     let file = NewFile {
         key: key.clone(),
         name,
         content_type,
-        size: body.len() as u64,
+        size,
     };
-    // Stored first: a file without its row is invisible and harmless; the reverse is not.
+    // Stored before its row, which `add_file` checks again: a file without its row is
+    // invisible and harmless; the reverse is not.
     state.storage.put(&key, body).await.map_err(internal)?;
     match store::add_file(&state.db, deal, user.id, &file, now()).await {
         Ok(file) => Ok(file),
@@ -130,5 +142,5 @@ pub async fn download(
 }
 
 fn error_response(e: AppError) -> Response {
-    (e.status(), Json(e)).into_response()
+    e.into_json_response()
 }

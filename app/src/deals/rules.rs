@@ -17,6 +17,15 @@ pub const WRITES_PER_USER: crate::accounts::rules::RateLimit = crate::accounts::
     window_secs: 10 * 60,
 };
 
+/// Deals one person may open (offers made, campaign applications sent) per hour: each mails
+/// the other side, so an unlimited number would let anyone flood an inbox.
+#[cfg(feature = "ssr")]
+pub const OPENINGS_PER_USER: crate::accounts::rules::RateLimit =
+    crate::accounts::rules::RateLimit {
+        limit: 20,
+        window_secs: 60 * 60,
+    };
+
 /// The state `step` by `by` leads to from `from`; `proposed_by` is who made the terms on the
 /// table. Anything else is refused with a clear error, never ignored.
 pub fn next(
@@ -119,6 +128,15 @@ pub fn median(mut values: Vec<i64>) -> Option<i64> {
 /// The largest file a creator may deliver, and how many files one deal may hold.
 pub const FILE_MAX_MIB: u32 = 25;
 pub const FILES_PER_DEAL: i64 = 20;
+/// What one creator may keep in delivery files over all their deals: 2 GiB.
+pub const FILE_BYTES_PER_USER: i64 = 2 * 1024 * 1024 * 1024;
+/// Delivery files one person may upload per hour.
+#[cfg(feature = "ssr")]
+pub const FILE_UPLOADS_PER_USER: crate::accounts::rules::RateLimit =
+    crate::accounts::rules::RateLimit {
+        limit: 60,
+        window_secs: 60 * 60,
+    };
 
 /// A delivered file's name as shown and sent back: its last path component, without control
 /// characters, at most 120 characters; `file` when nothing is left.

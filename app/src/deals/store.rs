@@ -620,6 +620,52 @@ async fn files_of(conn: &mut AnyConnection, deal: i64) -> Result<i64, AppError> 
         .map_err(db_err)
 }
 
+/// Whether `user` may add a file of `size` bytes to `deal` now: only its creator, while the
+/// work is in progress, within the deal's file count and the creator's storage quota. The
+/// upload asks before storing anything, and asks again when it records the file.
+pub async fn may_add_file(db: &Db, deal: i64, user: i64, size: u64) -> Result<(), AppError> {
+    let mut conn = db.pool.acquire().await.map_err(db_err)?;
+    check_file_room(&mut conn, deal, user, size).await
+}
+
+async fn check_file_room(
+    conn: &mut AnyConnection,
+    deal: i64,
+    user: i64,
+    size: u64,
+) -> Result<(), AppError> {
+    let d = row(&mut *conn, deal).await?;
+    if d.side_of(user)? == Party::Brand {
+        return Err(AppError::Forbidden);
+    }
+    if state(&d.state)? != DealState::Funded {
+        return Err(AppError::Conflict(
+            "files are added while the work is in progress".into(),
+        ));
+    }
+    if files_of(&mut *conn, deal).await? >= rules::FILES_PER_DEAL {
+        return Err(AppError::Conflict(format!(
+            "a deal holds at most {} files",
+            rules::FILES_PER_DEAL
+        )));
+    }
+    let stored: i64 =
+        sqlx::query_scalar("SELECT COALESCE(SUM(size), 0) FROM deal_files WHERE uploader_id = $1")
+            .bind(user)
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(db_err)?;
+    if stored.saturating_add(size as i64) > rules::FILE_BYTES_PER_USER {
+        return Err(AppError::invalid(
+            "files",
+            Problem::TooLarge {
+                max_kib: (rules::FILE_BYTES_PER_USER / 1024) as u32,
+            },
+        ));
+    }
+    Ok(())
+}
+
 /// A file stored for a delivery, to be recorded on its deal.
 pub struct NewFile {
     pub key: String,
@@ -638,21 +684,7 @@ pub async fn add_file(
     now: i64,
 ) -> Result<DealFile, AppError> {
     let mut tx = db.begin_write().await.map_err(db_err)?;
-    let d = row(&mut tx, deal).await?;
-    if d.side_of(user)? == Party::Brand {
-        return Err(AppError::Forbidden);
-    }
-    if state(&d.state)? != DealState::Funded {
-        return Err(AppError::Conflict(
-            "files are added while the work is in progress".into(),
-        ));
-    }
-    if files_of(&mut tx, deal).await? >= rules::FILES_PER_DEAL {
-        return Err(AppError::Conflict(format!(
-            "a deal holds at most {} files",
-            rules::FILES_PER_DEAL
-        )));
-    }
+    check_file_room(&mut tx, deal, user, file.size).await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO deal_files (deal_id, uploader_id, storage_key, name, content_type, size,
                                  created_at)

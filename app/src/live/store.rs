@@ -238,6 +238,20 @@ pub(crate) async fn lock_hosted(
 /// Books a stage slot at `event` for `fan`, putting its price on hold on their wallet; returns
 /// the slot's id. `request_key` is the booking form's one-time key: the same key again returns
 /// the first booking and holds nothing more.
+/// Whether `host` banned `fan` from their rooms (a ban, not a timeout): a banned fan takes no
+/// part in the host's events, on stage or at the merch table.
+pub async fn banned(conn: &mut AnyConnection, host: i64, fan: i64) -> Result<bool, AppError> {
+    let found: Option<i64> = sqlx::query_scalar(
+        "SELECT 1 FROM room_sanctions WHERE host_id = $1 AND user_id = $2 AND until IS NULL",
+    )
+    .bind(host)
+    .bind(fan)
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(internal)?;
+    Ok(found.is_some())
+}
+
 pub async fn book(
     db: &Db,
     event: i64,
@@ -252,7 +266,10 @@ pub async fn book(
     let taken = sqlx::query(
         "UPDATE live_events SET slots_taken = slots_taken + 1, updated_at = $1
          WHERE id = $2 AND slots_taken < slot_count AND state IN ('scheduled', 'live')
-           AND host_id <> $3",
+           AND host_id <> $3
+           AND NOT EXISTS (SELECT 1 FROM room_sanctions s
+                           WHERE s.host_id = live_events.host_id AND s.user_id = $3
+                             AND s.until IS NULL)",
     )
     .bind(now)
     .bind(event)
@@ -275,13 +292,15 @@ pub async fn book(
         return Ok(id);
     }
     if !taken {
-        return Err(if e.host_id == fan {
-            AppError::Forbidden
-        } else if !rules::bookable(e.state()?) {
-            AppError::Conflict(format!("the event is {}", e.state))
-        } else {
-            AppError::invalid("slot", Problem::SoldOut)
-        });
+        return Err(
+            if e.host_id == fan || banned(&mut tx, e.host_id, fan).await? {
+                AppError::Forbidden
+            } else if !rules::bookable(e.state()?) {
+                AppError::Conflict(format!("the event is {}", e.state))
+            } else {
+                AppError::invalid("slot", Problem::SoldOut)
+            },
+        );
     }
     // The fan pays what the page showed them, or nothing.
     if e.slot_price != price {

@@ -97,7 +97,7 @@ pub async fn check_out(
     };
     let click = match use_context::<http::request::Parts>() {
         Some(parts) => {
-            crate::storefront::links::cookie(&parts.headers, crate::storefront::links::CLICK_COOKIE)
+            crate::storefront::links::click_token(&parts.headers)
         }
         None => None,
     };

@@ -2,6 +2,7 @@
 //! database handle, and the traits behind which external services sit.
 
 pub mod db;
+pub mod limiter;
 pub mod mailer;
 pub mod payments;
 pub mod storage;
@@ -32,8 +33,9 @@ pub struct AppState {
     pub base_url: String,
     /// The smallest payout, in cents.
     pub payout_minimum: i64,
-    /// Argon2 parameters: expensive in production, cheaper in tests so suites stay fast.
-    pub password_cost: crate::accounts::password::Cost,
+    /// Hashes and verifies passwords, a bounded number at a time (expensive in production,
+    /// cheaper in tests so suites stay fast).
+    pub passwords: crate::accounts::password::Hasher,
     /// The time the background workers go by.
     pub clock: Clock,
     /// How long a brand has to review a delivery, for deals opened from now on.
@@ -44,6 +46,8 @@ pub struct AppState {
     pub return_window_secs: i64,
     /// Accounts one client address may open (`TREMPLIN_SIGNUPS_PER_HOUR`).
     pub signups_per_ip: crate::accounts::rules::RateLimit,
+    /// The in-memory layer in front of the rate-limit counters (see [`limiter::hit`]).
+    pub limiter: limiter::Limiter,
 }
 
 /// The time workers act on (holds expiring, review windows ending): the system's, plus an
@@ -67,6 +71,13 @@ impl Clock {
 /// says it is. Set on every request by the server's middleware.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClientIp(pub std::net::IpAddr);
+
+impl ClientIp {
+    /// The address as per-address limits count it (see [`crate::accounts::rules::address_bucket`]).
+    pub fn bucket(self) -> std::net::IpAddr {
+        crate::accounts::rules::address_bucket(self.0)
+    }
+}
 
 /// The value of cookie `name` in a request's `Cookie` headers, if it has one.
 pub fn cookie(headers: &http::HeaderMap, name: &str) -> Option<String> {

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use tower_sessions::Session;
 
-use super::rules::IMAGE_MAX_KIB;
+use super::rules::{self, IMAGE_MAX_KIB};
 use super::store;
 use crate::accounts::session;
 use crate::error::{AppError, Problem};
@@ -38,7 +38,7 @@ pub async fn upload(
     };
     match saved {
         Ok(url) => (StatusCode::CREATED, Json(serde_json::json!({ "url": url }))).into_response(),
-        Err(e) => (e.status(), Json(e)).into_response(),
+        Err(e) => e.into_json_response(),
     }
 }
 
@@ -51,7 +51,18 @@ async fn save(
     let seller = session::user_on(&state.db, session)
         .await?
         .ok_or(AppError::Unauthenticated)?;
-    // Stored first: a file without its row is invisible and harmless; the reverse is not.
+    // Whose product it is, and room for another image, before anything is stored: a
+    // stranger's upload must cost no storage, and neither may a seller's past their quota.
+    store::may_add_image(&state.db, seller.id, product).await?;
+    let limit_key = format!("product-images:{}", seller.id);
+    let hit = crate::ssr::limiter::hit(state, &limit_key, rules::IMAGE_UPLOADS_PER_SELLER, now());
+    if let Some(wait) = hit.await? {
+        return Err(AppError::RateLimited {
+            retry_after_secs: wait,
+        });
+    }
+    // Stored before its row, which `add_image` checks again: a file without its row is
+    // invisible and harmless; the reverse is not.
     let key = state
         .storage
         .put_image(body, "images", &format!("products/{product}"))

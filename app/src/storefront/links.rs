@@ -1,41 +1,43 @@
-//! Affiliate links: `/r/{code}` counts the click (once per visitor and day), remembers it in a
-//! first-party cookie for the attribution window, and leads to the creator's shop or product.
+//! Affiliate links: `/r/{code}` counts the click (once per client address and day), remembers it
+//! in a first-party cookie for the attribution window, and leads to the creator's shop or
+//! product.
 
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::Extension;
 
 use super::store;
 use crate::orders::rules::ATTRIBUTION_SECS;
-use crate::ssr::{now, AppState};
+use crate::ssr::{now, AppState, ClientIp};
 
 /// The route, `axum` syntax.
 pub const ROUTE: &str = "/r/{code}";
 /// The cookie naming the last click, read at checkout.
 pub const CLICK_COOKIE: &str = "tremplin_ref";
-/// A random id per browser, so that a visitor's repeated clicks count once a day.
-const VISITOR_COOKIE: &str = "tremplin_v";
 
-/// The value of cookie `name` in a request's headers.
-pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_owned())
+/// The token of the last affiliate click the browser remembers, if it looks like one.
+pub fn click_token(headers: &HeaderMap) -> Option<String> {
+    crate::ssr::cookie(headers, CLICK_COOKIE)
         .filter(|v| v.len() <= 64 && v.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+/// Who a click is counted for: the client's address (an IPv6 one by its /64), hashed so that
+/// the table holds no address. Not a cookie, which the client can drop or make up for each
+/// request to count as many clicks as it likes; people sharing an address count once a day,
+/// and each still gets the click's cookie, so their purchases are attributed all the same.
+fn visitor(ip: ClientIp) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(format!("link-click:{}", ip.bucket()).as_bytes());
+    hex::encode(&digest[..16])
 }
 
 pub async fn follow(
     State(state): State<AppState>,
     Path(code): Path<String>,
-    headers: HeaderMap,
+    Extension(ip): Extension<ClientIp>,
 ) -> Response {
-    let visitor = cookie(&headers, VISITOR_COOKIE).unwrap_or_else(|| crate::ssr::random_hex(16));
-    match store::click(&state.db, &code, &visitor, now()).await {
+    match store::click(&state.db, &code, &visitor(ip), now()).await {
         Ok(Some((token, path))) => {
             let secure = if state.base_url.starts_with("https://") {
                 "; Secure"
@@ -48,13 +50,7 @@ pub async fn follow(
                 ))
             };
             let mut response = Redirect::to(&path).into_response();
-            for cookie in [
-                set(CLICK_COOKIE, &token, ATTRIBUTION_SECS),
-                set(VISITOR_COOKIE, &visitor, 365 * 24 * 3600),
-            ]
-            .into_iter()
-            .flatten()
-            {
+            if let Ok(cookie) = set(CLICK_COOKIE, &token, ATTRIBUTION_SECS) {
                 response.headers_mut().append(header::SET_COOKIE, cookie);
             }
             response

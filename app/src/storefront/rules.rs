@@ -10,6 +10,16 @@ pub const RATE_KEPT_SECS: i64 = 30 * 24 * 3600;
 /// Choices (sizes, colours) per product, images per product.
 pub const MAX_VARIANTS: usize = 12;
 pub const MAX_IMAGES: usize = 8;
+/// Product images one seller may keep over all their products: with `IMAGE_MAX_KIB`, at most
+/// 2 GiB.
+pub const IMAGES_PER_SELLER: i64 = 400;
+/// Product images one seller may upload per hour.
+#[cfg(feature = "ssr")]
+pub const IMAGE_UPLOADS_PER_SELLER: crate::accounts::rules::RateLimit =
+    crate::accounts::rules::RateLimit {
+        limit: 60,
+        window_secs: 60 * 60,
+    };
 /// The largest product image.
 pub const IMAGE_MAX_KIB: u32 = 5 * 1024;
 /// Units of one choice a seller may hold.

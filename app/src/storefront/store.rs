@@ -736,17 +736,25 @@ pub async fn brand_products(db: &Db, brand: i64, now: i64) -> Result<Vec<BrandPr
 }
 
 /// Adds an image (already stored under `key`) to one of `seller`'s products.
-pub async fn add_image(
-    db: &Db,
+/// Whether `seller` may add an image to `product`: theirs, with fewer than `MAX_IMAGES`, and
+/// the seller under `IMAGES_PER_SELLER` in all. The upload asks before storing anything, and
+/// asks again when it records the image.
+pub async fn may_add_image(db: &Db, seller: i64, product: i64) -> Result<(), AppError> {
+    let mut conn = db.pool.acquire().await.map_err(internal)?;
+    check_image_room(&mut conn, seller, product)
+        .await
+        .map(|_| ())
+}
+
+/// As [`may_add_image`]; returns how many images the product has.
+async fn check_image_room(
+    conn: &mut AnyConnection,
     seller: i64,
     product: i64,
-    key: &str,
-    now: i64,
-) -> Result<String, AppError> {
-    let mut tx = db.begin_write().await.map_err(internal)?;
+) -> Result<i64, AppError> {
     let owner: Option<i64> = sqlx::query_scalar("SELECT seller_id FROM products WHERE id = $1")
         .bind(product)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(&mut *conn)
         .await
         .map_err(internal)?;
     if owner.ok_or(AppError::NotFound)? != seller {
@@ -755,7 +763,7 @@ pub async fn add_image(
     let count: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM product_images WHERE product_id = $1")
             .bind(product)
-            .fetch_one(&mut *tx)
+            .fetch_one(&mut *conn)
             .await
             .map_err(internal)?;
     if count >= rules::MAX_IMAGES as i64 {
@@ -766,6 +774,34 @@ pub async fn add_image(
             },
         ));
     }
+    let all: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM product_images i JOIN products p ON p.id = i.product_id
+         WHERE p.seller_id = $1",
+    )
+    .bind(seller)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(internal)?;
+    if all >= rules::IMAGES_PER_SELLER {
+        return Err(AppError::invalid(
+            "images",
+            Problem::TooMany {
+                max: rules::IMAGES_PER_SELLER as u32,
+            },
+        ));
+    }
+    Ok(count)
+}
+
+pub async fn add_image(
+    db: &Db,
+    seller: i64,
+    product: i64,
+    key: &str,
+    now: i64,
+) -> Result<String, AppError> {
+    let mut tx = db.begin_write().await.map_err(internal)?;
+    let count = check_image_room(&mut tx, seller, product).await?;
     sqlx::query(
         "INSERT INTO product_images (product_id, storage_key, position, created_at)
          VALUES ($1, $2, $3, $4)",

@@ -40,6 +40,7 @@ pub async fn top_up(amount: String) -> Result<String, AppError> {
     let user = session::require_user().await?;
     let amount = parse_amount(&amount, Currency::Eur, rules::TOP_UP_MIN, rules::TOP_UP_MAX)
         .map_err(|p| AppError::invalid("amount", p))?;
+    crate::accounts::api::throttle(&format!("top-up:{}", user.id), rules::TOP_UPS_PER_USER).await?;
     let description = format!("Tremplin wallet top-up for @{}", user.handle);
     start_card_payment(&user, amount, store::PaymentFor::Wallet, description, None).await
 }

@@ -7,6 +7,13 @@ pub const TOP_UP_PRESETS: [i64; 4] = [1_000, 2_000, 5_000, 10_000];
 /// The smallest and largest top-up, in cents: below 5 € the processor's fixed fee weighs too
 /// much; above 1,000 € a fan should talk to us first.
 pub const TOP_UP_MIN: i64 = 500;
+/// Top-ups one person may start per hour: each opens a checkout at the processor, and card
+/// testing (many small charges with stolen numbers) is what an unlimited form invites.
+#[cfg(feature = "ssr")]
+pub const TOP_UPS_PER_USER: crate::accounts::rules::RateLimit = crate::accounts::rules::RateLimit {
+    limit: 20,
+    window_secs: 60 * 60,
+};
 pub const TOP_UP_MAX: i64 = 100_000;
 
 /// The processor's fee: a share of the amount plus a fixed part. The share is below 100% by

@@ -4,7 +4,6 @@
 //! offered (`PATCH` gets 405): the server is ICE-lite and learns the peer from its checks.
 
 use app::accounts::rules::RateLimit;
-use app::accounts::store::hit_rate_limit;
 use app::live::video::store::{self, Refusal};
 use app::live::video::{self, Seat, EMBEDDED_BASE};
 use app::ssr::{AppState, ClientIp};
@@ -87,7 +86,8 @@ async fn admit(
         ));
     }
     let now = app::ssr::now();
-    match hit_rate_limit(&media.app.db, &format!("media:{}", ip.0), media.per_ip, now).await {
+    let key = format!("media:{}", ip.bucket());
+    match app::ssr::limiter::hit(&media.app, &key, media.per_ip, now).await {
         Ok(None) => Ok(stream),
         Ok(Some(wait)) => Err(refuse_with(
             StatusCode::TOO_MANY_REQUESTS,

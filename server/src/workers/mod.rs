@@ -74,8 +74,10 @@ pub fn spawn_all(state: &AppState) {
         }
     });
     let (housekeeping_db, housekeeping_clock) = (db.clone(), clock.clone());
+    let limiter = state.limiter.clone();
     every(Duration::from_secs(10 * 60), "housekeeping", move || {
         let (db, now) = (housekeeping_db.clone(), housekeeping_clock.now());
+        limiter.retain_recent();
         async move {
             app::accounts::store::purge_stale(&db, now)
                 .await

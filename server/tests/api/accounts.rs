@@ -736,3 +736,97 @@ async fn a_burst_of_parallel_guesses_is_limited_like_a_sequence() {
     }
     assert_eq!((checked, limited), (5, 25), "exactly 5 guesses are checked");
 }
+
+/// Security #4: a reset with a guessed token is refused before any argon2 work, and a flood
+/// of them from one address is cut off with 429, never a 500.
+#[tokio::test]
+async fn guessed_reset_tokens_cost_no_hash_and_are_rate_limited() {
+    let app = std::sync::Arc::new(spawn_app().await);
+    let before = app.passwords.computations();
+    let tasks: Vec<_> = (0..40)
+        .map(|i| {
+            let app = app.clone();
+            tokio::spawn(async move {
+                let token = format!("{i:064x}");
+                let form = [
+                    ("token", token.as_str()),
+                    ("password", "a brand new passphrase"),
+                    ("confirm", "a brand new passphrase"),
+                ];
+                let response = app.call(&app.client(), "reset_password", &form).await;
+                let retry = response.headers().get("retry-after").cloned();
+                (response.status(), retry)
+            })
+        })
+        .collect();
+    let (mut refused, mut limited) = (0, 0);
+    for task in tasks {
+        match task.await.unwrap() {
+            (StatusCode::UNPROCESSABLE_ENTITY, _) => refused += 1,
+            (StatusCode::TOO_MANY_REQUESTS, Some(retry)) => {
+                let secs: u64 = retry.to_str().unwrap().parse().unwrap();
+                assert!((1..=3600).contains(&secs), "Retry-After {secs}");
+                limited += 1;
+            }
+            other => panic!("unexpected answer {other:?}"),
+        }
+    }
+    assert_eq!(
+        (refused, limited),
+        (10, 30),
+        "10 attempts an hour per address"
+    );
+    assert_eq!(
+        app.passwords.computations(),
+        before,
+        "no password was hashed for a token that does not exist"
+    );
+}
+
+/// Security #8: failures from one address lock that address out of the account, not the
+/// owner logging in from another.
+#[tokio::test]
+async fn guessing_from_one_address_does_not_lock_the_owner_out() {
+    let app = crate::common::spawn_app_with(&[("TREMPLIN_TRUSTED_PROXIES", "127.0.0.1")]).await;
+    app.sign_up(&app.client(), "fan", "ursula").await;
+    let (email, good) = ("ursula@example.test", "a long enough passphrase");
+    for i in 0..5 {
+        let status = app.login_from("203.0.113.66", email, "a wrong guess").await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "guess {i}");
+    }
+    assert_eq!(
+        app.login_from("203.0.113.66", email, good).await,
+        StatusCode::TOO_MANY_REQUESTS,
+        "the guessing address waits, even with the right password"
+    );
+    assert_eq!(
+        app.login_from("198.51.100.20", email, good).await,
+        StatusCode::OK,
+        "the owner, from their own address, logs in"
+    );
+}
+
+/// Security #12: an IPv6 client is counted by its /64, so hopping between the addresses of
+/// its own network does not reset its limits.
+#[tokio::test]
+async fn ipv6_addresses_of_one_network_share_a_limit() {
+    let app = crate::common::spawn_app_with(&[("TREMPLIN_TRUSTED_PROXIES", "127.0.0.1")]).await;
+    for i in 0..20 {
+        let email = format!("ghost{i}@example.test");
+        let ip = format!("2001:db8:aa:bb::{:x}", i + 1);
+        let status = app.login_from(&ip, &email, "whatever123").await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "attempt {i}");
+    }
+    let status = app
+        .login_from(
+            "2001:db8:aa:bb:ffff::1",
+            "ghost@example.test",
+            "whatever123",
+        )
+        .await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "same /64");
+    let status = app
+        .login_from("2001:db8:aa:bc::1", "ghost@example.test", "whatever123")
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "another /64");
+}

@@ -13,6 +13,8 @@ pub struct TestApp {
     pub addr: SocketAddr,
     pub data_dir: tempfile::TempDir,
     pub database_url: String,
+    /// The app's password hasher, to count the argon2 computations a request caused.
+    pub passwords: app::accounts::password::Hasher,
 }
 
 impl TestApp {
@@ -146,12 +148,13 @@ impl TestApp {
             ),
             base_url: self.url(""),
             payout_minimum: app::earnings::rules::PAYOUT_MINIMUM,
-            password_cost: Cost::FAST,
+            passwords: app::accounts::password::Hasher::new(Cost::FAST),
             clock: app::ssr::Clock::default(),
             deal_review_secs: app::deals::rules::REVIEW_WINDOW_SECS,
             checkout_hold_secs: app::orders::rules::RESERVATION_SECS,
             return_window_secs: app::orders::rules::RETURN_WINDOW_SECS,
             signups_per_ip: app::accounts::rules::SIGNUPS_PER_IP,
+            limiter: Default::default(),
         }
     }
 
@@ -225,6 +228,7 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
     .unwrap();
     config.password_cost = Cost::FAST;
     let state = server::state(&config).await.unwrap();
+    let passwords = state.passwords.clone();
     let (tx, rx) = tokio::sync::oneshot::channel();
     tokio::spawn(async move {
         server::serve(&config, state, move |addr| {
@@ -237,6 +241,7 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
         addr: rx.await.unwrap(),
         data_dir,
         database_url,
+        passwords,
     }
 }
 

@@ -14,6 +14,7 @@ mod deals;
 mod earnings;
 mod hostile;
 mod ledger;
+mod limits;
 mod live;
 mod market;
 mod merch;

@@ -17,7 +17,12 @@ use crate::common::{spawn_app, top_up, TestApp};
 use crate::live::schedule;
 
 /// A product of `creator`'s shop, published; returns its id.
-async fn product(app: &TestApp, creator: &Client, title: &str, stocks: [&str; 2]) -> i64 {
+pub(crate) async fn product(
+    app: &TestApp,
+    creator: &Client,
+    title: &str,
+    stocks: [&str; 2],
+) -> i64 {
     let form = [
         ("title", title),
         ("description", "Printed in Lille"),
@@ -35,7 +40,12 @@ async fn product(app: &TestApp, creator: &Client, title: &str, stocks: [&str; 2]
     id
 }
 
-async fn pin(app: &TestApp, who: &Client, event: i64, product: i64) -> reqwest::Response {
+pub(crate) async fn pin(
+    app: &TestApp,
+    who: &Client,
+    event: i64,
+    product: i64,
+) -> reqwest::Response {
     let (event, product) = (event.to_string(), product.to_string());
     app.call(
         who,
@@ -45,7 +55,11 @@ async fn pin(app: &TestApp, who: &Client, event: i64, product: i64) -> reqwest::
     .await
 }
 
-fn buy_form<'a>(event: &'a str, variant: &'a str, total: &'a str) -> Vec<(&'a str, &'a str)> {
+pub(crate) fn buy_form<'a>(
+    event: &'a str,
+    variant: &'a str,
+    total: &'a str,
+) -> Vec<(&'a str, &'a str)> {
     vec![
         ("id", event),
         ("variant", variant),
@@ -236,7 +250,7 @@ async fn thirty_fans_racing_for_the_last_three_pieces_make_three_orders() {
 }
 
 /// The smallest PNG: a 1×1 pixel.
-const PIXEL: &[u8] = &[
+pub(crate) const PIXEL: &[u8] = &[
     0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
     0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4,
     0x89, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0x00, 0x01, 0x00, 0x00,

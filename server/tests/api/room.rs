@@ -665,6 +665,8 @@ async fn a_message_sent_through_one_server_process_reaches_a_viewer_of_another()
         addr: server.url.trim_start_matches("http://").parse().unwrap(),
         data_dir: tempfile::tempdir().unwrap(),
         database_url: database_url.clone(),
+        // The servers run in their own processes: this one counts nothing.
+        passwords: app::accounts::password::Hasher::new(app::accounts::password::Cost::FAST),
     };
     let (app_a, app_b) = (on(&a), on(&b));
     let host = app_a.client();

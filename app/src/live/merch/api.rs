@@ -59,9 +59,16 @@ pub async fn buy_merch(
     let state = state()?;
     let now = state.clock.now();
     let event = live::event(&state.db, id, Some(buyer.id), now).await?;
-    if event.hosting {
+    let mut conn = state
+        .db
+        .pool
+        .acquire()
+        .await
+        .map_err(crate::ssr::internal)?;
+    if event.hosting || live::banned(&mut conn, event.host_id, buyer.id).await? {
         return Err(AppError::Forbidden);
     }
+    drop(conn);
     if matches!(event.state, EventState::Ended | EventState::Cancelled) {
         return Err(AppError::Conflict("this event is over".into()));
     }

@@ -16,7 +16,7 @@ use {
         store::{self, NewMessage},
         types::{MessageKind, Mute},
     },
-    crate::accounts::{rules::RateLimit, session, store::hit_rate_limit, types::SessionUser},
+    crate::accounts::{rules::RateLimit, session, types::SessionUser},
     crate::error::Problem,
     crate::ledger::{
         rules::parse_amount,
@@ -93,7 +93,7 @@ async fn pace(
     limit: RateLimit,
     field: &str,
 ) -> Result<(), AppError> {
-    match hit_rate_limit(&state.db, &key, limit, state.clock.now()).await? {
+    match crate::ssr::limiter::hit(state, &key, limit, state.clock.now()).await? {
         Some(wait) => Err(AppError::invalid(
             field,
             Problem::SlowMode {

@@ -47,7 +47,7 @@ pub async fn upgrade(
     Query(resume): Query<Resume>,
 ) -> Response {
     // Each socket holds memory and a place in every broadcast: one address gets a bounded share.
-    let Some(admission) = state.room.admit(ip.0) else {
+    let Some(admission) = state.room.admit(ip.bucket()) else {
         return (
             StatusCode::TOO_MANY_REQUESTS,
             [(header::RETRY_AFTER, "15")],
