@@ -307,7 +307,11 @@ pub async fn router(config: &Config, state: AppState) -> anyhow::Result<Router> 
             security::content_security_policy,
         ))
         .layer(axum::middleware::from_fn(error_status))
-        .layer(axum::middleware::from_fn(forms::keep_errors))
+        .layer(axum::middleware::from_fn_with_state(
+            app::ssr::limiter::Limiter::default(),
+            forms::keep_errors,
+        ))
+        .layer(axum::middleware::from_fn(forms::refuse_nul))
         .layer(axum::middleware::from_fn_with_state(
             config.base_url.clone(),
             security::csrf,

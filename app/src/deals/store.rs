@@ -649,12 +649,13 @@ async fn check_file_room(
             rules::FILES_PER_DEAL
         )));
     }
-    let stored: i64 =
-        sqlx::query_scalar("SELECT COALESCE(SUM(size), 0) FROM deal_files WHERE uploader_id = $1")
-            .bind(user)
-            .fetch_one(&mut *conn)
-            .await
-            .map_err(db_err)?;
+    let stored: i64 = sqlx::query_scalar(
+        "SELECT CAST(COALESCE(SUM(size), 0) AS BIGINT) FROM deal_files WHERE uploader_id = $1",
+    )
+    .bind(user)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(db_err)?;
     if stored.saturating_add(size as i64) > rules::FILE_BYTES_PER_USER {
         return Err(AppError::invalid(
             "files",

@@ -96,9 +96,7 @@ pub async fn check_out(
         None => crate::accounts::api::open_guest_account(&email, &ship_to.name).await?,
     };
     let click = match use_context::<http::request::Parts>() {
-        Some(parts) => {
-            crate::storefront::links::click_token(&parts.headers)
-        }
+        Some(parts) => crate::storefront::links::click_token(&parts.headers),
         None => None,
     };
     let st = state()?;

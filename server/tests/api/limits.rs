@@ -160,7 +160,7 @@ async fn a_fan_banned_from_the_hosts_rooms_books_no_slot_and_buys_no_merch() {
         .call_ok(&welcome, "get_event", &[("id", &event_s)])
         .await;
     let variant = page.merch[0].variants[0].id.to_string();
-    let book = [("id", event_s.as_str()), ("key", "k1")];
+    let book = [("id", event_s.as_str()), ("key", "k1"), ("price", "1500")];
     let buy = buy_form(&event_s, &variant, "2450");
     assert_eq!(
         app.call_err(&banned, "book_slot", &book).await,

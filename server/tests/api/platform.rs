@@ -558,4 +558,8 @@ async fn a_link_never_fills_in_a_form_or_the_error_banner() {
         .unwrap();
     assert_eq!(leptos_error.status(), StatusCode::SEE_OTHER);
     assert_eq!(leptos_error.headers()["location"], "/login?next=%2Fwallet");
+    for hostile in ["//evil.example/phish?__err=x", "/\\evil.example?__path=x"] {
+        let answer = app.client().get(app.url(hostile)).send().await.unwrap();
+        assert_eq!(answer.headers()["location"], "/", "{hostile}");
+    }
 }
