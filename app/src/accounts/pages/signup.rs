@@ -24,10 +24,10 @@ pub fn SignupPage() -> impl IntoView {
     let i18n = use_i18n();
     let signup = use_auth().signup;
     let errors = action_error(signup);
-    let query = use_query_map();
-    let chosen = query
-        .read_untracked()
-        .get("role")
+    // The role picked before a refused post without JavaScript, else the one the link named.
+    let chosen = crate::ui::flash::form_flash()
+        .and_then(|flash| flash.value("role").map(str::to_owned))
+        .or_else(|| use_query_map().read_untracked().get("role"))
         .unwrap_or_else(|| "creator".to_owned());
     let role = move |value: &'static str, title: Signal<String>, text: Signal<String>| {
         view! {
