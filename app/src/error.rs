@@ -87,6 +87,10 @@ pub enum Problem {
     NotOffered,
     /// The seller's own product: buying it would turn a card payment into their earnings.
     OwnProduct,
+    /// Password attempts on this account from many places: only an emailed link opens it now.
+    AccountBusy,
+    /// Money and mail wait until the owner proved the account's address is theirs.
+    EmailUnconfirmed,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]

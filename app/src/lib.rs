@@ -91,6 +91,9 @@ fn Document() -> impl IntoView {
                     <Route path=path!("/discover") view=site::discover::DiscoverPage ssr=SsrMode::InOrder />
                     <Route path=path!("/signup") view=accounts::pages::signup::SignupPage ssr=SsrMode::InOrder />
                     <Route path=path!("/login") view=accounts::pages::login::LoginPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/login/link") view=accounts::pages::login::LoginLinkPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/login/link/:token") view=accounts::pages::login::LinkLoginPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/confirm/:token") view=accounts::pages::confirm::ConfirmEmailPage ssr=SsrMode::InOrder />
                     <Route path=path!("/forgot") view=accounts::pages::reset::ForgotPage ssr=SsrMode::InOrder />
                     <Route path=path!("/reset/:token") view=accounts::pages::reset::ResetPage ssr=SsrMode::InOrder />
                     <Route path=path!("/settings") view=accounts::pages::settings::SettingsPage ssr=SsrMode::InOrder />

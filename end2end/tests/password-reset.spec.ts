@@ -17,8 +17,9 @@ test("a forgotten password is reset through the emailed link", async ({ page }) 
   await expect(page.getByText("If an account uses this address, a link is on its way.")).toBeVisible();
   await snap(page, "reset-requested");
 
-  await expect.poll(() => mailedLinks(email).length).toBe(1);
-  const link = mailedLinks(email)[0];
+  const resetLinks = () => mailedLinks(email).filter((l) => l.includes("/reset/"));
+  await expect.poll(() => resetLinks().length).toBe(1);
+  const link = resetLinks()[0];
   expect(link).toMatch(/\/reset\/[0-9a-f]{64}$/);
   await page.goto(new URL(link).pathname);
   await hydrated(page);

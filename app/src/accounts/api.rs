@@ -65,6 +65,7 @@ pub async fn signup(
     )
     .await?;
     session::log_in(id, 0).await?;
+    mail_link(id, email.as_str(), LinkPurpose::Confirm).await?;
     tracing::info!(user_id = id, role = role.as_str(), "signed up");
     leptos_axum::redirect("/settings?welcome=1");
     Ok(())
@@ -121,8 +122,14 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
         (&account_key, rules::LOGIN_PER_ACCOUNT),
     ] {
         let hit = crate::ssr::limiter::hit_shedding(&st, key, limit, rules::LOGIN_FLOOD, t);
-        if let Some(wait) = hit.await? {
-            return Err(rate_limited(wait));
+        match hit.await? {
+            // Guesses from everywhere at once: the password no longer opens the account for
+            // a while, but a link mailed to its owner does.
+            Some(_) if key == &account_key => {
+                return Err(AppError::invalid("email", Problem::AccountBusy))
+            }
+            Some(wait) => return Err(rate_limited(wait)),
+            None => {}
         }
     }
     let found = store::login_by_email(&st.db, email.as_str()).await?;
@@ -212,43 +219,167 @@ pub async fn change_password(
 /// the form cannot be used to find out who has an account.
 #[server(prefix = "/api", endpoint = "request_reset")]
 pub async fn request_reset(email: String) -> Result<(), AppError> {
-    use sha2::{Digest, Sha256};
+    mail_link_to_address(&email, LinkPurpose::Reset).await
+}
 
+/// Emails a sign-in link if the address has an account: the way in when password attempts on
+/// the account are refused for a while (or whenever the owner prefers it). The same answer
+/// either way, as for a reset.
+#[server(prefix = "/api", endpoint = "request_login_link")]
+pub async fn request_login_link(email: String) -> Result<(), AppError> {
+    mail_link_to_address(&email, LinkPurpose::Login).await
+}
+
+/// Logs in with a sign-in link, which works once, within 15 minutes.
+#[server(prefix = "/api", endpoint = "login_with_link")]
+pub async fn login_with_link(token: String) -> Result<(), AppError> {
     let st = state()?;
-    let email = Email::parse(&email)?;
-    let t = now();
+    let attempt = LinkAttempt::count().await?;
+    let (user_id, epoch) = store::redeem_login_link(&st.db, &token_hash(&token), now()).await?;
+    attempt.succeeded().await?;
+    session::log_in(user_id, epoch).await?;
+    tracing::info!(user_id, "logged in by an emailed link");
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
+/// Confirms the account's address with the link mailed to it. A link already used by the
+/// person now logged in (a mail scanner may have opened it first) still reads as confirmed.
+#[server(prefix = "/api", endpoint = "confirm_email")]
+pub async fn confirm_email(token: String) -> Result<(), AppError> {
+    let st = state()?;
+    let attempt = LinkAttempt::count().await?;
+    match store::redeem_confirmation(&st.db, &token_hash(&token), now()).await {
+        Ok(user_id) => {
+            attempt.succeeded().await?;
+            tracing::info!(user_id, "email address confirmed");
+            Ok(())
+        }
+        Err(e) => match session::current_user().await? {
+            Some(user) if store::email_confirmed(&st.db, user.id).await? => Ok(()),
+            _ => Err(e),
+        },
+    }
+}
+
+/// Mails the logged-in person a new link to confirm their address (nothing if it is confirmed).
+#[server(prefix = "/api", endpoint = "resend_confirmation")]
+pub async fn resend_confirmation() -> Result<(), AppError> {
+    let user = session::require_user().await?;
+    if store::email_confirmed(&state()?.db, user.id).await? {
+        return Ok(());
+    }
+    throttle_link_mails(&user.email, LinkPurpose::Confirm).await?;
+    mail_link(user.id, &user.email, LinkPurpose::Confirm).await
+}
+
+/// Mails a `purpose` link to `email` if it has an account, answering the same either way.
+#[cfg(feature = "ssr")]
+async fn mail_link_to_address(email: &str, purpose: LinkPurpose) -> Result<(), AppError> {
+    let email = Email::parse(email)?;
+    // One client must not spread mail over every inbox it can name.
     throttle(
-        &format!("reset:{}", email.as_str()),
-        rules::RESET_PER_ACCOUNT,
+        &format!("link-mails:{}", client_ip().await?),
+        rules::LINK_MAILS_PER_IP,
     )
     .await?;
-    let Some(user) = store::login_by_email(&st.db, email.as_str()).await? else {
-        return Ok(());
-    };
+    // Counted whether or not the address has an account, so the limit tells nothing either.
+    throttle_link_mails(email.as_str(), purpose).await?;
+    match store::login_by_email(&state()?.db, email.as_str()).await? {
+        Some(user) => mail_link(user.id, email.as_str(), purpose).await,
+        None => Ok(()),
+    }
+}
+
+/// Counts one `purpose` mail to `email`: three of a kind an hour at most.
+#[cfg(feature = "ssr")]
+async fn throttle_link_mails(email: &str, purpose: LinkPurpose) -> Result<(), AppError> {
+    throttle(
+        &format!("link-mails:{}:{email}", purpose.as_str()),
+        rules::LINK_MAILS_PER_ACCOUNT,
+    )
+    .await
+}
+
+/// Mails account `user_id` a new `purpose` link at `email`, in the language of the person
+/// asking (the cookie they chose, else their browser's).
+#[cfg(feature = "ssr")]
+async fn mail_link(user_id: i64, email: &str, purpose: LinkPurpose) -> Result<(), AppError> {
+    let st = state()?;
     let token = random_hex(32);
-    let token_hash = hex::encode(Sha256::digest(token.as_bytes()));
-    store::create_reset(&st.db, user.id, &token_hash, t + rules::RESET_LINK_SECS).await?;
-    let link = format!("{}/reset/{token}", st.base_url);
-    // In the language of the person asking: the cookie they chose, else their browser's.
+    let expires_at = now() + rules::link_lifetime(purpose);
+    store::create_link(&st.db, purpose, user_id, &token_hash(&token), expires_at).await?;
     let locale: crate::i18n::Locale = leptos_i18n::locale::resolve_locale();
-    let mail = Mail {
-        to: email.as_str().to_owned(),
-        subject: td_string!(locale, mail.reset_subject).to_owned(),
-        body: format!(
-            "{}\n{link}\n\n{}\n",
+    let (path, subject, intro, outro) = match purpose {
+        LinkPurpose::Reset => (
+            "reset",
+            td_string!(locale, mail.reset_subject),
             td_string!(locale, mail.reset_intro),
-            td_string!(locale, mail.reset_outro)
+            td_string!(locale, mail.reset_outro),
         ),
+        LinkPurpose::Confirm => (
+            "confirm",
+            td_string!(locale, mail.confirm_subject),
+            td_string!(locale, mail.confirm_intro),
+            td_string!(locale, mail.confirm_outro),
+        ),
+        LinkPurpose::Login => (
+            "login/link",
+            td_string!(locale, mail.login_subject),
+            td_string!(locale, mail.login_intro),
+            td_string!(locale, mail.login_outro),
+        ),
+    };
+    let mail = Mail {
+        to: email.to_owned(),
+        subject: subject.to_owned(),
+        body: format!("{intro}\n{}/{path}/{token}\n\n{outro}\n", st.base_url),
     };
     // Sent in the background: an answer that waited for the mail server would take longer
     // for real accounts than for unknown addresses, and so reveal who has an account.
     let mailer = st.mailer.clone();
     tokio::spawn(async move {
         if let Err(e) = mailer.send(mail).await {
-            tracing::error!("sending a reset mail failed: {e}");
+            tracing::error!(
+                purpose = purpose.as_str(),
+                "sending a link mail failed: {e}"
+            );
         }
     });
     Ok(())
+}
+
+/// One use of an emailed link from the client's address, counted before the token is looked
+/// up. Only failures stay counted: people behind one address who each open their own link are
+/// never refused, while guessing tokens is.
+#[cfg(feature = "ssr")]
+struct LinkAttempt {
+    key: String,
+}
+
+#[cfg(feature = "ssr")]
+impl LinkAttempt {
+    async fn count() -> Result<Self, AppError> {
+        let key = format!("link-attempt:{}", client_ip().await?);
+        let st = state()?;
+        let limit = rules::LINK_ATTEMPTS_PER_IP;
+        let hit = crate::ssr::limiter::hit_shedding(&st, &key, limit, rules::LINK_FLOOD, now());
+        match hit.await? {
+            Some(wait) => Err(rate_limited(wait)),
+            None => Ok(Self { key }),
+        }
+    }
+
+    async fn succeeded(self) -> Result<(), AppError> {
+        store::refund_rate_limit(&state()?.db, &self.key).await
+    }
+}
+
+/// What is stored of an emailed token: its SHA-256, so a database leak reveals no link.
+#[cfg(feature = "ssr")]
+fn token_hash(token: &str) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(token.trim().as_bytes()))
 }
 
 #[server(prefix = "/api", endpoint = "reset_password")]
@@ -257,22 +388,16 @@ pub async fn reset_password(
     password: String,
     confirm: String,
 ) -> Result<(), AppError> {
-    use sha2::{Digest, Sha256};
-
     let st = state()?;
-    throttle(
-        &format!("reset-attempt:{}", client_ip().await?),
-        rules::RESET_ATTEMPTS_PER_IP,
-    )
-    .await?;
     let new = Password::parse("password", &password, &[])?;
     if password != confirm {
         return Err(AppError::invalid("confirm", Problem::PasswordsDiffer));
     }
-    let token_hash = hex::encode(Sha256::digest(token.trim().as_bytes()));
+    let attempt = LinkAttempt::count().await?;
+    let token_hash = token_hash(&token);
     // The token first: hashing costs 19 MiB and a core, so a guessed token must cost nothing.
     // `redeem_reset` checks it again, atomically, in case it was used meanwhile.
-    if !store::reset_is_live(&st.db, &token_hash, now()).await? {
+    if !store::link_is_live(&st.db, LinkPurpose::Reset, &token_hash, now()).await? {
         return Err(AppError::invalid("token", Problem::LinkExpired));
     }
     let hash = st
@@ -281,6 +406,7 @@ pub async fn reset_password(
         .await
         .map_err(internal)?;
     let (user_id, epoch) = store::redeem_reset(&st.db, &token_hash, &hash, now()).await?;
+    attempt.succeeded().await?;
     session::log_in(user_id, epoch).await?;
     leptos_axum::redirect("/settings");
     Ok(())

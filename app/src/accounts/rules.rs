@@ -130,10 +130,10 @@ pub const LOGIN_PER_ACCOUNT_ADDRESS: RateLimit = RateLimit {
     limit: 5,
     window_secs: 15 * 60,
 };
-/// Login attempts per account from all addresses together in 15 minutes: a ceiling on
-/// distributed guessing. An attacker holding 20 addresses (20 /64 networks in IPv6) can still
-/// make the owner wait; the trade-off is deliberate, as without it guessing would only be
-/// bounded by how many addresses the attacker rents.
+/// Password attempts per account from all addresses together in 15 minutes: a ceiling on
+/// distributed guessing, which would otherwise only be bounded by how many addresses the
+/// attacker rents. Past it the password is not even checked; the owner is offered a sign-in
+/// link by mail instead, so an attacker can stop passwords working but cannot lock them out.
 pub const LOGIN_PER_ACCOUNT: RateLimit = RateLimit {
     limit: 100,
     window_secs: 15 * 60,
@@ -150,10 +150,16 @@ pub const LOGIN_FLOOD: RateLimit = RateLimit {
     limit: 300,
     window_secs: 15 * 60,
 };
-/// Password-reset attempts (a token and a new password) per client address per hour: a
-/// person needs one or two, guessing tokens needs millions.
-pub const RESET_ATTEMPTS_PER_IP: RateLimit = RateLimit {
+/// Failed uses of emailed links (a reset, a confirmation, a sign-in) per client address per
+/// hour: a person needs one or two, guessing tokens needs millions.
+pub const LINK_ATTEMPTS_PER_IP: RateLimit = RateLimit {
     limit: 10,
+    window_secs: 60 * 60,
+};
+/// Where the in-memory layer sheds uses of emailed links from one address: as for logins, the
+/// counter gives successes back, which memory cannot.
+pub const LINK_FLOOD: RateLimit = RateLimit {
+    limit: 300,
     window_secs: 60 * 60,
 };
 /// Guest accounts a client address may open at checkout per hour.
@@ -166,9 +172,16 @@ pub const SIGNUPS_PER_IP: RateLimit = RateLimit {
     limit: 20,
     window_secs: 60 * 60,
 };
-/// Reset emails per address per hour, so the form cannot be used to flood an inbox.
-pub const RESET_PER_ACCOUNT: RateLimit = RateLimit {
+/// Mails of each kind of link (reset, confirmation, sign-in) per account per hour, so the
+/// forms cannot be used to flood an inbox.
+pub const LINK_MAILS_PER_ACCOUNT: RateLimit = RateLimit {
     limit: 3,
+    window_secs: 60 * 60,
+};
+/// Link mails one client address may have sent per hour, whatever the accounts: without it, the
+/// forms would mail three links an hour to every address someone typed in.
+pub const LINK_MAILS_PER_IP: RateLimit = RateLimit {
+    limit: 20,
     window_secs: 60 * 60,
 };
 
@@ -214,6 +227,20 @@ pub const FOLLOW_NOTICE: RateLimit = RateLimit {
 
 /// How long a password reset link stays valid.
 pub const RESET_LINK_SECS: i64 = 60 * 60;
+/// How long a link confirming an address stays valid: long enough for a mail read days later.
+pub const CONFIRM_LINK_SECS: i64 = 7 * 24 * 60 * 60;
+/// How long a sign-in link stays valid: it opens the account, so as briefly as is usable.
+pub const LOGIN_LINK_SECS: i64 = 15 * 60;
+
+/// How long the link for `purpose` stays valid.
+pub fn link_lifetime(purpose: super::types::LinkPurpose) -> i64 {
+    use super::types::LinkPurpose;
+    match purpose {
+        LinkPurpose::Reset => RESET_LINK_SECS,
+        LinkPurpose::Confirm => CONFIRM_LINK_SECS,
+        LinkPurpose::Login => LOGIN_LINK_SECS,
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -269,8 +296,10 @@ mod tests {
             LOGIN_PER_ACCOUNT_ADDRESS,
             LOGIN_PER_IP,
             LOGIN_FLOOD,
-            RESET_PER_ACCOUNT,
-            RESET_ATTEMPTS_PER_IP,
+            LINK_MAILS_PER_ACCOUNT,
+            LINK_ATTEMPTS_PER_IP,
+            LINK_FLOOD,
+            LINK_MAILS_PER_IP,
         ] {
             assert!(limit.window_secs <= RateLimit::MAX_WINDOW_SECS);
         }

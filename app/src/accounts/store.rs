@@ -4,7 +4,8 @@ use sqlx::FromRow;
 
 use super::rules::RateLimit;
 use super::types::{
-    BrandPage, CreatorCard, Network, Niche, Profile, Role, SessionUser, Settings, SocialAccount,
+    BrandPage, CreatorCard, LinkPurpose, Network, Niche, Profile, Role, SessionUser, Settings,
+    SocialAccount,
 };
 use crate::error::{AppError, Problem};
 use crate::notifications::store as notifications;
@@ -332,6 +333,7 @@ pub async fn settings(db: &Db, user_id: i64) -> Result<Settings, AppError> {
         .ok_or(AppError::Unauthenticated)?;
     let bio = row.bio.clone();
     Ok(Settings {
+        email_confirmed: email_confirmed(db, user_id).await?,
         user: row.into_session_user()?,
         bio,
         niches: niches(db, user_id).await?,
@@ -624,20 +626,20 @@ pub async fn refund_rate_limit(db: &Db, key: &str) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Deletes counters whose window has ended and reset links that can no longer be used.
+/// Deletes counters whose window has ended and emailed links that can no longer be used.
 pub async fn purge_stale(db: &Db, now: i64) -> Result<u64, AppError> {
     let limits = sqlx::query("DELETE FROM rate_limits WHERE window_start <= $1")
         .bind(now - RateLimit::MAX_WINDOW_SECS)
         .execute(&db.pool)
         .await
         .map_err(db_err)?;
-    let resets =
-        sqlx::query("DELETE FROM password_resets WHERE used_at IS NOT NULL OR expires_at <= $1")
+    let links =
+        sqlx::query("DELETE FROM email_links WHERE used_at IS NOT NULL OR expires_at <= $1")
             .bind(now)
             .execute(&db.pool)
             .await
             .map_err(db_err)?;
-    Ok(limits.rows_affected() + resets.rows_affected())
+    Ok(limits.rows_affected() + links.rows_affected())
 }
 
 pub async fn clear_rate_limit(db: &Db, key: &str) -> Result<(), AppError> {
@@ -649,17 +651,20 @@ pub async fn clear_rate_limit(db: &Db, key: &str) -> Result<(), AppError> {
     Ok(())
 }
 
-pub async fn create_reset(
+/// Records an emailed link for `purpose`, by the hash of its token.
+pub async fn create_link(
     db: &Db,
+    purpose: LinkPurpose,
     user_id: i64,
     token_hash: &str,
     expires_at: i64,
 ) -> Result<(), AppError> {
     sqlx::query(
-        "INSERT INTO password_resets (token_hash, user_id, expires_at) VALUES ($1, $2, $3)",
+        "INSERT INTO email_links (token_hash, user_id, purpose, expires_at) VALUES ($1, $2, $3, $4)",
     )
     .bind(token_hash)
     .bind(user_id)
+    .bind(purpose.as_str())
     .bind(expires_at)
     .execute(&db.pool)
     .await
@@ -667,13 +672,19 @@ pub async fn create_reset(
     Ok(())
 }
 
-/// Whether `token_hash` names a reset link that is unused and not expired at `now`.
-pub async fn reset_is_live(db: &Db, token_hash: &str, now: i64) -> Result<bool, AppError> {
+/// Whether `token_hash` names a `purpose` link that is unused and not expired at `now`.
+pub async fn link_is_live(
+    db: &Db,
+    purpose: LinkPurpose,
+    token_hash: &str,
+    now: i64,
+) -> Result<bool, AppError> {
     let found: Option<i64> = sqlx::query_scalar(
-        "SELECT user_id FROM password_resets
-         WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2",
+        "SELECT user_id FROM email_links
+         WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3",
     )
     .bind(token_hash)
+    .bind(purpose.as_str())
     .bind(now)
     .fetch_optional(&db.pool)
     .await
@@ -681,8 +692,50 @@ pub async fn reset_is_live(db: &Db, token_hash: &str, now: i64) -> Result<bool, 
     Ok(found.is_some())
 }
 
-/// Uses up a reset token and sets the new password, atomically: a link works once, before it
-/// expires, and two concurrent uses cannot both succeed. Returns the user id and new session epoch.
+/// Uses up a `purpose` link in the caller's transaction, so that a link works once, before it
+/// expires, and two concurrent uses cannot both succeed. The link proves the owner reads mail
+/// at the account's address, so the address counts as confirmed from then on. Other links of
+/// the same purpose sent earlier are retired with it. Returns the account.
+async fn redeem_link(
+    conn: &mut sqlx::AnyConnection,
+    purpose: LinkPurpose,
+    token_hash: &str,
+    now: i64,
+) -> Result<i64, AppError> {
+    let user_id: i64 = sqlx::query_scalar(
+        "UPDATE email_links SET used_at = $1
+         WHERE token_hash = $2 AND purpose = $3 AND used_at IS NULL AND expires_at > $1
+         RETURNING user_id",
+    )
+    .bind(now)
+    .bind(token_hash)
+    .bind(purpose.as_str())
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(db_err)?
+    .ok_or_else(|| AppError::invalid("token", Problem::LinkExpired))?;
+    sqlx::query(
+        "UPDATE email_links SET used_at = $1 WHERE user_id = $2 AND purpose = $3 AND used_at IS NULL",
+    )
+    .bind(now)
+    .bind(user_id)
+    .bind(purpose.as_str())
+    .execute(&mut *conn)
+    .await
+    .map_err(db_err)?;
+    sqlx::query(
+        "UPDATE users SET email_confirmed_at = $1 WHERE id = $2 AND email_confirmed_at IS NULL",
+    )
+    .bind(now)
+    .bind(user_id)
+    .execute(&mut *conn)
+    .await
+    .map_err(db_err)?;
+    Ok(user_id)
+}
+
+/// Uses up a reset link and sets the new password, atomically. Returns the user id and the
+/// new session epoch.
 pub async fn redeem_reset(
     db: &Db,
     token_hash: &str,
@@ -690,29 +743,61 @@ pub async fn redeem_reset(
     now: i64,
 ) -> Result<(i64, i64), AppError> {
     let mut tx = db.begin_write().await.map_err(db_err)?;
-    let user_id: i64 = sqlx::query_scalar(
-        "UPDATE password_resets SET used_at = $1
-         WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 RETURNING user_id",
-    )
-    .bind(now)
-    .bind(token_hash)
-    .fetch_optional(&mut *tx)
-    .await
-    .map_err(db_err)?
-    .ok_or_else(|| AppError::invalid("token", Problem::LinkExpired))?;
+    let user_id = redeem_link(&mut tx, LinkPurpose::Reset, token_hash, now).await?;
     let epoch: i64 = sqlx::query_scalar(SET_PASSWORD)
         .bind(new_hash)
         .bind(user_id)
         .fetch_one(&mut *tx)
         .await
         .map_err(db_err)?;
-    // Other links sent earlier would still change the password: retire them too.
-    sqlx::query("UPDATE password_resets SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL")
-        .bind(now)
+    tx.commit().await.map_err(db_err)?;
+    Ok((user_id, epoch))
+}
+
+/// Uses up a confirmation link. Returns the account whose address it confirmed.
+pub async fn redeem_confirmation(db: &Db, token_hash: &str, now: i64) -> Result<i64, AppError> {
+    let mut tx = db.begin_write().await.map_err(db_err)?;
+    let user_id = redeem_link(&mut tx, LinkPurpose::Confirm, token_hash, now).await?;
+    tx.commit().await.map_err(db_err)?;
+    Ok(user_id)
+}
+
+/// Uses up a sign-in link. Returns the account and its session epoch, to log in with.
+pub async fn redeem_login_link(
+    db: &Db,
+    token_hash: &str,
+    now: i64,
+) -> Result<(i64, i64), AppError> {
+    let mut tx = db.begin_write().await.map_err(db_err)?;
+    let user_id = redeem_link(&mut tx, LinkPurpose::Login, token_hash, now).await?;
+    let epoch: i64 = sqlx::query_scalar("SELECT session_epoch FROM users WHERE id = $1")
         .bind(user_id)
-        .execute(&mut *tx)
+        .fetch_one(&mut *tx)
         .await
         .map_err(db_err)?;
     tx.commit().await.map_err(db_err)?;
     Ok((user_id, epoch))
+}
+
+/// Counts `user_id`'s address as confirmed from `at`, for accounts whose address is known to
+/// be right without a link (the demo data's).
+pub async fn set_email_confirmed(db: &Db, user_id: i64, at: i64) -> Result<(), AppError> {
+    sqlx::query("UPDATE users SET email_confirmed_at = $1 WHERE id = $2")
+        .bind(at)
+        .bind(user_id)
+        .execute(&db.pool)
+        .await
+        .map_err(db_err)?;
+    Ok(())
+}
+
+/// Whether the owner of `user_id` has proved their address is theirs.
+pub async fn email_confirmed(db: &Db, user_id: i64) -> Result<bool, AppError> {
+    let at: Option<Option<i64>> =
+        sqlx::query_scalar("SELECT email_confirmed_at FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_optional(&db.pool)
+            .await
+            .map_err(db_err)?;
+    Ok(at.flatten().is_some())
 }

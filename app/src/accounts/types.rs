@@ -32,6 +32,27 @@ impl Role {
     }
 }
 
+/// What an emailed link lets its holder do, once, before it expires.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkPurpose {
+    /// Choose a new password.
+    Reset,
+    /// Prove the account's address belongs to its owner.
+    Confirm,
+    /// Log in without the password: the way in when the account is under a guessing attack.
+    Login,
+}
+
+impl LinkPurpose {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Reset => "reset",
+            Self::Confirm => "confirm",
+            Self::Login => "login",
+        }
+    }
+}
+
 /// A lower-cased, plausible email address.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Email(String);
@@ -67,24 +88,43 @@ impl Email {
 const RESERVED: &[&str] = &[
     "admin",
     "api",
+    "brand",
     "brands",
+    "campaigns",
+    "cart",
+    "catalogue",
+    "checkout",
+    "confirm",
+    "creators",
     "dashboard",
+    "deals",
     "discover",
+    "earnings",
+    "forgot",
+    "healthz",
     "help",
+    "lang",
     "live",
     "login",
     "logout",
     "media",
     "metrics",
+    "notifications",
+    "operator",
+    "orders",
     "pkg",
+    "products",
+    "reset",
     "settings",
+    "shop",
     "shops",
     "signup",
+    "stream",
     "support",
+    "test",
     "tremplin",
     "wallet",
     "webhooks",
-    "healthz",
 ];
 
 /// A creator's public name in URLs: `/@handle`. 3–30 of `a-z 0-9 _`, starting with a letter.
@@ -469,6 +509,8 @@ pub struct CreatorCard {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Settings {
     pub user: SessionUser,
+    /// Whether the owner proved the address is theirs.
+    pub email_confirmed: bool,
     pub bio: String,
     pub niches: Vec<Niche>,
     pub networks: Vec<SocialAccount>,

@@ -59,6 +59,10 @@ pub async fn request_payout(
 ) -> Result<String, AppError> {
     let user = session::require_user().await?;
     let st = state()?;
+    // Money leaves only for someone who reads the account's mail, where payouts are reported.
+    if !crate::accounts::store::email_confirmed(&st.db, user.id).await? {
+        return Err(AppError::invalid("email", Problem::EmailUnconfirmed));
+    }
     let amount = parse_amount(&amount, Currency::Eur, st.payout_minimum, MAX_AMOUNT)
         .map_err(|p| AppError::invalid("amount", p))?;
     let order = PayoutOrder {

@@ -95,6 +95,11 @@ pub async fn send_pending(state: &AppState, now: i64) -> Result<u64, AppError> {
         if !store::mark_mailed(&state.db, pending.id, Some(now)).await? {
             continue;
         }
+        // Left unmailed for good, not held back: news weeks old would flood the inbox the
+        // day the address is confirmed. It stays on the notifications page.
+        if !pending.confirmed && !pending.notice.mailed_unconfirmed() {
+            continue;
+        }
         let Some(mail) = compose(
             &pending.notice,
             pending.email,

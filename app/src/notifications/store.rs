@@ -32,15 +32,26 @@ pub async fn notify(
 pub struct ToMail {
     pub id: i64,
     pub email: String,
+    /// Whether the owner proved `email` is theirs.
+    pub confirmed: bool,
     pub locale: String,
     pub notice: Notice,
 }
 
+#[derive(sqlx::FromRow)]
+struct ToMailRow {
+    id: i64,
+    email: String,
+    email_confirmed_at: Option<i64>,
+    locale: String,
+    notice: String,
+}
+
 /// The oldest notifications not mailed yet, up to `limit`.
 pub async fn to_mail(db: &Db, limit: i64) -> Result<Vec<ToMail>, AppError> {
-    let rows: Vec<(i64, String, String, String)> = sqlx::query_as(
-        "SELECT n.id, u.email, u.locale, n.notice FROM notifications n
-         JOIN users u ON u.id = n.user_id
+    let rows: Vec<ToMailRow> = sqlx::query_as(
+        "SELECT n.id, u.email, u.email_confirmed_at, u.locale, n.notice
+         FROM notifications n JOIN users u ON u.id = n.user_id
          WHERE n.mailed_at IS NULL ORDER BY n.id LIMIT $1",
     )
     .bind(limit)
@@ -48,12 +59,13 @@ pub async fn to_mail(db: &Db, limit: i64) -> Result<Vec<ToMail>, AppError> {
     .await
     .map_err(internal)?;
     rows.into_iter()
-        .map(|(id, email, locale, notice)| {
+        .map(|row| {
             Ok(ToMail {
-                id,
-                email,
-                locale,
-                notice: serde_json::from_str(&notice).map_err(internal)?,
+                id: row.id,
+                email: row.email,
+                confirmed: row.email_confirmed_at.is_some(),
+                locale: row.locale,
+                notice: serde_json::from_str(&row.notice).map_err(internal)?,
             })
         })
         .collect()

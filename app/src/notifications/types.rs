@@ -106,6 +106,19 @@ impl Notice {
         )
     }
 
+    /// Whether its mail may go to an address the owner has not confirmed: only a buyer's news
+    /// of their own order, to the address they gave at checkout. Everything else waits for a
+    /// confirmed address, so an account opened under someone else's cannot make us mail them.
+    pub fn mailed_unconfirmed(&self) -> bool {
+        matches!(
+            self,
+            Self::Order {
+                news: OrderNews::Paid | OrderNews::Shipped | OrderNews::Refunded,
+                ..
+            }
+        )
+    }
+
     /// Where the notification leads.
     pub fn link(&self) -> String {
         match self {

@@ -37,6 +37,16 @@ pub fn problem_text(i18n: I18nContext<Locale>, problem: Problem) -> AnyView {
         }
         Problem::NotAnImage => t!(i18n, problems.not_an_image).into_any(),
         Problem::LinkExpired => t!(i18n, problems.link_expired).into_any(),
+        Problem::AccountBusy => view! {
+            {t!(i18n, problems.account_busy)} " "
+            <A href="/login/link">{t!(i18n, login.link_offer)}</A>
+        }
+        .into_any(),
+        Problem::EmailUnconfirmed => view! {
+            {t!(i18n, problems.email_unconfirmed)} " "
+            <A href="/settings#email">{t!(i18n, settings.email_resend_here)}</A>
+        }
+        .into_any(),
         Problem::Malformed => t!(i18n, problems.malformed).into_any(),
         Problem::InvalidAmount => t!(i18n, problems.invalid_amount).into_any(),
         Problem::AmountTooSmall { min_minor } => {

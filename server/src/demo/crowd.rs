@@ -121,9 +121,10 @@ fn values(rows: usize, width: usize) -> String {
 async fn insert(db: &Db, chunk: &[Creator], password_hash: &str, now: i64) -> anyhow::Result<()> {
     let mut tx = db.begin_write().await?;
     let sql = format!(
-        "INSERT INTO users (email, handle, display_name, password_hash, role, created_at)
+        "INSERT INTO users (email, handle, display_name, password_hash, role, created_at,
+                            email_confirmed_at)
          VALUES {} ON CONFLICT DO NOTHING RETURNING id, handle",
-        values(chunk.len(), 6)
+        values(chunk.len(), 7)
     );
     let mut query = sqlx::query_as::<_, (i64, String)>(&sql);
     for c in chunk {
@@ -133,6 +134,7 @@ async fn insert(db: &Db, chunk: &[Creator], password_hash: &str, now: i64) -> an
             .bind(&c.name)
             .bind(password_hash)
             .bind("creator")
+            .bind(c.joined_at)
             .bind(c.joined_at);
     }
     let ids: std::collections::HashMap<String, i64> = query

@@ -89,8 +89,36 @@ impl TestApp {
             .unwrap()
     }
 
-    /// Signs up a new account on `client` and leaves it logged in.
+    /// Signs up a new account on `client`, confirms its address with the mailed link, and
+    /// leaves it logged in.
     pub async fn sign_up(&self, client: &Client, role: &str, handle: &str) {
+        self.sign_up_unconfirmed(client, role, handle).await;
+        let token = self
+            .mailed_token(&format!("{handle}@example.test"), "/confirm/")
+            .await;
+        let _: () = self
+            .call_ok(client, "confirm_email", &[("token", &token)])
+            .await;
+    }
+
+    /// The token of the newest link under `path` (such as `/confirm/`) mailed to `to`, waiting
+    /// for the mail a moment: the app sends it in the background.
+    pub async fn mailed_token(&self, to: &str, path: &str) -> String {
+        for _ in 0..200 {
+            let token = self.mails_to(to).iter().rev().find_map(|m| {
+                m.split_whitespace()
+                    .find_map(|w| w.split(path).nth(1).map(str::to_owned))
+            });
+            if let Some(token) = token {
+                return token;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        panic!("no {path} link was mailed to {to}");
+    }
+
+    /// Signs up a new account on `client` and leaves it logged in, its address unconfirmed.
+    pub async fn sign_up_unconfirmed(&self, client: &Client, role: &str, handle: &str) {
         let email = format!("{handle}@example.test");
         let mut form = vec![
             ("role", role),

@@ -528,3 +528,30 @@ async fn a_payout_form_sent_many_times_at_once_asks_for_one_payout() {
         .await;
     assert_eq!(keyless, AppError::invalid("key", Problem::Malformed));
 }
+
+/// Security #15: money leaves only for an account whose owner proved the address is theirs.
+#[tokio::test]
+async fn no_payout_before_the_address_is_confirmed() {
+    let app = app().await;
+    let db = Db::connect(&app.database_url).await.unwrap();
+    let rita = app.client();
+    app.sign_up_unconfirmed(&rita, "creator", "rita").await;
+    let rita_id = app.me(&rita).await.unwrap().id;
+    earn(&db, rita_id, "g1", 5_000, TransferKind::Gift).await;
+
+    let refused = request(&app, &rita, "20", IBAN).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let err: AppError = refused.json().await.unwrap();
+    assert_eq!(err, AppError::invalid("email", Problem::EmailUnconfirmed));
+    let s = statement(&app, &rita).await;
+    assert!(s.payouts.is_empty(), "nothing was asked for");
+
+    let token = app.mailed_token("rita@example.test", "/confirm/").await;
+    let _: () = app
+        .call_ok(&rita, "confirm_email", &[("token", &token)])
+        .await;
+    let asked = request(&app, &rita, "20", IBAN).await;
+    assert_eq!(asked.status(), StatusCode::OK);
+    assert_eq!(statement(&app, &rita).await.payouts.len(), 1);
+    assert_ledger_ok(&db).await;
+}

@@ -12,6 +12,7 @@ mod campaigns;
 mod crash;
 mod deals;
 mod earnings;
+mod email_links;
 mod hostile;
 mod ledger;
 mod limits;

@@ -4,7 +4,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 use crate::accounts::api::{
-    get_settings, BecomeCreator, ChangePassword, UpdateBrand, UpdateProfile,
+    get_settings, BecomeCreator, ChangePassword, ResendConfirmation, UpdateBrand, UpdateProfile,
 };
 use crate::accounts::types::{Network, Niche, Role, Settings};
 use crate::error::AppError;
@@ -136,7 +136,40 @@ fn SettingsForms(
                 </ActionForm>
             </section>
         </Show>
+        <EmailSection email=s.user.email.clone() confirmed=s.email_confirmed />
         <PasswordForm />
+    }
+}
+
+/// The account's address, whether it is confirmed, and a way to have the link sent again.
+#[component]
+fn EmailSection(email: String, confirmed: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let resend = ServerAction::<ResendConfirmation>::new();
+    let errors = action_error(resend);
+    let sent = move || matches!(resend.value().get(), Some(Ok(())));
+    view! {
+        <section class="card settings-section" id="email">
+            <h2>{t!(i18n, settings.email)}</h2>
+            <p class="email-address">
+                <strong>{email}</strong> " "
+                {if confirmed {
+                    view! { <span class="badge badge-paid" data-testid="email-state">{t!(i18n, settings.email_confirmed)}</span> }.into_any()
+                } else {
+                    view! { <span class="badge badge-processing" data-testid="email-state">{t!(i18n, settings.email_unconfirmed)}</span> }.into_any()
+                }}
+            </p>
+            {(!confirmed).then(|| view! {
+                <p class="muted">{t!(i18n, settings.email_unconfirmed_text)}</p>
+                <ActionForm action=resend attr:class="form">
+                    <FormError errors fields=&[] />
+                    <div class="form-actions">
+                        <button type="submit" class="btn btn-ghost" disabled=move || resend.pending().get()>{t!(i18n, settings.email_resend)}</button>
+                        <Show when=sent><span class="saved" role="status">{t!(i18n, settings.email_sent)}</span></Show>
+                    </div>
+                </ActionForm>
+            })}
+        </section>
     }
 }
 
