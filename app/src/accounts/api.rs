@@ -65,7 +65,9 @@ pub async fn signup(
     )
     .await?;
     session::log_in(id, 0).await?;
-    mail_link(id, email.as_str(), LinkPurpose::Confirm).await?;
+    if link_mail_allowed(email.as_str(), LinkPurpose::Confirm).await? {
+        mail_link(id, email.as_str(), LinkPurpose::Confirm).await?;
+    }
     tracing::info!(user_id = id, role = role.as_str(), "signed up");
     leptos_axum::redirect("/settings?welcome=1");
     Ok(())
@@ -219,7 +221,10 @@ pub async fn change_password(
 /// the form cannot be used to find out who has an account.
 #[server(prefix = "/api", endpoint = "request_reset")]
 pub async fn request_reset(email: String) -> Result<(), AppError> {
-    mail_link_to_address(&email, LinkPurpose::Reset).await
+    mail_link_to_address(&email, LinkPurpose::Reset).await?;
+    // A page of its own, so that the confirmation shows without JavaScript too.
+    leptos_axum::redirect("/forgot?sent");
+    Ok(())
 }
 
 /// Emails a sign-in link if the address has an account: the way in when password attempts on
@@ -227,50 +232,61 @@ pub async fn request_reset(email: String) -> Result<(), AppError> {
 /// either way, as for a reset.
 #[server(prefix = "/api", endpoint = "request_login_link")]
 pub async fn request_login_link(email: String) -> Result<(), AppError> {
-    mail_link_to_address(&email, LinkPurpose::Login).await
+    mail_link_to_address(&email, LinkPurpose::Login).await?;
+    leptos_axum::redirect("/login/link?sent");
+    Ok(())
 }
 
 /// Logs in with a sign-in link, which works once, within 15 minutes.
 #[server(prefix = "/api", endpoint = "login_with_link")]
 pub async fn login_with_link(token: String) -> Result<(), AppError> {
     let st = state()?;
-    let attempt = LinkAttempt::count().await?;
-    let (user_id, epoch) = store::redeem_login_link(&st.db, &token_hash(&token), now()).await?;
-    attempt.succeeded().await?;
+    let token_hash = live_link(LinkPurpose::Login, &token).await?;
+    let (user_id, epoch) = store::redeem_login_link(&st.db, &token_hash, now()).await?;
     session::log_in(user_id, epoch).await?;
     tracing::info!(user_id, "logged in by an emailed link");
     leptos_axum::redirect("/");
     Ok(())
 }
 
-/// Confirms the account's address with the link mailed to it. A link already used by the
-/// person now logged in (a mail scanner may have opened it first) still reads as confirmed.
+/// Confirms the account's address with the link mailed to it, and answers the address. A link
+/// used before (by its owner on another device, or a mail scanner) answers the same as long
+/// as the address is confirmed.
 #[server(prefix = "/api", endpoint = "confirm_email")]
-pub async fn confirm_email(token: String) -> Result<(), AppError> {
+pub async fn confirm_email(token: String) -> Result<String, AppError> {
     let st = state()?;
-    let attempt = LinkAttempt::count().await?;
-    match store::redeem_confirmation(&st.db, &token_hash(&token), now()).await {
-        Ok(user_id) => {
-            attempt.succeeded().await?;
-            tracing::info!(user_id, "email address confirmed");
-            Ok(())
+    if let Some(hash) = token_hash(&token) {
+        let confirmed = store::confirmed_address_of_link(&st.db, LinkPurpose::Confirm, &hash);
+        if let Some(email) = confirmed.await? {
+            return Ok(email);
         }
-        Err(e) => match session::current_user().await? {
-            Some(user) if store::email_confirmed(&st.db, user.id).await? => Ok(()),
-            _ => Err(e),
-        },
     }
+    let token_hash = live_link(LinkPurpose::Confirm, &token).await?;
+    let email = store::redeem_confirmation(&st.db, &token_hash, now()).await?;
+    tracing::info!("email address confirmed");
+    Ok(email)
 }
 
 /// Mails the logged-in person a new link to confirm their address (nothing if it is confirmed).
 #[server(prefix = "/api", endpoint = "resend_confirmation")]
 pub async fn resend_confirmation() -> Result<(), AppError> {
     let user = session::require_user().await?;
-    if store::email_confirmed(&state()?.db, user.id).await? {
-        return Ok(());
+    if !store::email_confirmed(&state()?.db, user.id).await? {
+        throttle(
+            &format!("link-mails:{}", client_ip().await?),
+            rules::LINK_MAILS_PER_IP,
+        )
+        .await?;
+        if !link_mail_allowed(&user.email, LinkPurpose::Confirm).await? {
+            return Err(rate_limited(
+                rules::LINK_MAILS_PER_ACCOUNT.window_secs as u64,
+            ));
+        }
+        mail_link(user.id, &user.email, LinkPurpose::Confirm).await?;
     }
-    throttle_link_mails(&user.email, LinkPurpose::Confirm).await?;
-    mail_link(user.id, &user.email, LinkPurpose::Confirm).await
+    // A page of its own, so that the confirmation shows without JavaScript too.
+    leptos_axum::redirect("/settings?sent#email");
+    Ok(())
 }
 
 /// Mails a `purpose` link to `email` if it has an account, answering the same either way.
@@ -283,22 +299,30 @@ async fn mail_link_to_address(email: &str, purpose: LinkPurpose) -> Result<(), A
         rules::LINK_MAILS_PER_IP,
     )
     .await?;
-    // Counted whether or not the address has an account, so the limit tells nothing either.
-    throttle_link_mails(email.as_str(), purpose).await?;
+    // Past the inbox's quota the answer stays "sent": a refusal would tell whether the address
+    // has an account, and would let a stranger's requests keep the owner from asking. The
+    // owner has the links already sent, which still work.
+    if !link_mail_allowed(email.as_str(), purpose).await? {
+        tracing::info!(
+            purpose = purpose.as_str(),
+            "link mail over the inbox's quota"
+        );
+        return Ok(());
+    }
     match store::login_by_email(&state()?.db, email.as_str()).await? {
         Some(user) => mail_link(user.id, email.as_str(), purpose).await,
         None => Ok(()),
     }
 }
 
-/// Counts one `purpose` mail to `email`: three of a kind an hour at most.
+/// Counts one `purpose` mail to `email`: whether it may go (three of a kind an hour at most),
+/// counted whether or not the address has an account, so the limit tells nothing either.
 #[cfg(feature = "ssr")]
-async fn throttle_link_mails(email: &str, purpose: LinkPurpose) -> Result<(), AppError> {
-    throttle(
-        &format!("link-mails:{}:{email}", purpose.as_str()),
-        rules::LINK_MAILS_PER_ACCOUNT,
-    )
-    .await
+async fn link_mail_allowed(email: &str, purpose: LinkPurpose) -> Result<bool, AppError> {
+    let key = format!("link-mails:{}:{email}", purpose.as_str());
+    let limit = rules::LINK_MAILS_PER_ACCOUNT;
+    let wait = crate::ssr::limiter::hit(&state()?, &key, limit, now()).await?;
+    Ok(wait.is_none())
 }
 
 /// Mails account `user_id` a new `purpose` link at `email`, in the language of the person
@@ -308,7 +332,8 @@ async fn mail_link(user_id: i64, email: &str, purpose: LinkPurpose) -> Result<()
     let st = state()?;
     let token = random_hex(32);
     let expires_at = now() + rules::link_lifetime(purpose);
-    store::create_link(&st.db, purpose, user_id, &token_hash(&token), expires_at).await?;
+    let hash = token_hash(&token).ok_or_else(|| internal("a new token of the wrong form"))?;
+    store::create_link(&st.db, purpose, user_id, &hash, expires_at).await?;
     let locale: crate::i18n::Locale = leptos_i18n::locale::resolve_locale();
     let (path, subject, intro, outro) = match purpose {
         LinkPurpose::Reset => (
@@ -349,37 +374,32 @@ async fn mail_link(user_id: i64, email: &str, purpose: LinkPurpose) -> Result<()
     Ok(())
 }
 
-/// One use of an emailed link from the client's address, counted before the token is looked
-/// up. Only failures stay counted: people behind one address who each open their own link are
-/// never refused, while guessing tokens is.
+/// The hash of `token` if it names a live `purpose` link. Anything else counts as a failed
+/// use from the client's address, refused with 429 past the limit: people who open their own
+/// links are never counted, while guessing tokens is.
 #[cfg(feature = "ssr")]
-struct LinkAttempt {
-    key: String,
-}
-
-#[cfg(feature = "ssr")]
-impl LinkAttempt {
-    async fn count() -> Result<Self, AppError> {
-        let key = format!("link-attempt:{}", client_ip().await?);
-        let st = state()?;
-        let limit = rules::LINK_ATTEMPTS_PER_IP;
-        let hit = crate::ssr::limiter::hit_shedding(&st, &key, limit, rules::LINK_FLOOD, now());
-        match hit.await? {
-            Some(wait) => Err(rate_limited(wait)),
-            None => Ok(Self { key }),
+async fn live_link(purpose: LinkPurpose, token: &str) -> Result<String, AppError> {
+    if let Some(hash) = token_hash(token) {
+        if store::link_is_live(&state()?.db, purpose, &hash, now()).await? {
+            return Ok(hash);
         }
     }
-
-    async fn succeeded(self) -> Result<(), AppError> {
-        store::refund_rate_limit(&state()?.db, &self.key).await
-    }
+    throttle(
+        &format!("link-attempt:{}", client_ip().await?),
+        rules::LINK_ATTEMPTS_PER_IP,
+    )
+    .await?;
+    Err(AppError::invalid("token", Problem::LinkExpired))
 }
 
 /// What is stored of an emailed token: its SHA-256, so a database leak reveals no link.
+/// `None` for anything but the 64 hex digits of a token Tremplin made.
 #[cfg(feature = "ssr")]
-fn token_hash(token: &str) -> String {
+fn token_hash(token: &str) -> Option<String> {
     use sha2::{Digest, Sha256};
-    hex::encode(Sha256::digest(token.trim().as_bytes()))
+    let token = token.trim().to_ascii_lowercase();
+    let well_formed = token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit());
+    well_formed.then(|| hex::encode(Sha256::digest(token.as_bytes())))
 }
 
 #[server(prefix = "/api", endpoint = "reset_password")]
@@ -393,20 +413,15 @@ pub async fn reset_password(
     if password != confirm {
         return Err(AppError::invalid("confirm", Problem::PasswordsDiffer));
     }
-    let attempt = LinkAttempt::count().await?;
-    let token_hash = token_hash(&token);
     // The token first: hashing costs 19 MiB and a core, so a guessed token must cost nothing.
     // `redeem_reset` checks it again, atomically, in case it was used meanwhile.
-    if !store::link_is_live(&st.db, LinkPurpose::Reset, &token_hash, now()).await? {
-        return Err(AppError::invalid("token", Problem::LinkExpired));
-    }
+    let token_hash = live_link(LinkPurpose::Reset, &token).await?;
     let hash = st
         .passwords
         .hash(new.expose().to_owned())
         .await
         .map_err(internal)?;
     let (user_id, epoch) = store::redeem_reset(&st.db, &token_hash, &hash, now()).await?;
-    attempt.succeeded().await?;
     session::log_in(user_id, epoch).await?;
     leptos_axum::redirect("/settings");
     Ok(())

@@ -151,15 +151,9 @@ pub const LOGIN_FLOOD: RateLimit = RateLimit {
     window_secs: 15 * 60,
 };
 /// Failed uses of emailed links (a reset, a confirmation, a sign-in) per client address per
-/// hour: a person needs one or two, guessing tokens needs millions.
+/// hour; a link that works is never counted. Guessing tokens needs millions.
 pub const LINK_ATTEMPTS_PER_IP: RateLimit = RateLimit {
     limit: 10,
-    window_secs: 60 * 60,
-};
-/// Where the in-memory layer sheds uses of emailed links from one address: as for logins, the
-/// counter gives successes back, which memory cannot.
-pub const LINK_FLOOD: RateLimit = RateLimit {
-    limit: 300,
     window_secs: 60 * 60,
 };
 /// Guest accounts a client address may open at checkout per hour.
@@ -298,7 +292,6 @@ mod tests {
             LOGIN_FLOOD,
             LINK_MAILS_PER_ACCOUNT,
             LINK_ATTEMPTS_PER_IP,
-            LINK_FLOOD,
             LINK_MAILS_PER_IP,
         ] {
             assert!(limit.window_secs <= RateLimit::MAX_WINDOW_SECS);

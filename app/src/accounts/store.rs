@@ -133,16 +133,41 @@ pub async fn password_hash(db: &Db, user_id: i64) -> Result<String, AppError> {
 
 /// Sets a new password and ends the account's other sessions; returns the new session epoch.
 pub async fn set_password(db: &Db, user_id: i64, hash: &str) -> Result<i64, AppError> {
-    sqlx::query_scalar(SET_PASSWORD)
-        .bind(hash)
-        .bind(user_id)
-        .fetch_one(&db.pool)
-        .await
-        .map_err(db_err)
+    let mut tx = db.begin_write().await.map_err(db_err)?;
+    let epoch = set_password_in(&mut tx, user_id, hash, crate::ssr::now()).await?;
+    tx.commit().await.map_err(db_err)?;
+    Ok(epoch)
 }
 
-const SET_PASSWORD: &str = "UPDATE users SET password_hash = $1, session_epoch = session_epoch + 1
-     WHERE id = $2 RETURNING session_epoch";
+/// Sets the password and ends every session; returns the new session epoch. A new password
+/// also retires every unused reset and sign-in link: a link asked for before the owner took
+/// the account back must not open it afterwards.
+async fn set_password_in(
+    conn: &mut sqlx::AnyConnection,
+    user_id: i64,
+    hash: &str,
+    now: i64,
+) -> Result<i64, AppError> {
+    let epoch = sqlx::query_scalar(
+        "UPDATE users SET password_hash = $1, session_epoch = session_epoch + 1
+         WHERE id = $2 RETURNING session_epoch",
+    )
+    .bind(hash)
+    .bind(user_id)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(db_err)?;
+    sqlx::query(
+        "UPDATE email_links SET used_at = $1
+         WHERE user_id = $2 AND purpose IN ('reset', 'login') AND used_at IS NULL",
+    )
+    .bind(now)
+    .bind(user_id)
+    .execute(&mut *conn)
+    .await
+    .map_err(db_err)?;
+    Ok(epoch)
+}
 
 #[derive(FromRow)]
 struct UserRow {
@@ -744,22 +769,40 @@ pub async fn redeem_reset(
 ) -> Result<(i64, i64), AppError> {
     let mut tx = db.begin_write().await.map_err(db_err)?;
     let user_id = redeem_link(&mut tx, LinkPurpose::Reset, token_hash, now).await?;
-    let epoch: i64 = sqlx::query_scalar(SET_PASSWORD)
-        .bind(new_hash)
+    let epoch = set_password_in(&mut tx, user_id, new_hash, now).await?;
+    tx.commit().await.map_err(db_err)?;
+    Ok((user_id, epoch))
+}
+
+/// Uses up a confirmation link. Returns the address it confirmed.
+pub async fn redeem_confirmation(db: &Db, token_hash: &str, now: i64) -> Result<String, AppError> {
+    let mut tx = db.begin_write().await.map_err(db_err)?;
+    let user_id = redeem_link(&mut tx, LinkPurpose::Confirm, token_hash, now).await?;
+    let email = sqlx::query_scalar("SELECT email FROM users WHERE id = $1")
         .bind(user_id)
         .fetch_one(&mut *tx)
         .await
         .map_err(db_err)?;
     tx.commit().await.map_err(db_err)?;
-    Ok((user_id, epoch))
+    Ok(email)
 }
 
-/// Uses up a confirmation link. Returns the account whose address it confirmed.
-pub async fn redeem_confirmation(db: &Db, token_hash: &str, now: i64) -> Result<i64, AppError> {
-    let mut tx = db.begin_write().await.map_err(db_err)?;
-    let user_id = redeem_link(&mut tx, LinkPurpose::Confirm, token_hash, now).await?;
-    tx.commit().await.map_err(db_err)?;
-    Ok(user_id)
+/// The address a `purpose` link was sent to, if it was ever sent (used or expired too) and
+/// the address is confirmed by now.
+pub async fn confirmed_address_of_link(
+    db: &Db,
+    purpose: LinkPurpose,
+    token_hash: &str,
+) -> Result<Option<String>, AppError> {
+    sqlx::query_scalar(
+        "SELECT u.email FROM email_links l JOIN users u ON u.id = l.user_id
+         WHERE l.token_hash = $1 AND l.purpose = $2 AND u.email_confirmed_at IS NOT NULL",
+    )
+    .bind(token_hash)
+    .bind(purpose.as_str())
+    .fetch_optional(&db.pool)
+    .await
+    .map_err(db_err)
 }
 
 /// Uses up a sign-in link. Returns the account and its session epoch, to log in with.

@@ -44,6 +44,7 @@ pub async fn get_statement(
         minimum: Money::new(st.payout_minimum, Currency::Eur),
         test_mode: st.payments.name() == "test",
         key: uuid::Uuid::new_v4().simple().to_string(),
+        email_confirmed: crate::accounts::store::email_confirmed(&st.db, user.id).await?,
     };
     store::statement(&st.db, user.id, Currency::Eur, filter, form).await
 }

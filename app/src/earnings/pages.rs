@@ -118,6 +118,7 @@ fn PayoutRequestForm(
         minimum,
         test_mode,
         key,
+        email_confirmed,
     } = form;
     let errors = action_error(request);
     let done = move || request.value().get().is_some_and(|r| r.is_ok());
@@ -128,7 +129,14 @@ fn PayoutRequestForm(
             <h2>{t!(i18n, earnings.request)}</h2>
             <p class="muted small">{t!(i18n, earnings.request_text, min)}</p>
             {move || done().then(|| view! { <p class="notice notice-success" role="status">{t!(i18n, earnings.requested)}</p> })}
-            {if enough {
+            {if !email_confirmed {
+                // Said before anything is typed: the server would refuse the request anyway.
+                view! {
+                    <p class="notice" data-testid="payout-needs-email">
+                        {crate::ui::form::problem_text(i18n, crate::error::Problem::EmailUnconfirmed)}
+                    </p>
+                }.into_any()
+            } else if enough {
                 view! {
                     <ActionForm action=request attr:class="form">
                         <input type="hidden" name="key" value=key />

@@ -165,6 +165,8 @@ pub struct PayoutForm {
     pub test_mode: bool,
     /// The form's one-time key: sent twice, it still asks for one payout.
     pub key: String,
+    /// Whether the account's address is confirmed: no payout before.
+    pub email_confirmed: bool,
 }
 
 /// A payout as operators see it: whose it is and the whole IBAN.

@@ -96,7 +96,7 @@ impl TestApp {
         let token = self
             .mailed_token(&format!("{handle}@example.test"), "/confirm/")
             .await;
-        let _: () = self
+        let _: String = self
             .call_ok(client, "confirm_email", &[("token", &token)])
             .await;
     }

@@ -539,6 +539,12 @@ async fn no_payout_before_the_address_is_confirmed() {
     let rita_id = app.me(&rita).await.unwrap().id;
     earn(&db, rita_id, "g1", 5_000, TransferKind::Gift).await;
 
+    assert!(!statement(&app, &rita).await.form.email_confirmed);
+    let page = app.page(&rita, "/earnings").await;
+    assert!(
+        page.contains(r#"data-testid="payout-needs-email""#),
+        "said before typing"
+    );
     let refused = request(&app, &rita, "20", IBAN).await;
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let err: AppError = refused.json().await.unwrap();
@@ -547,9 +553,10 @@ async fn no_payout_before_the_address_is_confirmed() {
     assert!(s.payouts.is_empty(), "nothing was asked for");
 
     let token = app.mailed_token("rita@example.test", "/confirm/").await;
-    let _: () = app
+    let _: String = app
         .call_ok(&rita, "confirm_email", &[("token", &token)])
         .await;
+    assert!(statement(&app, &rita).await.form.email_confirmed);
     let asked = request(&app, &rita, "20", IBAN).await;
     assert_eq!(asked.status(), StatusCode::OK);
     assert_eq!(statement(&app, &rita).await.payouts.len(), 1);

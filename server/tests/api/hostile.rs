@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use crate::common::{spawn_app, top_up, TestApp};
 use crate::live::event_form;
+use app::error::{AppError, Problem};
 use app::ssr::Db;
 
 /// Closes `<title>` and runs a script.
@@ -624,6 +625,10 @@ const FUNCTIONS: &[(&str, &[&str], bool)] = &[
         REQUIRED,
     ),
     ("request_reset", &["email"], REQUIRED),
+    ("request_login_link", &["email"], REQUIRED),
+    ("login_with_link", &["token"], REQUIRED),
+    ("confirm_email", &["token"], REQUIRED),
+    ("resend_confirmation", &[], OPTIONAL),
     (
         "reset_password",
         &["token", "password", "confirm"],
@@ -1016,4 +1021,31 @@ async fn a_plain_form_post_with_a_large_answer_is_not_a_server_error() {
         "POST /api/catalogue as a plain form: {}",
         response.status()
     );
+}
+
+/// Emailed-link pages take their token from the path: markup there stays inert, in the page
+/// and its hidden field, and the answer is a page saying the link does not work, never a 5xx.
+#[tokio::test]
+async fn markup_in_an_emailed_link_is_inert() {
+    let app = spawn_app().await;
+    let client = app.client();
+    let token = urlencode(&all());
+    for path in ["/confirm/", "/login/link/", "/reset/"] {
+        let url = app.url(&format!("{path}{token}"));
+        let response = client.get(url).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        let html = response.text().await.unwrap();
+        assert_inert(&html, path);
+    }
+    let huge = "f".repeat(8 * 1024);
+    let response = client
+        .get(app.url(&format!("/confirm/{huge}")))
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_client_error() || response.status().is_success());
+    let err = app
+        .call_err(&client, "login_with_link", &[("token", all().as_str())])
+        .await;
+    assert_eq!(err, AppError::invalid("token", Problem::LinkExpired));
 }

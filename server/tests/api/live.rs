@@ -241,6 +241,7 @@ async fn a_slot_goes_backstage_on_stage_and_is_charged_when_its_time_is_up() {
         minimum: Money::eur(2_000),
         test_mode: true,
         key: "k".into(),
+        email_confirmed: true,
     };
     let statement =
         app::earnings::store::statement(&db, host, Currency::Eur, MovementFilter::default(), form)

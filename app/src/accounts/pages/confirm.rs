@@ -23,8 +23,8 @@ pub fn ConfirmEmailPage() -> impl IntoView {
             <h1>{t!(i18n, confirm.title)}</h1>
             <Suspense fallback=move || view! { <p class="loading">{t!(i18n, confirm.checking)}</p> }>
                 {move || confirmed.get().map(|answer| match answer {
-                    Ok(()) => view! {
-                        <p class="notice notice-success" role="status" data-testid="email-confirmed">{t!(i18n, confirm.done)}</p>
+                    Ok(email) => view! {
+                        <p class="notice notice-success email-address" role="status" data-testid="email-confirmed">{t!(i18n, confirm.done, email)}</p>
                         <p class="auth-switch"><A href="/settings">{t!(i18n, confirm.to_settings)}</A></p>
                     }.into_any(),
                     Err(error) => view! {

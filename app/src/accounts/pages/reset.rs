@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::accounts::api::{RequestReset, ResetPassword};
 use crate::i18n::*;
@@ -14,7 +14,10 @@ pub fn ForgotPage() -> impl IntoView {
     let i18n = use_i18n();
     let request = ServerAction::<RequestReset>::new();
     let errors = action_error(request);
-    let sent = move || matches!(request.value().get(), Some(Ok(())));
+    // The server sends the form to `?sent`, which without JavaScript is how the page learns.
+    let query = use_query_map();
+    let sent =
+        move || matches!(request.value().get(), Some(Ok(()))) || query.read().get("sent").is_some();
     view! {
         <Title text=move || t_string!(i18n, reset.forgot_title).to_string() />
         <section class="auth-card">
@@ -31,6 +34,7 @@ pub fn ForgotPage() -> impl IntoView {
                 }
             >
                 <p class="notice notice-success" role="status">{t!(i18n, reset.sent)}</p>
+                <p class="auth-switch"><A href="/login">{t!(i18n, login.back_to_login)}</A></p>
             </Show>
         </section>
     }

@@ -95,7 +95,9 @@ fn SettingsForms(
                 value=followers(n) />
         }
     });
+    let unconfirmed_email = (!s.email_confirmed).then(|| s.user.email.clone());
     view! {
+        {unconfirmed_email.map(|email| view! { <EmailSection email confirmed=false /> })}
         <section class="card settings-section">
             <header class="section-head">
                 <h2>{t!(i18n, settings.profile)}</h2>
@@ -136,7 +138,7 @@ fn SettingsForms(
                 </ActionForm>
             </section>
         </Show>
-        <EmailSection email=s.user.email.clone() confirmed=s.email_confirmed />
+        {s.email_confirmed.then(|| view! { <EmailSection email=s.user.email.clone() confirmed=true /> })}
         <PasswordForm />
     }
 }
@@ -147,7 +149,10 @@ fn EmailSection(email: String, confirmed: bool) -> impl IntoView {
     let i18n = use_i18n();
     let resend = ServerAction::<ResendConfirmation>::new();
     let errors = action_error(resend);
-    let sent = move || matches!(resend.value().get(), Some(Ok(())));
+    // The server sends the form to `?sent`, which without JavaScript is how the page learns.
+    let query = use_query_map();
+    let sent =
+        move || matches!(resend.value().get(), Some(Ok(()))) || query.read().get("sent").is_some();
     view! {
         <section class="card settings-section" id="email">
             <h2>{t!(i18n, settings.email)}</h2>
@@ -163,10 +168,16 @@ fn EmailSection(email: String, confirmed: bool) -> impl IntoView {
                 <p class="muted">{t!(i18n, settings.email_unconfirmed_text)}</p>
                 <ActionForm action=resend attr:class="form">
                     <FormError errors fields=&[] />
-                    <div class="form-actions">
-                        <button type="submit" class="btn btn-ghost" disabled=move || resend.pending().get()>{t!(i18n, settings.email_resend)}</button>
-                        <Show when=sent><span class="saved" role="status">{t!(i18n, settings.email_sent)}</span></Show>
-                    </div>
+                    <Show
+                        when=sent
+                        fallback=move || view! {
+                            <div class="form-actions">
+                                <button type="submit" class="btn btn-ghost" disabled=move || resend.pending().get()>{t!(i18n, settings.email_resend)}</button>
+                            </div>
+                        }
+                    >
+                        <p class="notice notice-success" role="status">{t!(i18n, settings.email_sent)}</p>
+                    </Show>
                 </ActionForm>
             })}
         </section>
