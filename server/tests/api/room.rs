@@ -671,7 +671,9 @@ async fn a_message_sent_through_one_server_process_reaches_a_viewer_of_another()
     let (app_a, app_b) = (on(&a), on(&b));
     let host = app_a.client();
     // Unconfirmed: the servers' outboxes are not where `TestApp` looks.
-    app_a.sign_up_unconfirmed(&host, "creator", "twin_host").await;
+    app_a
+        .sign_up_unconfirmed(&host, "creator", "twin_host")
+        .await;
     let id = schedule(&app_a, &host).await;
     let fan = app_a.client();
     app_a.sign_up_unconfirmed(&fan, "fan", "twin_fan").await;
