@@ -112,7 +112,9 @@ async fn wait_for_state(app: &TestApp, client: &Client, want: PayoutState) -> St
     for _ in 0..100 {
         let s = statement(app, client).await;
         if s.payouts[0].state == want {
-            return s;
+            // Read again: the statement's queries are not one snapshot, so on PostgreSQL the
+            // one that saw the new state may have read the balance just before its commit.
+            return statement(app, client).await;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
