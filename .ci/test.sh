@@ -42,9 +42,10 @@ stop_pg
 trap - EXIT
 
 step "release build"
-cargo leptos build --release
-WASM=target/site/pkg/tremplin.wasm
-printf 'hydrate WASM: %s bytes raw, %s bytes gzip\n' "$(stat -c %s "$WASM")" "$(gzip -9 -c "$WASM" | wc -c)"
+cargo leptos build --release --precompress
+WASM=$(ls target/site/pkg/tremplin*.wasm)
+printf 'hydrate WASM: %s bytes raw, %s bytes gzip, %s bytes brotli (as served)\n' \
+  "$(stat -c %s "$WASM")" "$(gzip -9 -c "$WASM" | wc -c)" "$(stat -c %s "$WASM.br")"
 
 step "Playwright (headless Chromium)"
 (cd end2end && npx playwright test)

@@ -31,7 +31,7 @@ mod translations {
 pub use translations::i18n;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, Link, Meta, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
@@ -51,6 +51,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <AutoReload options=options.clone() />
+                <HashedStylesheet options=options.clone() id="leptos" />
                 <HydrationScripts options />
                 <MetaTags />
             </head>
@@ -77,7 +78,6 @@ pub fn App() -> impl IntoView {
 fn Document() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <Stylesheet id="leptos" href="/pkg/tremplin.css" />
         // Every page's title passes through here, and leptos_meta writes it into the head raw.
         <Title formatter=|page: String| ui::raw_text::raw_text(if page.is_empty() { "Tremplin".to_owned() } else { format!("{page} · Tremplin") }) />
         <Meta name="description" content=move || t_string!(i18n, site.description) />

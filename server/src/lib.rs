@@ -1,6 +1,7 @@
 //! The axum host: assembles state and router. `main.rs` only parses the command line; tests
 //! build the same router through `start`.
 
+pub mod caching;
 pub mod config;
 pub mod demo;
 pub mod forms;
@@ -174,6 +175,7 @@ pub async fn router(config: &Config, state: AppState) -> anyhow::Result<Router> 
         .site_root(config.site_root.to_string_lossy().to_string())
         .site_pkg_dir("pkg")
         .site_addr(config.listen)
+        .hash_files(hashed_build())
         .build();
     // Installed before the first request (again: a state may be built by hand in tests).
     telemetry::metrics_handle();
@@ -210,7 +212,9 @@ pub async fn router(config: &Config, state: AppState) -> anyhow::Result<Router> 
         .route("/lang/{locale}", get(set_language))
         .route(
             "/webhooks/payments",
-            post(payments::webhook).layer(DefaultBodyLimit::max(payments::WEBHOOK_BODY_LIMIT)),
+            post(payments::webhook)
+                .layer(DefaultBodyLimit::max(payments::WEBHOOK_BODY_LIMIT))
+                .layer(axum::middleware::map_response(caching::uncompressed)),
         );
     if config.test_clock {
         tracing::warn!("TREMPLIN_TEST_CLOCK=1: anyone can move the workers' clock ahead");
@@ -290,7 +294,8 @@ pub async fn router(config: &Config, state: AppState) -> anyhow::Result<Router> 
         .route(app::orders::CSV_PATH, get(app::orders::reports::csv))
         .route(
             app::live::room::socket::ROUTE,
-            get(app::live::room::socket::upgrade),
+            get(app::live::room::socket::upgrade)
+                .layer(axum::middleware::map_response(caching::uncompressed)),
         )
         .leptos_routes_with_context(&server_state, routes, provide.clone(), move || {
             app::shell(shell_options.clone())
@@ -306,6 +311,8 @@ pub async fn router(config: &Config, state: AppState) -> anyhow::Result<Router> 
             Arc::new(security::Csp::new(config)),
             security::content_security_policy,
         ))
+        // Outside the policy, whose nonce it leaves out of a page's ETag.
+        .layer(axum::middleware::from_fn(caching::cache_control))
         .layer(axum::middleware::from_fn(error_status))
         .layer(axum::middleware::from_fn_with_state(
             app::ssr::limiter::Limiter::default(),
@@ -327,7 +334,10 @@ pub async fn router(config: &Config, state: AppState) -> anyhow::Result<Router> 
             security::client_ip,
         ))
         .layer(axum::middleware::from_fn(telemetry::record_metrics))
-        .layer(tower_http::catch_panic::CatchPanicLayer::new());
+        .layer(tower_http::catch_panic::CatchPanicLayer::new())
+        // Around everything that reads a body whole (the page cache, the validators), so
+        // they see it as written.
+        .layer(caching::compression());
     // Outermost: every answer carries them, a refusal or a panic's 500 too.
     let router =
         security::fixed_headers(config)
@@ -338,6 +348,16 @@ pub async fn router(config: &Config, state: AppState) -> anyhow::Result<Router> 
                 ))
             });
     Ok(telemetry::with_request_ids(router))
+}
+
+/// Whether the build's files carry content hashes in their names: cargo-leptos then writes
+/// their names to `hash.txt` beside the binary, where Leptos reads them. A binary without it
+/// (the tests') links the plain names.
+fn hashed_build() -> bool {
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| Some(exe.parent()?.join("hash.txt")))
+        .is_some_and(|file| file.exists())
 }
 
 /// Server functions answer every error with 500; this gives each `AppError` its own status
@@ -369,16 +389,40 @@ async fn healthz(State(state): State<AppState>) -> Response {
 }
 
 /// Serves an uploaded picture. Keys are random and never reused, so caches may keep them
-/// forever. Private files are not found here, whatever their key.
-async fn media(State(state): State<AppState>, Path(key): Path<String>) -> Response {
-    if !app::ssr::storage::is_public(&key) {
+/// forever, and the key is the validator. Private files are not found here, whatever their key.
+async fn media(
+    State(state): State<AppState>,
+    Path(key): Path<String>,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    // Stored keys are `folder/hex.extension`: anything else was never stored, and could not
+    // be quoted into the ETag.
+    let plain = key
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"/._-".contains(&b));
+    if !plain || !app::ssr::storage::is_public(&key) {
         return StatusCode::NOT_FOUND.into_response();
+    }
+    let etag = format!("\"{key}\"");
+    let cache = [
+        (
+            header::CACHE_CONTROL,
+            "public, max-age=31536000, immutable".to_owned(),
+        ),
+        (header::ETAG, etag.clone()),
+    ];
+    let known = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|tag| tag.trim() == etag));
+    if known && state.storage.exists(&key).await.unwrap_or(false) {
+        return (StatusCode::NOT_MODIFIED, cache).into_response();
     }
     match state.storage.get(&key).await {
         Ok(Some(file)) => (
+            cache,
             [
                 (header::CONTENT_TYPE, file.content_type),
-                (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
                 (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
             ],
             file.bytes,

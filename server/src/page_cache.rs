@@ -1,40 +1,60 @@
 //! A micro-cache for the shop pages anonymous visitors open from a shared link: the same HTML,
 //! rendered once per language and shop every couple of seconds instead of on every request.
-//! Anyone with a session (logged in, or with a cart) gets the page rendered for them, and
-//! checkout reads every price and stock again, so a page at most `TTL` old misleads nobody.
+//! Anyone with a cookie besides the language (a session, a cart, a form's errors) gets the page
+//! rendered for them, and checkout reads every price and stock again, so a page at most `TTL`
+//! old misleads nobody.
+//!
+//! The key is what the page depends on and nothing else: its path and the language the visitor
+//! gets. The request is rendered as that key (no query, the language alone), so a query string
+//! or an odd `Accept-Language` neither bypasses the cache nor adds entries, and nobody's query
+//! ends up in the page served to others. Visitors who arrive together wait for one rendering.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use leptos_i18n::Locale as _;
+
+use app::i18n::Locale;
 
 /// How long a rendered page is served again.
 const TTL: Duration = Duration::from_secs(2);
-/// Entries kept before the cache starts over, and the largest page kept.
-const MAX_ENTRIES: usize = 4_096;
-const MAX_BODY: usize = 1024 * 1024;
+/// The bytes of pages kept, and the largest page kept.
+const MAX_BYTES: u64 = 32 * 1024 * 1024;
+const MAX_BODY: usize = 4 * 1024 * 1024;
+const LOCALE_COOKIE: &str = "i18n_pref_locale";
 
-/// Which request a page was rendered for: its path and query, and what picks its language.
 #[derive(Clone, PartialEq, Eq, Hash)]
 struct Key {
-    uri: String,
-    accept_language: Option<HeaderValue>,
-    locale_cookie: Option<String>,
+    path: String,
+    locale: Locale,
 }
 
 struct Page {
-    at: Instant,
     headers: HeaderMap,
     body: Bytes,
 }
 
-#[derive(Clone, Default)]
-pub struct PageCache(Arc<Mutex<HashMap<Key, Arc<Page>>>>);
+#[derive(Clone)]
+pub struct PageCache(moka::future::Cache<Key, Arc<Page>>);
+
+impl Default for PageCache {
+    fn default() -> Self {
+        Self(
+            moka::future::Cache::builder()
+                .time_to_live(TTL)
+                .max_capacity(MAX_BYTES)
+                .weigher(|key: &Key, page: &Arc<Page>| {
+                    u32::try_from(key.path.len() + page.body.len()).unwrap_or(u32::MAX)
+                })
+                .build(),
+        )
+    }
+}
 
 /// A shop (`/@handle/shop`) or one of its products (`/@handle/shop/12`).
 fn is_shop_page(path: &str) -> bool {
@@ -45,55 +65,96 @@ fn is_shop_page(path: &str) -> bool {
     )
 }
 
+/// The language a visitor gets, as leptos_i18n picks it: the chosen one (the cookie), else
+/// the first of their browser's languages the site has, else the default.
+fn locale_of(headers: &HeaderMap) -> Locale {
+    if let Some(chosen) = app::ssr::cookie(headers, LOCALE_COOKIE).and_then(|c| c.parse().ok()) {
+        return chosen;
+    }
+    let accepted: Vec<&str> = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .split(',')
+        .filter_map(|lang| lang.split(';').next())
+        .map(str::trim)
+        .filter(|lang| !lang.is_empty())
+        .collect();
+    Locale::find_locale(&accepted)
+}
+
 /// The key of a request that may be served from the cache: a GET of a shop page by someone
-/// without a session.
+/// with no cookie but the language.
 fn key_of(request: &Request) -> Option<Key> {
     if request.method() != Method::GET || !is_shop_page(request.uri().path()) {
         return None;
     }
     let headers = request.headers();
-    if app::ssr::cookie(headers, "tremplin_session").is_some() {
+    let other_cookie = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(cookie::Cookie::split_parse)
+        .any(|c| c.map_or(true, |c| c.name() != LOCALE_COOKIE));
+    if other_cookie {
         return None;
     }
     Some(Key {
-        uri: request.uri().to_string(),
-        accept_language: headers.get(header::ACCEPT_LANGUAGE).cloned(),
-        locale_cookie: app::ssr::cookie(headers, "i18n_pref_locale"),
+        path: request.uri().path().to_owned(),
+        locale: locale_of(headers),
     })
+}
+
+/// The request as the key describes it: its path without the query, its language alone.
+fn as_key(mut request: Request, key: &Key) -> Request {
+    if let Ok(uri) = key.path.parse::<Uri>() {
+        *request.uri_mut() = uri;
+    }
+    let headers = request.headers_mut();
+    headers.remove(header::COOKIE);
+    if let Ok(locale) = HeaderValue::from_str(key.locale.as_str()) {
+        headers.insert(header::ACCEPT_LANGUAGE, locale);
+    }
+    request
 }
 
 pub async fn serve(State(cache): State<PageCache>, request: Request, next: Next) -> Response {
     let Some(key) = key_of(&request) else {
         return next.run(request).await;
     };
-    let fresh = {
-        let pages = cache.0.lock().unwrap_or_else(|e| e.into_inner());
-        pages.get(&key).filter(|p| p.at.elapsed() < TTL).cloned()
-    };
-    if let Some(page) = fresh {
-        return answer(&page, "hit");
+    let if_none_match = request.headers().get(header::IF_NONE_MATCH).cloned();
+    // Only one of the visitors asking at once renders; the others get its page. A page that
+    // may not be kept (an error, a cookie set) goes back to the one who rendered it, and the
+    // others render their own.
+    let mut mine = Some((as_key(request, &key), next));
+    let mut uncached = None;
+    let rendered = cache
+        .0
+        .try_get_with(key, async {
+            let (request, next) = mine.take().ok_or(())?;
+            let response = next.run(request).await;
+            if response.status() != StatusCode::OK
+                || response.headers().contains_key(header::SET_COOKIE)
+            {
+                uncached = Some(response);
+                return Err(());
+            }
+            let (parts, body) = response.into_parts();
+            let body = axum::body::to_bytes(body, MAX_BODY).await.map_err(|_| ())?;
+            Ok(Arc::new(Page {
+                headers: parts.headers,
+                body,
+            }))
+        })
+        .await;
+    let outcome = if mine.is_some() { "hit" } else { "miss" };
+    match (rendered, uncached, mine) {
+        (Ok(page), _, _) => crate::caching::not_modified(if_none_match.as_ref(), &page.headers)
+            .unwrap_or_else(|| answer(&page, outcome)),
+        (Err(_), Some(response), _) => response,
+        (Err(_), None, Some((request, next))) => next.run(request).await,
+        (Err(_), None, None) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }
-    let response = next.run(request).await;
-    if response.status() != StatusCode::OK || response.headers().contains_key(header::SET_COOKIE) {
-        return response;
-    }
-    let (parts, body) = response.into_parts();
-    let Ok(body) = axum::body::to_bytes(body, MAX_BODY).await else {
-        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-    };
-    let page = Arc::new(Page {
-        at: Instant::now(),
-        headers: parts.headers,
-        body,
-    });
-    {
-        let mut pages = cache.0.lock().unwrap_or_else(|e| e.into_inner());
-        if pages.len() >= MAX_ENTRIES {
-            pages.clear();
-        }
-        pages.insert(key, page.clone());
-    }
-    answer(&page, "miss")
 }
 
 fn answer(page: &Page, outcome: &'static str) -> Response {
@@ -119,19 +180,62 @@ mod tests {
         assert!(!is_shop_page("/shop/manage"));
     }
 
+    fn request(uri: &str, headers: &[(header::HeaderName, &str)]) -> Request {
+        let mut builder = Request::builder().uri(uri);
+        for (name, value) in headers {
+            builder = builder.header(name, *value);
+        }
+        builder.body(Body::empty()).unwrap()
+    }
+
     #[test]
-    fn a_session_skips_the_cache_and_the_language_is_part_of_the_key() {
-        let request = |cookie: &str| {
-            Request::builder()
-                .uri("/@a/shop")
-                .header(header::COOKIE, cookie)
-                .body(Body::empty())
-                .unwrap()
+    fn any_cookie_but_the_language_skips_the_cache() {
+        let with = |cookie: &str| key_of(&request("/@a/shop", &[(header::COOKIE, cookie)]));
+        assert!(with("tremplin_session=abc; i18n_pref_locale=fr").is_none());
+        assert!(with("tremplin_flash=x").is_none());
+        assert!(with("not a cookie").is_none());
+        assert!(with("i18n_pref_locale=fr").is_some());
+        assert!(key_of(&request("/@a/shop", &[])).is_some());
+    }
+
+    #[test]
+    fn the_key_is_the_path_and_the_language_the_visitor_gets() {
+        let key = |uri: &str, headers: &[(header::HeaderName, &str)]| {
+            key_of(&request(uri, headers)).unwrap()
         };
-        assert!(key_of(&request("tremplin_session=abc; i18n_pref_locale=fr")).is_none());
-        let fr = key_of(&request("tremplin_v=1; i18n_pref_locale=fr")).unwrap();
-        let en = key_of(&request("i18n_pref_locale=en")).unwrap();
+        let fr = key("/@a/shop", &[(header::COOKIE, "i18n_pref_locale=fr")]);
+        assert_eq!(fr.locale, Locale::fr);
+        assert!(
+            fr == key(
+                "/@a/shop?utm=%3C%2Ftitle%3E%3Cscript%3E",
+                &[(header::ACCEPT_LANGUAGE, "fr-CA,fr;q=0.9")]
+            )
+        );
+        assert!(fr == key("/@a/shop", &[(header::ACCEPT_LANGUAGE, "de, fr")]));
+        // The chosen language wins over the browser's; nonsense falls back to the default.
+        let en = key(
+            "/@a/shop",
+            &[
+                (header::COOKIE, "i18n_pref_locale=en"),
+                (header::ACCEPT_LANGUAGE, "fr"),
+            ],
+        );
+        assert_eq!(en.locale, Locale::en);
+        let odd = key(
+            "/@a/shop",
+            &[(header::ACCEPT_LANGUAGE, "x;q=;,,zz-ZZ-ZZZZ, ;;")],
+        );
+        assert_eq!(odd.locale, Locale::default());
         assert!(fr != en);
-        assert_eq!(fr.locale_cookie.as_deref(), Some("fr"));
+
+        let rendered = as_key(
+            request(
+                "/@a/shop?next=//evil",
+                &[(header::ACCEPT_LANGUAGE, "fr-CA")],
+            ),
+            &fr,
+        );
+        assert_eq!(rendered.uri(), "/@a/shop");
+        assert_eq!(rendered.headers()[header::ACCEPT_LANGUAGE], "fr");
     }
 }

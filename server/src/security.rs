@@ -345,6 +345,8 @@ pub async fn content_security_policy(
     let nonce = CspNonce::new();
     request.extensions_mut().insert(nonce.clone());
     let mut response = next.run(request).await;
+    // For the page validator, which leaves the nonce out of what it hashes.
+    response.extensions_mut().insert(nonce.clone());
     if let Ok(value) = header::HeaderValue::from_str(&csp.header(&nonce)) {
         response
             .headers_mut()

@@ -44,6 +44,15 @@ impl Storage {
         }
     }
 
+    /// Whether a file is stored at `key`, without reading it.
+    pub async fn exists(&self, key: &str) -> Result<bool, object_store::Error> {
+        match self.store.head(&Path::from(key)).await {
+            Ok(_) => Ok(true),
+            Err(object_store::Error::NotFound { .. }) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
     /// Stores `body` under `{dir}/{random}.{extension}` if its bytes are an image of a kind
     /// the site serves (an error on `field` if not); returns the key.
     pub async fn put_image(&self, body: Bytes, field: &str, dir: &str) -> Result<String, AppError> {

@@ -41,8 +41,10 @@ fn assert_inert(html: &str, page: &str) {
     }
     for element in ["title", "textarea"] {
         for content in contents_of(html, element, page) {
+            // `<!>` is Leptos's own hydration marker (an SVG chart's tooltip `<title>` has one),
+            // never the page's text.
             assert!(
-                !content.contains('<'),
+                !content.replace("<!>", "").contains('<'),
                 "{page}: markup inside <{element}>: {content:?}"
             );
         }

@@ -8,6 +8,7 @@ mod common;
 
 mod accounts;
 mod authorization;
+mod caching;
 mod campaigns;
 mod crash;
 mod deals;
