@@ -19,6 +19,8 @@ use tower_http::compression::CompressionLayer;
 
 use crate::security::CspNonce;
 
+const LANGUAGE_COOKIE: &str = "i18n_pref_locale";
+const NO_STORE: HeaderValue = HeaderValue::from_static("no-store");
 const IMMUTABLE: HeaderValue = HeaderValue::from_static("public, max-age=31536000, immutable");
 const REVALIDATE: HeaderValue = HeaderValue::from_static("no-cache");
 /// Pages may be someone's own (their orders, their wallet): browsers only, never a shared cache.
@@ -47,9 +49,16 @@ pub fn compression() -> CompressionLayer<impl Predicate> {
                 .unwrap_or("");
             ext.get::<Uncompressed>().is_none()
                 && !content_type.is_empty()
-                && !["video/", "audio/", "application/zip", "application/gzip"]
-                    .iter()
-                    .any(|t| content_type.starts_with(t))
+                && ![
+                    "video/",
+                    "audio/",
+                    "application/zip",
+                    "application/gzip",
+                    // A precompressed file asked for by its own name (`.wasm.br`).
+                    "application/octet-stream",
+                ]
+                .iter()
+                .any(|t| content_type.starts_with(t))
         };
     CompressionLayer::new()
         .br(true)
@@ -78,8 +87,23 @@ pub async fn cache_control(request: Request, next: Next) -> Response {
     let readable = matches!(*request.method(), Method::GET | Method::HEAD);
     let path = request.uri().path().to_owned();
     let if_none_match = request.headers().get(header::IF_NONE_MATCH).cloned();
-    let response = next.run(request).await;
-    if !readable || response.headers().contains_key(header::CACHE_CONTROL) {
+    let language = app::ssr::cookies(request.headers(), LANGUAGE_COOKIE).pop();
+    let breach_exposed = breach_exposed(request.headers());
+    let mut response = next.run(request).await;
+    if breach_exposed {
+        response.extensions_mut().insert(Uncompressed);
+    }
+    if response.headers().contains_key(header::CACHE_CONTROL) {
+        return response;
+    }
+    // Someone's own data (server functions' answers, the orders CSV): never kept anywhere.
+    if path.starts_with("/api/") || path == app::orders::CSV_PATH {
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, NO_STORE);
+        return response;
+    }
+    if !readable {
         return response;
     }
     let is_html = response
@@ -88,9 +112,9 @@ pub async fn cache_control(request: Request, next: Next) -> Response {
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/html"));
     if is_html {
+        drop_repeated_language(response.headers_mut(), language.as_deref());
         return validated_page(response, if_none_match).await;
     }
-    let mut response = response;
     let ok = matches!(
         response.status(),
         StatusCode::OK | StatusCode::NOT_MODIFIED | StatusCode::PARTIAL_CONTENT
@@ -114,6 +138,41 @@ pub async fn cache_control(request: Request, next: Next) -> Response {
             .insert(header::CACHE_CONTROL, REVALIDATE);
     }
     response
+}
+
+/// Whether compressing the answer could leak a secret to someone watching its size (BREACH): it
+/// is someone's own (the request carries a session) and another site may have sent the request,
+/// with text of the attacker's choosing in its URL that the page repeats. Browsers say where a
+/// request comes from (`Sec-Fetch-Site`); a request that does not say is treated as exposed.
+fn breach_exposed(headers: &HeaderMap) -> bool {
+    let own = app::ssr::cookie(headers, "tremplin_session").is_some();
+    let ours = headers
+        .get("sec-fetch-site")
+        .is_some_and(|site| site == "same-origin" || site == "none");
+    own && !ours
+}
+
+/// leptos_i18n sets the language cookie again on every page it renders for a visitor who has it:
+/// a `Set-Cookie` that only repeats what the browser sent would make every page uncacheable.
+fn drop_repeated_language(headers: &mut HeaderMap, sent: Option<&str>) {
+    let Some(sent) = sent else { return };
+    let kept: Vec<HeaderValue> = headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter(|value| {
+            let repeated = value
+                .to_str()
+                .ok()
+                .and_then(|v| cookie::Cookie::parse(v).ok())
+                .is_some_and(|c| c.name() == LANGUAGE_COOKIE && c.value() == sent);
+            !repeated
+        })
+        .cloned()
+        .collect();
+    headers.remove(header::SET_COOKIE);
+    for value in kept {
+        headers.append(header::SET_COOKIE, value);
+    }
 }
 
 /// A page's `ETag` is a hash of its HTML without the response's CSP nonce, which changes on
@@ -156,11 +215,15 @@ pub fn not_modified(if_none_match: Option<&HeaderValue>, headers: &HeaderMap) ->
         return None;
     }
     let mut response = StatusCode::NOT_MODIFIED.into_response();
-    for name in [header::ETAG, header::CACHE_CONTROL, header::VARY] {
+    for name in [header::ETAG, header::CACHE_CONTROL] {
         if let Some(value) = headers.get(&name) {
             response.headers_mut().insert(name, value.clone());
         }
     }
+    // As the 200 would say: the page is sent compressed or not by Accept-Encoding.
+    response
+        .headers_mut()
+        .insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     Some(response)
 }
 

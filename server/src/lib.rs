@@ -177,6 +177,13 @@ pub async fn router(config: &Config, state: AppState) -> anyhow::Result<Router> 
         .site_addr(config.listen)
         .hash_files(hashed_build())
         .build();
+    if !leptos_options.hash_files && !config.site_root.join("pkg/tremplin.js").exists() {
+        tracing::error!(
+            "{}/pkg has no tremplin.js: a build with hashed names needs the hash.txt that \
+             cargo-leptos wrote beside the binary, or pages will link files that do not exist",
+            config.site_root.display()
+        );
+    }
     // Installed before the first request (again: a state may be built by hand in tests).
     telemetry::metrics_handle();
     let sessions = security::Sessions::connect(&config.database_url).await?;
@@ -397,9 +404,10 @@ async fn media(
 ) -> Response {
     // Stored keys are `folder/hex.extension`: anything else was never stored, and could not
     // be quoted into the ETag.
-    let plain = key
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b"/._-".contains(&b));
+    let plain = key.len() <= 200
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"/._-".contains(&b));
     if !plain || !app::ssr::storage::is_public(&key) {
         return StatusCode::NOT_FOUND.into_response();
     }

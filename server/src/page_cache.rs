@@ -56,29 +56,45 @@ impl Default for PageCache {
     }
 }
 
-/// A shop (`/@handle/shop`) or one of its products (`/@handle/shop/12`).
+/// A shop (`/@handle/shop`) or one of its products (`/@handle/shop/12`), written the one way
+/// links write it: other spellings of the same page (`/@Handle`, `/0012`, `%31`) are rendered
+/// each time rather than kept as entries of their own.
 fn is_shop_page(path: &str) -> bool {
+    let handle_ok = |h: &str| {
+        !h.is_empty()
+            && h.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    };
+    let id_ok = |id: &str| {
+        !id.is_empty()
+            && !id.starts_with('0')
+            && id.len() <= 18
+            && id.bytes().all(|b| b.is_ascii_digit())
+    };
     let mut parts = path.trim_start_matches('/').split('/');
-    matches!(
-        (parts.next(), parts.next(), parts.next(), parts.next()),
-        (Some(handle), Some("shop"), None | Some(_), None) if handle.starts_with('@')
-    )
+    match (parts.next(), parts.next(), parts.next(), parts.next()) {
+        (Some(handle), Some("shop"), id, None) => {
+            handle.strip_prefix('@').is_some_and(handle_ok) && id.is_none_or(id_ok)
+        }
+        _ => false,
+    }
 }
 
 /// The language a visitor gets, as leptos_i18n picks it: the chosen one (the cookie), else
 /// the first of their browser's languages the site has, else the default.
 fn locale_of(headers: &HeaderMap) -> Locale {
-    if let Some(chosen) = app::ssr::cookie(headers, LOCALE_COOKIE).and_then(|c| c.parse().ok()) {
+    let chosen = app::ssr::cookies(headers, LOCALE_COOKIE).pop();
+    if let Some(chosen) = chosen.and_then(|c| c.parse().ok()) {
         return chosen;
     }
+    // Split as leptos-use does: by commas, each up to its `;`, spaces kept (so "de, fr" is
+    // English, as the page would be rendered).
     let accepted: Vec<&str> = headers
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .split(',')
-        .filter_map(|lang| lang.split(';').next())
-        .map(str::trim)
-        .filter(|lang| !lang.is_empty())
+        .map(|lang| lang.split(';').next().unwrap_or(lang))
         .collect();
     Locale::find_locale(&accepted)
 }
@@ -87,6 +103,12 @@ fn locale_of(headers: &HeaderMap) -> Locale {
 /// with no cookie but the language.
 fn key_of(request: &Request) -> Option<Key> {
     if request.method() != Method::GET || !is_shop_page(request.uri().path()) {
+        return None;
+    }
+    // A form posted without JavaScript comes back with its error in the query, for
+    // `forms::keep_errors` to take out.
+    let query = request.uri().query().unwrap_or("");
+    if query.contains("__err") || query.contains("__path") {
         return None;
     }
     let headers = request.headers();
@@ -112,6 +134,16 @@ fn as_key(mut request: Request, key: &Key) -> Request {
     }
     let headers = request.headers_mut();
     headers.remove(header::COOKIE);
+    // What one visitor has is no part of the page shared with others: each is answered a 304
+    // from the kept page afterwards.
+    for name in [
+        header::IF_NONE_MATCH,
+        header::IF_MODIFIED_SINCE,
+        header::IF_RANGE,
+        header::RANGE,
+    ] {
+        headers.remove(name);
+    }
     if let Ok(locale) = HeaderValue::from_str(key.locale.as_str()) {
         headers.insert(header::ACCEPT_LANGUAGE, locale);
     }
@@ -178,6 +210,18 @@ mod tests {
         assert!(!is_shop_page("/@julien_velo"));
         assert!(!is_shop_page("/@julien_velo/shop/12/edit"));
         assert!(!is_shop_page("/shop/manage"));
+        for alias in [
+            "/@julien_velo/shop/012",
+            "/@julien_velo/shop/+12",
+            "/@julien_velo/shop/%31",
+            "/@Julien_velo/shop",
+            "/@julien%5Fvelo/shop",
+            "/@/shop",
+            "/@julien_velo/shop/",
+            "/@julien_velo/shop/1234567890123456789",
+        ] {
+            assert!(!is_shop_page(alias), "{alias}");
+        }
     }
 
     fn request(uri: &str, headers: &[(header::HeaderName, &str)]) -> Request {
@@ -211,7 +255,18 @@ mod tests {
                 &[(header::ACCEPT_LANGUAGE, "fr-CA,fr;q=0.9")]
             )
         );
-        assert!(fr == key("/@a/shop", &[(header::ACCEPT_LANGUAGE, "de, fr")]));
+        assert!(fr == key("/@a/shop", &[(header::ACCEPT_LANGUAGE, "de,fr")]));
+        // As leptos-use splits it: " fr" is no language, so the page is English.
+        assert_eq!(
+            key("/@a/shop", &[(header::ACCEPT_LANGUAGE, "de, fr")]).locale,
+            Locale::en
+        );
+        // The last cookie wins, as leptos_i18n reads it.
+        let last = key(
+            "/@a/shop",
+            &[(header::COOKIE, "i18n_pref_locale=fr; i18n_pref_locale=en")],
+        );
+        assert_eq!(last.locale, Locale::en);
         // The chosen language wins over the browser's; nonsense falls back to the default.
         let en = key(
             "/@a/shop",

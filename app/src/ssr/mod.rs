@@ -81,14 +81,21 @@ impl ClientIp {
 
 /// The value of cookie `name` in a request's `Cookie` headers, if it has one.
 pub fn cookie(headers: &http::HeaderMap, name: &str) -> Option<String> {
+    cookies(headers, name).into_iter().next()
+}
+
+/// Every value of cookie `name` in a request's `Cookie` headers, in order (the last one is what
+/// leptos_i18n reads for the language).
+pub fn cookies(headers: &http::HeaderMap, name: &str) -> Vec<String> {
     headers
         .get_all(http::header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(::cookie::Cookie::split_parse)
         .filter_map(Result::ok)
-        .find(|c| c.name() == name)
+        .filter(|c| c.name() == name)
         .map(|c| c.value().to_owned())
+        .collect()
 }
 
 /// Whether a request comes from a plain HTML form (a browser without JavaScript), which wants a

@@ -97,6 +97,72 @@ async fn pages_are_compressed_and_revalidated_with_an_etag() {
     }
     let login = client.get(app.url("/login")).send().await.unwrap();
     assert_ne!(login.headers()[ETAG], etag.as_str());
+
+    // A browser that has chosen its language sends the cookie, which the page would set again:
+    // that repeat is dropped, so the page keeps its validator; a new choice is still set.
+    let chosen = client
+        .get(app.url("/"))
+        .header("cookie", "i18n_pref_locale=en")
+        .send()
+        .await
+        .unwrap();
+    assert!(chosen.headers().get("set-cookie").is_none());
+    assert_eq!(chosen.headers()[ETAG], etag.as_str());
+    let not_modified = client
+        .get(app.url("/"))
+        .header("cookie", "i18n_pref_locale=en")
+        .header(IF_NONE_MATCH, &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(not_modified.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(not_modified.headers()[VARY], "accept-encoding");
+}
+
+/// Someone's own page is not compressed for a request another site may have started: a page
+/// that repeats text from its URL beside personal data would leak that data through its
+/// compressed size (BREACH).
+#[tokio::test]
+async fn personal_pages_are_compressed_only_for_our_own_requests() {
+    let app = spawn_app().await;
+    let client = app.client();
+    app.sign_up(&client, "fan", "breach_fan").await;
+    let get = |site: Option<&'static str>| {
+        let request = client
+            .get(app.url("/settings?guess=breach_fan%40example"))
+            .header(ACCEPT_ENCODING, "br");
+        match site {
+            Some(site) => request.header("sec-fetch-site", site),
+            None => request,
+        }
+        .send()
+    };
+    for site in [Some("cross-site"), Some("same-site"), None] {
+        let response = get(site).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        assert!(
+            response.headers().get(CONTENT_ENCODING).is_none(),
+            "{site:?}"
+        );
+        assert!(response
+            .text()
+            .await
+            .unwrap()
+            .contains("breach_fan@example.test"));
+    }
+    for site in ["same-origin", "none"] {
+        let response = get(Some(site)).await.unwrap();
+        assert_eq!(response.headers()[CONTENT_ENCODING], "br", "{site}");
+    }
+    // Anonymous pages hold nothing personal: compressed whoever asks.
+    let anonymous = reqwest::Client::new()
+        .get(app.url("/login"))
+        .header(ACCEPT_ENCODING, "br")
+        .header("sec-fetch-site", "cross-site")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.headers()[CONTENT_ENCODING], "br");
 }
 
 #[tokio::test]
@@ -108,11 +174,17 @@ async fn server_function_answers_are_compressed() {
         .post(app.url("/api/me"))
         .header("accept", "application/json")
         .header(ACCEPT_ENCODING, "br")
+        .header("sec-fetch-site", "same-origin")
         .send()
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()[CONTENT_ENCODING], "br");
+    assert_eq!(
+        response.headers()[CACHE_CONTROL],
+        "no-store",
+        "personal data"
+    );
     let me: serde_json::Value =
         serde_json::from_str(&brotli(&response.bytes().await.unwrap())).unwrap();
     assert_eq!(me["handle"], "zip_fan");
@@ -239,6 +311,7 @@ async fn pictures_are_validated_by_their_key_and_odd_keys_are_not_found() {
         "/media/avatars/a%0Ab.png",
         "/media/avatars/%3C%2Ftitle%3E.png",
         "/media/avatars/..%2F..%2Fetc.png",
+        format!("/media/products/{}.png", "a".repeat(300)).as_str(),
     ] {
         let response = client
             .get(app.url(path))
