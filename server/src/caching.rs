@@ -17,9 +17,9 @@ use axum::response::{IntoResponse, Response};
 use tower_http::compression::predicate::{DefaultPredicate, Predicate};
 use tower_http::compression::CompressionLayer;
 
-use crate::security::CspNonce;
+use crate::security::{CspNonce, SESSION_COOKIE};
+use crate::LANGUAGE_COOKIE;
 
-const LANGUAGE_COOKIE: &str = "i18n_pref_locale";
 const NO_STORE: HeaderValue = HeaderValue::from_static("no-store");
 const IMMUTABLE: HeaderValue = HeaderValue::from_static("public, max-age=31536000, immutable");
 const REVALIDATE: HeaderValue = HeaderValue::from_static("no-cache");
@@ -144,7 +144,7 @@ pub async fn cache_control(request: Request, next: Next) -> Response {
 /// with text of the attacker's choosing in its URL that the page repeats. Browsers say where a
 /// request comes from (`Sec-Fetch-Site`); a request that does not say is treated as exposed.
 fn breach_exposed(headers: &HeaderMap) -> bool {
-    let own = app::ssr::cookie(headers, "tremplin_session").is_some();
+    let own = app::ssr::cookie(headers, SESSION_COOKIE).is_some();
     let ours = headers
         .get("sec-fetch-site")
         .is_some_and(|site| site == "same-origin" || site == "none");

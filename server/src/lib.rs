@@ -463,12 +463,15 @@ async fn set_language(Path(locale): Path<String>, Query(query): Query<Next>) -> 
     (
         [(
             header::SET_COOKIE,
-            format!("i18n_pref_locale={locale}; Path=/; Max-Age=31536000; SameSite=Lax"),
+            format!("{LANGUAGE_COOKIE}={locale}; Path=/; Max-Age=31536000; SameSite=Lax"),
         )],
         Redirect::to(&next),
     )
         .into_response()
 }
+
+/// The cookie where leptos_i18n keeps the language a visitor chose.
+pub const LANGUAGE_COOKIE: &str = "i18n_pref_locale";
 
 /// Binds `config.listen` and serves until the process stops. Returns the bound address
 /// through `on_bound` first (port 0 picks a free one, as tests do).

@@ -21,12 +21,13 @@ use leptos_i18n::Locale as _;
 
 use app::i18n::Locale;
 
+use crate::LANGUAGE_COOKIE;
+
 /// How long a rendered page is served again.
 const TTL: Duration = Duration::from_secs(2);
 /// The bytes of pages kept, and the largest page kept.
 const MAX_BYTES: u64 = 32 * 1024 * 1024;
 const MAX_BODY: usize = 4 * 1024 * 1024;
-const LOCALE_COOKIE: &str = "i18n_pref_locale";
 
 #[derive(Clone, PartialEq, Eq, Hash)]
 struct Key {
@@ -83,7 +84,7 @@ fn is_shop_page(path: &str) -> bool {
 /// The language a visitor gets, as leptos_i18n picks it: the chosen one (the cookie), else
 /// the first of their browser's languages the site has, else the default.
 fn locale_of(headers: &HeaderMap) -> Locale {
-    let chosen = app::ssr::cookies(headers, LOCALE_COOKIE).pop();
+    let chosen = app::ssr::cookies(headers, LANGUAGE_COOKIE).pop();
     if let Some(chosen) = chosen.and_then(|c| c.parse().ok()) {
         return chosen;
     }
@@ -117,7 +118,7 @@ fn key_of(request: &Request) -> Option<Key> {
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(cookie::Cookie::split_parse)
-        .any(|c| c.map_or(true, |c| c.name() != LOCALE_COOKIE));
+        .any(|c| c.map_or(true, |c| c.name() != LANGUAGE_COOKIE));
     if other_cookie {
         return None;
     }

@@ -15,6 +15,9 @@ use app::ssr::ClientIp;
 
 use crate::config::Config;
 
+/// The cookie that carries the session id.
+pub const SESSION_COOKIE: &str = "tremplin_session";
+
 /// The session store of whichever database the app runs on.
 #[derive(Debug, Clone)]
 pub enum Sessions {
@@ -71,7 +74,7 @@ impl Sessions {
         key: Key,
     ) -> SessionManagerLayer<Self, tower_sessions::service::SignedCookie> {
         SessionManagerLayer::new(self)
-            .with_name("tremplin_session")
+            .with_name(SESSION_COOKIE)
             .with_http_only(true)
             .with_same_site(SameSite::Lax)
             .with_secure(config.secure_cookies())
