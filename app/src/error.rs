@@ -71,6 +71,10 @@ pub enum Problem {
         max_kib: u32,
     },
     NotAnImage,
+    /// A picture with more pixels (or a longer side) than the site decodes.
+    TooManyPixels {
+        max_megapixels: u32,
+    },
     LinkExpired,
     Malformed,
     /// A word the host blocked in their room.

@@ -226,8 +226,9 @@ pub async fn load(state: &AppState, crowd: usize) -> anyhow::Result<()> {
         let key = format!("avatars/demo-{}.png", person.handle);
         state
             .storage
-            .put(&key, Bytes::from_static(person.avatar))
-            .await?;
+            .put_picture(&key, Bytes::from_static(person.avatar))
+            .await
+            .map_err(|e| anyhow::anyhow!("demo avatar {key}: {e:?}"))?;
         store::set_avatar(&state.db, id, &key)
             .await
             .map_err(anyhow::Error::msg)?;

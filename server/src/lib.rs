@@ -395,15 +395,16 @@ async fn healthz(State(state): State<AppState>) -> Response {
     }
 }
 
-/// Serves an uploaded picture. Keys are random and never reused, so caches may keep them
-/// forever, and the key is the validator. Private files are not found here, whatever their key.
+/// Serves the copies of uploaded pictures. Keys are random and never reused, so caches may
+/// keep them forever, and the key is the validator. Private files and the pictures' originals
+/// are not found here, whatever their key.
 async fn media(
     State(state): State<AppState>,
     Path(key): Path<String>,
     headers: axum::http::HeaderMap,
 ) -> Response {
-    // Stored keys are `folder/hex.extension`: anything else was never stored, and could not
-    // be quoted into the ETag.
+    // Stored keys are `folder/hex.extension.wWIDTH.webp`: anything else was never stored, and
+    // could not be quoted into the ETag.
     let plain = key.len() <= 200
         && key
             .bytes()
@@ -426,7 +427,16 @@ async fn media(
     if known && state.storage.exists(&key).await.unwrap_or(false) {
         return (StatusCode::NOT_MODIFIED, cache).into_response();
     }
-    match state.storage.get(&key).await {
+    let file = match state.storage.get(&key).await {
+        // Pictures uploaded before copies were made get theirs on first sight.
+        Ok(None) => state
+            .storage
+            .make_copy(&key)
+            .await
+            .map_err(|e| format!("{e:?}")),
+        found => found.map_err(|e| e.to_string()),
+    };
+    match file {
         Ok(Some(file)) => (
             cache,
             [

@@ -47,7 +47,7 @@ async fn save(state: &AppState, session: &Session, body: Bytes) -> Result<String
         .await?;
     if let Some(old) = store::set_avatar(&state.db, user_id, &key).await? {
         // A stale file is harmless; failing the upload for it would not be.
-        if let Err(e) = state.storage.delete(&old).await {
+        if let Err(e) = state.storage.delete_picture(&old).await {
             tracing::warn!(key = old, "could not delete old avatar: {e}");
         }
     }

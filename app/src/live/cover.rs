@@ -60,7 +60,7 @@ async fn save(
     let old = match store::set_cover(&state.db, event, host.id, &key).await {
         Ok(old) => old,
         Err(e) => {
-            if let Err(gone) = state.storage.delete(&key).await {
+            if let Err(gone) = state.storage.delete_picture(&key).await {
                 tracing::warn!(key, "could not delete a refused cover: {gone}");
             }
             return Err(e);
@@ -68,7 +68,7 @@ async fn save(
     };
     if let Some(old) = old {
         // A stale file is harmless; failing the upload for it would not be.
-        if let Err(e) = state.storage.delete(&old).await {
+        if let Err(e) = state.storage.delete_picture(&old).await {
             tracing::warn!(key = old, "could not delete an old cover: {e}");
         }
     }

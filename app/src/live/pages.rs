@@ -1,6 +1,7 @@
 //! Live-event pages: scheduling one (`/live/new`), the event page fans book on
 //! (`/live/:id`, also at `/:handle/live/:id`), and the host's studio (`/live/:id/studio`).
 
+use crate::ui::picture::Picture;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 use leptos_meta::Title;
@@ -257,7 +258,7 @@ fn EventView(
         <Title text=title.clone() />
         <article class="event">
             // Live, the cover is the stage's backdrop until the video comes.
-            {e.cover_url.clone().filter(|_| e.state != EventState::Live).map(|src| view! { <img class="event-cover" src=src alt="" data-testid="event-cover" /> })}
+            {e.cover_url.clone().filter(|_| e.state != EventState::Live).map(|src| view! { <Picture class="event-cover" src=src sizes="(min-width: 1200px) 800px, 100vw" testid="event-cover" /> })}
             <header class="page-head event-head">
                 <span class=format!("badge event-{}", e.state.as_str())>{event_state_label(i18n, e.state)}</span>
                 <h1>{title}</h1>
@@ -532,7 +533,7 @@ fn StudioView(
                 </section>
                 <section class="card studio-cover">
                     <h2>{t!(i18n, live.cover)}</h2>
-                    {cover.clone().map(|src| view! { <img class="studio-cover-img" src=src alt="" data-testid="studio-cover" /> })}
+                    {cover.clone().map(|src| view! { <Picture class="studio-cover-img" src=src sizes="(min-width: 1200px) 600px, 100vw" testid="studio-cover" /> })}
                     <UploadButton
                         path=super::cover_path(e.id)
                         id="event-cover"
@@ -661,7 +662,7 @@ pub fn EventList(#[prop(optional)] handle: String) -> impl IntoView {
                             let (starts_at, price) = (l.starts_at, l.slot_price);
                             view! {
                                 <li class="card event-card" class:with-cover=l.cover_url.is_some()>
-                                    {l.cover_url.clone().map(|src| view! { <img class="event-card-cover" src=src alt="" loading="lazy" /> })}
+                                    {l.cover_url.clone().map(|src| view! { <Picture class="event-card-cover" src=src sizes="(min-width: 720px) 400px, 100vw" lazy=true /> })}
                                     <span class=format!("badge event-{}", l.state.as_str())>{event_state_label(i18n, l.state)}</span>
                                     <A href=format!("/live/{}", l.id) attr:class="found-name">{l.title.clone()}</A>
                                     <span class="muted small">{l.host_name.clone()} " · " {move || format_date_time(starts_at, i18n.get_locale())} " UTC"</span>

@@ -5,6 +5,7 @@ pub mod db;
 pub mod limiter;
 pub mod mailer;
 pub mod payments;
+pub mod pictures;
 pub mod storage;
 
 use std::sync::Arc;

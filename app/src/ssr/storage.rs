@@ -7,8 +7,10 @@ use std::sync::Arc;
 use bytes::Bytes;
 use object_store::{path::Path, ObjectStore, PutPayload};
 
+use super::pictures;
 use crate::accounts::rules::ImageKind;
 use crate::error::{AppError, Problem};
+use crate::ui::picture::{original_of, sized, WIDTHS};
 
 #[derive(Clone)]
 pub struct Storage {
@@ -53,14 +55,56 @@ impl Storage {
         }
     }
 
-    /// Stores `body` under `{dir}/{random}.{extension}` if its bytes are an image of a kind
-    /// the site serves (an error on `field` if not); returns the key.
+    /// Stores the picture in `body` under `{dir}/{random}.{extension}`, with its copies
+    /// (an error on `field` if it is not a picture the site shows); returns the original's key.
     pub async fn put_image(&self, body: Bytes, field: &str, dir: &str) -> Result<String, AppError> {
         let kind =
             ImageKind::sniff(&body).ok_or_else(|| AppError::invalid(field, Problem::NotAnImage))?;
         let key = format!("{dir}/{}.{}", super::random_hex(12), kind.extension());
-        self.put(&key, body).await.map_err(super::internal)?;
+        self.put_picture(&key, body)
+            .await
+            .map_err(|e| e.on(field))?;
         Ok(key)
+    }
+
+    /// Stores the picture in `body` under `key` and its copies beside it: the copies first, so
+    /// that a picture whose key is known can always be shown.
+    pub async fn put_picture(&self, key: &str, body: Bytes) -> Result<(), PictureError> {
+        self.put_copies(key, body.clone()).await?;
+        self.put(key, body).await?;
+        Ok(())
+    }
+
+    async fn put_copies(&self, key: &str, body: Bytes) -> Result<(), PictureError> {
+        for copy in pictures::copies(body).await? {
+            self.put(&sized(key, copy.width), copy.webp.into()).await?;
+        }
+        Ok(())
+    }
+
+    /// The copy at `key` of a picture stored before copies were made, made now from its
+    /// original (with the other widths). `None` if there is no such original, or it is not a
+    /// picture the site can read.
+    pub async fn make_copy(&self, key: &str) -> Result<Option<StoredFile>, PictureError> {
+        let Some(original) = original_of(key) else {
+            return Ok(None);
+        };
+        let Some(file) = self.get(original).await? else {
+            return Ok(None);
+        };
+        match self.put_copies(original, file.bytes).await {
+            Ok(()) => Ok(self.get(key).await?),
+            Err(PictureError::Refused(_)) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Deletes the picture at `key` and its copies.
+    pub async fn delete_picture(&self, key: &str) -> Result<(), object_store::Error> {
+        for width in WIDTHS {
+            self.delete(&sized(key, width)).await?;
+        }
+        self.delete(key).await
     }
 
     pub async fn delete(&self, key: &str) -> Result<(), object_store::Error> {
@@ -76,10 +120,11 @@ impl Storage {
 /// who asks.
 const PUBLIC_DIRS: [&str; 3] = ["avatars/", "products/", "events/"];
 
-/// Whether `/media` may serve the file at `key` to anyone: an image in a public folder.
+/// Whether `/media` may serve the file at `key` to anyone: a copy of a picture in a public
+/// folder. Originals are never served: their metadata may say where a photo was taken.
 pub fn is_public(key: &str) -> bool {
     PUBLIC_DIRS.iter().any(|dir| key.starts_with(dir))
-        && content_type_of(key).starts_with("image/")
+        && original_of(key).is_some()
         && !key.split('/').any(|part| part.is_empty() || part == "..")
 }
 
@@ -95,5 +140,34 @@ fn content_type_of(key: &str) -> &'static str {
         Some("webp") => "image/webp",
         Some("gif") => "image/gif",
         _ => "application/octet-stream",
+    }
+}
+
+/// Why a picture was not stored: the upload's fault, or the store's.
+#[derive(Debug)]
+pub enum PictureError {
+    Refused(Problem),
+    Store(object_store::Error),
+}
+
+impl PictureError {
+    /// The error to answer, with the refusal on `field`.
+    pub fn on(self, field: &str) -> AppError {
+        match self {
+            Self::Refused(problem) => AppError::invalid(field, problem),
+            Self::Store(e) => super::internal(e),
+        }
+    }
+}
+
+impl From<Problem> for PictureError {
+    fn from(problem: Problem) -> Self {
+        Self::Refused(problem)
+    }
+}
+
+impl From<object_store::Error> for PictureError {
+    fn from(e: object_store::Error) -> Self {
+        Self::Store(e)
     }
 }

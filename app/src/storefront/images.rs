@@ -70,7 +70,7 @@ async fn save(
     match store::add_image(&state.db, seller.id, product, &key, now()).await {
         Ok(url) => Ok(url),
         Err(e) => {
-            if let Err(gone) = state.storage.delete(&key).await {
+            if let Err(gone) = state.storage.delete_picture(&key).await {
                 tracing::warn!(key, "could not delete a refused image: {gone}");
             }
             Err(e)

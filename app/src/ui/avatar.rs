@@ -1,3 +1,4 @@
+use crate::ui::picture::Picture;
 use leptos::prelude::*;
 
 /// A round avatar: the uploaded picture, or the person's initials on a tinted disc.
@@ -8,8 +9,15 @@ pub fn Avatar(
     #[prop(default = "md")] size: &'static str,
 ) -> impl IntoView {
     let class = format!("avatar avatar-{size}");
+    // The widths of `.avatar-{size}` in the style sheet.
+    let sizes = match size {
+        "sm" => "32px",
+        "lg" => "72px",
+        "xl" => "112px",
+        _ => "48px",
+    };
     match url {
-        Some(url) => view! { <img class=class src=url alt=name loading="lazy" /> }.into_any(),
+        Some(url) => view! { <Picture class=class src=url alt=name sizes lazy=true /> }.into_any(),
         None => {
             let initials: String = name
                 .split_whitespace()

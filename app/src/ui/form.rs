@@ -36,6 +36,9 @@ pub fn problem_text(i18n: I18nContext<Locale>, problem: Problem) -> AnyView {
             t!(i18n, problems.too_large, max_mib).into_any()
         }
         Problem::NotAnImage => t!(i18n, problems.not_an_image).into_any(),
+        Problem::TooManyPixels { max_megapixels } => {
+            t!(i18n, problems.too_many_pixels, max_megapixels).into_any()
+        }
         Problem::LinkExpired => t!(i18n, problems.link_expired).into_any(),
         Problem::AccountBusy => view! {
             {t!(i18n, problems.account_busy)} " "

@@ -1,4 +1,4 @@
-//! Shared components: page layout, form fields, avatars and numbers.
+//! Shared components: page layout, form fields, avatars, pictures and numbers.
 
 pub mod avatar;
 pub mod chart;
@@ -8,6 +8,7 @@ pub mod form;
 pub mod layout;
 pub mod money;
 pub mod movements;
+pub mod picture;
 pub mod raw_text;
 pub mod upload;
 

@@ -266,7 +266,11 @@ pub async fn load(state: &AppState, id_of: impl Fn(&str) -> i64, now: i64) -> an
         let id = shelves::create(db, seller, &new, created).await?;
         let (name, bytes) = item.image;
         let key = format!("products/demo-{id}-{name}.png");
-        state.storage.put(&key, Bytes::from_static(bytes)).await?;
+        state
+            .storage
+            .put_picture(&key, Bytes::from_static(bytes))
+            .await
+            .map_err(|e| anyhow::anyhow!("demo picture {key}: {e:?}"))?;
         shelves::add_image(db, seller, id, &key, created).await?;
         if item.commission_bp.is_none() {
             shelves::shelf(db, seller, id, ShelfAction::Publish).await?;

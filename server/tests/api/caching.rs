@@ -274,7 +274,8 @@ async fn pictures_are_validated_by_their_key_and_odd_keys_are_not_found() {
         .await
         .unwrap();
     let body: serde_json::Value = response.json().await.unwrap();
-    let url = body["avatar_url"].as_str().unwrap().to_owned();
+    let original = body["avatar_url"].as_str().unwrap().to_owned();
+    let url = format!("{original}.w160.webp");
 
     let image = client
         .get(app.url(&url))
@@ -285,10 +286,10 @@ async fn pictures_are_validated_by_their_key_and_odd_keys_are_not_found() {
     assert_eq!(image.status(), StatusCode::OK);
     assert!(
         image.headers().get(CONTENT_ENCODING).is_none(),
-        "a PNG is compressed already"
+        "a WebP is compressed already"
     );
     let etag = image.headers()[ETAG].to_str().unwrap().to_owned();
-    assert_eq!(image.bytes().await.unwrap().as_ref(), PNG);
+    assert_eq!(&image.bytes().await.unwrap()[8..12], b"WEBP");
     let again = client
         .get(app.url(&url))
         .header(IF_NONE_MATCH, &etag)
@@ -300,11 +301,13 @@ async fn pictures_are_validated_by_their_key_and_odd_keys_are_not_found() {
     let missing = url.replace(".png", "0.png");
     for path in [
         missing.as_str(),
-        "/media/avatars/a%22b.png",
-        "/media/avatars/a%0Ab.png",
-        "/media/avatars/%3C%2Ftitle%3E.png",
-        "/media/avatars/..%2F..%2Fetc.png",
-        format!("/media/products/{}.png", "a".repeat(300)).as_str(),
+        original.as_str(),
+        format!("{original}.w161.webp").as_str(),
+        "/media/avatars/a%22b.png.w160.webp",
+        "/media/avatars/a%0Ab.png.w160.webp",
+        "/media/avatars/%3C%2Ftitle%3E.png.w160.webp",
+        "/media/avatars/..%2F..%2Fetc.png.w160.webp",
+        format!("/media/products/{}.png.w160.webp", "a".repeat(300)).as_str(),
     ] {
         let response = client
             .get(app.url(path))

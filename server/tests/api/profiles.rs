@@ -269,13 +269,80 @@ async fn avatars_are_checked_from_their_bytes_and_bounded() {
     assert_eq!(response.status(), StatusCode::OK);
     let body: serde_json::Value = response.json().await.unwrap();
     let url = body["avatar_url"].as_str().unwrap().to_owned();
-    let image = client.get(app.url(&url)).send().await.unwrap();
-    assert_eq!(image.status(), StatusCode::OK);
-    assert_eq!(image.headers()["content-type"], "image/png");
-    assert_eq!(image.headers()["x-content-type-options"], "nosniff");
-    assert_eq!(image.bytes().await.unwrap().as_ref(), PNG);
+    for width in app::ui::picture::WIDTHS {
+        let copy = app::ui::picture::sized(&url, width);
+        let image = client.get(app.url(&copy)).send().await.unwrap();
+        assert_eq!(image.status(), StatusCode::OK, "{copy}");
+        assert_eq!(image.headers()["content-type"], "image/webp");
+        assert_eq!(image.headers()["x-content-type-options"], "nosniff");
+        let bytes = image.bytes().await.unwrap();
+        assert_eq!(&bytes[8..12], b"WEBP");
+        assert!(bytes.len() < PNG.len(), "{copy}: {} bytes", bytes.len());
+    }
+    let original = client.get(app.url(&url)).send().await.unwrap();
+    assert_eq!(
+        original.status(),
+        StatusCode::NOT_FOUND,
+        "the original (and whatever its metadata says) is kept, not served"
+    );
     let me = app.me(&client).await.unwrap();
     assert_eq!(me.avatar_url.as_deref(), Some(url.as_str()));
+
+    // A file that says it is a picture and is not one, or one too large to decode, is refused
+    // with its reason, and the avatar stays as it was.
+    let truncated = PNG[..PNG.len() / 2].to_vec();
+    for (body, problem) in [
+        (truncated, Problem::NotAnImage),
+        (
+            pixel_bomb(),
+            Problem::TooManyPixels {
+                max_megapixels: app::ssr::pictures::MAX_MEGAPIXELS,
+            },
+        ),
+    ] {
+        let response = client
+            .post(app.url("/api/avatar"))
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let err: AppError = response.json().await.unwrap();
+        assert_eq!(err, AppError::invalid("avatar", problem));
+    }
+    let me = app.me(&client).await.unwrap();
+    assert_eq!(me.avatar_url.as_deref(), Some(url.as_str()));
+}
+
+/// A whole, valid PNG of 8,000 × 8,000 black pixels: 64 megapixels in 8 KB.
+fn pixel_bomb() -> Vec<u8> {
+    use flate2::{write::ZlibEncoder, Compression, Crc};
+    use std::io::Write;
+    fn chunk(out: &mut Vec<u8>, kind: &[u8], data: &[u8]) {
+        out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        let mut crc = Crc::new();
+        crc.update(kind);
+        crc.update(data);
+        out.extend_from_slice(kind);
+        out.extend_from_slice(data);
+        out.extend_from_slice(&crc.sum().to_be_bytes());
+    }
+    let side: u32 = 8_000;
+    let mut header = Vec::new();
+    header.extend_from_slice(&side.to_be_bytes());
+    header.extend_from_slice(&side.to_be_bytes());
+    // One bit per pixel, grey.
+    header.extend_from_slice(&[1, 0, 0, 0, 0]);
+    let mut pixels = ZlibEncoder::new(Vec::new(), Compression::best());
+    let row = vec![0u8; 1 + side as usize / 8];
+    for _ in 0..side {
+        pixels.write_all(&row).unwrap();
+    }
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    chunk(&mut png, b"IHDR", &header);
+    chunk(&mut png, b"IDAT", &pixels.finish().unwrap());
+    chunk(&mut png, b"IEND", &[]);
+    png
 }
 
 #[tokio::test]
@@ -380,14 +447,15 @@ async fn avatars_go_to_an_s3_bucket_when_configured() {
         .send()
         .await
         .unwrap();
-    assert!(
-        state.text().await.unwrap().contains(key),
-        "the object {key} is in the bucket"
-    );
-    let served = client.get(app.url(&url)).send().await.unwrap();
+    let text = state.text().await.unwrap();
+    assert!(text.contains(key), "the object {key} is in the bucket");
+    let copy = app::ui::picture::sized(&url, 160);
+    assert!(text.contains(&copy[7..]), "so is its copy {copy}");
+    let served = client.get(app.url(&copy)).send().await.unwrap();
+    assert_eq!(served.status(), StatusCode::OK);
     assert_eq!(
-        served.bytes().await.unwrap().as_ref(),
-        PNG,
+        &served.bytes().await.unwrap()[8..12],
+        b"WEBP",
         "and served back from it"
     );
     assert!(
@@ -404,4 +472,37 @@ impl Drop for Moto {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
+}
+
+#[tokio::test]
+async fn pictures_stored_before_copies_existed_get_them_when_first_asked() {
+    let app = spawn_app().await;
+    let client = app.client();
+    let folder = app.data_dir.path().join("media/avatars/9");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join("old.png"), PNG).unwrap();
+    std::fs::write(folder.join("broken.png"), &PNG[..100]).unwrap();
+
+    let copy = client
+        .get(app.url("/media/avatars/9/old.png.w320.webp"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(copy.status(), StatusCode::OK);
+    assert_eq!(copy.headers()["content-type"], "image/webp");
+    for width in app::ui::picture::WIDTHS {
+        assert!(
+            folder.join(format!("old.png.w{width}.webp")).exists(),
+            "every width is made and kept ({width})"
+        );
+    }
+    for path in [
+        "/media/avatars/9/broken.png.w320.webp",
+        "/media/avatars/9/none.png.w320.webp",
+        "/media/avatars/9/old.png",
+    ] {
+        let response = client.get(app.url(path)).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");
+    }
+    assert!(!folder.join("broken.png.w320.webp").exists());
 }

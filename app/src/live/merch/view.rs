@@ -1,6 +1,7 @@
 //! Pinned merch on the event page (each product with its own buy form, which works before the
 //! WASM arrives) and the host's pins in the studio.
 
+use crate::ui::picture::Picture;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -108,7 +109,7 @@ fn MerchItem(event: i64, p: Product, hosting: bool) -> impl IntoView {
     view! {
         <li class="merch-item" data-testid="merch-item">
             <div class="merch-head">
-                {p.images.first().map(|src| view! { <img src=src.clone() alt="" width="72" height="72" loading="lazy" /> })}
+                {p.images.first().map(|src| view! { <Picture src=src.clone() sizes="72px" width=72 height=72 lazy=true /> })}
                 <div class="merch-what">
                     <strong>{p.title.clone()}</strong>
                     <span>{move || format_money(price, i18n.get_locale())}</span>
@@ -140,7 +141,7 @@ pub fn MerchPins(id: i64) -> impl IntoView {
                         <ul class="pin-list">
                             {list.into_iter().map(|c| view! {
                                 <li class="pin-line" class:pinned=c.pinned>
-                                    {c.image.map(|src| view! { <img src=src alt="" width="40" height="40" loading="lazy" /> })}
+                                    {c.image.map(|src| view! { <Picture src=src sizes="40px" width=40 height=40 lazy=true /> })}
                                     <span class="pin-title">{c.title.clone()}</span>
                                     <span class="muted small">{move || format_money(c.price, i18n.get_locale())}</span>
                                     <ActionForm action=pin attr:class="inline-form">

@@ -1,5 +1,6 @@
 //! The cart (`/cart`): lines at today's prices, quantities, and the checkout form.
 
+use crate::ui::picture::Picture;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -86,7 +87,7 @@ fn CartView(
                 let id = item.variant;
                 view! {
                     <li class="card cart-line" data-testid="cart-line">
-                        {item.image.clone().map(|src| view! { <img class="cart-thumb" src=src alt="" width="72" height="72" /> })}
+                        {item.image.clone().map(|src| view! { <Picture class="cart-thumb" src=src sizes="72px" width=72 height=72 /> })}
                         <div class="cart-main">
                             <A href=href attr:class="found-name">{item.title.clone()}</A>
                             {(!item.variant_name.is_empty()).then(|| view! { <span class="chip">{item.variant_name.clone()}</span> })}

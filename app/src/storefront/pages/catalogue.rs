@@ -1,6 +1,7 @@
 //! The brand catalogue: creators choose products to promote (`/catalogue`), brands list theirs
 //! and see who promotes what (`/brand/products`).
 
+use crate::ui::picture::Picture;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -41,7 +42,7 @@ pub fn CataloguePage() -> impl IntoView {
                             let earn = crate::ledger::types::Money::new(crate::storefront::rules::commission(price.minor, rate), price.currency);
                             view! {
                                 <li class="card found catalogue-item" data-testid="catalogue-item">
-                                    {p.images.first().cloned().map(|src| view! { <img class="catalogue-thumb" src=src alt="" width="96" height="96" loading="lazy" /> })}
+                                    {p.images.first().cloned().map(|src| view! { <Picture class="catalogue-thumb" src=src sizes="96px" width=96 height=96 lazy=true /> })}
                                     <div class="catalogue-body">
                                         <div class="found-head">
                                             <A href=format!("/products/{}", p.id) attr:class="found-name">{p.title.clone()}</A>

@@ -1,6 +1,7 @@
 //! What sellers see: the creator's shop desk (`/shop/manage`), the product form shared by
 //! creators and brands, and a product's editor with its images (`/products/:id/edit`).
 
+use crate::ui::picture::Picture;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 use leptos_meta::Title;
@@ -272,7 +273,7 @@ pub fn ProductEditPage() -> impl IntoView {
                             <section class="card settings-section">
                                 <h2>{t!(i18n, shop.images)}</h2>
                                 <ul class="product-more-images" data-testid="product-images">
-                                    {p.images.iter().map(|src| view! { <li><img src=src.clone() alt="" width="120" height="120" /></li> }).collect_view()}
+                                    {p.images.iter().map(|src| view! { <li><Picture src=src.clone() sizes="88px" width=120 height=120 /></li> }).collect_view()}
                                 </ul>
                                 {(p.images.len() < MAX_IMAGES).then(|| view! {
                                     <UploadButton

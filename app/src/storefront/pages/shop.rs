@@ -1,6 +1,7 @@
 //! What buyers see: a creator's shop (`/@handle/shop`) and a product, in a shop
 //! (`/@handle/shop/:id`) or on its own (`/products/:id`).
 
+use crate::ui::picture::Picture;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -71,7 +72,7 @@ fn ShopView(shop: Shop) -> impl IntoView {
                                 <A href=href>
                                     <div class="product-thumb">
                                         {match item.image.clone() {
-                                            Some(src) => view! { <img src=src alt="" loading="lazy" width="400" height="400" /> }.into_any(),
+                                            Some(src) => view! { <Picture src=src sizes="(min-width: 720px) 300px, 50vw" width=400 height=400 lazy=true /> }.into_any(),
                                             None => view! { <span class="product-placeholder" aria-hidden="true">{item.title.chars().next().unwrap_or('?').to_string()}</span> }.into_any(),
                                         }}
                                     </div>
@@ -148,12 +149,12 @@ fn ProductView(p: ShopProduct) -> impl IntoView {
         <article class="product-page">
             <div class="product-gallery">
                 {match first_image {
-                    Some(src) => view! { <img class="product-main-image" src=src alt=product.title.clone() width="640" height="640" /> }.into_any(),
+                    Some(src) => view! { <Picture class="product-main-image" src=src alt=product.title.clone() sizes="(min-width: 1200px) 600px, (min-width: 820px) 50vw, 100vw" width=640 height=640 /> }.into_any(),
                     None => view! { <div class="product-main-image product-placeholder" aria-hidden="true">{product.title.chars().next().unwrap_or('?').to_string()}</div> }.into_any(),
                 }}
                 {(!more_images.is_empty()).then(|| view! {
                     <ul class="product-more-images">
-                        {more_images.into_iter().map(|src| view! { <li><img src=src alt="" loading="lazy" width="120" height="120" /></li> }).collect_view()}
+                        {more_images.into_iter().map(|src| view! { <li><Picture src=src sizes="88px" width=120 height=120 lazy=true /></li> }).collect_view()}
                     </ul>
                 })}
             </div>
