@@ -5,6 +5,7 @@
 # A benchmark run by hand, not part of the test suite.
 #   bash .ci/first-load.sh                                  # the current release build
 #   bash .ci/first-load.sh before=/tmp/before/tremplin:/tmp/before/site after=BIN:SITE_ROOT
+#   PHOTO=big.jpg bash .ci/first-load.sh ...   # every demo product's picture is that photo
 # Each argument is NAME=BIN:SITE_ROOT; the default is
 # current=$CARGO_TARGET_DIR/release/tremplin:target/site (after `cargo leptos build --release`).
 set -euo pipefail
@@ -26,6 +27,11 @@ for arg in "$@"; do
     export TREMPLIN_MEDIA_UDP=127.0.0.1:0
     "$bin" migrate >"$data/setup.log" 2>&1
     "$bin" demo-data >>"$data/setup.log" 2>&1
+    # As if each product had been uploaded as PHOTO: its copies are made again from it when
+    # first asked for (a build without copies serves the photo itself).
+    if [ -n "${PHOTO:-}" ]; then
+      for f in "$data"/media/products/demo-*.png; do cp "$PHOTO" "$f"; rm -f "$f".w*.webp; done
+    fi
     exec "$bin" serve >"$data/server.log" 2>&1
   ) &
   PIDS+=($!)

@@ -58,6 +58,12 @@ test("a small creator opens a shop with a T-shirt in stock and shares it", async
   await expect(fan).toHaveURL(/\/@sarah_tech\/shop$/);
   await expect(fan.getByTestId("shop-items")).toContainText("T-shirt Sarah Tech");
   await expect(fan.getByTestId("shop-items")).toContainText("€22.00");
+  // The card shows a WebP copy about the width it is shown at, not the uploaded original.
+  const thumb = fan.getByTestId("shop-items").locator("li", { hasText: "T-shirt Sarah Tech" }).locator("img");
+  await thumb.scrollIntoViewIfNeeded();
+  await expect
+    .poll(() => thumb.evaluate((img: HTMLImageElement) => (img.complete && img.naturalWidth > 0 ? img.currentSrc : "")))
+    .toMatch(/\/media\/products\/\d+\/[0-9a-f]+\.png\.w(160|320|640)\.webp$/);
   await snap(fan, "shop-page");
 });
 
