@@ -258,7 +258,7 @@ fn EventView(
         <Title text=title.clone() />
         <article class="event">
             // Live, the cover is the stage's backdrop until the video comes.
-            {e.cover_url.clone().filter(|_| e.state != EventState::Live).map(|src| view! { <Picture class="event-cover" src=src sizes="(min-width: 1200px) 800px, 100vw" testid="event-cover" /> })}
+            {e.cover_url.clone().filter(|_| e.state != EventState::Live).map(|src| view! { <Picture class="event-cover" src=src sizes="(min-width: 1200px) 720px, 100vw" testid="event-cover" /> })}
             <header class="page-head event-head">
                 <span class=format!("badge event-{}", e.state.as_str())>{event_state_label(i18n, e.state)}</span>
                 <h1>{title}</h1>
@@ -533,13 +533,14 @@ fn StudioView(
                 </section>
                 <section class="card studio-cover">
                     <h2>{t!(i18n, live.cover)}</h2>
-                    {cover.clone().map(|src| view! { <Picture class="studio-cover-img" src=src sizes="(min-width: 1200px) 600px, 100vw" testid="studio-cover" /> })}
+                    {cover.clone().map(|src| view! { <Picture class="studio-cover-img" src=src sizes="(min-width: 720px) 260px, 100vw" testid="studio-cover" /> })}
                     <UploadButton
                         path=super::cover_path(e.id)
                         id="event-cover"
                         label=Signal::derive(move || if cover.is_some() { t_string!(i18n, live.change_cover).to_string() } else { t_string!(i18n, live.add_cover).to_string() })
                         accept="image/png,image/jpeg,image/webp,image/gif"
                         uploads
+                        max_kib=super::rules::COVER_MAX_KIB
                         error_id="cover-error"
                     >
                         {t!(i18n, live.cover_hint, max_mib = super::rules::COVER_MAX_KIB / 1024)}
@@ -662,7 +663,7 @@ pub fn EventList(#[prop(optional)] handle: String) -> impl IntoView {
                             let (starts_at, price) = (l.starts_at, l.slot_price);
                             view! {
                                 <li class="card event-card" class:with-cover=l.cover_url.is_some()>
-                                    {l.cover_url.clone().map(|src| view! { <Picture class="event-card-cover" src=src sizes="(min-width: 720px) 400px, 100vw" lazy=true /> })}
+                                    {l.cover_url.clone().map(|src| view! { <Picture class="event-card-cover" src=src sizes="(min-width: 720px) 280px, 100vw" lazy=true /> })}
                                     <span class=format!("badge event-{}", l.state.as_str())>{event_state_label(i18n, l.state)}</span>
                                     <A href=format!("/live/{}", l.id) attr:class="found-name">{l.title.clone()}</A>
                                     <span class="muted small">{l.host_name.clone()} " · " {move || format_date_time(starts_at, i18n.get_locale())} " UTC"</span>

@@ -9,6 +9,7 @@ use image::imageops::FilterType;
 use image::{DynamicImage, ImageDecoder, ImageError, ImageReader, Limits};
 use tokio::sync::Semaphore;
 
+use crate::accounts::rules::ImageKind;
 use crate::error::Problem;
 use crate::ui::picture::WIDTHS;
 
@@ -34,15 +35,56 @@ pub struct Copy {
     pub webp: Vec<u8>,
 }
 
-/// The copies of the picture in `bytes`, one per [`WIDTHS`], or why it cannot be shown.
-pub async fn copies(bytes: bytes::Bytes) -> Result<Vec<Copy>, Problem> {
+/// The frame every page shows a picture in, by the folder it is kept in: event covers are
+/// banners (12:5), avatars and products squares. Copies are cut to it (centred, as the pages'
+/// `object-fit: cover` did), so that their widths are the widths shown and no byte is spent
+/// on what a page would crop away.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Frame {
+    Square,
+    Banner,
+}
+
+impl Frame {
+    pub fn of(key: &str) -> Self {
+        if key.starts_with("events/") {
+            Self::Banner
+        } else {
+            Self::Square
+        }
+    }
+
+    /// The height of a copy `width` pixels wide.
+    fn height(self, width: u32) -> u32 {
+        match self {
+            Self::Square => width,
+            Self::Banner => (width * 5).div_ceil(12),
+        }
+    }
+
+    /// The widest copy a picture of `width` × `height` fills without being enlarged.
+    fn widest(self, width: u32, height: u32) -> u32 {
+        match self {
+            Self::Square => width.min(height),
+            Self::Banner => width.min(height * 12 / 5),
+        }
+        .max(1)
+    }
+}
+
+/// The copies of the picture in `bytes` framed as `frame`, one per [`WIDTHS`], or why it
+/// cannot be shown.
+pub async fn copies(bytes: bytes::Bytes, frame: Frame) -> Result<Vec<Copy>, Problem> {
     let _turn = AT_ONCE.acquire().await.map_err(|_| Problem::NotAnImage)?;
-    tokio::task::spawn_blocking(move || make_copies(&bytes))
+    tokio::task::spawn_blocking(move || make_copies(&bytes, frame))
         .await
         .map_err(|_| Problem::NotAnImage)?
 }
 
-fn make_copies(bytes: &[u8]) -> Result<Vec<Copy>, Problem> {
+fn make_copies(bytes: &[u8], frame: Frame) -> Result<Vec<Copy>, Problem> {
+    if ImageKind::sniff(bytes) == Some(ImageKind::Jpeg) && !jpeg_is_whole(bytes) {
+        return Err(Problem::NotAnImage);
+    }
     let too_many = Problem::TooManyPixels {
         max_megapixels: MAX_MEGAPIXELS,
     };
@@ -78,12 +120,13 @@ fn make_copies(bytes: &[u8]) -> Result<Vec<Copy>, Problem> {
 
     let mut copies = Vec::with_capacity(WIDTHS.len());
     // Widest first, each made from the one before: scaling 1280 px down to 640 costs a
-    // fraction of scaling the 12-megapixel original again.
+    // fraction of scaling the 12-megapixel original again. A picture narrower than a width
+    // gives that width its own size: enlarging would only add bytes.
     for &width in WIDTHS.iter().rev() {
-        if picture.width() > width {
-            let height = (u64::from(picture.height()) * u64::from(width))
-                .div_ceil(u64::from(picture.width()));
-            picture = picture.resize_exact(width, height as u32, FilterType::CatmullRom);
+        let fits = width.min(frame.widest(picture.width(), picture.height()));
+        let height = frame.height(fits);
+        if (picture.width(), picture.height()) != (fits, height) {
+            picture = picture.resize_to_fill(fits, height, FilterType::CatmullRom);
         }
         copies.push(Copy {
             width,
@@ -91,6 +134,28 @@ fn make_copies(bytes: &[u8]) -> Result<Vec<Copy>, Problem> {
         });
     }
     Ok(copies)
+}
+
+/// Whether a JPEG goes on to its end marker after its first scan: decoders fill a file cut
+/// short with grey instead of failing. Segments are walked by their lengths up to the scan,
+/// so a thumbnail's own markers inside the metadata do not count; inside the scan an 0xFF byte
+/// is always escaped, so the end marker cannot appear by chance.
+fn jpeg_is_whole(bytes: &[u8]) -> bool {
+    let mut at = 2;
+    while let Some(&[0xFF, marker, high, low]) = bytes.get(at..at + 4) {
+        let end = at + 2 + usize::from(u16::from_be_bytes([high, low]));
+        match marker {
+            // Fill bytes before a marker.
+            0xFF => at += 1,
+            0xDA => {
+                return bytes
+                    .get(end..)
+                    .is_some_and(|scan| memchr::memmem::find(scan, &[0xFF, 0xD9]).is_some())
+            }
+            _ => at = end,
+        }
+    }
+    false
 }
 
 fn webp(picture: &DynamicImage) -> Result<Vec<u8>, Problem> {
@@ -112,11 +177,15 @@ mod tests {
     use super::*;
     use image::{ImageFormat, Rgb, RgbImage};
 
-    fn png(width: u32, height: u32) -> Vec<u8> {
+    fn encoded(width: u32, height: u32, format: ImageFormat) -> Vec<u8> {
         let picture = RgbImage::from_fn(width, height, |x, y| Rgb([x as u8, y as u8, 90]));
         let mut out = Cursor::new(Vec::new());
-        picture.write_to(&mut out, ImageFormat::Png).unwrap();
+        picture.write_to(&mut out, format).unwrap();
         out.into_inner()
+    }
+
+    fn png(width: u32, height: u32) -> Vec<u8> {
+        encoded(width, height, ImageFormat::Png)
     }
 
     fn size_of(webp: &[u8]) -> (u32, u32) {
@@ -127,20 +196,52 @@ mod tests {
             .unwrap()
     }
 
+    fn sizes(bytes: &[u8], frame: Frame) -> Vec<(u32, (u32, u32))> {
+        let copies = make_copies(bytes, frame).unwrap();
+        assert!(copies.iter().all(|c| &c.webp[8..12] == b"WEBP"));
+        copies.iter().map(|c| (c.width, size_of(&c.webp))).collect()
+    }
+
     #[test]
-    fn copies_are_webp_at_each_width_and_never_enlarged() {
-        let copies = make_copies(&png(900, 300)).unwrap();
-        let sizes: Vec<_> = copies.iter().map(|c| (c.width, size_of(&c.webp))).collect();
+    fn copies_are_cut_to_their_frame_and_never_enlarged() {
+        let landscape = png(900, 300);
         assert_eq!(
-            sizes,
+            sizes(&landscape, Frame::Square),
             [
-                (1280, (900, 300)),
-                (640, (640, 214)),
-                (320, (320, 107)),
-                (160, (160, 54))
+                (1280, (300, 300)),
+                (640, (300, 300)),
+                (320, (300, 300)),
+                (160, (160, 160))
             ]
         );
-        assert!(copies.iter().all(|c| &c.webp[8..12] == b"WEBP"));
+        assert_eq!(
+            sizes(&landscape, Frame::Banner),
+            [
+                (1280, (720, 300)),
+                (640, (640, 267)),
+                (320, (320, 134)),
+                (160, (160, 67))
+            ]
+        );
+        assert_eq!(
+            sizes(&png(2000, 3000), Frame::Square)[0],
+            (1280, (1280, 1280))
+        );
+        assert_eq!(sizes(&png(1, 1), Frame::Banner)[3], (160, (1, 1)));
+    }
+
+    #[test]
+    fn a_jpeg_cut_short_is_not_a_picture() {
+        let whole = encoded(64, 48, ImageFormat::Jpeg);
+        assert!(make_copies(&whole, Frame::Square).is_ok());
+        for cut in [whole.len() - 2, whole.len() / 2, 200] {
+            assert_eq!(
+                make_copies(&whole[..cut], Frame::Square).err(),
+                Some(Problem::NotAnImage),
+                "cut at {cut} of {}",
+                whole.len()
+            );
+        }
     }
 
     /// CRC-32 as PNG chunks carry it.
@@ -171,8 +272,11 @@ mod tests {
         let too_many = Some(Problem::TooManyPixels {
             max_megapixels: MAX_MEGAPIXELS,
         });
-        assert_eq!(make_copies(&bomb).err(), too_many);
-        assert_eq!(make_copies(&png(MAX_SIDE + 1, 1)).err(), too_many);
+        assert_eq!(make_copies(&bomb, Frame::Square).err(), too_many);
+        assert_eq!(
+            make_copies(&png(MAX_SIDE + 1, 1), Frame::Banner).err(),
+            too_many
+        );
     }
 
     #[test]
@@ -184,7 +288,10 @@ mod tests {
             &whole[..8],
             &[],
         ] {
-            assert_eq!(make_copies(bytes).err(), Some(Problem::NotAnImage));
+            assert_eq!(
+                make_copies(bytes, Frame::Square).err(),
+                Some(Problem::NotAnImage)
+            );
         }
     }
 }

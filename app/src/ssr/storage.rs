@@ -76,7 +76,7 @@ impl Storage {
     }
 
     async fn put_copies(&self, key: &str, body: Bytes) -> Result<(), PictureError> {
-        for copy in pictures::copies(body).await? {
+        for copy in pictures::copies(body, pictures::Frame::of(key)).await? {
             self.put(&sized(key, copy.width), copy.webp.into()).await?;
         }
         Ok(())

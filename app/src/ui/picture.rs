@@ -1,6 +1,7 @@
 //! An uploaded picture at the size it is shown. A picture's URL (`/media/{key}`) names the
 //! original as it was uploaded, which is kept but never served: its metadata may say where a
-//! photo was taken. Browsers get WebP copies at [`WIDTHS`] beside it, and pick one by `sizes`.
+//! photo was taken. Browsers get WebP copies at [`WIDTHS`] beside it, cut to the frame pages
+//! show the picture in (see `ssr::pictures::Frame`), and pick one by `sizes`.
 
 use leptos::prelude::*;
 

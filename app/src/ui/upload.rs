@@ -22,6 +22,13 @@ pub fn chosen_file(ev: &leptos::ev::Event) -> Option<web_sys::File> {
         .and_then(|files| files.get(0))
 }
 
+/// The error the server would answer for `file` over `max_kib`, found before minutes of
+/// uploading on a phone.
+pub fn too_large(file: &web_sys::File, field: &str, max_kib: u32) -> Option<AppError> {
+    (file.size() > f64::from(max_kib) * 1024.0)
+        .then(|| AppError::invalid(field, crate::error::Problem::TooLarge { max_kib }))
+}
+
 /// Posts `file` as the request body to `path` (its name in `X-File-Name`, percent-encoded),
 /// reporting progress (0–100) as it goes; `done` gets the body of a success, or the error
 /// the server answered.
@@ -83,6 +90,8 @@ pub fn UploadButton(
     #[prop(optional)]
     accept: Option<&'static str>,
     uploads: RwSignal<u32>,
+    /// The largest file the endpoint takes, checked before sending.
+    max_kib: u32,
     /// The error line's test id.
     error_id: &'static str,
     children: Children,
@@ -95,6 +104,10 @@ pub fn UploadButton(
         let Some(file) = chosen_file(&ev) else {
             return;
         };
+        if let Some(refused) = too_large(&file, id, max_kib) {
+            error.set(Some(refused));
+            return;
+        }
         error.set(None);
         progress.set(Some(0.0));
         send(&path, file, progress, move |result| {

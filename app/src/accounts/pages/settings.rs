@@ -6,6 +6,7 @@ use leptos_router::hooks::use_query_map;
 use crate::accounts::api::{
     get_settings, BecomeCreator, ChangePassword, ResendConfirmation, UpdateBrand, UpdateProfile,
 };
+use crate::accounts::rules::AVATAR_MAX_KIB;
 use crate::accounts::types::{Network, Niche, Role, Settings};
 use crate::error::AppError;
 use crate::i18n::*;
@@ -251,6 +252,10 @@ fn AvatarUpload(name: String, url: Option<String>) -> impl IntoView {
         let Some(file) = upload::chosen_file(&ev) else {
             return;
         };
+        if let Some(refused) = upload::too_large(&file, "avatar", AVATAR_MAX_KIB) {
+            error.set(Some(refused));
+            return;
+        }
         error.set(None);
         progress.set(Some(0.0));
         upload::send(

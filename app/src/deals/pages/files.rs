@@ -47,6 +47,7 @@ pub fn DeliveryFiles(deal: i64, uploads: RwSignal<u32>) -> impl IntoView {
             id="delivery-file"
             label=Signal::derive(move || t_string!(i18n, deals.add_file).to_string())
             uploads
+            max_kib=FILE_MAX_MIB * 1024
             error_id="file-error"
         >
             {t!(i18n, deals.file_hint, max_mib = FILE_MAX_MIB)}

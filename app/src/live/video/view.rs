@@ -5,6 +5,7 @@
 //! The markup is the same on the server and in the browser; connections start in effects, which
 //! run in the browser only, and each stream's overlay tells where its connection stands.
 
+use crate::ui::picture::sized;
 use leptos::html::Video;
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
@@ -183,7 +184,9 @@ fn Screen(
     name: Signal<String>,
     sound: RwSignal<bool>,
     mute: Signal<bool>,
-    #[prop(optional, into)] poster: Option<Signal<Option<String>>>,
+    /// A picture's URL; a poster cannot choose its width, so the widest copy.
+    #[prop(optional, into)]
+    poster: Option<Signal<Option<String>>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let video = NodeRef::<Video>::new();
@@ -196,7 +199,7 @@ fn Screen(
     view! {
         <figure class=format!("screen screen-{}", seat.as_str()) class:screen-on=on data-testid=format!("screen-{}", seat.as_str())>
             <video node_ref=video autoplay playsinline prop:muted=move || mute.get() || !sound.get()
-                poster=move || poster.and_then(|p| p.get())></video>
+                poster=move || poster.and_then(|p| p.get()).map(|src| sized(&src, 1280))></video>
             <figcaption>
                 <span class="screen-name">{name}</span>
                 <span class=move || link_class(&link.get()) data-testid=format!("link-{}", seat.as_str())>

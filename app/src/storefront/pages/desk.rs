@@ -282,6 +282,7 @@ pub fn ProductEditPage() -> impl IntoView {
                                         label=Signal::derive(move || t_string!(i18n, shop.add_image).to_string())
                                         accept="image/png,image/jpeg,image/webp,image/gif"
                                         uploads
+                                        max_kib=IMAGE_MAX_KIB
                                         error_id="image-error"
                                     >
                                         {t!(i18n, shop.image_hint, max_mib = IMAGE_MAX_KIB / 1024, max = MAX_IMAGES)}

@@ -72,7 +72,7 @@ fn ShopView(shop: Shop) -> impl IntoView {
                                 <A href=href>
                                     <div class="product-thumb">
                                         {match item.image.clone() {
-                                            Some(src) => view! { <Picture src=src sizes="(min-width: 720px) 300px, 50vw" width=400 height=400 lazy=true /> }.into_any(),
+                                            Some(src) => view! { <Picture src=src sizes="(min-width: 720px) 280px, (min-width: 400px) 50vw, 100vw" width=400 height=400 lazy=true /> }.into_any(),
                                             None => view! { <span class="product-placeholder" aria-hidden="true">{item.title.chars().next().unwrap_or('?').to_string()}</span> }.into_any(),
                                         }}
                                     </div>
@@ -149,7 +149,7 @@ fn ProductView(p: ShopProduct) -> impl IntoView {
         <article class="product-page">
             <div class="product-gallery">
                 {match first_image {
-                    Some(src) => view! { <Picture class="product-main-image" src=src alt=product.title.clone() sizes="(min-width: 1200px) 600px, (min-width: 820px) 50vw, 100vw" width=640 height=640 /> }.into_any(),
+                    Some(src) => view! { <Picture class="product-main-image" src=src alt=product.title.clone() sizes="(min-width: 1200px) 560px, (min-width: 820px) 50vw, 100vw" width=640 height=640 /> }.into_any(),
                     None => view! { <div class="product-main-image product-placeholder" aria-hidden="true">{product.title.chars().next().unwrap_or('?').to_string()}</div> }.into_any(),
                 }}
                 {(!more_images.is_empty()).then(|| view! {
