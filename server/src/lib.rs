@@ -427,16 +427,7 @@ async fn media(
     if known && state.storage.exists(&key).await.unwrap_or(false) {
         return (StatusCode::NOT_MODIFIED, cache).into_response();
     }
-    let file = match state.storage.get(&key).await {
-        // Pictures uploaded before copies were made get theirs on first sight.
-        Ok(None) => state
-            .storage
-            .make_copy(&key)
-            .await
-            .map_err(|e| format!("{e:?}")),
-        found => found.map_err(|e| e.to_string()),
-    };
-    match file {
+    match state.storage.get(&key).await {
         Ok(Some(file)) => (
             cache,
             [

@@ -8,10 +8,10 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use tower_sessions::Session;
 
-use super::rules::AVATAR_MAX_KIB;
+use super::rules::{AVATAR_MAX_KIB, PICTURE_UPLOADS_PER_HOUR};
 use super::{session, store};
 use crate::error::{AppError, Problem};
-use crate::ssr::AppState;
+use crate::ssr::{now, AppState};
 
 /// The request-body limit for the route: the largest avatar plus nothing.
 pub const BODY_LIMIT: usize = AVATAR_MAX_KIB as usize * 1024;
@@ -41,6 +41,13 @@ async fn save(state: &AppState, session: &Session, body: Bytes) -> Result<String
         .await?
         .ok_or(AppError::Unauthenticated)?
         .id;
+    let limit_key = format!("avatar-uploads:{user_id}");
+    let hit = crate::ssr::limiter::hit(state, &limit_key, PICTURE_UPLOADS_PER_HOUR, now());
+    if let Some(wait) = hit.await? {
+        return Err(AppError::RateLimited {
+            retry_after_secs: wait,
+        });
+    }
     let key = state
         .storage
         .put_image(body, "avatar", &format!("avatars/{user_id}"))

@@ -116,6 +116,13 @@ impl ImageKind {
 /// Largest accepted avatar, in KiB.
 pub const AVATAR_MAX_KIB: u32 = 2048;
 
+/// Avatars, or an event's covers, one person may upload per hour: each costs up to a second
+/// of decoding, and nobody changes theirs that often.
+pub const PICTURE_UPLOADS_PER_HOUR: RateLimit = RateLimit {
+    limit: 30,
+    window_secs: 60 * 60,
+};
+
 /// A fixed-window rate limit: at most `limit` hits per `window_secs`.
 #[derive(Debug, Clone, Copy)]
 pub struct RateLimit {

@@ -13,7 +13,7 @@ use super::store;
 use crate::accounts::session;
 use crate::error::{AppError, Problem};
 use crate::ssr::storage::media_url;
-use crate::ssr::AppState;
+use crate::ssr::{now, AppState};
 
 /// The route, `axum` syntax.
 pub const ROUTE: &str = "/api/events/{id}/cover";
@@ -53,6 +53,13 @@ async fn save(
         .ok_or(AppError::Unauthenticated)?;
     // Checked before storing, so a stranger's upload never reaches the storage.
     store::check_host(&state.db, event, host.id).await?;
+    let limit_key = format!("cover-uploads:{}", host.id);
+    let limit = crate::accounts::rules::PICTURE_UPLOADS_PER_HOUR;
+    if let Some(wait) = crate::ssr::limiter::hit(state, &limit_key, limit, now()).await? {
+        return Err(AppError::RateLimited {
+            retry_after_secs: wait,
+        });
+    }
     let key = state
         .storage
         .put_image(body, "cover", &format!("events/{event}"))

@@ -62,23 +62,57 @@ impl Frame {
         }
     }
 
-    /// The widest copy a picture of `width` × `height` fills without being enlarged.
-    fn widest(self, width: u32, height: u32) -> u32 {
-        match self {
-            Self::Square => width.min(height),
-            Self::Banner => width.min(height * 12 / 5),
-        }
-        .max(1)
+    /// The largest part of a picture of `width` × `height` in this frame, centred: its left,
+    /// top, width and height.
+    fn crop(self, width: u32, height: u32) -> (u32, u32, u32, u32) {
+        let (w, h) = match self {
+            Self::Square => (width.min(height), width.min(height)),
+            Self::Banner if u64::from(width) * 5 >= u64::from(height) * 12 => {
+                ((height * 12 / 5).max(1), height)
+            }
+            Self::Banner => (width, (width * 5 / 12).max(1)),
+        };
+        ((width - w) / 2, (height - h) / 2, w, h)
     }
 }
 
 /// The copies of the picture in `bytes` framed as `frame`, one per [`WIDTHS`], or why it
 /// cannot be shown.
 pub async fn copies(bytes: bytes::Bytes, frame: Frame) -> Result<Vec<Copy>, Problem> {
-    let _turn = AT_ONCE.acquire().await.map_err(|_| Problem::NotAnImage)?;
-    tokio::task::spawn_blocking(move || make_copies(&bytes, frame))
-        .await
-        .map_err(|_| Problem::NotAnImage)?
+    let turn = AT_ONCE.acquire().await.map_err(|_| Problem::NotAnImage)?;
+    // The turn is the decoding's, not the request's: a client that hangs up must not free
+    // it while the work goes on.
+    tokio::task::spawn_blocking(move || {
+        let _turn = turn;
+        make_copies(&bytes, frame)
+    })
+    .await
+    .map_err(|_| Problem::NotAnImage)?
+}
+
+/// Makes the copies of every picture stored before copies existed, one at a time; returns
+/// how many it made. Run once at start-up: a page only ever asks for copies, and making them
+/// when first asked would let anyone make the server decode on demand.
+pub async fn make_missing_copies(db: &super::Db, storage: &super::Storage) -> Result<u64, String> {
+    let keys: Vec<String> = sqlx::query_scalar(
+        "SELECT avatar_key FROM users WHERE avatar_key IS NOT NULL
+         UNION ALL SELECT storage_key FROM product_images
+         UNION ALL SELECT cover_key FROM live_events WHERE cover_key IS NOT NULL",
+    )
+    .fetch_all(&db.pool)
+    .await
+    .map_err(|e| e.to_string())?;
+    let mut made = 0;
+    for key in keys {
+        match storage.make_missing_copies(&key).await {
+            Ok(true) => made += 1,
+            Ok(false) => {}
+            // A picture the site can no longer read keeps showing nothing, as its missing
+            // copies did.
+            Err(e) => tracing::warn!(key, "no copies of this picture: {e:?}"),
+        }
+    }
+    Ok(made)
 }
 
 fn make_copies(bytes: &[u8], frame: Frame) -> Result<Vec<Copy>, Problem> {
@@ -114,19 +148,30 @@ fn make_copies(bytes: &[u8], frame: Frame) -> Result<Vec<Copy>, Problem> {
         _ => Problem::NotAnImage,
     };
     let mut decoder = reader.into_decoder().map_err(refused)?;
+    // Not every decoder counts its output against `max_alloc` (16-bit PNGs take 8 bytes a
+    // pixel): the decoded size is checked here, before it is allocated.
+    if decoder.total_bytes() > MAX_DECODE_BYTES {
+        return Err(too_many);
+    }
     let orientation = decoder.orientation().map_err(refused)?;
     let mut picture = DynamicImage::from_decoder(decoder).map_err(refused)?;
     picture.apply_orientation(orientation);
+    // Cut to the frame before scaling: scaling what would be cut away costs time and memory
+    // (a tall picture scaled whole to fill a square).
+    let (left, top, width, height) = frame.crop(picture.width(), picture.height());
+    if (width, height) != (picture.width(), picture.height()) {
+        picture = picture.crop_imm(left, top, width, height);
+    }
 
     let mut copies = Vec::with_capacity(WIDTHS.len());
     // Widest first, each made from the one before: scaling 1280 px down to 640 costs a
     // fraction of scaling the 12-megapixel original again. A picture narrower than a width
     // gives that width its own size: enlarging would only add bytes.
     for &width in WIDTHS.iter().rev() {
-        let fits = width.min(frame.widest(picture.width(), picture.height()));
+        let fits = width.min(picture.width());
         let height = frame.height(fits);
         if (picture.width(), picture.height()) != (fits, height) {
-            picture = picture.resize_to_fill(fits, height, FilterType::CatmullRom);
+            picture = picture.resize_exact(fits, height, FilterType::CatmullRom);
         }
         copies.push(Copy {
             width,

@@ -41,7 +41,7 @@ impl Storage {
                 bytes: found.bytes().await?,
                 content_type: content_type_of(key),
             })),
-            Err(object_store::Error::NotFound { .. }) => Ok(None),
+            Err(e) if is_missing(&e) => Ok(None),
             Err(e) => Err(e),
         }
     }
@@ -50,7 +50,7 @@ impl Storage {
     pub async fn exists(&self, key: &str) -> Result<bool, object_store::Error> {
         match self.store.head(&Path::from(key)).await {
             Ok(_) => Ok(true),
-            Err(object_store::Error::NotFound { .. }) => Ok(false),
+            Err(e) if is_missing(&e) => Ok(false),
             Err(e) => Err(e),
         }
     }
@@ -82,29 +82,28 @@ impl Storage {
         Ok(())
     }
 
-    /// The copy at `key` of a picture stored before copies were made, made now from its
-    /// original (with the other widths). `None` if there is no such original, or it is not a
-    /// picture the site can read.
-    pub async fn make_copy(&self, key: &str) -> Result<Option<StoredFile>, PictureError> {
-        let Some(original) = original_of(key) else {
-            return Ok(None);
-        };
-        let Some(file) = self.get(original).await? else {
-            return Ok(None);
-        };
-        match self.put_copies(original, file.bytes).await {
-            Ok(()) => Ok(self.get(key).await?),
-            Err(PictureError::Refused(_)) => Ok(None),
-            Err(e) => Err(e),
+    /// Makes the copies of the picture at `key` if it has none: it was stored before copies
+    /// existed. Whether it made them.
+    pub async fn make_missing_copies(&self, key: &str) -> Result<bool, PictureError> {
+        // The narrowest copy is written last.
+        if self.exists(&sized(key, WIDTHS[0])).await? {
+            return Ok(false);
         }
+        let Some(file) = self.get(key).await? else {
+            return Ok(false);
+        };
+        self.put_copies(key, file.bytes).await?;
+        Ok(true)
     }
 
-    /// Deletes the picture at `key` and its copies.
+    /// Deletes the picture at `key` and its copies: the original first, so that nothing
+    /// can make the copies again from it.
     pub async fn delete_picture(&self, key: &str) -> Result<(), object_store::Error> {
+        self.delete(key).await?;
         for width in WIDTHS {
             self.delete(&sized(key, width)).await?;
         }
-        self.delete(key).await
+        Ok(())
     }
 
     pub async fn delete(&self, key: &str) -> Result<(), object_store::Error> {
@@ -140,6 +139,26 @@ fn content_type_of(key: &str) -> &'static str {
         Some("webp") => "image/webp",
         Some("gif") => "image/gif",
         _ => "application/octet-stream",
+    }
+}
+
+/// Whether `e` says there is no file at the key: not found, or (on a local disk) a key that
+/// goes through a file as if it were a folder.
+fn is_missing(e: &object_store::Error) -> bool {
+    match e {
+        object_store::Error::NotFound { .. } => true,
+        object_store::Error::Generic { source, .. } => {
+            let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(source.as_ref());
+            while let Some(error) = cause {
+                let io = error.downcast_ref::<std::io::Error>();
+                if io.is_some_and(|io| io.kind() == std::io::ErrorKind::NotADirectory) {
+                    return true;
+                }
+                cause = error.source();
+            }
+            false
+        }
+        _ => false,
     }
 }
 

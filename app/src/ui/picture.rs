@@ -19,8 +19,13 @@ pub fn sized(src: &str, width: u32) -> String {
 pub fn original_of(key: &str) -> Option<&str> {
     let (original, width) = key.strip_suffix(".webp")?.rsplit_once(".w")?;
     let width: u32 = width.parse().ok()?;
-    // `parse` accepts "+640" and "0640": only the exact names are copies.
-    (WIDTHS.contains(&width) && sized(original, width) == key).then_some(original)
+    // `parse` accepts "+640" and "0640": only the exact names are copies. An original is an
+    // upload, never a copy itself.
+    let uploaded = matches!(
+        original.rsplit('.').next(),
+        Some("png" | "jpg" | "webp" | "gif")
+    ) && original_of(original).is_none();
+    (WIDTHS.contains(&width) && sized(original, width) == key && uploaded).then_some(original)
 }
 
 fn srcset(src: &str) -> String {
@@ -80,6 +85,9 @@ mod tests {
             "avatars/7/ab.png.w320.png",
             "avatars/7/ab.png.w.webp",
             ".w320.webp.w320",
+            "avatars/7/ab.png.w320.webp.w320.webp",
+            "avatars/7/ab.svg.w320.webp",
+            "avatars/7/ab.w320.webp",
         ] {
             assert_eq!(original_of(key), None, "{key}");
         }

@@ -8,6 +8,14 @@ use app::ssr::AppState;
 
 /// Starts every periodic job.
 pub fn spawn_all(state: &AppState) {
+    let pictures = state.clone();
+    tokio::spawn(async move {
+        match app::ssr::pictures::make_missing_copies(&pictures.db, &pictures.storage).await {
+            Ok(0) => {}
+            Ok(made) => tracing::info!(made, "copies made of pictures stored before copies"),
+            Err(e) => tracing::error!("could not look for pictures without copies: {e}"),
+        }
+    });
     let db = &state.db;
     let clock = &state.clock;
     let seal_db = db.clone();

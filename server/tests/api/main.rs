@@ -21,6 +21,7 @@ mod live;
 mod market;
 mod merch;
 mod notifications;
+mod pictures;
 mod platform;
 mod profiles;
 mod room;

@@ -473,36 +473,3 @@ impl Drop for Moto {
         let _ = self.0.wait();
     }
 }
-
-#[tokio::test]
-async fn pictures_stored_before_copies_existed_get_them_when_first_asked() {
-    let app = spawn_app().await;
-    let client = app.client();
-    let folder = app.data_dir.path().join("media/avatars/9");
-    std::fs::create_dir_all(&folder).unwrap();
-    std::fs::write(folder.join("old.png"), PNG).unwrap();
-    std::fs::write(folder.join("broken.png"), &PNG[..100]).unwrap();
-
-    let copy = client
-        .get(app.url("/media/avatars/9/old.png.w320.webp"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(copy.status(), StatusCode::OK);
-    assert_eq!(copy.headers()["content-type"], "image/webp");
-    for width in app::ui::picture::WIDTHS {
-        assert!(
-            folder.join(format!("old.png.w{width}.webp")).exists(),
-            "every width is made and kept ({width})"
-        );
-    }
-    for path in [
-        "/media/avatars/9/broken.png.w320.webp",
-        "/media/avatars/9/none.png.w320.webp",
-        "/media/avatars/9/old.png",
-    ] {
-        let response = client.get(app.url(path)).send().await.unwrap();
-        assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");
-    }
-    assert!(!folder.join("broken.png.w320.webp").exists());
-}
