@@ -12,6 +12,11 @@ for (const [name, width, height] of [["desktop", 1280, 900], ["mobile", 360, 780
     // French: the longer labels are the harder test of the layout.
     const context = await browser.newContext({ locale: "fr-FR" });
     const page = await context.newPage();
+    // Every picture a page asks for exists (a live event's video poster included).
+    const missing: string[] = [];
+    page.on("response", (r) => {
+      if (r.url().includes("/media/") && r.status() >= 400) missing.push(`${r.status()} ${r.url()}`);
+    });
     await page.setViewportSize({ width, height });
     await page.goto("/");
     await expect(page.getByRole("heading", { name: "Créateurs à découvrir" })).toBeVisible();
@@ -48,6 +53,7 @@ for (const [name, width, height] of [["desktop", 1280, 900], ["mobile", 360, 780
     expect(response?.status()).toBe(404);
     await expect(page.getByRole("heading", { name: "Page introuvable" })).toBeVisible();
     await snap(page, `not-found-${name}`);
+    expect(missing).toEqual([]);
     await context.close();
   });
 }
