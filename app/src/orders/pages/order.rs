@@ -121,7 +121,7 @@ pub fn OrdersPage() -> impl IntoView {
                     r,
                     || view! { <p class="empty card">{t!(i18n, orders.none)}</p> }.into_any(),
                     |list| view! {
-                        <table class="statement results" data-testid="orders">
+                        <div class="table-scroll"><table class="statement results" data-testid="orders">
                             <thead><tr>
                                 <th>{t!(i18n, orders.date)}</th><th>{t!(i18n, orders.what)}</th><th>{t!(i18n, orders.who)}</th>
                                 <th>{t!(i18n, orders.state)}</th><th class="num">{t!(i18n, cart.total)}</th>
@@ -150,7 +150,7 @@ pub fn OrdersPage() -> impl IntoView {
                                     }
                                 }).collect_view()}
                             </tbody>
-                        </table>
+                        </table></div>
                     }.into_any(),
                 ))}
             </Transition>

@@ -1,0 +1,45 @@
+// Signed-in pages read on a phone without scrolling sideways, in French (the longer labels),
+// and the pages with a hidden file input do not widen a desktop page either.
+import { test, expect, Page } from "@playwright/test";
+import { DEMO_PASSWORD, demoEmail, logIn, snap } from "./helpers";
+
+async function fitsWidth(page: Page, path: string, width: number) {
+  await page.goto(path);
+  await expect(page.locator("main")).toBeVisible();
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+  expect(wide, `${path} is ${wide}px wide`).toBeLessThanOrEqual(width);
+}
+
+const pages: [string, string[]][] = [
+  ["velocita", ["/deals", "/orders", "/brand/products", "/campaigns", "/wallet", "/shop/report"]],
+  ["julien_velo", ["/shop/manage", "/orders", "/deals", "/earnings", "/shop/report"]],
+  ["tremplin_ops", ["/operator/payouts", "/operator/deals"]],
+];
+
+for (const [handle, paths] of pages) {
+  test(`${handle}'s pages fit a 360 px phone in French`, async ({ browser }) => {
+    const context = await browser.newContext({ locale: "fr-FR", viewport: { width: 360, height: 780 } });
+    const page = await context.newPage();
+    await logIn(page, demoEmail(handle), DEMO_PASSWORD);
+    for (const path of paths) await fitsWidth(page, path, 360);
+    await snap(page, `phone-${handle}`);
+    await context.close();
+  });
+}
+
+test("the product editor and the studio, with their hidden file inputs, fit the screen", async ({ browser }) => {
+  for (const [width, height] of [[360, 780], [1280, 900]]) {
+    const context = await browser.newContext({ locale: "fr-FR", viewport: { width, height } });
+    const page = await context.newPage();
+    await logIn(page, demoEmail("lucas_music"), DEMO_PASSWORD);
+    await page.goto("/shop/manage");
+    const edit = page.getByRole("link", { name: "Modifier" }).first();
+    const editor = (await edit.getAttribute("href"))!;
+    await fitsWidth(page, editor, width);
+    await page.goto("/live");
+    const event = page.locator(".event-card a").filter({ hasText: "Session acoustique" }).first();
+    const eventPath = (await event.getAttribute("href"))!;
+    await fitsWidth(page, `${eventPath}/studio`, width);
+    await context.close();
+  }
+});
