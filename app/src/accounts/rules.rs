@@ -113,8 +113,8 @@ impl ImageKind {
     }
 }
 
-/// Largest accepted avatar, in KiB.
-pub const AVATAR_MAX_KIB: u32 = 2048;
+/// Largest accepted avatar, in KiB: a phone's photo as it is (only its copies are shown).
+pub const AVATAR_MAX_KIB: u32 = 5 * 1024;
 
 /// Avatars, or an event's covers, one person may upload per hour: each costs up to a second
 /// of decoding, and nobody changes theirs that often.

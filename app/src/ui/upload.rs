@@ -77,6 +77,23 @@ pub fn send(
     }
 }
 
+/// An upload's progress bar while it is sent (0–100), then a word while the server works on it
+/// (a picture takes up to a second to prepare, and a full bar that does not go away looks stuck).
+#[component]
+pub fn UploadProgress(progress: RwSignal<Option<f64>>) -> impl IntoView {
+    use crate::i18n::*;
+    let i18n = use_i18n();
+    view! {
+        <Show when=move || progress.get().is_some()>
+            <progress class="upload-progress" max="100" value=move || progress.get().unwrap_or(0.0)
+                aria-label=move || t_string!(i18n, settings.uploading).to_string()></progress>
+            <span class="small muted" role="status">
+                {move || (progress.get() >= Some(100.0)).then_some(t!(i18n, settings.preparing))}
+            </span>
+        </Show>
+    }
+}
+
 /// A button that picks one file and sends it to `path` with a progress bar; `uploads` counts
 /// the finished ones (so the page reads its data again), an error shows under it. Its children
 /// are the hint under the button.
@@ -123,10 +140,7 @@ pub fn UploadButton(
             <label class="btn btn-ghost" for=id>{label}</label>
             <input id=id class="visually-hidden" type="file" accept=accept on:change=on_change />
             <p class="field-hint">{children()}</p>
-            <Show when=move || progress.get().is_some()>
-                <progress class="upload-progress" max="100" value=move || progress.get().unwrap_or(0.0)
-                    aria-label=move || t_string!(i18n, settings.uploading).to_string()></progress>
-            </Show>
+            <UploadProgress progress />
             <p class="field-error" role="alert" data-testid=error_id>
                 {move || error.get().map(|e| crate::ui::form::error_text(i18n, &e))}
             </p>

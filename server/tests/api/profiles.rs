@@ -246,7 +246,7 @@ async fn avatars_are_checked_from_their_bytes_and_bounded() {
     assert_eq!(err, AppError::invalid("avatar", Problem::NotAnImage));
 
     let mut huge = PNG.to_vec();
-    huge.resize(3 * 1024 * 1024, 0);
+    huge.resize(6 * 1024 * 1024, 0);
     let response = client
         .post(app.url("/api/avatar"))
         .body(huge)
@@ -257,7 +257,7 @@ async fn avatars_are_checked_from_their_bytes_and_bounded() {
     let err: AppError = response.json().await.unwrap();
     assert_eq!(
         err,
-        AppError::invalid("avatar", Problem::TooLarge { max_kib: 2048 })
+        AppError::invalid("avatar", Problem::TooLarge { max_kib: 5120 })
     );
 
     let response = client

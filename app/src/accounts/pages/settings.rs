@@ -288,10 +288,7 @@ fn AvatarUpload(name: String, url: Option<String>) -> impl IntoView {
                 <label class="btn btn-ghost" for="avatar-file">{t!(i18n, settings.choose_avatar)}</label>
                 <input id="avatar-file" class="visually-hidden" type="file" accept="image/png,image/jpeg,image/webp,image/gif" on:change=on_change />
                 <p class="field-hint">{t!(i18n, settings.avatar_hint)}</p>
-                <Show when=move || progress.get().is_some()>
-                    <progress class="upload-progress" max="100" value=move || progress.get().unwrap_or(0.0)
-                        aria-label=move || t_string!(i18n, settings.uploading).to_string()></progress>
-                </Show>
+                <upload::UploadProgress progress />
                 <p class="field-error" role="alert">{move || error.get().map(|e| error_text(i18n, &e))}</p>
             </div>
         </div>
