@@ -52,7 +52,16 @@ async fn save(state: &AppState, session: &Session, body: Bytes) -> Result<String
         .storage
         .put_image(body, "avatar", &format!("avatars/{user_id}"))
         .await?;
-    if let Some(old) = store::set_avatar(&state.db, user_id, &key).await? {
+    let old = match store::set_avatar(&state.db, user_id, &key).await {
+        Ok(old) => old,
+        Err(e) => {
+            if let Err(gone) = state.storage.delete_picture(&key).await {
+                tracing::warn!(key, "could not delete a refused avatar: {gone}");
+            }
+            return Err(e);
+        }
+    };
+    if let Some(old) = old {
         // A stale file is harmless; failing the upload for it would not be.
         if let Err(e) = state.storage.delete_picture(&old).await {
             tracing::warn!(key = old, "could not delete old avatar: {e}");

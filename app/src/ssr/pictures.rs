@@ -6,6 +6,7 @@
 use std::io::Cursor;
 
 use image::imageops::FilterType;
+use image::metadata::Orientation;
 use image::{DynamicImage, ImageDecoder, ImageError, ImageReader, Limits};
 use tokio::sync::Semaphore;
 
@@ -54,11 +55,11 @@ impl Frame {
         }
     }
 
-    /// The height of a copy `width` pixels wide.
+    /// The height of a copy `width` pixels wide (rounded as [`Frame::crop`] rounds).
     fn height(self, width: u32) -> u32 {
         match self {
             Self::Square => width,
-            Self::Banner => (width * 5).div_ceil(12),
+            Self::Banner => (width * 5 / 12).max(1),
         }
     }
 
@@ -73,6 +74,29 @@ impl Frame {
             Self::Banner => (width, (width * 5 / 12).max(1)),
         };
         ((width - w) / 2, (height - h) / 2, w, h)
+    }
+
+    /// [`Frame::crop`] of a picture stored `width` × `height` and shown turned by
+    /// `orientation`, in stored pixels.
+    fn crop_stored(
+        self,
+        width: u32,
+        height: u32,
+        orientation: Orientation,
+    ) -> (u32, u32, u32, u32) {
+        let quarter_turn = matches!(
+            orientation,
+            Orientation::Rotate90
+                | Orientation::Rotate270
+                | Orientation::Rotate90FlipH
+                | Orientation::Rotate270FlipH
+        );
+        if quarter_turn {
+            let (left, top, w, h) = self.crop(height, width);
+            (top, left, h, w)
+        } else {
+            self.crop(width, height)
+        }
     }
 }
 
@@ -155,13 +179,18 @@ fn make_copies(bytes: &[u8], frame: Frame) -> Result<Vec<Copy>, Problem> {
     }
     let orientation = decoder.orientation().map_err(refused)?;
     let mut picture = DynamicImage::from_decoder(decoder).map_err(refused)?;
-    picture.apply_orientation(orientation);
-    // Cut to the frame before scaling: scaling what would be cut away costs time and memory
-    // (a tall picture scaled whole to fill a square).
-    let (left, top, width, height) = frame.crop(picture.width(), picture.height());
-    if (width, height) != (picture.width(), picture.height()) {
+    // Eight bits a channel is all WebP keeps: half the memory for what follows.
+    if picture.color().bytes_per_pixel() > 4 {
+        picture = DynamicImage::ImageRgba8(picture.to_rgba8());
+    }
+    // Cut to the frame before turning and scaling, so that neither works on what is cut away.
+    // A centred cut commutes with turns and flips; a quarter turn swaps the frame's sides.
+    let (w, h) = (picture.width(), picture.height());
+    let (left, top, width, height) = frame.crop_stored(w, h, orientation);
+    if (width, height) != (w, h) {
         picture = picture.crop_imm(left, top, width, height);
     }
+    picture.apply_orientation(orientation);
 
     let mut copies = Vec::with_capacity(WIDTHS.len());
     // Widest first, each made from the one before: scaling 1280 px down to 640 costs a
@@ -263,9 +292,9 @@ mod tests {
             sizes(&landscape, Frame::Banner),
             [
                 (1280, (720, 300)),
-                (640, (640, 267)),
-                (320, (320, 134)),
-                (160, (160, 67))
+                (640, (640, 266)),
+                (320, (320, 133)),
+                (160, (160, 66))
             ]
         );
         assert_eq!(
@@ -273,6 +302,23 @@ mod tests {
             (1280, (1280, 1280))
         );
         assert_eq!(sizes(&png(1, 1), Frame::Banner)[3], (160, (1, 1)));
+    }
+
+    #[test]
+    fn a_picture_turned_a_quarter_is_cut_in_its_stored_pixels() {
+        // Stored 300 × 900, shown 900 × 300: the banner is 720 × 300 shown, 300 × 720 stored.
+        assert_eq!(
+            Frame::Banner.crop_stored(300, 900, Orientation::Rotate90),
+            (0, 90, 300, 720)
+        );
+        assert_eq!(
+            Frame::Banner.crop_stored(900, 300, Orientation::Rotate180),
+            (90, 0, 720, 300)
+        );
+        assert_eq!(
+            Frame::Square.crop_stored(300, 900, Orientation::Rotate270FlipH),
+            (0, 300, 300, 300)
+        );
     }
 
     #[test]

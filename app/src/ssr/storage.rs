@@ -93,6 +93,11 @@ impl Storage {
             return Ok(false);
         };
         self.put_copies(key, file.bytes).await?;
+        // Replaced while its copies were made: `delete_picture` found none to delete.
+        if !self.exists(key).await? {
+            self.delete_picture(key).await?;
+            return Ok(false);
+        }
         Ok(true)
     }
 
