@@ -42,12 +42,7 @@ async fn save(state: &AppState, session: &Session, body: Bytes) -> Result<String
         .ok_or(AppError::Unauthenticated)?
         .id;
     let limit_key = format!("avatar-uploads:{user_id}");
-    let hit = crate::ssr::limiter::hit(state, &limit_key, PICTURE_UPLOADS_PER_HOUR, now());
-    if let Some(wait) = hit.await? {
-        return Err(AppError::RateLimited {
-            retry_after_secs: wait,
-        });
-    }
+    crate::ssr::limiter::enforce(state, &limit_key, PICTURE_UPLOADS_PER_HOUR, now()).await?;
     let key = state
         .storage
         .put_image(body, "avatar", &format!("avatars/{user_id}"))

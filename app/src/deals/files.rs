@@ -72,12 +72,7 @@ async fn save(
     // cost no storage, and neither may a party's past their quota.
     store::may_add_file(&state.db, deal, user.id, size).await?;
     let key_of_limit = format!("deal-files:{}", user.id);
-    let hit = crate::ssr::limiter::hit(state, &key_of_limit, rules::FILE_UPLOADS_PER_USER, now());
-    if let Some(wait) = hit.await? {
-        return Err(AppError::RateLimited {
-            retry_after_secs: wait,
-        });
-    }
+    crate::ssr::limiter::enforce(state, &key_of_limit, rules::FILE_UPLOADS_PER_USER, now()).await?;
     let key = format!("deliveries/{deal}/{}", crate::ssr::random_hex(12));
     let file = NewFile {
         key: key.clone(),

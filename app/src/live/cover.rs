@@ -55,11 +55,7 @@ async fn save(
     store::check_host(&state.db, event, host.id).await?;
     let limit_key = format!("cover-uploads:{}", host.id);
     let limit = crate::accounts::rules::PICTURE_UPLOADS_PER_HOUR;
-    if let Some(wait) = crate::ssr::limiter::hit(state, &limit_key, limit, now()).await? {
-        return Err(AppError::RateLimited {
-            retry_after_secs: wait,
-        });
-    }
+    crate::ssr::limiter::enforce(state, &limit_key, limit, now()).await?;
     let key = state
         .storage
         .put_image(body, "cover", &format!("events/{event}"))

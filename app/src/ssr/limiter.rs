@@ -81,6 +81,21 @@ pub async fn hit(
     hit_shedding(state, key, limit, limit, now).await
 }
 
+/// As [`hit`], answering `RateLimited` with the wait when over `limit`.
+pub async fn enforce(
+    state: &AppState,
+    key: &str,
+    limit: RateLimit,
+    now: i64,
+) -> Result<(), AppError> {
+    match hit(state, key, limit, now).await? {
+        Some(wait) => Err(AppError::RateLimited {
+            retry_after_secs: wait,
+        }),
+        None => Ok(()),
+    }
+}
+
 /// As [`hit`], for a counter that gives attempts back (see `refund_rate_limit`): memory, which
 /// cannot give back, sheds at `flood` instead of at `limit`.
 pub async fn hit_shedding(

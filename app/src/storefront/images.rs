@@ -55,12 +55,8 @@ async fn save(
     // stranger's upload must cost no storage, and neither may a seller's past their quota.
     store::may_add_image(&state.db, seller.id, product).await?;
     let limit_key = format!("product-images:{}", seller.id);
-    let hit = crate::ssr::limiter::hit(state, &limit_key, rules::IMAGE_UPLOADS_PER_SELLER, now());
-    if let Some(wait) = hit.await? {
-        return Err(AppError::RateLimited {
-            retry_after_secs: wait,
-        });
-    }
+    let limit = rules::IMAGE_UPLOADS_PER_SELLER;
+    crate::ssr::limiter::enforce(state, &limit_key, limit, now()).await?;
     // Stored before its row, which `add_image` checks again: a file without its row is
     // invisible and harmless; the reverse is not.
     let key = state

@@ -5,6 +5,8 @@
 
 use leptos::prelude::*;
 
+use crate::accounts::rules::ImageKind;
+
 /// The widths every uploaded picture is made at: 160 covers a 72 px thumbnail on a 2x screen,
 /// 1280 a full-width cover. A narrower original is not enlarged: its wider copies are its own
 /// width.
@@ -21,10 +23,11 @@ pub fn original_of(key: &str) -> Option<&str> {
     let width: u32 = width.parse().ok()?;
     // `parse` accepts "+640" and "0640": only the exact names are copies. An original is an
     // upload, never a copy itself.
-    let uploaded = matches!(
-        original.rsplit('.').next(),
-        Some("png" | "jpg" | "webp" | "gif")
-    ) && original_of(original).is_none();
+    let extension = original.rsplit('.').next();
+    let uploaded = ImageKind::ALL
+        .iter()
+        .any(|kind| Some(kind.extension()) == extension)
+        && original_of(original).is_none();
     (WIDTHS.contains(&width) && sized(original, width) == key && uploaded).then_some(original)
 }
 
