@@ -56,6 +56,8 @@ pub enum Problem {
     PriceChanged,
     /// A date before today where only the future makes sense.
     InPast,
+    /// A cancellation cut-off that would already be past: fans could never cancel.
+    CutoffPassed,
     /// A campaign that asks for nothing.
     NoDeliverable,
     /// A rating outside one to five stars.

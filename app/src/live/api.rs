@@ -138,6 +138,12 @@ pub async fn schedule_event(
         &cancel_cutoff_hours,
         &no_show_secs,
     )?;
+    if !rules::cutoff_open(starts_at, offers.cancel_cutoff_secs, now) {
+        return Err(AppError::invalid(
+            "cancel_cutoff_hours",
+            Problem::CutoffPassed,
+        ));
+    }
     let event = store::NewEvent {
         title,
         description,

@@ -14,6 +14,7 @@ use super::api::{
 };
 use super::merch::view::{MerchPins, PinnedMerch};
 use super::room::view::{News, RoomPanel, RoomSettings};
+use super::rules;
 use super::types::*;
 use super::video::view::{hydrated, FanCamera, Stage, StudioVideo};
 use crate::i18n::*;
@@ -240,8 +241,33 @@ fn EventView(
     let price = e.offers.slot_price;
     let donation_min = e.offers.donation_min;
     let (secs, purpose, left) = (e.offers.slot_secs, e.offers.slot_purpose, e.slots_left());
-    let bookable =
-        matches!(e.state, EventState::Scheduled | EventState::Live) && e.offers.slot_count > 0;
+    let held = e.my_slots.iter().filter(|s| s.state.is_open()).count();
+    let offer = rules::booking_offer(
+        e.state,
+        e.hosting,
+        e.offers.slot_count,
+        left,
+        u32::try_from(held).unwrap_or(u32::MAX),
+        e.offers.slots_per_fan,
+    );
+    // The terms a slot booked now would carry: cancelling until its cut-off, or final.
+    let event_state = e.state;
+    let new_cancel_until = rules::cancel_until(starts_at, e.offers.cancel_cutoff_secs);
+    let terms_open = Memo::new(move |_| {
+        rules::may_cancel(
+            SlotState::Queued,
+            event_state,
+            new_cancel_until,
+            clock.get(),
+        )
+    });
+    let cancel_terms = move || {
+        if terms_open.get() {
+            view! { {t!(i18n, live.cancel_until)} " " {format_date_time(new_cancel_until, i18n.get_locale())} " UTC" }.into_any()
+        } else {
+            t!(i18n, live.bookings_final).into_any()
+        }
+    };
     // Topping up opens the card payment, which comes back to this page.
     let top_up = ServerAction::<TopUpToBook>::new();
     Effect::new(move || {
@@ -302,14 +328,17 @@ fn EventView(
                     <div><dt>{t!(i18n, live.slots_left)}</dt><dd data-testid="slots-left">{left} " / " {e.offers.slot_count}</dd></div>
                 </dl>
                 <p class="field-hint">{t!(i18n, live.hold_rule)}</p>
+                {(offer != rules::BookingOffer::Nothing).then(|| view! { <p class="field-hint" data-testid="cancel-terms">{cancel_terms}</p> })}
                 {e.my_slots.iter().map(|s| {
                     let s = s.clone();
-                    view! { <MySlotLine s step step_errors /> }
+                    view! { <MySlotLine s event_state clock step step_errors /> }
                 }).collect_view()}
-                {match (bookable, e.hosting, left) {
-                    (false, _, _) | (_, true, _) => ().into_any(),
-                    (true, false, 0) => view! { <p class="sold-out" role="status">{t!(i18n, live.sold_out)}</p> }.into_any(),
-                    (true, false, _) => view! {
+                {match offer {
+                    rules::BookingOffer::Nothing => ().into_any(),
+                    rules::BookingOffer::SoldOut => view! { <p class="sold-out" role="status">{t!(i18n, live.sold_out)}</p> }.into_any(),
+                    rules::BookingOffer::AllTakenWithYours => view! { <p class="muted" role="status">{t!(i18n, live.all_taken_yours_kept)}</p> }.into_any(),
+                    rules::BookingOffer::HoldingMost { max } => view! { <p class="muted" role="status" data-testid="holding-most">{t!(i18n, live.holding_most, max = max)}</p> }.into_any(),
+                    rules::BookingOffer::Book => view! {
                         <Show when=move || auth.user.get().and_then(|u| u.ok().flatten()).is_some() fallback=move || view! {
                             <A href="/login" attr:class="btn btn-primary">{t!(i18n, live.login_to_book)}</A>
                         }>
@@ -348,13 +377,15 @@ fn EventView(
 #[component]
 fn MySlotLine(
     s: MySlot,
+    event_state: EventState,
+    clock: ReadSignal<i64>,
     step: ServerAction<TakeStep>,
     step_errors: Signal<Option<crate::error::AppError>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let id = s.id.to_string();
     let cancel_until = s.cancel_until;
-    let action = |name: &'static str, label: AnyView, class: &'static str| {
+    let action = move |name: &'static str, label: AnyView, class: &'static str| {
         let id = id.clone();
         view! {
             <ActionForm action=step attr:class="inline-form">
@@ -371,10 +402,18 @@ fn MySlotLine(
                 {s.place.map(|p| view! { " · " {t!(i18n, live.place, place = p)} })}
             </p>
             {match s.state {
-                SlotState::Queued => view! {
-                    <p class="muted small">{t!(i18n, live.cancel_until)} " " {move || format_date_time(cancel_until, i18n.get_locale())} " UTC"</p>
-                    {action("cancel", t!(i18n, live.cancel_booking).into_any(), "btn btn-ghost")}
-                }.into_any(),
+                SlotState::Queued => {
+                    // Offered while the rules allow it, gone the second the cut-off passes.
+                    let open = Memo::new(move |_| rules::may_cancel(SlotState::Queued, event_state, cancel_until, clock.get()));
+                    (move || if open.get() {
+                        view! {
+                            <p class="muted small">{t!(i18n, live.cancel_until)} " " {format_date_time(cancel_until, i18n.get_locale())} " UTC"</p>
+                            {action("cancel", t!(i18n, live.cancel_booking).into_any(), "btn btn-ghost")}
+                        }.into_any()
+                    } else {
+                        view! { <p class="muted small" data-testid="booking-final">{t!(i18n, live.booking_final)}</p> }.into_any()
+                    }).into_any()
+                }
                 SlotState::Backstage => view! {
                     <p>{t!(i18n, live.backstage_now)}</p>
                     {action("ready", t!(i18n, live.i_am_ready).into_any(), "btn btn-primary")}

@@ -106,6 +106,57 @@ pub fn bookable(state: EventState) -> bool {
     matches!(state, EventState::Scheduled | EventState::Live)
 }
 
+/// Whether the fan may cancel their slot, `slot` of an event that is `event`, at `now`: the
+/// step the state machine allows, before the slot's own cut-off.
+pub fn may_cancel(slot: SlotState, event: EventState, cancel_until: i64, now: i64) -> bool {
+    next(slot, SlotStep::Cancel, Actor::Fan, event).is_ok() && now <= cancel_until
+}
+
+/// What an event's page offers a viewer about booking a stage slot: exactly what booking would
+/// accept, so that no button leads to a refusal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BookingOffer {
+    /// No slots to book: the event is over or offers none, or the viewer hosts it.
+    Nothing,
+    /// A slot can be booked.
+    Book,
+    /// Every slot is taken (by others: the viewer holds none).
+    SoldOut,
+    /// Every slot is taken and the viewer holds some of them.
+    AllTakenWithYours,
+    /// The viewer holds as many slots as one fan may (`max`).
+    HoldingMost { max: u32 },
+}
+
+/// What the page offers a viewer who `hosting` or holds `held` open slots, with `left` of
+/// `count` slots free at an event that is `state`, where one fan may hold `per_fan`.
+pub fn booking_offer(
+    state: EventState,
+    hosting: bool,
+    count: u32,
+    left: u32,
+    held: u32,
+    per_fan: u32,
+) -> BookingOffer {
+    if hosting || count == 0 || !bookable(state) {
+        BookingOffer::Nothing
+    } else if left == 0 && held > 0 {
+        BookingOffer::AllTakenWithYours
+    } else if left == 0 {
+        BookingOffer::SoldOut
+    } else if held >= per_fan {
+        BookingOffer::HoldingMost { max: per_fan }
+    } else {
+        BookingOffer::Book
+    }
+}
+
+/// Whether an event starting at `starts_at` with a cut-off of `cutoff_secs` would let its fans
+/// cancel at all, scheduled at `now`: a cut-off already past promises what it cannot keep.
+pub fn cutoff_open(starts_at: i64, cutoff_secs: u32, now: i64) -> bool {
+    cutoff_secs == 0 || cancel_until(starts_at, cutoff_secs) > now
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -171,6 +222,43 @@ mod tests {
         );
         assert!(next(Queued, SlotStep::Cancel, Actor::Fan, Live).is_err());
         assert!(next(Backstage, SlotStep::Cancel, Actor::Fan, Scheduled).is_err());
+    }
+
+    #[test]
+    fn the_page_offers_cancelling_only_when_cancelling_works() {
+        assert!(may_cancel(Queued, Scheduled, 100, 100));
+        assert!(!may_cancel(Queued, Scheduled, 100, 101));
+        assert!(!may_cancel(Queued, Live, 100, 50));
+        assert!(!may_cancel(Backstage, Live, 100, 50));
+        assert!(!may_cancel(Cancelled, Scheduled, 100, 50));
+    }
+
+    #[test]
+    fn the_page_offers_booking_only_when_booking_works() {
+        use BookingOffer::*;
+        assert_eq!(booking_offer(Scheduled, false, 5, 2, 0, 1), Book);
+        assert_eq!(booking_offer(Live, false, 5, 2, 1, 2), Book);
+        assert_eq!(
+            booking_offer(Scheduled, false, 5, 2, 1, 1),
+            HoldingMost { max: 1 }
+        );
+        assert_eq!(booking_offer(Scheduled, false, 5, 0, 0, 1), SoldOut);
+        assert_eq!(
+            booking_offer(Scheduled, false, 5, 0, 1, 1),
+            AllTakenWithYours
+        );
+        assert_eq!(booking_offer(Scheduled, true, 5, 2, 0, 1), Nothing);
+        assert_eq!(booking_offer(Ended, false, 5, 2, 0, 1), Nothing);
+        assert_eq!(booking_offer(Scheduled, false, 0, 0, 0, 1), Nothing);
+    }
+
+    #[test]
+    fn a_cut_off_already_past_is_no_promise() {
+        assert!(cutoff_open(10_000, 3_600, 0));
+        assert!(!cutoff_open(10_000, 3_600, 6_400));
+        assert!(!cutoff_open(10_000, 3_600, 7_000));
+        // No cut-off: fans may cancel until the start.
+        assert!(cutoff_open(10_000, 0, 9_999));
     }
 
     #[test]

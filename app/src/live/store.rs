@@ -171,6 +171,16 @@ pub async fn update_offers(
     if !rules::bookable(row.state()?) {
         return Err(AppError::Conflict(format!("the event is {}", row.state)));
     }
+    // A cut-off changed to one already past would sell slots nobody can cancel; one that
+    // passed with time is the rule working.
+    if i64::from(o.cancel_cutoff_secs) != row.cancel_cutoff_secs
+        && !rules::cutoff_open(row.starts_at, o.cancel_cutoff_secs, now)
+    {
+        return Err(AppError::invalid(
+            "cancel_cutoff_hours",
+            Problem::CutoffPassed,
+        ));
+    }
     if i64::from(o.slot_count) < row.slots_taken {
         return Err(AppError::invalid(
             "slot_count",

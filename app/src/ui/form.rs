@@ -67,6 +67,7 @@ pub fn problem_text(i18n: I18nContext<Locale>, problem: Problem) -> AnyView {
         Problem::RangeReversed => t!(i18n, problems.range_reversed).into_any(),
         Problem::InvalidPercentage => t!(i18n, problems.invalid_percentage).into_any(),
         Problem::InPast => t!(i18n, problems.in_past).into_any(),
+        Problem::CutoffPassed => t!(i18n, problems.cutoff_passed).into_any(),
         Problem::NoDeliverable => t!(i18n, problems.no_deliverable).into_any(),
         Problem::NoStars => t!(i18n, problems.no_stars).into_any(),
         Problem::PercentageTooHigh { max_bp } => {

@@ -827,3 +827,113 @@ async fn a_fan_short_of_money_tops_up_by_card_and_comes_back_to_book() {
         .await;
     sound(&db).await;
 }
+
+/// The event page offers an action only when the rules accept it at that moment: no cut-off
+/// already past at scheduling, no "cancel" once the event is live, no "book" when full or when
+/// the fan already holds their limit, and a fan's own booking is never called "sold out".
+#[tokio::test]
+async fn the_event_page_never_offers_what_the_rules_refuse() {
+    let app = spawn_app().await;
+    let host = app.client();
+    app.sign_up(&host, "creator", "soon_host").await;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let soon = app::ui::date::format_date_time_input(now + 20 * 60);
+    let error = app
+        .call_err(
+            &host,
+            "schedule_event",
+            &event_form(&[("starts_at", &soon), ("slot_count", "1")]),
+        )
+        .await;
+    assert_eq!(
+        error.problem_for("cancel_cutoff_hours"),
+        Some(Problem::CutoffPassed)
+    );
+    let id: i64 = app
+        .call_ok(
+            &host,
+            "schedule_event",
+            &event_form(&[
+                ("starts_at", &soon),
+                ("slot_count", "1"),
+                ("cancel_cutoff_hours", "0"),
+            ]),
+        )
+        .await;
+    let id_s = id.to_string();
+    // Nor may the host move the cut-off into the past afterwards.
+    let mut offers = event_form(&[("slot_count", "1"), ("cancel_cutoff_hours", "1")]);
+    offers.retain(|(name, _)| {
+        !matches!(
+            *name,
+            "title" | "description" | "starts_at" | "planned_minutes"
+        )
+    });
+    offers.push(("id", &id_s));
+    assert_eq!(
+        app.call_err(&host, "update_offers", &offers)
+            .await
+            .problem_for("cancel_cutoff_hours"),
+        Some(Problem::CutoffPassed)
+    );
+
+    let db = Db::connect(&app.database_url).await.unwrap();
+    let fan = app.client();
+    app.sign_up(&fan, "fan", "soon_fan").await;
+    top_up(&db, app.me(&fan).await.unwrap().id, 2_000).await;
+    let page_path = format!("/@soon_host/live/{id}");
+    assert!(app.page(&fan, &page_path).await.contains(">Book a slot"));
+    let _: i64 = app
+        .call_ok(
+            &fan,
+            "book_slot",
+            &[("id", &id_s), ("key", "k1"), ("price", "1500")],
+        )
+        .await;
+    let page = app.page(&fan, &page_path).await;
+    assert!(page.contains("Cancel my booking"), "{page}");
+    assert!(page.contains("Your booking stands"), "{page}");
+    assert!(!page.contains("Sold out"), "{page}");
+    assert!(!page.contains(">Book a slot"), "{page}");
+    let other = app.client();
+    app.sign_up(&other, "fan", "late_fan").await;
+    let page = app.page(&other, &page_path).await;
+    assert!(page.contains("Sold out"), "{page}");
+    assert!(!page.contains(">Book a slot"), "{page}");
+
+    // Live, a booking is final: the page says so and offers no cancelling.
+    let _: EventState = app
+        .call_ok(&host, "run_event", &[("id", &id_s), ("step", "start")])
+        .await;
+    let page = app.page(&fan, &page_path).await;
+    assert!(!page.contains("Cancel my booking"), "{page}");
+    assert!(page.contains("data-testid=\"booking-final\""), "{page}");
+}
+
+/// A fan who holds as many slots as one fan may is told so instead of offered another.
+#[tokio::test]
+async fn a_fan_at_their_limit_is_not_offered_another_slot() {
+    let app = spawn_app().await;
+    let host = app.client();
+    app.sign_up(&host, "creator", "limit_host").await;
+    let id = schedule(&app, &host).await;
+    let id_s = id.to_string();
+    let fan = app.client();
+    app.sign_up(&fan, "fan", "limit_fan").await;
+    let db = Db::connect(&app.database_url).await.unwrap();
+    top_up(&db, app.me(&fan).await.unwrap().id, 2_000).await;
+    let _: i64 = app
+        .call_ok(
+            &fan,
+            "book_slot",
+            &[("id", &id_s), ("key", "k1"), ("price", "1500")],
+        )
+        .await;
+    let page = app.page(&fan, &format!("/@limit_host/live/{id}")).await;
+    assert!(page.contains("data-testid=\"holding-most\""), "{page}");
+    assert!(!page.contains(">Book a slot"), "{page}");
+    assert!(page.contains("Cancel my booking"), "{page}");
+}
