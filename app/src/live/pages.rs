@@ -84,6 +84,15 @@ pub fn clock_text(secs: i64) -> String {
     }
 }
 
+/// A slot's length as people say it: `2 min`, `1 min 30 s`, `45 s`.
+fn duration_text(secs: u32) -> String {
+    match (secs / 60, secs % 60) {
+        (0, s) => format!("{s} s"),
+        (m, 0) => format!("{m} min"),
+        (m, s) => format!("{m} min {s} s"),
+    }
+}
+
 /// A clock that ticks every second in the browser, starting from the server's `now` so the
 /// page the server sent and the one the browser hydrates agree.
 fn ticking(now: i64) -> ReadSignal<i64> {
@@ -119,7 +128,7 @@ pub fn ScheduleEventPage() -> impl IntoView {
                     <p class="field-hint">{t!(i18n, live.stage_slots_hint)}</p>
                     <div class="form-grid">
                         <Field name="slot_count" kind="number" label=label(|i| t_string!(i, live.slot_count).to_string()) errors value="5" required=true />
-                        <Field name="slot_secs" kind="number" label=label(|i| t_string!(i, live.slot_secs).to_string()) errors value="120" required=true />
+                        <Field name="slot_secs" kind="number" label=label(|i| t_string!(i, live.slot_secs_field).to_string()) errors value="120" required=true />
                         <Field name="slot_price" label=label(|i| t_string!(i, live.slot_price).to_string()) errors value="15" inputmode="decimal" prefix="€" required=true />
                         <div class="field">
                             <label for="field-slot_purpose">{t!(i18n, live.slot_purpose)}</label>
@@ -323,7 +332,7 @@ fn EventView(
                 <h2>{t!(i18n, live.stage_slots)}</h2>
                 <dl class="found-facts">
                     <div><dt>{t!(i18n, live.slot_price)}</dt><dd>{move || format_money(price, i18n.get_locale())}</dd></div>
-                    <div><dt>{t!(i18n, live.slot_secs)}</dt><dd>{clock_text(i64::from(secs))}</dd></div>
+                    <div><dt>{t!(i18n, live.slot_secs)}</dt><dd>{duration_text(secs)}</dd></div>
                     <div><dt>{t!(i18n, live.slot_purpose)}</dt><dd>{purpose_label(i18n, purpose)}</dd></div>
                     <div><dt>{t!(i18n, live.slots_left)}</dt><dd data-testid="slots-left">{left} " / " {e.offers.slot_count}</dd></div>
                 </dl>
@@ -559,7 +568,7 @@ fn StudioView(
                     <dl class="found-facts">
                         <div><dt>{t!(i18n, live.gifts_earned)}</dt><dd data-testid="gifts-total">{move || format_money(gifts, i18n.get_locale())}</dd></div>
                         <div><dt>{t!(i18n, live.donations_earned)}</dt><dd data-testid="donations-total">{move || format_money(donations, i18n.get_locale())}</dd></div>
-                        <div><dt>{t!(i18n, live.merch_sold)}</dt><dd data-testid="merch-total">{move || format_money(merch.total, i18n.get_locale())} <span class="muted small">" · " {t!(i18n, live.merch_orders, count = merch.orders)}</span></dd></div>
+                        <div><dt>{t!(i18n, live.merch_sold)}</dt><dd data-testid="merch-total">{move || format_money(merch.total, i18n.get_locale())} <span class="muted small">" · " {t!(i18n, live.merch_orders, count = move || u64::from(merch.orders))}</span></dd></div>
                     </dl>
                 </section>
                 <section class="card studio-queue">

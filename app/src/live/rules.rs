@@ -154,7 +154,7 @@ pub fn booking_offer(
 /// Whether an event starting at `starts_at` with a cut-off of `cutoff_secs` would let its fans
 /// cancel at all, scheduled at `now`: a cut-off already past promises what it cannot keep.
 pub fn cutoff_open(starts_at: i64, cutoff_secs: u32, now: i64) -> bool {
-    cutoff_secs == 0 || cancel_until(starts_at, cutoff_secs) > now
+    cutoff_secs == 0 || cancel_until(starts_at, cutoff_secs) >= now
 }
 
 #[cfg(test)]
@@ -230,7 +230,7 @@ mod tests {
         assert!(!may_cancel(Queued, Scheduled, 100, 101));
         assert!(!may_cancel(Queued, Live, 100, 50));
         assert!(!may_cancel(Backstage, Live, 100, 50));
-        assert!(!may_cancel(Cancelled, Scheduled, 100, 50));
+        assert!(!may_cancel(SlotState::Cancelled, Scheduled, 100, 50));
     }
 
     #[test]
@@ -255,7 +255,8 @@ mod tests {
     #[test]
     fn a_cut_off_already_past_is_no_promise() {
         assert!(cutoff_open(10_000, 3_600, 0));
-        assert!(!cutoff_open(10_000, 3_600, 6_400));
+        assert!(cutoff_open(10_000, 3_600, 6_400));
+        assert!(!cutoff_open(10_000, 3_600, 6_401));
         assert!(!cutoff_open(10_000, 3_600, 7_000));
         // No cut-off: fans may cancel until the start.
         assert!(cutoff_open(10_000, 0, 9_999));

@@ -188,7 +188,8 @@ fn Results(page: SearchPage, form: SearchForm) -> impl IntoView {
     };
     let (current, pages) = (page.page, page.pages);
     view! {
-        <p class="muted small" data-testid="result-count">{t!(i18n, market.results, total)}</p>
+        <p class="muted small" data-testid="result-count">{t!(i18n, market.results, count = move || total as u64)}</p>
+        {(page.ranked < total).then(|| view! { <p class="muted small" data-testid="ranked-only">{t!(i18n, market.ranked_only, ranked = page.ranked)}</p> })}
         <ol class="found-list">
             {page.creators.into_iter().map(|c| view! { <FoundCard c /> }).collect_view()}
         </ol>

@@ -306,8 +306,10 @@ pub async fn search(db: &Db, filters: &Filters, now: i64) -> Result<SearchPage, 
         })
         .collect();
     let ranked = rules::rank(&signals);
-    let total = ranked.len();
-    let pages = total.div_ceil(PAGE).max(1);
+    let total = usize::try_from(matching(db, filters).await?)
+        .unwrap_or(0)
+        .max(ranked.len());
+    let pages = ranked.len().div_ceil(PAGE).max(1);
     let page = filters.page.clamp(1, pages);
     let chosen: Vec<_> = ranked
         .into_iter()
@@ -337,6 +339,7 @@ pub async fn search(db: &Db, filters: &Filters, now: i64) -> Result<SearchPage, 
         })
         .collect();
     Ok(SearchPage {
+        ranked: rows.len(),
         creators,
         total,
         page,
@@ -350,13 +353,9 @@ enum Arg {
     Int(i64),
 }
 
-/// The best listed creators by base score that pass `filters`; only rising ones when
-/// `rising_since` is given (small, or joined since then).
-async fn candidates(
-    db: &Db,
-    filters: &Filters,
-    rising_since: Option<i64>,
-) -> Result<Vec<Row>, AppError> {
+/// The SQL conditions (numbered placeholders) and their values that select the listed creators
+/// passing `filters`; only rising ones when `rising_since` is given (small, or joined since).
+fn conditions(filters: &Filters, rising_since: Option<i64>) -> (String, Vec<Arg>) {
     let mut conditions: Vec<String> = Vec::new();
     let mut args: Vec<Arg> = Vec::new();
     // Each `?` becomes the next numbered placeholder, bound to the next argument.
@@ -407,6 +406,42 @@ async fn candidates(
         );
     }
     add("1 = 1", Vec::new());
+    (conditions.join(" AND "), args)
+}
+
+fn bind_all<'q, O>(
+    mut query: sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>>,
+    args: Vec<Arg>,
+) -> sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>> {
+    for arg in args {
+        query = match arg {
+            Arg::Text(t) => query.bind(t),
+            Arg::Int(n) => query.bind(n),
+        };
+    }
+    query
+}
+
+/// How many listed creators pass `filters`, all of them (the ranking reads only the best few
+/// hundred).
+async fn matching(db: &Db, filters: &Filters) -> Result<i64, AppError> {
+    let (conditions, args) = conditions(filters, None);
+    let sql = format!("SELECT COUNT(*) AS n FROM creator_markets m WHERE {conditions}");
+    let (n,): (i64,) = bind_all(sqlx::query_as(&sql), args)
+        .fetch_one(&db.pool)
+        .await
+        .map_err(db_err)?;
+    Ok(n)
+}
+
+/// The best listed creators by base score that pass `filters`; only rising ones when
+/// `rising_since` is given (small, or joined since then).
+async fn candidates(
+    db: &Db,
+    filters: &Filters,
+    rising_since: Option<i64>,
+) -> Result<Vec<Row>, AppError> {
+    let (conditions, mut args) = conditions(filters, rising_since);
     let limit = if rising_since.is_some() {
         RISING_POOL
     } else {
@@ -418,20 +453,15 @@ async fn candidates(
                 m.availability, m.audience, m.engagement_bp, m.min_price, m.joined_at,
                 m.rating_centi, m.response_mins
          FROM creator_markets m JOIN users u ON u.id = m.user_id
-         WHERE {}
+         WHERE {conditions}
          ORDER BY m.base_score DESC, m.user_id
          LIMIT ${}",
-        conditions.join(" AND "),
         args.len()
     );
-    let mut query = sqlx::query_as::<_, Row>(&sql);
-    for arg in args {
-        query = match arg {
-            Arg::Text(t) => query.bind(t),
-            Arg::Int(n) => query.bind(n),
-        };
-    }
-    query.fetch_all(&db.pool).await.map_err(db_err)
+    bind_all(sqlx::query_as::<_, Row>(&sql), args)
+        .fetch_all(&db.pool)
+        .await
+        .map_err(db_err)
 }
 
 async fn niches_of(db: &Db, ids: &[i64]) -> Result<HashMap<i64, Vec<Niche>>, AppError> {

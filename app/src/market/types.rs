@@ -167,8 +167,11 @@ pub struct Found {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SearchPage {
     pub creators: Vec<Found>,
-    /// Ranked results in all (the ranking looks at the best few hundred by base score).
+    /// Listed creators who pass the filters, all of them.
     pub total: usize,
+    /// How many of them are ranked and paged: the ranking reads the best few hundred by base
+    /// score (and the rising ones among the rest).
+    pub ranked: usize,
     pub page: usize,
     pub pages: usize,
 }

@@ -227,13 +227,15 @@ async fn answer(
 }
 
 /// `DELETE /stream/sessions/{id}`: ends a session. Its unguessable id is what lets the peer
-/// that opened it end it.
+/// that opened it end it. Idempotent: a session the server already ended (the stream stopped,
+/// the slot finished) answers 204 rather than an error in every leaving viewer's console; 200
+/// means this request ended it.
 pub async fn end(State(media): State<MediaState>, Path(id): Path<String>) -> Response {
     let Ok(id) = id.parse::<Uuid>() else {
         return refuse(StatusCode::NOT_FOUND, "no such session");
     };
     match media.sfu.close(id).await {
         true => StatusCode::OK.into_response(),
-        false => refuse(StatusCode::NOT_FOUND, "no such session"),
+        false => StatusCode::NO_CONTENT.into_response(),
     }
 }

@@ -594,6 +594,7 @@ fn frame(nonce: &Nonce, title: &str, body: &str) -> String {
     format!(
         r#"<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="/assets/icon.svg">
 <title>{title} · Test payment</title>
 <style nonce="{nonce}">
 body {{ margin: 0; font: 16px/1.5 system-ui, sans-serif; background: #eef2f7; color: #1a2233; }}

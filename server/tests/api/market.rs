@@ -244,6 +244,12 @@ async fn search_refuses_bad_filters_and_keeps_the_rising_share() {
 
     let all: SearchPage = app.call_ok(&app.client(), "search_creators", &[]).await;
     assert_eq!(all.creators.len(), PAGE);
+    // The count is every match, not the few hundred the ranking reads.
+    assert_eq!(all.total, 400);
+    assert!(all.ranked < 400 && all.pages == all.ranked.div_ceil(PAGE));
+    let listing = app.page(&app.client(), "/creators").await;
+    assert!(listing.contains(">400<!> creators match"), "{listing}");
+    assert!(listing.contains("data-testid=\"ranked-only\""));
     assert!(all.creators.iter().filter(|c| c.rising).count() >= RISING_PLACES);
     let scores: Vec<u32> = all.creators.iter().map(|c| c.why.score).collect();
     assert!(

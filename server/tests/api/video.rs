@@ -205,7 +205,7 @@ async fn whip_refuses_bad_requests_with_the_right_status() {
     );
     assert_eq!(
         http.delete(&location).send().await.unwrap().status(),
-        StatusCode::NOT_FOUND
+        StatusCode::NO_CONTENT
     );
     let again = post_offer(&http, &url, Some(key), offer()).await.unwrap();
     assert_eq!(again.status, StatusCode::CREATED);
@@ -217,7 +217,7 @@ async fn whip_refuses_bad_requests_with_the_right_status() {
     let location = app.url(again.headers["location"].to_str().unwrap());
     assert_eq!(
         http.delete(&location).send().await.unwrap().status(),
-        StatusCode::NOT_FOUND
+        StatusCode::NO_CONTENT
     );
     let old = post_offer(&http, &url, Some(key), offer()).await.unwrap();
     assert_eq!(old.status, StatusCode::UNAUTHORIZED);
@@ -317,7 +317,7 @@ async fn the_fan_on_stage_publishes_with_a_token_that_ends_with_the_slot() {
     // The host finishes the slot: the guest's session is gone and the token is spent.
     assert_eq!(step(&host, "finish").await, SlotState::Done);
     let gone = http.delete(&guest_location).send().await.unwrap();
-    assert_eq!(gone.status(), StatusCode::NOT_FOUND);
+    assert_eq!(gone.status(), StatusCode::NO_CONTENT);
     let spent = post_offer(&http, &url, Some(&token), offer())
         .await
         .unwrap();
@@ -398,7 +398,7 @@ async fn a_viewer_that_stalls_is_dropped_without_hurting_the_others() {
     tokio::time::sleep(Duration::from_secs(13)).await;
     assert_eq!(
         http.delete(&stalled_at).send().await.unwrap().status(),
-        StatusCode::NOT_FOUND
+        StatusCode::NO_CONTENT
     );
 }
 

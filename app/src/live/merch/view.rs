@@ -76,7 +76,11 @@ fn MerchItem(event: i64, p: Product, hosting: bool) -> impl IntoView {
                 <button type="submit" class="btn btn-primary" disabled=move || buy.pending().get()>
                     {t!(i18n, live.pay_wallet, amount = move || format_money(total, i18n.get_locale()))}
                 </button>
-                <p class="muted small">{t!(i18n, live.incl_shipping, shipping = move || format_money(shipping, i18n.get_locale()))}</p>
+                <p class="muted small">{if shipping.minor == 0 {
+                    t!(i18n, shop.free_shipping).into_any()
+                } else {
+                    t!(i18n, live.incl_shipping, shipping = move || format_money(shipping, i18n.get_locale())).into_any()
+                }}</p>
                 {move || errors.get().filter(|e| e.problem_for("pay").is_some()).map(|_| view! {
                     <p class="small"><A href="/wallet">{t!(i18n, live.top_up)}</A></p>
                 })}

@@ -116,7 +116,7 @@ fn CartView(
         <section class="card cart-summary">
             <dl class="receipt-lines">
                 <dt>{t!(i18n, cart.subtotal)}</dt><dd>{move || format_money(subtotal, i18n.get_locale())}</dd>
-                <dt>{t!(i18n, shop.shipping)}</dt><dd>{move || format_money(shipping, i18n.get_locale())}</dd>
+                <dt>{t!(i18n, shop.shipping)}</dt><dd>{move || if shipping.minor == 0 { t_string!(i18n, cart.free).to_string() } else { format_money(shipping, i18n.get_locale()) }}</dd>
                 <dt><strong>{t!(i18n, cart.total)}</strong></dt><dd><strong data-testid="cart-total">{move || format_money(total, i18n.get_locale())}</strong></dd>
             </dl>
             {move || price_changed().map(|p| view! { <p class="form-error" role="alert">{problem_text(i18n, p)}</p> })}

@@ -53,7 +53,7 @@ pub fn CataloguePage() -> impl IntoView {
                                             " · " {t!(i18n, shop.commission_of, rate = percent(rate))}
                                             " · " {t!(i18n, shop.you_earn, amount = move || format_money(earn, i18n.get_locale()))}
                                         </p>
-                                        <p class="muted small">{t!(i18n, shop.promoters, count = item.promoters)}</p>
+                                        <p class="muted small">{t!(i18n, shop.promoters, count = move || item.promoters as u64)}</p>
                                         {if item.in_shop {
                                             view! { <span class="badge campaign-published">{t!(i18n, shop.in_your_shop)}</span> }.into_any()
                                         } else {
@@ -125,7 +125,7 @@ pub fn BrandProductsPage() -> impl IntoView {
                                         } else {
                                             view! {
                                                 <details class="why" open>
-                                                    <summary>{t!(i18n, shop.promoters, count = bp.promoters.len())}</summary>
+                                                    <summary>{t!(i18n, shop.promoters, count = { let n = bp.promoters.len() as u64; move || n })}</summary>
                                                     <ul class="promoters" data-testid="promoters">
                                                         {bp.promoters.into_iter().map(|pr| view! {
                                                             <li>
