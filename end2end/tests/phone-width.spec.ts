@@ -42,3 +42,52 @@ test("the product editor and the studio, with their hidden file inputs, fit the 
     await context.close();
   }
 });
+
+test("the header keeps one row at 1,280 px for every role, in French and English", async ({ browser }) => {
+  for (const locale of ["fr-FR", "en-GB"]) {
+    for (const handle of ["lea", "lucas_music", "velocita", "tremplin_ops"]) {
+      const context = await browser.newContext({ locale, viewport: { width: 1280, height: 900 } });
+      const page = await context.newPage();
+      await logIn(page, demoEmail(handle), DEMO_PASSWORD);
+      await page.goto("/discover");
+      const rows = await page.evaluate(() => {
+        const tops = [".brand-mark", ".main-nav", ".header-actions"].map((s) => {
+          const r = document.querySelector(s)!.getBoundingClientRect();
+          return Math.round(r.top + r.height / 2);
+        });
+        return new Set(tops).size;
+      });
+      expect(rows, `${handle}'s header in ${locale}`).toBe(1);
+      await context.close();
+    }
+  }
+});
+
+test("a phone's menu reaches every section and account page, without JavaScript too", async ({ browser }) => {
+  for (const javaScriptEnabled of [true, false]) {
+    const context = await browser.newContext({ locale: "fr-FR", viewport: { width: 360, height: 780 }, javaScriptEnabled });
+    const page = await context.newPage();
+    if (javaScriptEnabled) {
+      await logIn(page, demoEmail("lucas_music"), DEMO_PASSWORD);
+    } else {
+      // Without JavaScript the login form posts as a plain form and comes back signed in.
+      await page.goto("/login");
+      await page.getByLabel(/^(Email|E-mail)$/).fill(demoEmail("lucas_music"));
+      await page.getByLabel("Mot de passe").fill(DEMO_PASSWORD);
+      await page.getByRole("button", { name: "Se connecter" }).click();
+      await page.goto("/");
+    }
+    await expect(page.locator(".main-nav")).toBeHidden();
+    const menu = page.getByTestId("phone-menu");
+    await menu.locator("summary").click();
+    for (const name of ["Découvrir", "Trouver des créateurs", "Porte-monnaie", "Revenus", "Collaborations", "Ma boutique"]) {
+      await expect(menu.getByRole("link", { name, exact: true })).toBeVisible();
+    }
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+    expect(wide).toBeLessThanOrEqual(360);
+    if (javaScriptEnabled) await snap(page, "phone-menu-open");
+    await menu.getByRole("link", { name: "Porte-monnaie", exact: true }).click();
+    await expect(page).toHaveURL(/\/wallet$/);
+    await context.close();
+  }
+});

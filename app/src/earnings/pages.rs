@@ -13,7 +13,7 @@ use super::types::{
 };
 use crate::i18n::*;
 use crate::ledger::types::Money;
-use crate::ui::date::format_date_time;
+use crate::ui::date::{format_date, format_date_time};
 use crate::ui::form::{action_error, list_view, Field, FormError, PageError};
 use crate::ui::money::{format_amount_input, format_money, Amount};
 use crate::ui::movements::{MovementList, PeriodFilter};
@@ -47,6 +47,7 @@ fn StatementView(s: Statement, request: ServerAction<RequestPayout>) -> impl Int
     let i18n = use_i18n();
     let available = Money::new(s.balance.available(), s.balance.currency);
     let in_flight = (s.in_flight.minor > 0).then_some(s.in_flight);
+    let held = s.held;
     view! {
         <section class="card wallet-balance">
             <p class="eyebrow">{t!(i18n, earnings.available)}</p>
@@ -73,6 +74,18 @@ fn StatementView(s: Statement, request: ServerAction<RequestPayout>) -> impl Int
                                 }}</td>
                                 <td class="num"><Amount money=line.amount /></td>
                             </tr>
+                            {(source == Source::Commissions).then_some(held).flatten().map(|h| {
+                                let from = h.first_available_at;
+                                view! {
+                                    <tr class="muted" data-testid="held-commissions">
+                                        <td colspan="2" class="small">{match from {
+                                            Some(from) => t!(i18n, earnings.held_from, date = move || format_date(from, i18n.get_locale())).into_any(),
+                                            None => t!(i18n, earnings.held_until_delivered).into_any(),
+                                        }}</td>
+                                        <td class="num small"><Amount money=h.amount /></td>
+                                    </tr>
+                                }
+                            })}
                         }
                     }).collect_view()}
                 </tbody>

@@ -55,9 +55,11 @@ pub async fn statement(
     .fetch_one(&db.pool)
     .await
     .map_err(internal)?;
+    let held = crate::orders::store::held_commissions(db, user_id, currency).await?;
     Ok(Statement {
         balance,
         in_flight: Money::new(in_flight, currency),
+        held,
         income,
         total,
         events,

@@ -134,6 +134,8 @@ pub struct Statement {
     pub balance: Balance,
     /// Requested payouts not yet paid.
     pub in_flight: Money,
+    /// Shop commissions earned and still held until their orders' return windows end.
+    pub held: Option<crate::orders::types::HeldCommissions>,
     /// Every source, in [`Source::ALL`] order, even when nothing came from it yet.
     pub income: Vec<Income>,
     pub total: Money,

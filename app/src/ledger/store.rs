@@ -622,6 +622,7 @@ struct MovementRow {
     state: String,
     incoming: i64,
     cause: String,
+    resolved_at: Option<i64>,
 }
 
 /// Keeps the transfers of the account bound as $1-$3 that match the filter bound as $4-$6.
@@ -659,7 +660,7 @@ pub async fn movements(
         &format!(
             "SELECT t.created_at, t.kind, COALESCE(t.posted_amount, t.amount) AS moved, t.currency,
                 t.state, CAST(CASE WHEN t.credit_account = a.id THEN 1 ELSE 0 END AS BIGINT)
-                  AS incoming, t.cause
+                  AS incoming, t.cause, t.resolved_at
          {ACCOUNT_TRANSFERS} ORDER BY t.id DESC LIMIT {limit}"
         ),
         account_transfer_args(account, filter)?,
@@ -677,6 +678,7 @@ pub async fn movements(
                 amount: Money::new(if r.incoming == 1 { r.moved } else { -r.moved }, currency),
                 state: TransferState::parse(&r.state).ok_or_else(unknown)?,
                 cause: r.cause,
+                resolved_at: r.resolved_at,
             })
         })
         .collect()

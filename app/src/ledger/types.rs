@@ -291,6 +291,8 @@ pub struct Movement {
     pub amount: Money,
     pub state: TransferState,
     pub cause: String,
+    /// When a hold was captured or voided.
+    pub resolved_at: Option<i64>,
 }
 
 /// Which movements of an account to list.

@@ -820,6 +820,35 @@ pub async fn refund(
     Ok(to)
 }
 
+#[derive(FromRow)]
+struct HeldRow {
+    amount: i64,
+    first: Option<i64>,
+}
+
+/// The commissions `creator` earned in `currency` that are still held, if any.
+pub async fn held_commissions(
+    db: &Db,
+    creator: i64,
+    currency: Currency,
+) -> Result<Option<HeldCommissions>, AppError> {
+    let row: HeldRow = sqlx::query_as(
+        "SELECT CAST(COALESCE(SUM(commission - clawed), 0) AS BIGINT) AS amount,
+           MIN(returns_until) AS first
+         FROM orders WHERE creator_id = $1 AND currency = $2 AND commission_released = 0
+           AND hold_id IS NOT NULL AND commission > clawed",
+    )
+    .bind(creator)
+    .bind(currency.as_str())
+    .fetch_one(&db.pool)
+    .await
+    .map_err(internal)?;
+    Ok((row.amount > 0).then(|| HeldCommissions {
+        amount: Money::new(row.amount, currency),
+        first_available_at: row.first,
+    }))
+}
+
 /// Releases to the creators the commissions of orders whose return window ended by `now`;
 /// returns how many. An order refunded at that moment is skipped, and released on a later
 /// run if some commission is left.

@@ -231,3 +231,11 @@ pub struct ShopReport {
     /// For sellers (brands, and creators who sold merch).
     pub sales: Option<SalesReport>,
 }
+
+/// Commissions a creator earned that are still held until their orders' return windows end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeldCommissions {
+    pub amount: crate::ledger::types::Money,
+    /// When the first of them becomes available: none while no order is delivered yet.
+    pub first_available_at: Option<i64>,
+}

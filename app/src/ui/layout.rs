@@ -79,10 +79,7 @@ fn Header() -> impl IntoView {
                     <span class="brand-name">"Tremplin"</span>
                 </A>
                 <nav class="main-nav" aria-label=move || t_string!(i18n, nav.main).to_string()>
-                    <A href="/discover">{t!(i18n, nav.discover)}</A>
-                    <A href="/creators">{t!(i18n, nav.find_creators)}</A>
-                    <A href="/campaigns">{t!(i18n, nav.campaigns)}</A>
-                    <A href="/dashboard">{t!(i18n, nav.dashboard)}</A>
+                    <SectionLinks />
                 </nav>
                 <div class="header-actions">
                     <LanguageSwitch />
@@ -96,11 +93,12 @@ fn Header() -> impl IntoView {
                             auth.user
                                 .get()
                                 .map(|u| match u.ok().flatten() {
-                                    Some(user) => view! { <NotificationBell /> <AccountMenu user /> }.into_any(),
+                                    Some(user) => view! { <NotificationBell /> <AccountMenu user=user.clone() /> <PhoneMenu user=Some(user) /> }.into_any(),
                                     None => {
                                         view! {
-                                            <A href="/login" attr:class="btn btn-ghost">{t!(i18n, nav.login)}</A>
+                                            <A href="/login" attr:class="btn btn-ghost header-login">{t!(i18n, nav.login)}</A>
                                             <A href="/signup" attr:class="btn btn-primary">{t!(i18n, nav.signup)}</A>
+                                            <PhoneMenu user=None />
                                         }
                                             .into_any()
                                     }
@@ -149,15 +147,8 @@ fn NotificationBell() -> impl IntoView {
 #[component]
 fn AccountMenu(user: SessionUser) -> impl IntoView {
     let i18n = use_i18n();
-    let auth = use_auth();
-    let page = user.page_path();
-    // The menu closes once an entry is chosen, since client-side navigation keeps the header.
     let menu = NodeRef::<leptos::html::Details>::new();
-    let close = move |_| {
-        if let Some(menu) = menu.get() {
-            menu.set_open(false);
-        }
-    };
+    let close = closer(menu);
     view! {
         <details class="account-menu" node_ref=menu>
             <summary aria-label=move || t_string!(i18n, nav.account).to_string()>
@@ -165,24 +156,89 @@ fn AccountMenu(user: SessionUser) -> impl IntoView {
                 <span class="account-name">{user.display_name.clone()}</span>
             </summary>
             <div class="menu-panel" on:click=close>
-                <A href=page>{t!(i18n, nav.my_page)}</A>
-                <A href="/wallet">{t!(i18n, nav.wallet)}</A>
-                {(user.role != Role::Fan).then(|| view! { <A href="/deals">{t!(i18n, nav.deals)}</A> })}
-                {(user.role == Role::Brand).then(|| view! { <A href="/brand/campaigns">{t!(i18n, nav.my_campaigns)}</A> })}
-                {(user.role == Role::Brand).then(|| view! { <A href="/brand/products">{t!(i18n, nav.products)}</A> })}
-                {(user.role == Role::Creator).then(|| view! { <A href="/shop/manage">{t!(i18n, nav.my_shop)}</A> })}
-                {(user.role == Role::Creator).then(|| view! { <A href="/live">{t!(i18n, live.my_events)}</A> })}
-                <A href="/orders">{t!(i18n, nav.orders)}</A>
-                {(user.role != Role::Fan).then(|| view! { <A href="/shop/report">{t!(i18n, nav.report)}</A> })}
-                {(user.role == Role::Creator).then(|| view! { <A href="/settings/marketplace">{t!(i18n, market.settings_title)}</A> })}
-                {(user.role != Role::Fan).then(|| view! { <A href="/earnings">{t!(i18n, nav.earnings)}</A> })}
-                {user.operator.then(|| view! { <A href="/operator/payouts">{t!(i18n, nav.operator)}</A> })}
-                {user.operator.then(|| view! { <A href="/operator/deals">{t!(i18n, deals.disputes)}</A> })}
-                <A href="/settings">{t!(i18n, nav.settings)}</A>
-                <ActionForm action=auth.logout>
-                    <button type="submit" class="menu-button">{t!(i18n, nav.logout)}</button>
-                </ActionForm>
+                <AccountLinks user />
             </div>
+        </details>
+    }
+}
+
+/// Closes a header menu once an entry is chosen, since client-side navigation keeps the header.
+fn closer(menu: NodeRef<leptos::html::Details>) -> impl Fn(leptos::ev::MouseEvent) + Copy {
+    move |_| {
+        if let Some(menu) = menu.get() {
+            menu.set_open(false);
+        }
+    }
+}
+
+/// What a signed-in person reaches from their account: their pages, by role, and logging out.
+/// The avatar menu on wide screens and the phone menu list the same entries.
+#[component]
+fn AccountLinks(user: SessionUser) -> impl IntoView {
+    let i18n = use_i18n();
+    let auth = use_auth();
+    view! {
+        <A href=user.page_path()>{t!(i18n, nav.my_page)}</A>
+        <A href="/wallet">{t!(i18n, nav.wallet)}</A>
+        {(user.role != Role::Fan).then(|| view! { <A href="/deals">{t!(i18n, nav.deals)}</A> })}
+        {(user.role == Role::Brand).then(|| view! { <A href="/brand/campaigns">{t!(i18n, nav.my_campaigns)}</A> })}
+        {(user.role == Role::Brand).then(|| view! { <A href="/brand/products">{t!(i18n, nav.products)}</A> })}
+        {(user.role == Role::Creator).then(|| view! { <A href="/shop/manage">{t!(i18n, nav.my_shop)}</A> })}
+        {(user.role == Role::Creator).then(|| view! { <A href="/live">{t!(i18n, live.my_events)}</A> })}
+        <A href="/orders">{t!(i18n, nav.orders)}</A>
+        {(user.role != Role::Fan).then(|| view! { <A href="/shop/report">{t!(i18n, nav.report)}</A> })}
+        {(user.role == Role::Creator).then(|| view! { <A href="/settings/marketplace">{t!(i18n, market.settings_title)}</A> })}
+        {(user.role != Role::Fan).then(|| view! { <A href="/earnings">{t!(i18n, nav.earnings)}</A> })}
+        {user.operator.then(|| view! { <A href="/operator/payouts">{t!(i18n, nav.operator)}</A> })}
+        {user.operator.then(|| view! { <A href="/operator/deals">{t!(i18n, deals.disputes)}</A> })}
+        <A href="/settings">{t!(i18n, nav.settings)}</A>
+        <ActionForm action=auth.logout>
+            <button type="submit" class="menu-button">{t!(i18n, nav.logout)}</button>
+        </ActionForm>
+    }
+}
+
+/// The site's sections as links, in the header on wide screens and in the phone menu.
+#[component]
+fn SectionLinks() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <A href="/discover">{t!(i18n, nav.discover)}</A>
+        <A href="/creators">{t!(i18n, nav.find_creators)}</A>
+        <A href="/campaigns">{t!(i18n, nav.campaigns)}</A>
+        <A href="/dashboard">{t!(i18n, nav.dashboard)}</A>
+    }
+}
+
+/// On phones, one menu button instead of the sections strip and the avatar menu: every section
+/// and every account page in a panel as wide as the screen. A `<details>`, so it opens without
+/// JavaScript too.
+#[component]
+fn PhoneMenu(user: Option<SessionUser>) -> impl IntoView {
+    let i18n = use_i18n();
+    let menu = NodeRef::<leptos::html::Details>::new();
+    let close = closer(menu);
+    view! {
+        <details class="phone-menu" node_ref=menu data-testid="phone-menu">
+            <summary aria-label=move || t_string!(i18n, nav.menu).to_string()>
+                <svg viewBox="0 0 24 24" width="24" height="24" aria-hidden="true">
+                    <path d="M3 6h18v2H3zm0 5h18v2H3zm0 5h18v2H3z" fill="currentColor" />
+                </svg>
+            </summary>
+            <nav class="phone-panel" on:click=close aria-label=move || t_string!(i18n, nav.menu).to_string()>
+                <div class="phone-section">
+                    <SectionLinks />
+                </div>
+                <div class="phone-section">
+                    {match user {
+                        Some(user) => view! { <AccountLinks user /> }.into_any(),
+                        None => view! {
+                            <A href="/login">{t!(i18n, nav.login)}</A>
+                            <A href="/signup">{t!(i18n, nav.signup)}</A>
+                        }.into_any(),
+                    }}
+                </div>
+            </nav>
         </details>
     }
 }

@@ -157,6 +157,12 @@ async fn the_commission_is_held_through_the_return_window_then_a_refund_claws_it
         (0, 0),
         "pending, not yet theirs"
     );
+    // Their statement shows it held, with no date until the order is delivered.
+    let held = orders::held_commissions(&db, creator, Currency::Eur)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((held.amount.minor, held.first_available_at), (300, None));
     assert_eq!(
         available(&db, AccountRef::wallet(fan, Currency::Eur)).await,
         8_000
@@ -169,6 +175,11 @@ async fn the_commission_is_held_through_the_return_window_then_a_refund_claws_it
     orders::deliver(&db, fan, &order, RETURN_WINDOW_SECS, t)
         .await
         .unwrap();
+    let held = orders::held_commissions(&db, creator, Currency::Eur)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(held.first_available_at, Some(t + RETURN_WINDOW_SECS));
     assert_eq!(
         orders::release_due(&db, t + RETURN_WINDOW_SECS - 1)
             .await
@@ -182,6 +193,12 @@ async fn the_commission_is_held_through_the_return_window_then_a_refund_claws_it
         1
     );
     assert_eq!(available(&db, earnings(creator)).await, 300);
+    assert_eq!(
+        orders::held_commissions(&db, creator, Currency::Eur)
+            .await
+            .unwrap(),
+        None
+    );
 
     // A refund after the window claws back the commission that was paid.
     let state = orders::refund(&db, brand, &order, None, now())
