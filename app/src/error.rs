@@ -58,6 +58,8 @@ pub enum Problem {
     InPast,
     /// A cancellation cut-off that would already be past: fans could never cancel.
     CutoffPassed,
+    /// A wall-clock time the reader's zone skips (the clocks jump forward over it).
+    SkippedTime,
     /// A campaign that asks for nothing.
     NoDeliverable,
     /// A rating outside one to five stars.

@@ -66,6 +66,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     ui::flash::provide_form_flash();
+    ui::zone::provide_zone();
     view! {
         // The cookie is site-wide: without a path the browser would scope it to each page's folder.
         <I18nContextProvider cookie_options={CookieOptions::<i18n::Locale>::default().path("/").max_age(LANGUAGE_COOKIE_MS)}>

@@ -4,8 +4,8 @@
 //! rendered for them, and checkout reads every price and stock again, so a page at most `TTL`
 //! old misleads nobody.
 //!
-//! The key is what the page depends on and nothing else: its path and the language the visitor
-//! gets. The request is rendered as that key (no query, the language alone), so a query string
+//! The key is what the page depends on and nothing else: its path, the language the visitor
+//! gets and the time zone their times are shown in. The request is rendered as that key (no query, the language alone), so a query string
 //! or an odd `Accept-Language` neither bypasses the cache nor adds entries, and nobody's query
 //! ends up in the page served to others. Visitors who arrive together wait for one rendering.
 
@@ -20,6 +20,7 @@ use axum::response::{IntoResponse, Response};
 use leptos_i18n::Locale as _;
 
 use app::i18n::Locale;
+use app::ui::zone::{self, Zone};
 
 use crate::LANGUAGE_COOKIE;
 
@@ -33,6 +34,8 @@ const MAX_BODY: usize = 4 * 1024 * 1024;
 struct Key {
     path: String,
     locale: Locale,
+    /// The reader's time zone (their browser's, from its cookie), which times are shown in.
+    zone: Zone,
 }
 
 struct Page {
@@ -118,13 +121,21 @@ fn key_of(request: &Request) -> Option<Key> {
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(cookie::Cookie::split_parse)
-        .any(|c| c.map_or(true, |c| c.name() != LANGUAGE_COOKIE));
+        .any(|c| {
+            c.map_or(true, |c| {
+                ![LANGUAGE_COOKIE, zone::COOKIE].contains(&c.name())
+            })
+        });
     if other_cookie {
         return None;
     }
     Some(Key {
         path: request.uri().path().to_owned(),
         locale: locale_of(headers),
+        zone: app::ssr::cookies(headers, zone::COOKIE)
+            .pop()
+            .and_then(|name| Zone::parse(&name))
+            .unwrap_or_default(),
     })
 }
 
@@ -147,6 +158,9 @@ fn as_key(mut request: Request, key: &Key) -> Request {
     }
     if let Ok(locale) = HeaderValue::from_str(key.locale.as_str()) {
         headers.insert(header::ACCEPT_LANGUAGE, locale);
+    }
+    if let Ok(zone) = HeaderValue::from_str(&format!("{}={}", zone::COOKIE, key.zone.name())) {
+        headers.insert(header::COOKIE, zone);
     }
     request
 }

@@ -531,6 +531,19 @@ pub async fn become_creator() -> Result<(), AppError> {
     store::become_creator(&state()?.db, user.id).await
 }
 
+/// Remembers the time zone the caller's browser is in (an IANA name such as `Europe/Paris`) on
+/// their account, for the pages and mails they get on any device. Nothing for a visitor: their
+/// browser keeps it in a cookie.
+#[server(prefix = "/api", endpoint = "remember_time_zone")]
+pub async fn remember_time_zone(zone: String) -> Result<(), AppError> {
+    let zone = crate::ui::zone::Zone::parse(&zone)
+        .ok_or_else(|| AppError::invalid("zone", Problem::Malformed))?;
+    let Some(user) = session::current_user().await? else {
+        return Ok(());
+    };
+    store::set_time_zone(&state()?.db, user.id, zone.name()).await
+}
+
 #[server(prefix = "/api", endpoint = "follow")]
 pub async fn follow(handle: String, follow: bool) -> Result<(), AppError> {
     let user = session::require_user().await?;

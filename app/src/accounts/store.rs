@@ -486,6 +486,17 @@ pub async fn set_operator(db: &Db, email: &str, operator: bool) -> Result<(), Ap
 }
 
 /// A fan becomes a creator; any other role is a conflict.
+/// Remembers `user_id`'s time zone (an IANA name the caller checked).
+pub async fn set_time_zone(db: &Db, user_id: i64, zone: &str) -> Result<(), AppError> {
+    sqlx::query("UPDATE users SET time_zone = $1 WHERE id = $2")
+        .bind(zone)
+        .bind(user_id)
+        .execute(&db.pool)
+        .await
+        .map_err(db_err)?;
+    Ok(())
+}
+
 pub async fn become_creator(db: &Db, user_id: i64) -> Result<(), AppError> {
     let done = sqlx::query("UPDATE users SET role = 'creator' WHERE id = $1 AND role = 'fan'")
         .bind(user_id)

@@ -21,6 +21,7 @@ use {
     crate::ledger::{rules::parse_amount, types::Currency},
     crate::ssr::state,
     crate::ui::date::parse_date_time,
+    crate::ui::zone::Zone,
 };
 
 /// Bookings and stage steps one person may send per minute: far more than any real use, few
@@ -111,14 +112,25 @@ pub async fn schedule_event(
     #[server(default)] slots_per_fan: String,
     #[server(default)] cancel_cutoff_hours: String,
     #[server(default)] no_show_secs: String,
+    #[server(default)] time_zone: String,
 ) -> Result<i64, AppError> {
     let host = require_creator().await?;
     let state = state()?;
     let now = state.clock.now();
     let title = parse_text("title", &title, 3, 120)?;
     let description = parse_text("description", &description, 0, 2_000)?;
-    let starts_at = parse_date_time(&starts_at)
+    // Typed on the reader's wall clock: a form without a zone (a script) means UTC.
+    let zone = match time_zone.trim() {
+        "" => Zone::default(),
+        name => {
+            Zone::parse(name).ok_or_else(|| AppError::invalid("starts_at", Problem::InvalidDate))?
+        }
+    };
+    let local = parse_date_time(&starts_at)
         .ok_or_else(|| AppError::invalid("starts_at", Problem::InvalidDate))?;
+    let starts_at = zone
+        .instant_of(local)
+        .ok_or_else(|| AppError::invalid("starts_at", Problem::SkippedTime))?;
     if starts_at < now - 60 {
         return Err(AppError::invalid("starts_at", Problem::InPast));
     }

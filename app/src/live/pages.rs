@@ -24,6 +24,7 @@ use crate::ui::form::{
 };
 use crate::ui::money::format_money;
 use crate::ui::upload::UploadButton;
+use crate::ui::zone::{use_zone, zone_label};
 
 /// Refetches `refresh` every `secs` seconds once the page runs in the browser, so the queue
 /// and the countdown follow what happens.
@@ -119,7 +120,9 @@ pub fn ScheduleEventPage() -> impl IntoView {
                     <Field name="title" label=label(|i| t_string!(i, live.field_title).to_string()) errors required=true />
                     <TextArea name="description" label=label(|i| t_string!(i, live.field_description).to_string()) errors maxlength=2000 />
                     <div class="form-grid">
-                        <Field name="starts_at" kind="datetime-local" label=label(|i| t_string!(i, live.starts_at).to_string()) hint=label(|i| t_string!(i, live.starts_at_hint).to_string()) errors required=true />
+                        <Field name="starts_at" kind="datetime-local" label=label(|i| t_string!(i, live.starts_at).to_string()) hint=Signal::derive(move || format!("{} {}.", t_string!(i18n, live.starts_at_hint), zone_label())) errors required=true />
+                        // The zone the time is typed in: the reader's, as every page shows it.
+                        <input type="hidden" name="time_zone" value=move || use_zone().name().to_owned() />
                         <Field name="planned_minutes" kind="number" label=label(|i| t_string!(i, live.planned_minutes).to_string()) errors value="60" required=true />
                     </div>
                 </section>
@@ -272,7 +275,7 @@ fn EventView(
     });
     let cancel_terms = move || {
         if terms_open.get() {
-            view! { {t!(i18n, live.cancel_until)} " " {format_date_time(new_cancel_until, i18n.get_locale())} " UTC" }.into_any()
+            view! { {t!(i18n, live.cancel_until)} " " {format_date_time(new_cancel_until, i18n.get_locale())} " (" {zone_label()} ")" }.into_any()
         } else {
             t!(i18n, live.bookings_final).into_any()
         }
@@ -299,7 +302,7 @@ fn EventView(
                 <h1>{title}</h1>
                 <p class="muted">
                     <A href=format!("/@{}", e.host_handle)>{e.host_name.clone()}</A>
-                    " · " {move || format_date_time(starts_at, i18n.get_locale())} " UTC"
+                    " · " {move || format_date_time(starts_at, i18n.get_locale())} " (" {move || zone_label()} ")"
                 </p>
                 {(e.state == EventState::Scheduled).then(|| view! {
                     <p class="countdown" data-testid="countdown">
@@ -416,7 +419,7 @@ fn MySlotLine(
                     let open = Memo::new(move |_| rules::may_cancel(SlotState::Queued, event_state, cancel_until, clock.get()));
                     (move || if open.get() {
                         view! {
-                            <p class="muted small">{t!(i18n, live.cancel_until)} " " {format_date_time(cancel_until, i18n.get_locale())} " UTC"</p>
+                            <p class="muted small">{t!(i18n, live.cancel_until)} " " {format_date_time(cancel_until, i18n.get_locale())} " (" {zone_label()} ")"</p>
                             {action("cancel", t!(i18n, live.cancel_booking).into_any(), "btn btn-ghost")}
                         }.into_any()
                     } else {
@@ -714,7 +717,7 @@ pub fn EventList(#[prop(optional)] handle: String) -> impl IntoView {
                                     {l.cover_url.clone().map(|src| view! { <Picture class="event-card-cover" src=src sizes="(min-width: 720px) 280px, 100vw" lazy=true /> })}
                                     <span class=format!("badge event-{}", l.state.as_str())>{event_state_label(i18n, l.state)}</span>
                                     <A href=format!("/live/{}", l.id) attr:class="found-name">{l.title.clone()}</A>
-                                    <span class="muted small">{l.host_name.clone()} " · " {move || format_date_time(starts_at, i18n.get_locale())} " UTC"</span>
+                                    <span class="muted small">{l.host_name.clone()} " · " {move || format_date_time(starts_at, i18n.get_locale())} " (" {move || zone_label()} ")"</span>
                                     {(l.slots_left > 0).then(|| view! {
                                         <span class="small">{t!(i18n, live.slots_from, left = l.slots_left)} " · " {move || format_money(price, i18n.get_locale())}</span>
                                     })}

@@ -1,5 +1,6 @@
-//! Dates as people read them, the same on the server and in the browser (UTC, so the page the
-//! server renders and the one the browser hydrates agree).
+//! Dates as people read them, the same on the server and in the browser. Instants (a time of
+//! day) are shown in the reader's zone ([`super::zone`]); days (a campaign's dates, a deal's due
+//! date) are calendar days, stored as their 00:00 UTC.
 
 use crate::i18n::Locale;
 
@@ -11,8 +12,10 @@ const FR_MONTHS: [&str; 12] = [
     "déc.",
 ];
 
-/// `23 Nov 2026, 14:05` or `23 nov. 2026, 14:05` for Unix seconds `ts`.
+/// `23 Nov 2026, 14:05` or `23 nov. 2026, 14:05` for the instant `ts` (Unix seconds), in the
+/// reader's zone.
 pub fn format_date_time(ts: i64, locale: Locale) -> String {
+    let ts = ts + super::zone::use_zone().offset_at(ts);
     let secs = ts.rem_euclid(86_400);
     format!(
         "{}, {:02}:{:02}",
@@ -50,7 +53,9 @@ pub fn parse_date(s: &str) -> Option<i64> {
     (civil_from_days(days) == (year, month, day)).then_some(days * 86_400)
 }
 
-/// `2026-11-23T14:05` for Unix seconds `ts`: the value of an `<input type="datetime-local">`.
+/// `2026-11-23T14:05` for Unix seconds `ts` read as UTC: the value of an
+/// `<input type="datetime-local">` (shift by [`super::zone::Zone::offset_at`] first for a
+/// reader's wall clock).
 pub fn format_date_time_input(ts: i64) -> String {
     let secs = ts.rem_euclid(86_400);
     format!(
@@ -117,7 +122,7 @@ pub fn month_name(month: i64, locale: Locale) -> &'static str {
 }
 
 /// Days from 1970-01-01 to the given day (the inverse of [`civil_from_days`]).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+pub(crate) fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
     let year = year - i64::from(month <= 2);
     let era = year.div_euclid(400);
     let yoe = year.rem_euclid(400);

@@ -68,6 +68,7 @@ pub fn problem_text(i18n: I18nContext<Locale>, problem: Problem) -> AnyView {
         Problem::InvalidPercentage => t!(i18n, problems.invalid_percentage).into_any(),
         Problem::InPast => t!(i18n, problems.in_past).into_any(),
         Problem::CutoffPassed => t!(i18n, problems.cutoff_passed).into_any(),
+        Problem::SkippedTime => t!(i18n, problems.skipped_time).into_any(),
         Problem::NoDeliverable => t!(i18n, problems.no_deliverable).into_any(),
         Problem::NoStars => t!(i18n, problems.no_stars).into_any(),
         Problem::PercentageTooHigh { max_bp } => {

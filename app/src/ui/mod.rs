@@ -11,6 +11,7 @@ pub mod movements;
 pub mod picture;
 pub mod raw_text;
 pub mod upload;
+pub mod zone;
 
 use crate::i18n::Locale;
 

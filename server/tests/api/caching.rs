@@ -397,6 +397,29 @@ async fn the_shop_page_cache_keys_on_path_and_language_and_renders_once_for_a_cr
     let random = get("/@cached_shop/shop", "xx-YY;q=0.5, *").await.unwrap();
     assert_eq!(random.headers()["x-cache"], "hit");
 
+    // A visitor's time zone is cached with the page (times are shown in it); UTC is the
+    // English entry above, and a zone that is not one is UTC.
+    let zoned = |zone: &'static str| {
+        anonymous
+            .get(app.url("/@cached_shop/shop"))
+            .header("accept-language", "en")
+            .header("cookie", format!("tz={zone}"))
+            .send()
+    };
+    assert_eq!(
+        zoned("Europe/Paris").await.unwrap().headers()["x-cache"],
+        "miss"
+    );
+    assert_eq!(
+        zoned("Europe/Paris").await.unwrap().headers()["x-cache"],
+        "hit"
+    );
+    assert_eq!(zoned("UTC").await.unwrap().headers()["x-cache"], "hit");
+    assert_eq!(
+        zoned("Mars/Olympus").await.unwrap().headers()["x-cache"],
+        "hit"
+    );
+
     // A hit is validated too, and a signed-in creator gets their own rendering.
     let again = anonymous
         .get(app.url("/@cached_shop/shop"))

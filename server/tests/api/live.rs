@@ -937,3 +937,99 @@ async fn a_fan_at_their_limit_is_not_offered_another_slot() {
     assert!(!page.contains(">Book a slot"), "{page}");
     assert!(page.contains("Cancel my booking"), "{page}");
 }
+
+/// A time is typed and shown on the reader's wall clock and kept in UTC: 20:00 in Paris in
+/// January is 19:00 UTC, a time the clocks skip is refused, and a zone that is not one is too.
+#[tokio::test]
+async fn times_are_typed_and_shown_in_the_readers_time_zone() {
+    let app = spawn_app().await;
+    let host = app.client();
+    app.sign_up(&host, "creator", "paris_host").await;
+    let id: i64 = app
+        .call_ok(
+            &host,
+            "schedule_event",
+            &event_form(&[
+                ("starts_at", "2099-01-10T20:00"),
+                ("time_zone", "Europe/Paris"),
+            ]),
+        )
+        .await;
+    let event: Event = app
+        .call_ok(&host, "get_event", &[("id", &id.to_string())])
+        .await;
+    let utc = app::ui::date::parse_date_time("2099-01-10T19:00").unwrap();
+    assert_eq!(event.starts_at, utc);
+    for (zone, problem) in [
+        ("Mars/Olympus", Problem::InvalidDate),
+        ("</script><script>alert(1)</script>", Problem::InvalidDate),
+        (&*"Europe/".repeat(40), Problem::InvalidDate),
+    ] {
+        let error = app
+            .call_err(&host, "schedule_event", &event_form(&[("time_zone", zone)]))
+            .await;
+        assert_eq!(error.problem_for("starts_at"), Some(problem), "{zone}");
+    }
+    let error = app
+        .call_err(
+            &host,
+            "schedule_event",
+            &event_form(&[
+                ("starts_at", "2099-03-29T02:30"),
+                ("time_zone", "Europe/Paris"),
+            ]),
+        )
+        .await;
+    assert_eq!(error.problem_for("starts_at"), Some(Problem::SkippedTime));
+
+    // The page is rendered on the reader's clock, named: the zone comes from their cookie.
+    let path = format!("/@paris_host/live/{id}");
+    let read = |cookie: &'static str| {
+        let request = reqwest::Client::new().get(app.url(&path));
+        let request = if cookie.is_empty() {
+            request
+        } else {
+            request.header("cookie", cookie)
+        };
+        async move { request.send().await.unwrap().text().await.unwrap() }
+    };
+    let paris = read("tz=Europe/Paris").await;
+    assert!(paris.contains("20:00<!> (<!>Paris<!>)"), "{paris}");
+    let utc_page = read("").await;
+    assert!(utc_page.contains("19:00<!> (<!>UTC<!>)"), "{utc_page}");
+    let hostile = read("tz=%3C/script%3E").await;
+    assert!(hostile.contains("(<!>UTC<!>)"));
+
+    // Remembered on the account; a visitor's call changes nothing and a bad name is refused.
+    let _: () = app
+        .call_ok(&host, "remember_time_zone", &[("zone", "Europe/Paris")])
+        .await;
+    let db = Db::connect(&app.database_url).await.unwrap();
+    let kept: Option<String> =
+        sqlx::query_scalar("SELECT time_zone FROM users WHERE handle = 'paris_host'")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+    assert_eq!(kept.as_deref(), Some("Europe/Paris"));
+    let _: () = app
+        .call_ok(
+            &app.client(),
+            "remember_time_zone",
+            &[("zone", "Asia/Tokyo")],
+        )
+        .await;
+    for bad in [
+        "",
+        "Nowhere/Land",
+        "Europe/Paris\r\nSet-Cookie: x=1",
+        "</title>",
+    ] {
+        assert_eq!(
+            app.call_err(&host, "remember_time_zone", &[("zone", bad)])
+                .await
+                .problem_for("zone"),
+            Some(Problem::Malformed),
+            "{bad:?}"
+        );
+    }
+}
