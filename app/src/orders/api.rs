@@ -21,6 +21,12 @@ pub async fn get_cart() -> Result<Cart, AppError> {
     store::cart(&state()?.db, &cart::lines().await?, buyer).await
 }
 
+/// How many items the caller's cart holds, for the header's cart icon.
+#[server(prefix = "/api", endpoint = "cart_count")]
+pub async fn cart_count() -> Result<u32, AppError> {
+    Ok(cart::lines().await?.iter().map(|l| l.quantity).sum())
+}
+
 /// Puts `quantity` of a product's choice in the cart; `shop` is the handle of the creator whose
 /// shop it was added from.
 #[server(prefix = "/api", endpoint = "add_to_cart")]

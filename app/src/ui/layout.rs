@@ -83,11 +83,7 @@ fn Header() -> impl IntoView {
                 </nav>
                 <div class="header-actions">
                     <LanguageSwitch />
-                    <A href="/cart" attr:class="cart-link" attr:aria-label=move || t_string!(i18n, nav.cart).to_string()>
-                        <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true">
-                            <path d="M7 18a2 2 0 1 0 0 4 2 2 0 0 0 0-4zm10 0a2 2 0 1 0 0 4 2 2 0 0 0 0-4zM5.2 4l.6 3H21l-2 8H7.4L4.4 2H1v2z" fill="currentColor" />
-                        </svg>
-                    </A>
+                    <CartLink />
                     <Transition fallback=|| ()>
                         {move || {
                             auth.user
@@ -108,6 +104,35 @@ fn Header() -> impl IntoView {
                 </div>
             </div>
         </header>
+    }
+}
+
+/// A link to the cart with how many items it holds. Like the bell's count, the browser asks
+/// once the page runs, and again after anything that changes the cart or the session.
+#[component]
+fn CartLink() -> impl IntoView {
+    let i18n = use_i18n();
+    let auth = use_auth();
+    let items = RwSignal::new(0u32);
+    Effect::new(move |_| {
+        auth.login.version().track();
+        auth.logout.version().track();
+        auth.edits.track();
+        leptos::task::spawn_local(async move {
+            if let Ok(count) = crate::orders::api::cart_count().await {
+                items.set(count);
+            }
+        });
+    });
+    view! {
+        <A href="/cart" attr:class="cart-link" attr:aria-label=move || t_string!(i18n, nav.cart).to_string()>
+            <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true">
+                <path d="M7 18a2 2 0 1 0 0 4 2 2 0 0 0 0-4zm10 0a2 2 0 1 0 0 4 2 2 0 0 0 0-4zM5.2 4l.6 3H21l-2 8H7.4L4.4 2H1v2z" fill="currentColor" />
+            </svg>
+            {move || (items.get() > 0).then(|| view! {
+                <span class="bell-count" data-testid="cart-count">{items.get()}</span>
+            })}
+        </A>
     }
 }
 
@@ -302,9 +327,16 @@ fn Footer() -> impl IntoView {
     view! {
         <footer class="site-footer">
             <div class="footer-inner">
-                <p class="footer-brand">"Tremplin"</p>
-                <p>{t!(i18n, footer.tagline)}</p>
-                <p class="footer-fee">{t!(i18n, footer.fee)}</p>
+                <div>
+                    <p class="footer-brand">"Tremplin"</p>
+                    <p>{t!(i18n, footer.tagline)}</p>
+                    <p class="footer-fee">{t!(i18n, footer.fee)}</p>
+                </div>
+                <nav class="footer-links" aria-label=move || t_string!(i18n, footer.sections).to_string()>
+                    <SectionLinks />
+                    <A href="/live">{t!(i18n, footer.live)}</A>
+                </nav>
+                <LanguageSwitch />
             </div>
         </footer>
     }

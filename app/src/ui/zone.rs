@@ -98,6 +98,7 @@ fn offset_at(name: &str, ts: i64) -> i64 {
 /// The browser's own formatter for `name`, or `None` if it does not know the zone.
 #[cfg(not(feature = "ssr"))]
 fn formatter(name: &str) -> Option<js_sys::Intl::DateTimeFormat> {
+    use wasm_bindgen::JsCast;
     let options = js_sys::Object::new();
     for (key, value) in [
         ("timeZone", name),
@@ -111,13 +112,17 @@ fn formatter(name: &str) -> Option<js_sys::Intl::DateTimeFormat> {
     ] {
         js_sys::Reflect::set(&options, &key.into(), &value.into()).ok()?;
     }
-    // An unknown zone throws a RangeError.
-    let make = js_sys::Function::new_with_args(
-        "o",
-        "try { return new Intl.DateTimeFormat('en-US', o); } catch (e) { return null; }",
-    );
-    let made = make.call1(&wasm_bindgen::JsValue::NULL, &options).ok()?;
-    (!made.is_null()).then(|| made.into())
+    // An unknown zone throws a RangeError, which `construct` returns (no `eval`: the page's
+    // content security policy forbids it).
+    let intl = js_sys::Reflect::get(&js_sys::global(), &"Intl".into()).ok()?;
+    let class: js_sys::Function = js_sys::Reflect::get(&intl, &"DateTimeFormat".into())
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    let args = js_sys::Array::of2(&"en-US".into(), &options);
+    js_sys::Reflect::construct(&class, &args)
+        .ok()
+        .map(wasm_bindgen::JsCast::unchecked_into)
 }
 
 #[cfg(not(feature = "ssr"))]

@@ -21,7 +21,6 @@ const MAX_BLOCKED_WORD_CHARS: usize = 40;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Gift {
     pub code: &'static str,
-    pub icon: &'static str,
     /// The CSS animation every screen plays (`gift-anim-{animation}`).
     pub animation: &'static str,
     /// Its price until the host sets another, in cents.
@@ -35,31 +34,26 @@ pub const GIFT_PRICE_MAX: i64 = 50_000;
 pub const CATALOGUE: &[Gift] = &[
     Gift {
         code: "rose",
-        icon: "🌹",
         animation: "float",
         default_price: 100,
     },
     Gift {
         code: "heart",
-        icon: "💖",
         animation: "pulse",
         default_price: 200,
     },
     Gift {
         code: "star",
-        icon: "🌟",
         animation: "spin",
         default_price: 500,
     },
     Gift {
         code: "rocket",
-        icon: "🚀",
         animation: "launch",
         default_price: 1_000,
     },
     Gift {
         code: "crown",
-        icon: "👑",
         animation: "rain",
         default_price: 2_500,
     },
@@ -67,6 +61,19 @@ pub const CATALOGUE: &[Gift] = &[
 
 pub fn gift(code: &str) -> Option<&'static Gift> {
     CATALOGUE.iter().find(|g| g.code == code)
+}
+
+/// A gift's picture: drawn (SVG), not an emoji, so that what a fan paid for looks the same on
+/// every screen, with or without an emoji font.
+pub fn gift_icon_url(code: &str) -> &'static str {
+    match gift(code).map(|g| g.code) {
+        Some("rose") => "/assets/gifts/rose.svg",
+        Some("heart") => "/assets/gifts/heart.svg",
+        Some("star") => "/assets/gifts/star.svg",
+        Some("rocket") => "/assets/gifts/rocket.svg",
+        Some("crown") => "/assets/gifts/crown.svg",
+        _ => "/assets/gifts/gift.svg",
+    }
 }
 
 /// A chat message as it will be shown: trimmed, on one line, within the length, and without

@@ -244,7 +244,6 @@ pub async fn gifts(db: &Db, event: i64) -> Result<Vec<GiftOffer>, AppError> {
                 .map(|(_, p)| *p);
             GiftOffer {
                 code: g.code.to_owned(),
-                icon: g.icon.to_owned(),
                 animation: g.animation.to_owned(),
                 price: Money::eur(price.unwrap_or(g.default_price)),
                 on: price.is_some(),

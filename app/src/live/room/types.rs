@@ -79,7 +79,6 @@ pub enum Frame {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GiftOffer {
     pub code: String,
-    pub icon: String,
     /// The CSS animation it plays.
     pub animation: String,
     pub price: Money,

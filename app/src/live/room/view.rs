@@ -212,8 +212,14 @@ fn gift_name(i18n: I18nContext<Locale>, code: &str) -> String {
     }
 }
 
-fn gift_icon(code: &str) -> &'static str {
-    rules::gift(code).map_or("🎁", |g| g.icon)
+/// A gift's picture, `size` pixels square; the name beside it says what it is.
+#[component]
+fn GiftIcon(
+    #[prop(into)] code: String,
+    size: u32,
+    #[prop(optional)] class: &'static str,
+) -> impl IntoView {
+    view! { <img class=class src=rules::gift_icon_url(&code) alt="" width=size height=size /> }
 }
 
 /// The room of event `id`: its chat, the viewer count, and what the viewer may do in it.
@@ -242,7 +248,12 @@ pub fn RoomPanel(id: i64, #[prop(into)] on_news: Callback<News>) -> impl IntoVie
             <header class="room-head">
                 <h2>{t!(i18n, room.title)}</h2>
                 <span class="room-viewers" data-testid="viewers">
-                    {move || feed.viewers.get().map(|n| view! { "👁 " {t!(i18n, room.watching, n = n)} })}
+                    {move || feed.viewers.get().map(|n| view! {
+                        <svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true" class="viewers-icon">
+                            <path d="M12 5C6.5 5 2.7 9.3 1.5 12c1.2 2.7 5 7 10.5 7s9.3-4.3 10.5-7C21.3 9.3 17.5 5 12 5zm0 11a4 4 0 1 1 0-8 4 4 0 0 1 0 8zm0-6a2 2 0 1 0 0 4 2 2 0 0 0 0-4z" fill="currentColor" />
+                        </svg>
+                        " " {t!(i18n, room.watching, n = n)}
+                    })}
                 </span>
                 <span class="room-link" class:room-link-lost=move || feed.link.get() == Link::Lost>
                     {move || match feed.link.get() {
@@ -259,7 +270,7 @@ pub fn RoomPanel(id: i64, #[prop(into)] on_news: Callback<News>) -> impl IntoVie
                         let name = gift_name(i18n, &p.gift);
                         view! {
                             <div class=format!("gift-pop gift-anim-{animation}") data-testid="gift-pop">
-                                <span class="gift-pop-icon">{gift_icon(&p.gift)}</span>
+                                <GiftIcon class="gift-pop-icon" code=p.gift.clone() size=48 />
                                 <span class="gift-pop-text">{t!(i18n, room.sent_gift, name = p.from.clone(), gift = name.clone())}</span>
                             </div>
                         }
@@ -365,7 +376,7 @@ fn MessageLine(m: RoomMessage, tools: Option<Moderation>) -> impl IntoView {
             (
                 "msg msg-gift",
                 view! {
-                    <span class="msg-gift-icon">{gift_icon(&code)}</span> " "
+                    <GiftIcon class="msg-gift-icon" code=code.clone() size=20 /> " "
                     {t!(i18n, room.sent_gift, name = who, gift = name)} " · " {money}
                 }
                 .into_any(),
@@ -524,7 +535,7 @@ fn Giving(room: Room, donate: ServerAction<Donate>, gift: ServerAction<SendGift>
                 <input type="hidden" name="price" value=g.price.minor.to_string() />
                 <input type="hidden" name="key" value=move || format!("{key}-g{}", gift.version().get()) />
                 <button type="submit" class="gift-button" disabled=move || gift.pending().get() data-testid=format!("gift-{}", g.code)>
-                    <span class="gift-button-icon" aria-hidden="true">{g.icon.clone()}</span>
+                    <GiftIcon class="gift-button-icon" code=g.code.clone() size=32 />
                     <span>{name}</span>
                     <span class="small">{move || format_money(price, i18n.get_locale())}</span>
                 </button>
@@ -610,7 +621,7 @@ pub fn RoomSettings(id: i64) -> impl IntoView {
                                         <div class="gift-setting">
                                             <label class="check">
                                                 <input type="checkbox" name="on[]" value=g.code.clone() checked=g.on />
-                                                <span aria-hidden="true">{g.icon.clone()}</span> {gift_name(i18n, &g.code)}
+                                                <GiftIcon code=g.code.clone() size=20 /> {gift_name(i18n, &g.code)}
                                             </label>
                                             <div class="input-prefixed">
                                                 <span>"€"</span>

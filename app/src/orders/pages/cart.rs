@@ -18,6 +18,12 @@ use crate::ui::money::format_money;
 pub fn CartPage() -> impl IntoView {
     let i18n = use_i18n();
     let update = ServerAction::<UpdateCart>::new();
+    let auth = crate::ui::layout::use_auth();
+    Effect::new(move |_| {
+        if update.version().get() > 0 {
+            auth.refresh();
+        }
+    });
     let checkout = ServerAction::<CheckOut>::new();
     let cart = Resource::new(
         move || (update.version().get(), checkout.version().get()),

@@ -133,6 +133,13 @@ fn ProductView(p: ShopProduct) -> impl IntoView {
     let product = p.product;
     let add = ServerAction::<AddToCart>::new();
     let errors = action_error(add);
+    // The header's cart count follows what was added.
+    let auth = crate::ui::layout::use_auth();
+    Effect::new(move |_| {
+        if matches!(add.value().get(), Some(Ok(()))) {
+            auth.refresh();
+        }
+    });
     let added = move || matches!(add.value().get(), Some(Ok(())));
     let (price, shipping) = (product.price, product.shipping);
     let on_sale = product.in_stock();
