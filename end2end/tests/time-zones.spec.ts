@@ -12,7 +12,7 @@ test("times are typed and read on each person's own clock", async ({ browser }) 
   await expect(host.getByText("Dans votre fuseau horaire : Paris.")).toBeVisible();
   const title = `Dîner du dimanche ${Date.now().toString(36)}`;
   await host.getByLabel("Titre").fill(title);
-  await host.getByLabel("Début").fill("2099-01-10T20:00");
+  await host.getByLabel("Début", { exact: true }).fill("2099-01-10T20:00");
   await host.getByRole("button", { name: "Programmer le live" }).click();
   await expect(host).toHaveURL(/\/live\/\d+\/studio$/);
   const id = host.url().match(/\/live\/(\d+)\/studio/)![1];

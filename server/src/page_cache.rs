@@ -133,7 +133,8 @@ fn key_of(request: &Request) -> Option<Key> {
         path: request.uri().path().to_owned(),
         locale: locale_of(headers),
         zone: app::ssr::cookies(headers, zone::COOKIE)
-            .pop()
+            .into_iter()
+            .next()
             .and_then(|name| Zone::parse(&name))
             .unwrap_or_default(),
     })

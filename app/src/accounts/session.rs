@@ -59,7 +59,19 @@ pub async fn require_operator() -> Result<SessionUser, AppError> {
 pub async fn log_in(user_id: i64, epoch: i64) -> Result<(), AppError> {
     // Mail sent later (deal news) goes out in the language of this visit.
     let locale: crate::i18n::Locale = leptos_i18n::locale::resolve_locale();
-    super::store::set_locale(&state()?.db, user_id, leptos_i18n::Locale::as_str(locale)).await?;
+    let db = &state()?.db;
+    super::store::set_locale(db, user_id, leptos_i18n::Locale::as_str(locale)).await?;
+    // And the zone its browser keeps, which a visitor had before they had an account.
+    let zone = leptos::prelude::use_context::<http::request::Parts>()
+        .and_then(|parts| {
+            crate::ssr::cookies(&parts.headers, crate::ui::zone::COOKIE)
+                .into_iter()
+                .next()
+        })
+        .and_then(|name| crate::ui::zone::Zone::parse(&name));
+    if let Some(zone) = zone {
+        super::store::set_time_zone(db, user_id, zone.name()).await?;
+    }
     let session = session().await?;
     session.cycle_id().await.map_err(internal)?;
     session

@@ -98,8 +98,21 @@ fn duration_text(secs: u32) -> String {
 /// page the server sent and the one the browser hydrates agree.
 fn ticking(now: i64) -> ReadSignal<i64> {
     let (clock, set_clock) = signal(now);
-    keep_fresh(1, move || set_clock.update(|t| *t += 1));
+    // From the browser's wall clock rather than by counting ticks: a background tab's timers
+    // are slowed to one a minute, and a counted clock would fall behind the rules it shows.
+    let loaded_ms = wall_clock_ms();
+    keep_fresh(1, move || {
+        set_clock.set(now + ((wall_clock_ms() - loaded_ms) / 1_000.0) as i64)
+    });
     clock
+}
+
+/// The browser's clock in milliseconds; pages rendered on the server never tick.
+fn wall_clock_ms() -> f64 {
+    #[cfg(not(feature = "ssr"))]
+    return js_sys::Date::now();
+    #[cfg(feature = "ssr")]
+    0.0
 }
 
 /// Schedules an event, then opens its studio.
@@ -276,6 +289,8 @@ fn EventView(
     let cancel_terms = move || {
         if terms_open.get() {
             view! { {t!(i18n, live.cancel_until)} " " {format_date_time(new_cancel_until, i18n.get_locale())} " (" {zone_label()} ")" }.into_any()
+        } else if event_state == EventState::Live {
+            t!(i18n, live.bookings_final_live).into_any()
         } else {
             t!(i18n, live.bookings_final).into_any()
         }
@@ -349,7 +364,7 @@ fn EventView(
                     rules::BookingOffer::Nothing => ().into_any(),
                     rules::BookingOffer::SoldOut => view! { <p class="sold-out" role="status">{t!(i18n, live.sold_out)}</p> }.into_any(),
                     rules::BookingOffer::AllTakenWithYours => view! { <p class="muted" role="status">{t!(i18n, live.all_taken_yours_kept)}</p> }.into_any(),
-                    rules::BookingOffer::HoldingMost { max } => view! { <p class="muted" role="status" data-testid="holding-most">{t!(i18n, live.holding_most, max = max)}</p> }.into_any(),
+                    rules::BookingOffer::HoldingMost { max } => view! { <p class="muted" role="status" data-testid="holding-most">{t!(i18n, live.holding_most, count = move || u64::from(max))}</p> }.into_any(),
                     rules::BookingOffer::Book => view! {
                         <Show when=move || auth.user.get().and_then(|u| u.ok().flatten()).is_some() fallback=move || view! {
                             <A href="/login" attr:class="btn btn-primary">{t!(i18n, live.login_to_book)}</A>
@@ -423,7 +438,11 @@ fn MySlotLine(
                             {action("cancel", t!(i18n, live.cancel_booking).into_any(), "btn btn-ghost")}
                         }.into_any()
                     } else {
-                        view! { <p class="muted small" data-testid="booking-final">{t!(i18n, live.booking_final)}</p> }.into_any()
+                        view! { <p class="muted small" data-testid="booking-final">{if event_state == EventState::Live {
+                            t!(i18n, live.booking_final_live).into_any()
+                        } else {
+                            t!(i18n, live.booking_final).into_any()
+                        }}</p> }.into_any()
                     }).into_any()
                 }
                 SlotState::Backstage => view! {

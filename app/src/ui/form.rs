@@ -87,8 +87,9 @@ pub fn problem_text(i18n: I18nContext<Locale>, problem: Problem) -> AnyView {
         Problem::Muted { until: Some(until) } => {
             let until = move || {
                 format!(
-                    "{} UTC",
-                    crate::ui::date::format_date_time(until, i18n.get_locale())
+                    "{} ({})",
+                    crate::ui::date::format_date_time(until, i18n.get_locale()),
+                    crate::ui::zone::zone_label()
                 )
             };
             t!(i18n, problems.timed_out, until).into_any()

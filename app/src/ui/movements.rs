@@ -98,17 +98,17 @@ pub struct Line {
 /// the whole amount, however the ledger split them (a commission still held is voided and held
 /// again for what remains, rather than paid back).
 pub fn lines(movements: &[Movement]) -> Vec<Line> {
-    let purchases: std::collections::HashSet<(&str, i64)> = movements
+    let refunds: std::collections::HashSet<(&str, i64)> = movements
         .iter()
-        .filter(|m| m.kind == TransferKind::Purchase && m.amount.minor < 0)
+        .filter(|m| m.kind == TransferKind::Refund && m.amount.minor > 0)
         .map(|m| (m.cause.as_str(), m.at))
         .collect();
     let mut parts: Vec<Line> = Vec::new();
     for m in movements {
         let incoming = m.amount.minor >= 0;
         let paid_commission = m.kind == TransferKind::Commission && !incoming;
-        let kind = if paid_commission && !purchases.contains(&(m.cause.as_str(), m.at)) {
-            // Held again after a partial refund: it lessens that refund.
+        let kind = if paid_commission && refunds.contains(&(m.cause.as_str(), m.at)) {
+            // Held again after a partial refund, in its transaction: it lessens that refund.
             LineKind::Refund
         } else {
             LineKind::of(m.kind, incoming)
@@ -369,6 +369,18 @@ mod tests {
             moved(30, K::Refund, 1_700, TransferState::Posted, "order:C"),
         ];
         assert_eq!(lines_of(&history), vec![(L::Refund, 2_000)]);
+    }
+
+    #[test]
+    fn a_commission_whose_purchase_is_off_the_page_is_still_a_purchase() {
+        let history = [moved(
+            10,
+            K::Commission,
+            -225,
+            TransferState::Pending,
+            "order:A",
+        )];
+        assert_eq!(lines_of(&history), vec![(L::Purchase, -225)]);
     }
 
     #[test]

@@ -342,9 +342,22 @@ pub async fn wallet(
 ) -> Result<Wallet, AppError> {
     let account = AccountRef::wallet(user_id, currency);
     let balance = ledger::balance(db, account).await.map_err(internal)?;
-    let history = ledger::movements(db, account, filter, 100)
+    let mut history = ledger::movements(db, account, filter, 100)
         .await
         .map_err(internal)?;
+    if filter.kind == Some(TransferKind::Purchase) {
+        // A buyer's purchase includes the commission its creator gets: one price.
+        let commissions = MovementFilter {
+            kind: Some(TransferKind::Commission),
+            ..filter
+        };
+        history.extend(
+            ledger::movements(db, account, commissions, 100)
+                .await
+                .map_err(internal)?,
+        );
+        history.sort_by_key(|m| std::cmp::Reverse(m.at));
+    }
     let failed: Vec<PaymentRow> = sqlx::query_as(&format!(
         "SELECT {PAYMENT_COLUMNS} FROM payments
          WHERE user_id = $1 AND state = 'failed' ORDER BY id DESC LIMIT 3"
