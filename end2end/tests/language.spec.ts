@@ -10,13 +10,13 @@ test("French and English, chosen from the header and remembered", async ({ brows
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Votre tremplin, des premiers abonnés à un vrai revenu");
   await snap(page, "home-fr");
 
-  await page.getByRole("link", { name: "EN", exact: true }).click();
+  await page.getByRole("banner").getByRole("link", { name: "EN", exact: true }).click();
   await expect(page.locator("html")).toHaveAttribute("lang", "en");
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Your springboard from first followers to a living");
 
   await page.goto("/login");
   await expect(page.getByRole("heading", { name: "Log in" })).toBeVisible();
-  await page.getByRole("link", { name: "FR", exact: true }).click();
+  await page.getByRole("banner").getByRole("link", { name: "FR", exact: true }).click();
   await expect(page).toHaveURL(/\/login$/);
   await expect(page.getByRole("heading", { name: "Se connecter" })).toBeVisible();
   await context.close();

@@ -14,6 +14,7 @@ test("a cover, pinned merch, and a purchase without leaving the event", async ({
   const title = `Vinyle en live ${Date.now().toString(36)}`;
   await host.getByLabel("Title").fill(title);
   await host.getByLabel("Starts at").fill(new Date(Date.now() + 3_600_000).toISOString().slice(0, 16));
+  await host.getByLabel("Fans may cancel until (hours before the start)").fill("0");
   await host.getByRole("button", { name: "Schedule the event" }).click();
   await expect(host).toHaveURL(/\/live\/\d+\/studio$/);
   const eventPath = host.url().replace(/^https?:\/\/[^/]+/, "").replace(/\/studio$/, "");

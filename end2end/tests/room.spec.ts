@@ -13,6 +13,10 @@ test("chat, a gift seen by every viewer with its 0% receipt, a blocked word and 
   await hydrated(host);
   await host.getByLabel("Title").fill(`Session du soir ${Date.now().toString(36)}`);
   await host.getByLabel("Starts at").fill(new Date(Date.now() + 600_000).toISOString().slice(0, 16));
+  // In ten minutes, the default one-hour cut-off would already be past: refused, not promised.
+  await host.getByRole("button", { name: "Schedule the event" }).click();
+  await expect(host.locator("#field-cancel_cutoff_hours-error")).toContainText("already past");
+  await host.getByLabel("Fans may cancel until (hours before the start)").fill("0");
   await host.getByRole("button", { name: "Schedule the event" }).click();
   await expect(host).toHaveURL(/\/live\/\d+\/studio$/);
   const eventPath = host.url().replace(/^https?:\/\/[^/]+/, "").replace(/\/studio$/, "");

@@ -48,6 +48,7 @@ test("the host broadcasts, viewers watch, and a fan goes on stage next to her", 
   await hydrated(host);
   await host.getByLabel("Title").fill(`Direct vidéo ${Date.now().toString(36)}`);
   await host.getByLabel("Starts at").fill(new Date(Date.now() + 3_600_000).toISOString().slice(0, 16));
+  await host.getByLabel("Fans may cancel until (hours before the start)").fill("0");
   await host.getByLabel("Length of a slot (seconds)").fill("600");
   await host.getByRole("button", { name: "Schedule the event" }).click();
   await expect(host).toHaveURL(/\/live\/\d+\/studio$/);
