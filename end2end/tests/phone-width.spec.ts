@@ -43,21 +43,25 @@ test("the product editor and the studio, with their hidden file inputs, fit the 
   }
 });
 
-test("the header keeps one row at 1,280 px for every role, in French and English", async ({ browser }) => {
+test("from 1,024 px the header keeps one row for visitors and every role, in French and English", async ({ browser }) => {
   for (const locale of ["fr-FR", "en-GB"]) {
-    for (const handle of ["lea", "lucas_music", "velocita", "tremplin_ops"]) {
-      const context = await browser.newContext({ locale, viewport: { width: 1280, height: 900 } });
+    for (const handle of ["", "lea", "lucas_music", "velocita", "tremplin_ops"]) {
+      const context = await browser.newContext({ locale, viewport: { width: 1024, height: 900 } });
       const page = await context.newPage();
-      await logIn(page, demoEmail(handle), DEMO_PASSWORD);
+      if (handle) await logIn(page, demoEmail(handle), DEMO_PASSWORD);
       await page.goto("/discover");
-      const rows = await page.evaluate(() => {
-        const tops = [".brand-mark", ".main-nav", ".header-actions"].map((s) => {
-          const r = document.querySelector(s)!.getBoundingClientRect();
-          return Math.round(r.top + r.height / 2);
+      // 1,366 px and up also show the account's name beside its avatar.
+      for (const width of [1024, 1180, 1280, 1366, 1440]) {
+        await page.setViewportSize({ width, height: 900 });
+        const rows = await page.evaluate(() => {
+          const tops = [".brand-mark", ".main-nav", ".header-actions"].map((s) => {
+            const r = document.querySelector(s)!.getBoundingClientRect();
+            return Math.round(r.top + r.height / 2);
+          });
+          return new Set(tops).size;
         });
-        return new Set(tops).size;
-      });
-      expect(rows, `${handle}'s header in ${locale}`).toBe(1);
+        expect(rows, `${handle || "a visitor"}'s header in ${locale} at ${width} px`).toBe(1);
+      }
       await context.close();
     }
   }
@@ -80,12 +84,24 @@ test("a phone's menu reaches every section and account page, without JavaScript 
     await expect(page.locator(".main-nav")).toBeHidden();
     const menu = page.getByTestId("phone-menu");
     await menu.locator("summary").click();
-    for (const name of ["Découvrir", "Trouver des créateurs", "Porte-monnaie", "Revenus", "Collaborations", "Ma boutique"]) {
+    for (const name of ["Découvrir", "Lives", "Trouver des créateurs", "Porte-monnaie", "Revenus", "Collaborations", "Ma boutique"]) {
       await expect(menu.getByRole("link", { name, exact: true })).toBeVisible();
     }
     const wide = await page.evaluate(() => document.documentElement.scrollWidth);
     expect(wide).toBeLessThanOrEqual(360);
-    if (javaScriptEnabled) await snap(page, "phone-menu-open");
+    if (javaScriptEnabled) {
+      await snap(page, "phone-menu-open");
+      // As menus do: Escape closes it and gives the focus back to its button; so does a
+      // click anywhere else on the page.
+      await page.keyboard.press("Escape");
+      await expect(menu).not.toHaveAttribute("open");
+      await expect(menu.locator("summary")).toBeFocused();
+      await menu.locator("summary").click();
+      await expect(menu).toHaveAttribute("open");
+      await page.locator("main").dispatchEvent("click");
+      await expect(menu).not.toHaveAttribute("open");
+      await menu.locator("summary").click();
+    }
     await menu.getByRole("link", { name: "Porte-monnaie", exact: true }).click();
     await expect(page).toHaveURL(/\/wallet$/);
     await context.close();

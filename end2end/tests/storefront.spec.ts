@@ -22,11 +22,18 @@ async function fillProduct(page: Page, title: string, price: string, variants: [
   }
 }
 
-test("a small creator opens a shop with a T-shirt in stock and shares it", async ({ page }) => {
+test("a small creator opens a shop with a T-shirt in stock and shares it", async ({ page, context }) => {
   await logIn(page, demoEmail("sarah_tech"), DEMO_PASSWORD);
   await page.goto("/shop/manage");
   await hydrated(page);
   await expect(page.getByTestId("shop-link")).toContainText("/r/");
+  // One tap copies the link to share.
+  await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+  const share = page.locator(".share").filter({ has: page.getByTestId("shop-link") });
+  await share.getByRole("button", { name: "Copy" }).click();
+  await expect(share.getByRole("button", { name: "Copied" })).toBeVisible();
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  expect(copied).toBe((await page.getByTestId("shop-link").textContent())!.trim());
   // Bad input stays on the page with its error next to the field.
   await fillProduct(page, "T-shirt Sarah Tech", "-5", [["S", "3"], ["M", "-2"]]);
   await page.getByRole("button", { name: "Save the product" }).click();

@@ -61,6 +61,9 @@ pub struct Config {
     /// `TREMPLIN_ALLOW_TEST_MODE=1`: lets an `https://` site run the test-mode processor, the
     /// test clock or the demo data (a public staging site). Without it they are refused there.
     pub allow_test_mode: bool,
+    /// The operator's legal notice (`TREMPLIN_LEGAL_NOTICE_URL`) and contact address
+    /// (`TREMPLIN_CONTACT_EMAIL`), linked from every page's footer.
+    pub operator: app::site::operator::Operator,
 }
 
 /// The payment processor (`TREMPLIN_PAYMENTS`).
@@ -234,6 +237,24 @@ impl Config {
         })?
         .minor;
 
+        let legal_raw = var("TREMPLIN_LEGAL_NOTICE_URL");
+        let contact_raw = var("TREMPLIN_CONTACT_EMAIL");
+        let operator =
+            app::site::operator::Operator::parse(legal_raw.as_deref(), contact_raw.as_deref())
+                .map_err(|var| ConfigError {
+                    var,
+                    expected: if var == "TREMPLIN_CONTACT_EMAIL" {
+                        "one email address, such as hello@example.org"
+                    } else {
+                        "an http:// or https:// address of the legal notice"
+                    },
+                    got: if var == "TREMPLIN_CONTACT_EMAIL" {
+                        contact_raw.clone().unwrap_or_default()
+                    } else {
+                        legal_raw.clone().unwrap_or_default()
+                    },
+                })?;
+
         let fee_raw = var("TREMPLIN_TEST_PROCESSOR_FEE").unwrap_or_else(|| "1.5%+0.25".into());
         let test_processor_fee = FeeSchedule::parse(&fee_raw).ok_or_else(|| ConfigError {
             var: "TREMPLIN_TEST_PROCESSOR_FEE",
@@ -382,6 +403,7 @@ impl Config {
             payments,
             test_processor_fee,
             webhook_secret,
+            operator,
         })
     }
 
@@ -631,6 +653,25 @@ mod tests {
             let e = config(&[("TREMPLIN_PAYOUT_MINIMUM", bad)]).err().unwrap();
             assert_eq!(e.var, "TREMPLIN_PAYOUT_MINIMUM", "{bad}");
         }
+    }
+
+    #[test]
+    fn the_operators_notice_and_contact_are_checked_at_start() {
+        let c = config(&[
+            ("TREMPLIN_LEGAL_NOTICE_URL", "https://example.org/legal"),
+            ("TREMPLIN_CONTACT_EMAIL", "hello@example.org"),
+        ])
+        .unwrap();
+        assert_eq!(c.operator.contact.as_deref(), Some("hello@example.org"));
+        assert_eq!(config(&[]).unwrap().operator, Default::default());
+        let e = config(&[("TREMPLIN_LEGAL_NOTICE_URL", "javascript:alert(1)")])
+            .err()
+            .unwrap();
+        assert_eq!(e.var, "TREMPLIN_LEGAL_NOTICE_URL");
+        let e = config(&[("TREMPLIN_CONTACT_EMAIL", "x@y.z>\r\nBcc: a@b.c")])
+            .err()
+            .unwrap();
+        assert_eq!(e.var, "TREMPLIN_CONTACT_EMAIL");
     }
 
     #[test]

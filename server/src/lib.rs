@@ -135,6 +135,7 @@ pub async fn state(config: &Config) -> anyhow::Result<AppState> {
             ..app::accounts::rules::SIGNUPS_PER_IP
         },
         limiter: Default::default(),
+        operator: config.operator.clone(),
     })
 }
 

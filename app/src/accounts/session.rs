@@ -69,8 +69,21 @@ pub async fn log_in(user_id: i64, epoch: i64) -> Result<(), AppError> {
                 .next()
         })
         .and_then(|name| crate::ui::zone::Zone::parse(&name));
-    if let Some(zone) = zone {
-        super::store::set_time_zone(db, user_id, zone.name()).await?;
+    match zone {
+        Some(zone) => super::store::set_time_zone(db, user_id, zone.name()).await?,
+        // A browser without the cookie (JavaScript off, or a new one) gets the account's zone,
+        // so the pages and the schedule form speak the person's time from this login on.
+        None => {
+            let remembered = super::store::time_zone(db, user_id).await?;
+            let zone = remembered.as_deref().and_then(crate::ui::zone::Zone::parse);
+            let response = leptos::prelude::use_context::<leptos_axum::ResponseOptions>();
+            if let (Some(zone), Some(response)) = (zone, response) {
+                if let Ok(cookie) = http::HeaderValue::from_str(&crate::ui::zone::set_cookie(&zone))
+                {
+                    response.append_header(http::header::SET_COOKIE, cookie);
+                }
+            }
+        }
     }
     let session = session().await?;
     session.cycle_id().await.map_err(internal)?;

@@ -46,6 +46,14 @@ pub async fn brand_user_by_slug(db: &Db, slug: &str) -> Result<Option<i64>, AppE
         .map_err(db_err)
 }
 
+/// The brand behind a slug as a request gave it: `NotFound` for anything that is not one.
+pub async fn brand_of_slug(db: &Db, slug: &str) -> Result<i64, AppError> {
+    let slug = super::types::Slug::parse(slug).map_err(|_| AppError::NotFound)?;
+    brand_user_by_slug(db, slug.as_str())
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
 pub fn avatar_url(key: Option<String>) -> Option<String> {
     key.as_deref().map(crate::ssr::storage::media_url)
 }
@@ -485,7 +493,6 @@ pub async fn set_operator(db: &Db, email: &str, operator: bool) -> Result<(), Ap
     }
 }
 
-/// A fan becomes a creator; any other role is a conflict.
 /// Remembers `user_id`'s time zone (an IANA name the caller checked).
 pub async fn set_time_zone(db: &Db, user_id: i64, zone: &str) -> Result<(), AppError> {
     sqlx::query("UPDATE users SET time_zone = $1 WHERE id = $2")
@@ -497,6 +504,17 @@ pub async fn set_time_zone(db: &Db, user_id: i64, zone: &str) -> Result<(), AppE
     Ok(())
 }
 
+/// The time zone remembered on `user_id`'s account, if any.
+pub async fn time_zone(db: &Db, user_id: i64) -> Result<Option<String>, AppError> {
+    sqlx::query_scalar::<_, Option<String>>("SELECT time_zone FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_optional(&db.pool)
+        .await
+        .map_err(db_err)
+        .map(Option::flatten)
+}
+
+/// A fan becomes a creator; any other role is a conflict.
 pub async fn become_creator(db: &Db, user_id: i64) -> Result<(), AppError> {
     let done = sqlx::query("UPDATE users SET role = 'creator' WHERE id = $1 AND role = 'fan'")
         .bind(user_id)

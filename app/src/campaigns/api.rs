@@ -159,6 +159,14 @@ pub async fn list_campaigns() -> Result<Vec<Listed>, AppError> {
     store::published(&state()?.db, creator).await
 }
 
+/// A brand's campaigns open to creators, for its public page.
+#[server(prefix = "/api", endpoint = "open_campaigns_of")]
+pub async fn open_campaigns_of(slug: String) -> Result<Vec<Campaign>, AppError> {
+    let db = &state()?.db;
+    let brand = crate::accounts::store::brand_of_slug(db, &slug).await?;
+    store::open_of(db, brand).await
+}
+
 /// One campaign: published, or the caller's own.
 #[server(prefix = "/api", endpoint = "campaign")]
 pub async fn get_campaign(id: i64) -> Result<Campaign, AppError> {

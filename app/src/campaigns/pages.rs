@@ -7,7 +7,9 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
-use super::api::{get_campaign, list_campaigns, my_campaigns, ChangeCampaign, CreateCampaign};
+use super::api::{
+    get_campaign, list_campaigns, my_campaigns, open_campaigns_of, ChangeCampaign, CreateCampaign,
+};
 use super::types::*;
 use crate::accounts::types::{Network, Niche};
 use crate::i18n::*;
@@ -89,6 +91,29 @@ pub fn CampaignsPage() -> impl IntoView {
                 }.into_any(),
             ))}
         </Transition>
+    }
+}
+
+/// A brand's campaigns open to creators, on its public page.
+#[component]
+pub fn OpenCampaigns(slug: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let open = Resource::new(move || slug.clone(), open_campaigns_of);
+    view! {
+        <section class="card" data-testid="brand-campaigns">
+            <h2>{t!(i18n, profile.open_campaigns)}</h2>
+            <Transition fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>
+                {move || open.get().map(|r| list_view(
+                    r,
+                    || view! { <p class="muted">{t!(i18n, profile.no_open_campaigns)}</p> }.into_any(),
+                    |list| view! {
+                        <ol class="found-list">
+                            {list.into_iter().map(|campaign| view! { <CampaignCard l=Listed { campaign, fit: None } /> }).collect_view()}
+                        </ol>
+                    }.into_any(),
+                ))}
+            </Transition>
+        </section>
     }
 }
 

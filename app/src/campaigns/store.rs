@@ -205,6 +205,19 @@ pub async fn mine(db: &Db, brand_id: i64) -> Result<Vec<Campaign>, AppError> {
     load(db, rows).await
 }
 
+/// The brand's campaigns open to creators, newest first, for its public page.
+pub async fn open_of(db: &Db, brand_id: i64) -> Result<Vec<Campaign>, AppError> {
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} WHERE c.brand_id = $1 AND c.state = 'published'
+         ORDER BY c.published_at DESC, c.id DESC LIMIT 20"
+    ))
+    .bind(brand_id)
+    .fetch_all(&db.pool)
+    .await
+    .map_err(db_err)?;
+    load(db, rows).await
+}
+
 /// One campaign: published ones for anyone, the others only for their brand.
 pub async fn one(db: &Db, id: i64, viewer: Option<i64>) -> Result<Campaign, AppError> {
     let rows: Vec<Row> = sqlx::query_as(&format!(

@@ -70,7 +70,7 @@ pub fn slot_state_label(i18n: I18nContext<Locale>, s: SlotState) -> AnyView {
 }
 
 /// `2 d 03:04:05`, `03:04:05` or `04:05` for a number of seconds.
-pub fn clock_text(secs: i64) -> String {
+pub fn clock_text(secs: i64, day: &str) -> String {
     let secs = secs.max(0);
     let (d, h, m, s) = (
         secs / 86_400,
@@ -81,7 +81,7 @@ pub fn clock_text(secs: i64) -> String {
     match (d, h) {
         (0, 0) => format!("{m:02}:{s:02}"),
         (0, h) => format!("{h:02}:{m:02}:{s:02}"),
-        (d, h) => format!("{d} d {h:02}:{m:02}:{s:02}"),
+        (d, h) => format!("{d} {day} {h:02}:{m:02}:{s:02}"),
     }
 }
 
@@ -322,7 +322,7 @@ fn EventView(
                 {(e.state == EventState::Scheduled).then(|| view! {
                     <p class="countdown" data-testid="countdown">
                         {t!(i18n, live.starts_in)} " "
-                        <strong>{move || clock_text(starts_at - clock.get())}</strong>
+                        <strong>{move || clock_text(starts_at - clock.get(), t_string!(i18n, live.day_unit))}</strong>
                     </p>
                 })}
                 {e.hosting.then(|| view! {
@@ -355,7 +355,9 @@ fn EventView(
                     <div><dt>{t!(i18n, live.slots_left)}</dt><dd data-testid="slots-left">{left} " / " {e.offers.slot_count}</dd></div>
                 </dl>
                 <p class="field-hint">{t!(i18n, live.hold_rule)}</p>
-                {(offer != rules::BookingOffer::Nothing).then(|| view! { <p class="field-hint" data-testid="cancel-terms">{cancel_terms}</p> })}
+                // A slot holder reads their booking's terms on its own line: a new booking's terms
+                // are said only where one can be made.
+                {(offer == rules::BookingOffer::Book).then(|| view! { <p class="field-hint" data-testid="cancel-terms">{cancel_terms}</p> })}
                 {e.my_slots.iter().map(|s| {
                     let s = s.clone();
                     view! { <MySlotLine s event_state clock step step_errors /> }
@@ -661,8 +663,8 @@ fn QueueLine(
                 <span class="muted">" @" {q.fan_handle.clone()}</span>
             </div>
             <span class=format!("badge slot-badge-{}", q.state.as_str())>{slot_state_label(i18n, q.state)}</span>
-            {ends_at.map(|at| view! { <span class="timer" data-testid="stage-timer">{move || clock_text(at - clock.get())}</span> })}
-            {answer_by.map(|at| view! { <span class="muted small">{t!(i18n, live.answer_within)} " " {move || clock_text(at - clock.get())}</span> })}
+            {ends_at.map(|at| view! { <span class="timer" data-testid="stage-timer">{move || clock_text(at - clock.get(), t_string!(i18n, live.day_unit))}</span> })}
+            {answer_by.map(|at| view! { <span class="muted small">{t!(i18n, live.answer_within)} " " {move || clock_text(at - clock.get(), t_string!(i18n, live.day_unit))}</span> })}
             {charged.map(|c| view! { <span class="small">{move || format_money(c, i18n.get_locale())}</span> })}
             <div class="queue-actions">
                 {match (q.state, live) {
@@ -747,5 +749,21 @@ pub fn EventList(#[prop(optional)] handle: String) -> impl IntoView {
                 }.into_any(),
             ))}
         </Transition>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_countdown_reads_in_the_readers_words() {
+        assert_eq!(clock_text(-5, "d"), "00:00");
+        assert_eq!(clock_text(125, "d"), "02:05");
+        assert_eq!(clock_text(3_725, "d"), "01:02:05");
+        assert_eq!(clock_text(2 * 86_400 + 3_725, "j"), "2 j 01:02:05");
+        assert_eq!(duration_text(120), "2 min");
+        assert_eq!(duration_text(90), "1 min 30 s");
+        assert_eq!(duration_text(45), "45 s");
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod discover;
 pub mod home;
+pub mod operator;
 
 use leptos::prelude::*;
 use leptos_meta::Title;

@@ -49,6 +49,8 @@ pub struct AppState {
     pub signups_per_ip: crate::accounts::rules::RateLimit,
     /// The in-memory layer in front of the rate-limit counters (see [`limiter::hit`]).
     pub limiter: limiter::Limiter,
+    /// The operator's legal notice and contact, shown in every footer.
+    pub operator: crate::site::operator::Operator,
 }
 
 /// The time workers act on (holds expiring, review windows ending): the system's, plus an

@@ -158,3 +158,11 @@ pub async fn brand_products() -> Result<Vec<BrandProduct>, AppError> {
     let brand = require_role(Role::Brand).await?;
     store::brand_products(&state()?.db, brand.id, now()).await
 }
+
+/// A brand's products on sale, with the shops that sell them, for its public page.
+#[server(prefix = "/api", endpoint = "brand_showcase")]
+pub async fn brand_showcase(slug: String) -> Result<Vec<Showcased>, AppError> {
+    let db = &state()?.db;
+    let brand = crate::accounts::store::brand_of_slug(db, &slug).await?;
+    store::showcase(db, brand).await
+}

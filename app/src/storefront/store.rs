@@ -735,7 +735,54 @@ pub async fn brand_products(db: &Db, brand: i64, now: i64) -> Result<Vec<BrandPr
     Ok(out)
 }
 
-/// Adds an image (already stored under `key`) to one of `seller`'s products.
+/// What a brand's public page shows of its products: those on sale, each with the creators
+/// whose shops sell it (the way to buy it, and pay them their commission).
+pub async fn showcase(db: &Db, brand: i64) -> Result<Vec<Showcased>, AppError> {
+    let mut conn = db.pool.acquire().await.map_err(internal)?;
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM products WHERE seller_id = $1 AND active = 1 ORDER BY id DESC LIMIT 24",
+    )
+    .bind(brand)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(internal)?;
+    let mut found = products(&mut conn, &ids).await?;
+    let shops: Vec<ShopOf> = sqlx::query_as(
+        "SELECT s.product_id, u.handle, u.display_name AS name
+         FROM shop_items s JOIN products p ON p.id = s.product_id JOIN users u ON u.id = s.creator_id
+         WHERE p.seller_id = $1 AND p.active = 1 AND s.published = 1 ORDER BY u.handle",
+    )
+    .bind(brand)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(internal)?;
+    let mut out: Vec<Showcased> = ids
+        .iter()
+        .filter_map(|id| {
+            Some(Showcased {
+                product: found.remove(id)?,
+                shops: Vec::new(),
+            })
+        })
+        .collect();
+    for shop in shops {
+        if let Some(p) = out.iter_mut().find(|p| p.product.id == shop.product_id) {
+            p.shops.push(ShopLink {
+                handle: shop.handle,
+                name: shop.name,
+            });
+        }
+    }
+    Ok(out)
+}
+
+#[derive(sqlx::FromRow)]
+struct ShopOf {
+    product_id: i64,
+    handle: String,
+    name: String,
+}
+
 /// Whether `seller` may add an image to `product`: theirs, with fewer than `MAX_IMAGES`, and
 /// the seller under `IMAGES_PER_SELLER` in all. The upload asks before storing anything, and
 /// asks again when it records the image.

@@ -140,6 +140,20 @@ pub struct BrandProduct {
     pub promoters: Vec<Promoter>,
 }
 
+/// A brand's product on its public page, with the shops that sell it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Showcased {
+    pub product: Product,
+    pub shops: Vec<ShopLink>,
+}
+
+/// A creator's shop, by their handle and name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShopLink {
+    pub handle: String,
+    pub name: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Promoter {
     pub handle: String,

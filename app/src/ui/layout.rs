@@ -187,8 +187,36 @@ fn AccountMenu(user: SessionUser) -> impl IntoView {
     }
 }
 
-/// Closes a header menu once an entry is chosen, since client-side navigation keeps the header.
+/// Closes a header menu once an entry is chosen, since client-side navigation keeps the header;
+/// and, as people expect of a menu, on Escape (back to its button) or a click outside it.
 fn closer(menu: NodeRef<leptos::html::Details>) -> impl Fn(leptos::ev::MouseEvent) + Copy {
+    use wasm_bindgen::JsCast;
+    let open = move || menu.get_untracked().filter(|m| m.open());
+    let keys = window_event_listener(leptos::ev::keydown, move |e| {
+        if let Some(m) = open().filter(|_| e.key() == "Escape") {
+            m.set_open(false);
+            if let Some(summary) = m
+                .query_selector("summary")
+                .ok()
+                .flatten()
+                .and_then(|s| s.dyn_into::<web_sys::HtmlElement>().ok())
+            {
+                let _ = summary.focus();
+            }
+        }
+    });
+    let clicks = window_event_listener(leptos::ev::click, move |e| {
+        if let Some(m) = open() {
+            let target = e.target().and_then(|t| t.dyn_into::<web_sys::Node>().ok());
+            if !m.contains(target.as_ref()) {
+                m.set_open(false);
+            }
+        }
+    });
+    on_cleanup(move || {
+        keys.remove();
+        clicks.remove();
+    });
     move |_| {
         if let Some(menu) = menu.get() {
             menu.set_open(false);
@@ -203,13 +231,13 @@ fn AccountLinks(user: SessionUser) -> impl IntoView {
     let i18n = use_i18n();
     let auth = use_auth();
     view! {
+        <A href="/dashboard">{t!(i18n, nav.dashboard)}</A>
         <A href=user.page_path()>{t!(i18n, nav.my_page)}</A>
         <A href="/wallet">{t!(i18n, nav.wallet)}</A>
         {(user.role != Role::Fan).then(|| view! { <A href="/deals">{t!(i18n, nav.deals)}</A> })}
         {(user.role == Role::Brand).then(|| view! { <A href="/brand/campaigns">{t!(i18n, nav.my_campaigns)}</A> })}
         {(user.role == Role::Brand).then(|| view! { <A href="/brand/products">{t!(i18n, nav.products)}</A> })}
         {(user.role == Role::Creator).then(|| view! { <A href="/shop/manage">{t!(i18n, nav.my_shop)}</A> })}
-        {(user.role == Role::Creator).then(|| view! { <A href="/live">{t!(i18n, live.my_events)}</A> })}
         <A href="/orders">{t!(i18n, nav.orders)}</A>
         {(user.role != Role::Fan).then(|| view! { <A href="/shop/report">{t!(i18n, nav.report)}</A> })}
         {(user.role == Role::Creator).then(|| view! { <A href="/settings/marketplace">{t!(i18n, market.settings_title)}</A> })}
@@ -229,9 +257,9 @@ fn SectionLinks() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <A href="/discover">{t!(i18n, nav.discover)}</A>
+        <A href="/live">{t!(i18n, nav.live)}</A>
         <A href="/creators">{t!(i18n, nav.find_creators)}</A>
         <A href="/campaigns">{t!(i18n, nav.campaigns)}</A>
-        <A href="/dashboard">{t!(i18n, nav.dashboard)}</A>
     }
 }
 
@@ -321,6 +349,25 @@ fn urlencode(s: &str) -> String {
         .collect()
 }
 
+/// The operator's legal notice and contact, when they configured them.
+#[component]
+fn OperatorLinks() -> impl IntoView {
+    let i18n = use_i18n();
+    let operator = OnceResource::new(crate::site::operator::operator_info());
+    view! {
+        <Transition fallback=|| ()>
+            {move || operator.get().and_then(Result::ok).filter(|o| o.legal_url.is_some() || o.contact.is_some()).map(|o| view! {
+                <div class="footer-links" data-testid="operator">
+                    {o.legal_url.map(|url| view! { <a href=url rel="noopener">{t!(i18n, footer.legal)}</a> })}
+                    {o.contact.map(|mail| view! {
+                        <a href=format!("mailto:{mail}")>{t!(i18n, footer.contact)} " " {mail.clone()}</a>
+                    })}
+                </div>
+            })}
+        </Transition>
+    }
+}
+
 #[component]
 fn Footer() -> impl IntoView {
     let i18n = use_i18n();
@@ -334,8 +381,8 @@ fn Footer() -> impl IntoView {
                 </div>
                 <nav class="footer-links" aria-label=move || t_string!(i18n, footer.sections).to_string()>
                     <SectionLinks />
-                    <A href="/live">{t!(i18n, footer.live)}</A>
                 </nav>
+                <OperatorLinks />
                 <LanguageSwitch />
             </div>
         </footer>

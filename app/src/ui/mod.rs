@@ -5,11 +5,13 @@ pub mod chart;
 pub mod date;
 pub mod flash;
 pub mod form;
+pub mod icon;
 pub mod layout;
 pub mod money;
 pub mod movements;
 pub mod picture;
 pub mod raw_text;
+pub mod share;
 pub mod upload;
 pub mod zone;
 

@@ -8,7 +8,6 @@ use leptos::prelude::*;
 /// The cookie that carries the reader's zone.
 pub const COOKIE: &str = "tz";
 /// A year, in seconds: the cookie's lifetime.
-#[cfg(not(feature = "ssr"))]
 const COOKIE_MAX_AGE: u32 = 365 * 24 * 3_600;
 
 /// A time zone by its IANA name (`Europe/Paris`), known to the tz database.
@@ -179,6 +178,14 @@ pub fn zone_label() -> String {
     }
 }
 
+/// The `Set-Cookie` value that keeps `zone` for a year, site-wide.
+pub fn set_cookie(zone: &Zone) -> String {
+    format!(
+        "{COOKIE}={}; Path=/; Max-Age={COOKIE_MAX_AGE}; SameSite=Lax",
+        zone.name()
+    )
+}
+
 /// Provides the reader's zone to every page: the cookie's (the same on the server and in the
 /// browser, so hydration agrees), and once the page runs, the browser's own, remembered in the
 /// cookie and, for a signed-in person, on their account.
@@ -198,12 +205,8 @@ pub fn provide_zone() {
             return;
         };
         if found != zone.get_untracked() || cookie_zone().is_none() {
-            let cookie = format!(
-                "{COOKIE}={}; Path=/; Max-Age={COOKIE_MAX_AGE}; SameSite=Lax",
-                found.name()
-            );
             if let Some(document) = leptos::prelude::document().dyn_ref::<web_sys::HtmlDocument>() {
-                let _ = document.set_cookie(&cookie);
+                let _ = document.set_cookie(&set_cookie(&found));
             }
             zone.set(found.clone());
             leptos::task::spawn_local(async move {

@@ -183,6 +183,7 @@ impl TestApp {
             return_window_secs: app::orders::rules::RETURN_WINDOW_SECS,
             signups_per_ip: app::accounts::rules::SIGNUPS_PER_IP,
             limiter: Default::default(),
+            operator: Default::default(),
         }
     }
 

@@ -14,7 +14,7 @@ use app::live::store::{self as live, NewEvent};
 use app::live::types::*;
 use app::notifications::types::{Notice, Notification, StageNews};
 use app::ssr::Db;
-use reqwest::Client;
+use reqwest::{Client, StatusCode};
 
 use crate::common::{available, fresh_db, person, spawn_app, top_up, TestApp};
 
@@ -885,7 +885,9 @@ async fn the_event_page_never_offers_what_the_rules_refuse() {
     app.sign_up(&fan, "fan", "soon_fan").await;
     top_up(&db, app.me(&fan).await.unwrap().id, 2_000).await;
     let page_path = format!("/@soon_host/live/{id}");
-    assert!(app.page(&fan, &page_path).await.contains(">Book a slot"));
+    let before = app.page(&fan, &page_path).await;
+    assert!(before.contains(">Book a slot"), "{before}");
+    assert!(before.contains("data-testid=\"cancel-terms\""), "{before}");
     let _: i64 = app
         .call_ok(
             &fan,
@@ -896,6 +898,9 @@ async fn the_event_page_never_offers_what_the_rules_refuse() {
     let page = app.page(&fan, &page_path).await;
     assert!(page.contains("Cancel my booking"), "{page}");
     assert!(page.contains("Your booking stands"), "{page}");
+    // The holder reads their booking's terms once, on its line.
+    assert_eq!(page.matches("You may cancel until").count(), 1, "{page}");
+    assert!(!page.contains("data-testid=\"cancel-terms\""), "{page}");
     assert!(!page.contains("Sold out"), "{page}");
     assert!(!page.contains(">Book a slot"), "{page}");
     let other = app.client();
@@ -999,6 +1004,12 @@ async fn times_are_typed_and_shown_in_the_readers_time_zone() {
     assert!(utc_page.contains("19:00<!> (<!>UTC<!>)"), "{utc_page}");
     let hostile = read("tz=%3C/script%3E").await;
     assert!(hostile.contains("(<!>UTC<!>)"));
+    // The creator's own page leads to it, on the reader's clock too.
+    let profile = app.page(&app.client(), "/@paris_host").await;
+    assert!(
+        profile.contains(&format!("href=\"/live/{id}\"")),
+        "{profile}"
+    );
 
     // Remembered on the account; a visitor's call changes nothing and a bad name is refused.
     let _: () = app
@@ -1011,6 +1022,42 @@ async fn times_are_typed_and_shown_in_the_readers_time_zone() {
             .await
             .unwrap();
     assert_eq!(kept.as_deref(), Some("Europe/Paris"));
+    // A browser without the cookie (JavaScript off) gets the account's zone back at login,
+    // so the schedule form it is sent next speaks Paris time; one with a cookie keeps its own.
+    let login = |cookie: Option<&'static str>| {
+        let request = app
+            .client()
+            .post(app.url("/api/login"))
+            .header("accept", "application/json")
+            .form(&[
+                ("email", "paris_host@example.test"),
+                ("password", "a long enough passphrase"),
+            ]);
+        let request = match cookie {
+            Some(cookie) => request.header("cookie", cookie),
+            None => request,
+        };
+        async move { request.send().await.unwrap() }
+    };
+    let bare = login(None).await;
+    assert_eq!(bare.status(), StatusCode::OK);
+    let set: Vec<String> = bare
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect();
+    assert!(
+        set.iter()
+            .any(|c| c.starts_with("tz=Europe/Paris;") && c.contains("Path=/")),
+        "{set:?}"
+    );
+    let with_own = login(Some("tz=Asia/Tokyo")).await;
+    assert!(!with_own
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .any(|v| v.to_str().unwrap().starts_with("tz=")));
     let _: () = app
         .call_ok(
             &app.client(),

@@ -563,3 +563,29 @@ async fn a_link_never_fills_in_a_form_or_the_error_banner() {
         assert_eq!(answer.headers()["location"], "/", "{hostile}");
     }
 }
+
+#[tokio::test]
+async fn the_footer_shows_the_operators_notice_and_contact_only_when_configured() {
+    let plain = spawn_app().await;
+    let page = plain.page(&plain.client(), "/").await;
+    assert!(!page.contains("data-testid=\"operator\""), "{page}");
+
+    let app = crate::common::spawn_app_with(&[
+        (
+            "TREMPLIN_LEGAL_NOTICE_URL",
+            "https://example.org/legal?a=1&b=2",
+        ),
+        ("TREMPLIN_CONTACT_EMAIL", "hello@example.org"),
+    ])
+    .await;
+    for path in ["/", "/creators", "/nowhere"] {
+        let response = app.client().get(app.url(path)).send().await.unwrap();
+        let page = response.text().await.unwrap();
+        assert!(
+            page.contains("href=\"https://example.org/legal?a=1&amp;b=2\""),
+            "{path}: {page}"
+        );
+        assert!(page.contains(">Legal notice<"), "{path}");
+        assert!(page.contains("href=\"mailto:hello@example.org\""), "{path}");
+    }
+}

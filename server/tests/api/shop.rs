@@ -933,3 +933,127 @@ async fn nobody_buys_their_own_product_or_earns_on_their_own_purchase() {
     );
     sound(&db).await;
 }
+
+#[tokio::test]
+async fn a_brand_page_shows_its_open_campaigns_and_the_shops_that_sell_its_products() {
+    let app = spawn_app().await;
+    let (brand, creator) = (app.client(), app.client());
+    app.sign_up(&brand, "brand", "lumen_lamps").await;
+    app.sign_up(&creator, "creator", "lamp_lover").await;
+    let page = || async { app.page(&app.client(), "/brands/lumen-lamps").await };
+    let empty = page().await;
+    assert!(
+        empty.contains("No campaign open to creators right now."),
+        "{empty}"
+    );
+    assert!(empty.contains("No product on sale yet."), "{empty}");
+
+    let product: i64 = app
+        .call_ok(
+            &brand,
+            "save_product",
+            &[
+                ("title", "Desk lamp </title><script>alert(1)</script>"),
+                ("description", "Warm light"),
+                ("price", "40"),
+                ("shipping", "0"),
+                ("commission", "15"),
+                ("variant_names[]", "One size"),
+                ("variant_stocks[]", "5"),
+            ],
+        )
+        .await;
+    let id = product.to_string();
+    let listed = page().await;
+    assert!(
+        listed.contains("Not in a creator&#x27;s shop yet.")
+            || listed.contains("Not in a creator's shop yet."),
+        "{listed}"
+    );
+    assert!(
+        listed.contains(&format!("href=\"/products/{product}\"")),
+        "{listed}"
+    );
+    assert!(!listed.contains("<script>alert(1)"), "{listed}");
+
+    let _: () = app
+        .call_ok(
+            &creator,
+            "promote",
+            &[("product", id.as_str()), ("clawback_understood", "yes")],
+        )
+        .await;
+    let sold = page().await;
+    assert!(
+        sold.contains(&format!("href=\"/@lamp_lover/shop/{product}\"")),
+        "{sold}"
+    );
+    assert!(sold.contains("href=\"/@lamp_lover/shop\""), "{sold}");
+    // Only a shop that shows it leads there.
+    let _: () = app
+        .call_ok(
+            &creator,
+            "shelf",
+            &[("product", id.as_str()), ("action", "unpublish")],
+        )
+        .await;
+    assert!(!page().await.contains("href=\"/@lamp_lover/shop\""));
+
+    let campaign: i64 = app
+        .call_ok(
+            &brand,
+            "create_campaign",
+            &[
+                ("title", "Evening light"),
+                ("brief", "Show our lamp at dusk."),
+                ("niches[]", "lifestyle"),
+                ("min_audience", "0"),
+                ("max_audience", ""),
+                ("budget", "150"),
+                ("creators_wanted", "3"),
+                (
+                    "starts_on",
+                    &app::ui::date::format_date_input(app::ssr::now()),
+                ),
+                (
+                    "ends_on",
+                    &app::ui::date::format_date_input(app::ssr::now() + 30 * 86_400),
+                ),
+                ("count_post", "2"),
+                ("network_post", "instagram"),
+            ],
+        )
+        .await;
+    let draft = page().await;
+    assert!(!draft.contains("Evening light"), "a draft stays private");
+    let _: app::campaigns::types::CampaignState = app
+        .call_ok(
+            &brand,
+            "change_campaign",
+            &[("id", &campaign.to_string()), ("action", "publish")],
+        )
+        .await;
+    let open = page().await;
+    assert!(
+        open.contains(&format!("href=\"/campaigns/{campaign}\"")),
+        "{open}"
+    );
+
+    // Any other slug is a page not found, never an error.
+    for slug in ["nobody", "%3C%2Ftitle%3E", &"x".repeat(300)] {
+        let response = app
+            .client()
+            .get(app.url(&format!("/brands/{slug}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), reqwest::StatusCode::NOT_FOUND, "{slug}");
+    }
+    for endpoint in ["brand_showcase", "open_campaigns_of"] {
+        assert_eq!(
+            app.call_err(&app.client(), endpoint, &[("slug", "</title>")])
+                .await,
+            AppError::NotFound
+        );
+    }
+}

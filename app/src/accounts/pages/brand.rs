@@ -3,10 +3,12 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::accounts::api::get_brand;
+use crate::campaigns::pages::OpenCampaigns;
 use crate::deals::pages::ReputationCard;
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::site::NotFound;
+use crate::storefront::pages::showcase::BrandShowcase;
 use crate::ui::avatar::Avatar;
 use crate::ui::form::PageError;
 
@@ -43,6 +45,8 @@ pub fn BrandPage() -> impl IntoView {
                                 view! { <p class="bio">{b.description.clone()}</p> }.into_any()
                             }}
                         </section>
+                        <OpenCampaigns slug=b.slug.clone() />
+                        <BrandShowcase slug=b.slug.clone() />
                         <ReputationCard handle=b.slug.clone() brand=true />
                     </article>
                 }.into_any(),

@@ -8,6 +8,7 @@ use crate::accounts::types::{Profile, Role};
 use crate::deals::pages::ReputationCard;
 use crate::error::AppError;
 use crate::i18n::*;
+use crate::live::pages::EventList;
 use crate::market::pages::MarketCard;
 use crate::site::{niche_label, NotFound};
 use crate::ui::avatar::Avatar;
@@ -128,6 +129,10 @@ fn ProfileView(p: Profile, follow: ServerAction<Follow>) -> impl IntoView {
                     </ul>
                 </section>
                 {(p.role == Role::Creator).then(|| view! {
+                    <section class="card" data-testid="profile-events">
+                        <h2>{t!(i18n, nav.live)}</h2>
+                        <EventList handle=p.handle.clone() />
+                    </section>
                     <MarketCard handle=p.handle.clone() />
                     <ReputationCard handle=p.handle.clone() brand=false />
                 })}

@@ -14,6 +14,7 @@ use super::rules::{self, MAX_CHAT_CHARS};
 use super::types::*;
 use crate::i18n::*;
 use crate::ui::form::{action_error, error_text, Field, FieldProblem, PageError, TextArea};
+use crate::ui::icon::{Glyph, Icon};
 use crate::ui::money::{format_amount_input, format_money};
 
 /// How long a gift's animation plays.
@@ -395,7 +396,7 @@ fn MessageLine(m: RoomMessage, tools: Option<Moderation>) -> impl IntoView {
         ),
         MessageKind::Purchase => (
             "msg msg-system msg-purchase",
-            view! { "🛍 " {t!(i18n, room.news_bought, name = who, product = m.body.clone())} }
+            view! { <Glyph icon=Icon::Bag /> " " {t!(i18n, room.news_bought, name = who, product = m.body.clone())} }
                 .into_any(),
         ),
         MessageKind::Sanction => (
@@ -430,13 +431,13 @@ fn ModTools(t: Moderation, seq: i64) -> impl IntoView {
         remove,
         moderate,
     } = t;
-    let sanction = move |what: &'static str, icon: &'static str, label: String| {
+    let sanction = move |what: &'static str, icon: Icon, label: String| {
         view! {
             <ActionForm action=moderate attr:class="inline-form">
                 <input type="hidden" name="id" value=id.to_string() />
                 <input type="hidden" name="seq" value=seq.to_string() />
                 <input type="hidden" name="sanction" value=what />
-                <button type="submit" class="btn btn-ghost btn-tiny" title=label.clone() aria-label=label>{icon}</button>
+                <button type="submit" class="btn btn-ghost btn-tiny" title=label.clone() aria-label=label><Glyph icon=icon /></button>
             </ActionForm>
         }
     };
@@ -445,10 +446,10 @@ fn ModTools(t: Moderation, seq: i64) -> impl IntoView {
             <ActionForm action=remove attr:class="inline-form">
                 <input type="hidden" name="id" value=id.to_string() />
                 <input type="hidden" name="seq" value=seq.to_string() />
-                <button type="submit" class="btn btn-ghost btn-tiny" title=move || t_string!(i18n, room.delete).to_string() aria-label=move || t_string!(i18n, room.delete).to_string()>"🗑"</button>
+                <button type="submit" class="btn btn-ghost btn-tiny" title=move || t_string!(i18n, room.delete).to_string() aria-label=move || t_string!(i18n, room.delete).to_string()><Glyph icon=Icon::Trash /></button>
             </ActionForm>
-            {sanction("timeout", "⏱", t_string!(i18n, room.timeout).to_string())}
-            {sanction("ban", "⛔", t_string!(i18n, room.ban).to_string())}
+            {sanction("timeout", Icon::Timer, t_string!(i18n, room.timeout).to_string())}
+            {sanction("ban", Icon::Ban, t_string!(i18n, room.ban).to_string())}
         </div>
     }
 }

@@ -18,6 +18,7 @@ use crate::ui::form::{
     action_error, error_text, problem_text, Field, FormError, PageError, TextArea,
 };
 use crate::ui::money::format_money;
+use crate::ui::share::ShareLink;
 use crate::ui::upload::UploadButton;
 
 /// `15 %` from basis points.
@@ -152,7 +153,7 @@ fn Desk(desk: Desk, shelf: ServerAction<ChangeShelf>) -> impl IntoView {
                 <A href="/catalogue" attr:class="btn btn-ghost">{t!(i18n, shop.browse_catalogue)}</A>
             </div>
             <p class="field-hint">{t!(i18n, shop.share_shop)}</p>
-            <p><code class="share-link" data-testid="shop-link">{desk.shop_link.clone()}</code></p>
+            <p><ShareLink url=desk.shop_link.clone() testid="shop-link" /></p>
             {if desk.items.is_empty() {
                 view! { <p class="muted">{t!(i18n, shop.desk_empty)}</p> }.into_any()
             } else {
@@ -179,6 +180,12 @@ fn Desk(desk: Desk, shelf: ServerAction<ChangeShelf>) -> impl IntoView {
                             };
                             view! {
                                 <li class="shelf-item" data-testid="shelf-item">
+                                    <div class="shelf-thumb">
+                                        {match item.product.images.first().cloned() {
+                                            Some(src) => view! { <Picture src=src sizes="56px" width=56 height=56 lazy=true /> }.into_any(),
+                                            None => view! { <span class="product-placeholder" aria-hidden="true">{item.product.title.chars().next().unwrap_or('?').to_string()}</span> }.into_any(),
+                                        }}
+                                    </div>
                                     <div class="shelf-main">
                                         <strong>{item.product.title.clone()}</strong>
                                         <span class="muted small">
@@ -194,7 +201,7 @@ fn Desk(desk: Desk, shelf: ServerAction<ChangeShelf>) -> impl IntoView {
                                                 })}
                                             </span>
                                         })}
-                                        <span class="small">{t!(i18n, shop.link)} " " <code class="share-link">{item.link.clone()}</code></span>
+                                        <span class="small">{t!(i18n, shop.link)} " " <ShareLink url=item.link.clone() /></span>
                                     </div>
                                     <div class="shelf-actions">
                                         <span class=if item.published { "badge campaign-published" } else { "badge campaign-draft" }>

@@ -3,3 +3,4 @@
 pub mod catalogue;
 pub mod desk;
 pub mod shop;
+pub mod showcase;

@@ -1,0 +1,72 @@
+//! A brand's products on its public page (`/brands/{slug}`), each leading to the creators'
+//! shops that sell it: buying there pays them their commission.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::i18n::*;
+use crate::storefront::api::brand_showcase;
+use crate::ui::form::list_view;
+use crate::ui::money::format_money;
+use crate::ui::picture::Picture;
+
+#[component]
+pub fn BrandShowcase(slug: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let showcase = Resource::new(move || slug.clone(), brand_showcase);
+    view! {
+        <section class="card" data-testid="brand-products">
+            <h2>{t!(i18n, profile.products)}</h2>
+            <Transition fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>
+                {move || showcase.get().map(|r| list_view(
+                    r,
+                    || view! { <p class="muted">{t!(i18n, profile.no_products)}</p> }.into_any(),
+                    |list| view! {
+                        <ul class="product-grid">
+                            {list.into_iter().map(|s| {
+                                let p = s.product;
+                                // Bought through a creator's shop when one sells it.
+                                let href = match s.shops.first() {
+                                    Some(shop) => format!("/@{}/shop/{}", shop.handle, p.id),
+                                    None => format!("/products/{}", p.id),
+                                };
+                                let price = p.price;
+                                let in_stock = p.in_stock();
+                                view! {
+                                    <li class="product-card">
+                                        <A href=href>
+                                            <div class="product-thumb">
+                                                {match p.images.first().cloned() {
+                                                    Some(src) => view! { <Picture src=src sizes="(min-width: 720px) 280px, (min-width: 400px) 50vw, 100vw" width=400 height=400 lazy=true /> }.into_any(),
+                                                    None => view! { <span class="product-placeholder" aria-hidden="true">{p.title.chars().next().unwrap_or('?').to_string()}</span> }.into_any(),
+                                                }}
+                                            </div>
+                                            <span class="product-title">{p.title.clone()}</span>
+                                        </A>
+                                        <p class="product-meta">
+                                            <strong>{move || format_money(price, i18n.get_locale())}</strong>
+                                            {(!in_stock).then(|| view! { <span class="badge badge-muted">{t!(i18n, shop.sold_out)}</span> })}
+                                        </p>
+                                        {if s.shops.is_empty() {
+                                            view! { <p class="muted small">{t!(i18n, profile.in_no_shop)}</p> }.into_any()
+                                        } else {
+                                            view! {
+                                                <p class="muted small">
+                                                    {t!(i18n, profile.sold_in)} " "
+                                                    {s.shops.into_iter().enumerate().map(|(i, shop)| view! {
+                                                        {(i > 0).then_some(", ")}
+                                                        <A href=format!("/@{}/shop", shop.handle)>{shop.name}</A>
+                                                    }).collect_view()}
+                                                </p>
+                                            }.into_any()
+                                        }}
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                ))}
+            </Transition>
+        </section>
+    }
+}
