@@ -51,7 +51,7 @@ pub fn BrandShowcase(slug: String) -> impl IntoView {
                                             view! { <p class="muted small">{t!(i18n, profile.in_no_shop)}</p> }.into_any()
                                         } else {
                                             view! {
-                                                <p class="muted small">
+                                                <p class="muted small product-shops">
                                                     {t!(i18n, profile.sold_in)} " "
                                                     {s.shops.into_iter().enumerate().map(|(i, shop)| view! {
                                                         {(i > 0).then_some(", ")}
