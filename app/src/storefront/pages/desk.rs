@@ -1,6 +1,7 @@
 //! What sellers see: the creator's shop desk (`/shop/manage`), the product form shared by
 //! creators and brands, and a product's editor with its images (`/products/:id/edit`).
 
+use super::ProductImage;
 use crate::ui::picture::Picture;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
@@ -181,10 +182,7 @@ fn Desk(desk: Desk, shelf: ServerAction<ChangeShelf>) -> impl IntoView {
                             view! {
                                 <li class="shelf-item" data-testid="shelf-item">
                                     <div class="shelf-thumb">
-                                        {match item.product.images.first().cloned() {
-                                            Some(src) => view! { <Picture src=src sizes="56px" width=56 height=56 lazy=true /> }.into_any(),
-                                            None => view! { <span class="product-placeholder" aria-hidden="true">{item.product.title.chars().next().unwrap_or('?').to_string()}</span> }.into_any(),
-                                        }}
+                                        <ProductImage image=item.product.images.first().cloned() title=item.product.title.clone() sizes="56px" size=56 />
                                     </div>
                                     <div class="shelf-main">
                                         <strong>{item.product.title.clone()}</strong>

@@ -7,6 +7,7 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
+use super::{ProductImage, CARD_SIZES};
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::orders::api::AddToCart;
@@ -71,10 +72,7 @@ fn ShopView(shop: Shop) -> impl IntoView {
                             <li class="product-card">
                                 <A href=href>
                                     <div class="product-thumb">
-                                        {match item.image.clone() {
-                                            Some(src) => view! { <Picture src=src sizes="(min-width: 720px) 280px, (min-width: 400px) 50vw, 100vw" width=400 height=400 lazy=true /> }.into_any(),
-                                            None => view! { <span class="product-placeholder" aria-hidden="true">{item.title.chars().next().unwrap_or('?').to_string()}</span> }.into_any(),
-                                        }}
+                                        <ProductImage image=item.image.clone() title=item.title.clone() sizes=CARD_SIZES size=400 />
                                     </div>
                                     <span class="product-title">{item.title.clone()}</span>
                                 </A>

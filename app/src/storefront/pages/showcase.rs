@@ -4,11 +4,11 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use super::{ProductImage, CARD_SIZES};
 use crate::i18n::*;
 use crate::storefront::api::brand_showcase;
 use crate::ui::form::list_view;
 use crate::ui::money::format_money;
-use crate::ui::picture::Picture;
 
 #[component]
 pub fn BrandShowcase(slug: String) -> impl IntoView {
@@ -36,10 +36,7 @@ pub fn BrandShowcase(slug: String) -> impl IntoView {
                                     <li class="product-card">
                                         <A href=href>
                                             <div class="product-thumb">
-                                                {match p.images.first().cloned() {
-                                                    Some(src) => view! { <Picture src=src sizes="(min-width: 720px) 280px, (min-width: 400px) 50vw, 100vw" width=400 height=400 lazy=true /> }.into_any(),
-                                                    None => view! { <span class="product-placeholder" aria-hidden="true">{p.title.chars().next().unwrap_or('?').to_string()}</span> }.into_any(),
-                                                }}
+                                                <ProductImage image=p.images.first().cloned() title=p.title.clone() sizes=CARD_SIZES size=400 />
                                             </div>
                                             <span class="product-title">{p.title.clone()}</span>
                                         </A>
