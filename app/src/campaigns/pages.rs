@@ -4,7 +4,6 @@
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 use leptos_meta::Title;
-use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use super::api::{
@@ -130,8 +129,8 @@ fn CampaignCard(l: Listed) -> impl IntoView {
         <li class="card found" data-testid="campaign">
             <div class="found-head">
                 <div class="found-id">
-                    <A href=format!("/campaigns/{}", c.id) attr:class="found-name">{c.title.clone()}</A>
-                    <A href=format!("/brands/{}", c.brand_slug) attr:class="handle">{c.brand_name.clone()}</A>
+                    <a href=format!("/campaigns/{}", c.id) class="found-name">{c.title.clone()}</a>
+                    <a href=format!("/brands/{}", c.brand_slug) class="handle">{c.brand_name.clone()}</a>
                 </div>
                 {passed.map(|n| view! {
                     <span class=if n == 4 { "badge availability-open" } else { "badge availability-busy" }>{t!(i18n, campaigns.fits, n)}</span>
@@ -182,7 +181,7 @@ pub fn CampaignPage() -> impl IntoView {
                 Ok(c) => { let facts = c.clone(); view! {
                     <Title text=c.title.clone() />
                     <article class="card campaign">
-                        <p class="muted"><A href=format!("/brands/{}", c.brand_slug)>{c.brand_name.clone()}</A> " · " {state_label(i18n, c.state)}</p>
+                        <p class="muted"><a href=format!("/brands/{}", c.brand_slug)>{c.brand_name.clone()}</a> " · " {state_label(i18n, c.state)}</p>
                         <h1>{c.title.clone()}</h1>
                         <p class="bio">{c.brief.clone()}</p>
                         <Facts c=facts />
@@ -260,7 +259,7 @@ pub fn BrandCampaignsPage() -> impl IntoView {
                                 view! {
                                     <li class="card found">
                                         <div class="found-head">
-                                            <A href=format!("/campaigns/{}", c.id) attr:class="found-name">{c.title.clone()}</A>
+                                            <a href=format!("/campaigns/{}", c.id) class="found-name">{c.title.clone()}</a>
                                             <span class=format!("badge campaign-{}", c.state.as_str())>{state_label(i18n, c.state)}</span>
                                             {(c.state == CampaignState::Draft).then(|| { let id = id.clone(); view! {
                                                 <ActionForm action=act>

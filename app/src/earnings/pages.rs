@@ -3,7 +3,6 @@
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 use leptos_meta::Title;
-use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 use super::api::{get_statement, operator_payouts, RequestPayout, SendPayout, SettlePayout};
@@ -226,7 +225,7 @@ fn EventsTable(events: Vec<EventIncome>) -> impl IntoView {
                             view! {
                                 <tr>
                                     <th scope="row">
-                                        <A href=format!("/live/{}", e.id)>{e.title.clone()}</A>
+                                        <a href=format!("/live/{}", e.id)>{e.title.clone()}</a>
                                         <span class="muted small">" · " {move || format_date_time(starts_at, i18n.get_locale())}</span>
                                     </th>
                                     <td class="num"><Amount money=e.gifts /></td>
@@ -291,15 +290,15 @@ pub fn OperatorPayoutsPage() -> impl IntoView {
                 <h1>{t!(i18n, operator.title)}</h1>
                 <nav class="filters" aria-label=move || t_string!(i18n, wallet.filter).to_string()>
                     {PayoutState::ALL.map(|s| view! {
-                        <A href=format!("/operator/payouts?state={}", s.as_str())
-                            attr:class=move || if state() == s.as_str() { "chip chip-current" } else { "chip" }>
+                        <a href=format!("/operator/payouts?state={}", s.as_str())
+                            class=move || if state() == s.as_str() { "chip chip-current" } else { "chip" }>
                             {move || state_label(i18n, s)}
-                        </A>
+                        </a>
                     })}
-                    <A href="/operator/payouts?state=all"
-                        attr:class=move || if state() == "all" { "chip chip-current" } else { "chip" }>
+                    <a href="/operator/payouts?state=all"
+                        class=move || if state() == "all" { "chip chip-current" } else { "chip" }>
                         {t!(i18n, wallet.all)}
-                    </A>
+                    </a>
                 </nav>
             </header>
             <FormError errors=send_error fields=&[] />
@@ -334,7 +333,7 @@ fn OperatorPayout(
         <li class="card operator-payout" data-testid="operator-payout">
             <div class="operator-payout-head">
                 <div>
-                    <p class="history-kind"><A href=format!("/@{}", p.handle)>{p.display_name}</A> " · @" {p.handle.clone()}</p>
+                    <p class="history-kind"><a href=format!("/@{}", p.handle)>{p.display_name}</a> " · @" {p.handle.clone()}</p>
                     <p class="muted small">{move || format_date_time(at, i18n.get_locale())} " · " <code>{payout.id.clone()}</code></p>
                 </div>
                 <div class="history-amount">

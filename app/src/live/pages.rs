@@ -5,7 +5,6 @@ use crate::ui::picture::Picture;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 use leptos_meta::Title;
-use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use super::api::{
@@ -316,7 +315,7 @@ fn EventView(
                 <span class=format!("badge event-{}", e.state.as_str())>{event_state_label(i18n, e.state)}</span>
                 <h1>{title}</h1>
                 <p class="muted">
-                    <A href=format!("/@{}", e.host_handle)>{e.host_name.clone()}</A>
+                    <a href=format!("/@{}", e.host_handle)>{e.host_name.clone()}</a>
                     " · " {move || format_date_time(starts_at, i18n.get_locale())} " (" {move || zone_label()} ")"
                 </p>
                 {(e.state == EventState::Scheduled).then(|| view! {
@@ -326,7 +325,7 @@ fn EventView(
                     </p>
                 })}
                 {e.hosting.then(|| view! {
-                    <A href=format!("/live/{}/studio", e.id) attr:class="btn btn-primary">{t!(i18n, live.open_studio)}</A>
+                    <a href=format!("/live/{}/studio", e.id) class="btn btn-primary">{t!(i18n, live.open_studio)}</a>
                 })}
                 {remindable.then(|| view! {
                     <Show when=signed_in>
@@ -369,7 +368,7 @@ fn EventView(
                     rules::BookingOffer::HoldingMost { max } => view! { <p class="muted" role="status" data-testid="holding-most">{t!(i18n, live.holding_most, count = move || u64::from(max))}</p> }.into_any(),
                     rules::BookingOffer::Book => view! {
                         <Show when=move || auth.user.get().and_then(|u| u.ok().flatten()).is_some() fallback=move || view! {
-                            <A href="/login" attr:class="btn btn-primary">{t!(i18n, live.login_to_book)}</A>
+                            <a href="/login" class="btn btn-primary">{t!(i18n, live.login_to_book)}</a>
                         }>
                             <ActionForm action=book attr:class="inline-form">
                                 <input type="hidden" name="id" value=id.to_string() />
@@ -383,7 +382,7 @@ fn EventView(
                         <p class="field-error" role="alert">{move || book_errors.get().map(|e| crate::ui::form::error_text(i18n, &e))}</p>
                         <Show
                             when=move || book_errors.get().is_some_and(|e| e.problem_for("slot") == Some(crate::error::Problem::InsufficientFunds))
-                            fallback=move || signed_in().then(|| view! { <A href="/wallet" attr:class="small">{t!(i18n, live.top_up)}</A> })
+                            fallback=move || signed_in().then(|| view! { <a href="/wallet" class="small">{t!(i18n, live.top_up)}</a> })
                         >
                             <ActionForm action=top_up attr:class="inline-form">
                                 <input type="hidden" name="id" value=id.to_string() />
@@ -545,7 +544,7 @@ fn StudioHead(
         <header class="page-head">
             <span class=format!("badge event-{}", e.state.as_str())>{event_state_label(i18n, e.state)}</span>
             <h1>{t!(i18n, live.studio)} " · " {e.title.clone()}</h1>
-            <p><A href=format!("/live/{}", e.id)>{t!(i18n, live.event_page)}</A></p>
+            <p><a href=format!("/live/{}", e.id)>{t!(i18n, live.event_page)}</a></p>
             <div class="studio-controls">
                 {match e.state {
                     EventState::Scheduled => view! {
@@ -708,7 +707,7 @@ pub fn LivePage() -> impl IntoView {
         </header>
         <Transition fallback=|| ()>
             {move || creator().map(|u| view! {
-                <A href="/live/new" attr:class="btn btn-primary">{t!(i18n, live.new_title)}</A>
+                <a href="/live/new" class="btn btn-primary">{t!(i18n, live.new_title)}</a>
                 <section class="featured">
                     <h2>{t!(i18n, live.my_events)}</h2>
                     <EventList handle=u.handle.clone() />
@@ -737,7 +736,7 @@ pub fn EventList(#[prop(optional)] handle: String) -> impl IntoView {
                                 <li class="card event-card" class:with-cover=l.cover_url.is_some()>
                                     {l.cover_url.clone().map(|src| view! { <Picture class="event-card-cover" src=src sizes="(min-width: 720px) 280px, 100vw" lazy=true /> })}
                                     <span class=format!("badge event-{}", l.state.as_str())>{event_state_label(i18n, l.state)}</span>
-                                    <A href=format!("/live/{}", l.id) attr:class="found-name">{l.title.clone()}</A>
+                                    <a href=format!("/live/{}", l.id) class="found-name">{l.title.clone()}</a>
                                     <span class="muted small">{l.host_name.clone()} " · " {move || format_date_time(starts_at, i18n.get_locale())} " (" {move || zone_label()} ")"</span>
                                     {(l.slots_left > 0).then(|| view! {
                                         <span class="small">{t!(i18n, live.slots_from, left = l.slots_left)} " · " {move || format_money(price, i18n.get_locale())}</span>

@@ -4,7 +4,6 @@
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 use leptos_meta::Title;
-use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 use super::api::{get_market_profile, get_market_settings, search_creators, SaveMarketProfile};
@@ -149,7 +148,7 @@ pub fn CreatorSearchPage() -> impl IntoView {
                 <FormError errors fields=&["min_followers", "max_followers", "min_engagement", "max_price"] />
                 <div class="form-actions">
                     <button type="submit" class="btn btn-primary">{t!(i18n, market.search)}</button>
-                    <A href="/creators" attr:class="btn btn-ghost">{t!(i18n, market.reset)}</A>
+                    <a href="/creators" class="btn btn-ghost">{t!(i18n, market.reset)}</a>
                 </div>
             </form>
             <section class="search-results" aria-live="polite">
@@ -194,9 +193,9 @@ fn Results(page: SearchPage, form: SearchForm) -> impl IntoView {
             {page.creators.into_iter().map(|c| view! { <FoundCard c /> }).collect_view()}
         </ol>
         <nav class="pager" aria-label=move || t_string!(i18n, market.pages).to_string()>
-            {(current > 1).then(|| view! { <A href=link(current - 1) attr:class="btn btn-ghost" attr:rel="prev">{t!(i18n, market.previous)}</A> })}
+            {(current > 1).then(|| view! { <a href=link(current - 1) class="btn btn-ghost" rel="prev">{t!(i18n, market.previous)}</a> })}
             <span class="muted">{t!(i18n, market.page_of, current, pages)}</span>
-            {(current < pages).then(|| view! { <A href=link(current + 1) attr:class="btn btn-ghost" attr:rel="next">{t!(i18n, market.next)}</A> })}
+            {(current < pages).then(|| view! { <a href=link(current + 1) class="btn btn-ghost" rel="next">{t!(i18n, market.next)}</a> })}
         </nav>
     }
     .into_any()
@@ -214,7 +213,7 @@ fn FoundCard(c: Found) -> impl IntoView {
             <div class="found-head">
                 <Avatar name=c.display_name.clone() url=c.avatar_url.clone() size="md" />
                 <div class="found-id">
-                    <A href=format!("/@{}", c.handle) attr:class="found-name">{c.display_name.clone()}</A>
+                    <a href=format!("/@{}", c.handle) class="found-name">{c.display_name.clone()}</a>
                     <span class="handle">"@"{c.handle.clone()}</span>
                 </div>
                 <Show when=move || rising><span class="badge badge-rising">{t!(i18n, home.rising)}</span></Show>
@@ -396,7 +395,7 @@ fn MarketForm(s: MarketSettings, save: ServerAction<SaveMarketProfile>) -> impl 
                 <fieldset>
                     <legend>{t!(i18n, market.engagement)}</legend>
                     {if no_networks {
-                        view! { <p class="field-hint">{t!(i18n, market.no_networks)} " " <A href="/settings">{t!(i18n, nav.settings)}</A></p> }.into_any()
+                        view! { <p class="field-hint">{t!(i18n, market.no_networks)} " " <a href="/settings">{t!(i18n, nav.settings)}</a></p> }.into_any()
                     } else {
                         view! { <p class="field-hint">{t!(i18n, market.engagement_hint)}</p><div class="form-grid form-grid-3">{engagement_fields}</div> }.into_any()
                     }}

@@ -1,6 +1,5 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
 
 use super::api::notifications;
 use super::types::{DealNews, Notice, Notification, OrderNews, StageNews};
@@ -120,10 +119,10 @@ fn NotificationLine(n: Notification) -> impl IntoView {
     };
     view! {
         <li class=if n.read { "notification" } else { "notification notification-unread" }>
-            <A href=link>
+            <a href=link>
                 <span class="notification-text">{text}</span>
                 <span class="muted small">{move || format_date_time(at, i18n.get_locale())}</span>
-            </A>
+            </a>
         </li>
     }
 }

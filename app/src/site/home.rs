@@ -1,6 +1,5 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
 
 use super::CreatorGrid;
 use crate::accounts::api::featured_creators;
@@ -32,8 +31,8 @@ pub fn HomePage() -> impl IntoView {
                 <h1>{t!(i18n, home.title)}</h1>
                 <p class="lede">{t!(i18n, home.lede)}</p>
                 <div class="hero-actions">
-                    <A href="/signup?role=creator" attr:class="btn btn-primary btn-lg">{t!(i18n, home.cta_creator)}</A>
-                    <A href="/signup?role=brand" attr:class="btn btn-ghost btn-lg">{t!(i18n, home.cta_brand)}</A>
+                    <a href="/signup?role=creator" class="btn btn-primary btn-lg">{t!(i18n, home.cta_creator)}</a>
+                    <a href="/signup?role=brand" class="btn btn-ghost btn-lg">{t!(i18n, home.cta_brand)}</a>
                 </div>
             </div>
             <ul class="pillars">
@@ -45,7 +44,7 @@ pub fn HomePage() -> impl IntoView {
         <section class="featured" id="live">
             <header class="section-head">
                 <h2>{t!(i18n, live.home_title)}</h2>
-                <A href="/live" attr:class="btn btn-ghost">{t!(i18n, nav.live)}</A>
+                <a href="/live" class="btn btn-ghost">{t!(i18n, nav.live)}</a>
             </header>
             <crate::live::pages::EventList />
         </section>
@@ -55,7 +54,7 @@ pub fn HomePage() -> impl IntoView {
                     <h2>{t!(i18n, home.featured)}</h2>
                     <p class="muted">{t!(i18n, home.featured_text)}</p>
                 </div>
-                <A href="/discover" attr:class="btn btn-ghost">{t!(i18n, home.see_all)}</A>
+                <a href="/discover" class="btn btn-ghost">{t!(i18n, home.see_all)}</a>
             </header>
             <Transition fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>
                 {move || featured.get().map(|cards| view! { <CreatorGrid cards /> })}

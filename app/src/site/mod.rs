@@ -6,7 +6,6 @@ pub mod operator;
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
 
 use crate::accounts::types::{CreatorCard, Niche};
 use crate::error::AppError;
@@ -31,7 +30,7 @@ pub fn NotFound() -> impl IntoView {
             <p class="empty-code">"404"</p>
             <h1>{t!(i18n, not_found.title)}</h1>
             <p class="muted">{t!(i18n, not_found.text)}</p>
-            <A href="/" attr:class="btn btn-primary">{t!(i18n, not_found.home)}</A>
+            <a href="/" class="btn btn-primary">{t!(i18n, not_found.home)}</a>
         </section>
     }
 }
@@ -80,7 +79,7 @@ fn CreatorTile(card: CreatorCard) -> impl IntoView {
     let rising = card.rising;
     view! {
         <li>
-            <A href=format!("/@{}", card.handle) attr:class="creator-card card">
+            <a href=format!("/@{}", card.handle) class="creator-card card">
                 <Avatar name=card.display_name.clone() url=card.avatar_url.clone() size="lg" />
                 <span class="creator-name">{card.display_name.clone()}</span>
                 <span class="handle">"@"{card.handle.clone()}</span>
@@ -91,7 +90,7 @@ fn CreatorTile(card: CreatorCard) -> impl IntoView {
                 <Show when=move || rising>
                     <span class="badge badge-rising" title=move || t_string!(i18n, home.rising_why).to_string()>{t!(i18n, home.rising)}</span>
                 </Show>
-            </A>
+            </a>
         </li>
     }
 }

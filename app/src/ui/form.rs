@@ -2,7 +2,6 @@
 //! belong to no field. Messages are translated here, from the typed `AppError`.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::error::{AppError, Problem};
 use leptos_i18n::I18nContext;
@@ -42,12 +41,12 @@ pub fn problem_text(i18n: I18nContext<Locale>, problem: Problem) -> AnyView {
         Problem::LinkExpired => t!(i18n, problems.link_expired).into_any(),
         Problem::AccountBusy => view! {
             {t!(i18n, problems.account_busy)} " "
-            <A href="/login/link">{t!(i18n, login.link_offer)}</A>
+            <a href="/login/link">{t!(i18n, login.link_offer)}</a>
         }
         .into_any(),
         Problem::EmailUnconfirmed => view! {
             {t!(i18n, problems.email_unconfirmed)} " "
-            <A href="/settings#email">{t!(i18n, settings.email_resend_here)}</A>
+            <a href="/settings#email">{t!(i18n, settings.email_resend_here)}</a>
         }
         .into_any(),
         Problem::Malformed => t!(i18n, problems.malformed).into_any(),
@@ -106,7 +105,7 @@ pub fn PageError(error: AppError) -> impl IntoView {
     let i18n = use_i18n();
     match error {
         AppError::Unauthenticated => view! {
-            <p class="notice">{t!(i18n, errors.unauthenticated)} " " <A href="/login">{t!(i18n, nav.login)}</A></p>
+            <p class="notice">{t!(i18n, errors.unauthenticated)} " " <a href="/login">{t!(i18n, nav.login)}</a></p>
         }
         .into_any(),
         error => view! { <p class="form-error" role="alert">{error_text(i18n, &error)}</p> }.into_any(),

@@ -2,7 +2,6 @@
 
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
-use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 use crate::i18n::*;
@@ -230,7 +229,7 @@ fn MovementLine(line: Line) -> impl IntoView {
                     {if incoming { "+" } else { "" }}<Amount money=line.amount />
                 </span>
                 {receipt.map(|id| view! {
-                    <A href=format!("/wallet/receipts/{id}") attr:class="small">{t!(i18n, wallet.receipt)}</A>
+                    <a href=format!("/wallet/receipts/{id}") class="small">{t!(i18n, wallet.receipt)}</a>
                 })}
             </div>
         </li>
@@ -270,7 +269,7 @@ pub fn PeriodFilter(
             </label>
             <button type="submit" class="btn btn-ghost btn-sm">{t!(i18n, period.show)}</button>
             {move || has_period().then(|| view! {
-                <A href=action attr:class="small">{t!(i18n, period.all_time)}</A>
+                <a href=action class="small">{t!(i18n, period.all_time)}</a>
             })}
         </form>
     }

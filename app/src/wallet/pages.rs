@@ -2,7 +2,6 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::api::{get_receipt, get_wallet, TopUp};
@@ -78,12 +77,12 @@ fn WalletView(w: Wallet, kind: String, period: String) -> impl IntoView {
                         let href = format!("/wallet?kind={value}{period}");
                         let current = kind == value;
                         view! {
-                            <A href=href attr:class=if current { "chip chip-current" } else { "chip" } attr:aria-current=current.then_some("page")>
+                            <a href=href class=if current { "chip chip-current" } else { "chip" } aria-current=current.then_some("page")>
                                 {move || match f {
                                     None => t_string!(i18n, wallet.all).to_string(),
                                     Some(k) => kind_label(i18n, k),
                                 }}
-                            </A>
+                            </a>
                         }
                     })}
                 </nav>
@@ -172,7 +171,7 @@ pub fn ReceiptPage() -> impl IntoView {
                 Err(error) => view! {
                     <section class="auth-card">
                         <PageError error />
-                        <A href="/wallet">{t!(i18n, receipt.back)}</A>
+                        <a href="/wallet">{t!(i18n, receipt.back)}</a>
                     </section>
                 }.into_any(),
             })}
@@ -208,7 +207,7 @@ fn ReceiptView(r: Receipt) -> impl IntoView {
                 <dt class="receipt-total">{t!(i18n, receipt.received)}</dt>
                 <dd class="receipt-total" data-testid="received">{money(r.received)}</dd>
             </dl>
-            <A href="/wallet" attr:class="btn btn-primary btn-block">{t!(i18n, receipt.back)}</A>
+            <a href="/wallet" class="btn btn-primary btn-block">{t!(i18n, receipt.back)}</a>
         </section>
     }
 }

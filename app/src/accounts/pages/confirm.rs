@@ -1,6 +1,5 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use crate::accounts::api::confirm_email;
@@ -25,11 +24,11 @@ pub fn ConfirmEmailPage() -> impl IntoView {
                 {move || confirmed.get().map(|answer| match answer {
                     Ok(email) => view! {
                         <p class="notice notice-success email-address" role="status" data-testid="email-confirmed">{t!(i18n, confirm.done, email)}</p>
-                        <p class="auth-switch"><A href="/settings">{t!(i18n, confirm.to_settings)}</A></p>
+                        <p class="auth-switch"><a href="/settings">{t!(i18n, confirm.to_settings)}</a></p>
                     }.into_any(),
                     Err(error) => view! {
                         <PageError error />
-                        <p class="auth-switch"><A href="/settings#email">{t!(i18n, settings.email_resend_here)}</A></p>
+                        <p class="auth-switch"><a href="/settings#email">{t!(i18n, settings.email_resend_here)}</a></p>
                     }.into_any(),
                 })}
             </Suspense>

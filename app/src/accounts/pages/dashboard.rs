@@ -1,6 +1,5 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
 
 use crate::accounts::types::Role;
 use crate::i18n::*;
@@ -20,7 +19,7 @@ pub fn DashboardPage() -> impl IntoView {
                     <section class="auth-card">
                         <h1>{t!(i18n, nav.dashboard)}</h1>
                         <p>{t!(i18n, errors.unauthenticated)}</p>
-                        <A href="/login" attr:class="btn btn-primary">{t!(i18n, nav.login)}</A>
+                        <a href="/login" class="btn btn-primary">{t!(i18n, nav.login)}</a>
                     </section>
                 }.into_any(),
                 Some(user) => {
@@ -43,28 +42,28 @@ pub fn DashboardPage() -> impl IntoView {
                                 </div>
                             </header>
                             <div class="tiles">
-                                <A href=page attr:class="tile card">
+                                <a href=page class="tile card">
                                     <h2>{t!(i18n, nav.my_page)}</h2>
                                     <p class="muted">{t!(i18n, dashboard.page_text)}</p>
-                                </A>
-                                <A href="/wallet" attr:class="tile card">
+                                </a>
+                                <a href="/wallet" class="tile card">
                                     <h2>{t!(i18n, nav.wallet)}</h2>
                                     <p class="muted">{t!(i18n, dashboard.wallet_text)}</p>
-                                </A>
+                                </a>
                                 {(role != Role::Fan).then(|| view! {
-                                    <A href="/earnings" attr:class="tile card">
+                                    <a href="/earnings" class="tile card">
                                         <h2>{t!(i18n, nav.earnings)}</h2>
                                         <p class="muted">{t!(i18n, dashboard.earnings_text)}</p>
-                                    </A>
+                                    </a>
                                 })}
-                                <A href="/settings" attr:class="tile card">
+                                <a href="/settings" class="tile card">
                                     <h2>{t!(i18n, nav.settings)}</h2>
                                     <p class="muted">{t!(i18n, dashboard.settings_text)}</p>
-                                </A>
-                                <A href="/discover" attr:class="tile card">
+                                </a>
+                                <a href="/discover" class="tile card">
                                     <h2>{t!(i18n, nav.discover)}</h2>
                                     <p class="muted">{t!(i18n, dashboard.discover_text)}</p>
-                                </A>
+                                </a>
                             </div>
                         </section>
                     }.into_any()

@@ -1,6 +1,5 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::accounts::api::{LoginWithLink, RequestLoginLink};
@@ -26,9 +25,9 @@ pub fn LoginPage() -> impl IntoView {
                     {t!(i18n, login.submit)}
                 </button>
             </ActionForm>
-            <p class="auth-switch"><A href="/forgot">{t!(i18n, login.forgot)}</A></p>
-            <p class="auth-switch"><A href="/login/link">{t!(i18n, login.link_offer)}</A></p>
-            <p class="auth-switch">{t!(i18n, login.no_account)} " " <A href="/signup">{t!(i18n, nav.signup)}</A></p>
+            <p class="auth-switch"><a href="/forgot">{t!(i18n, login.forgot)}</a></p>
+            <p class="auth-switch"><a href="/login/link">{t!(i18n, login.link_offer)}</a></p>
+            <p class="auth-switch">{t!(i18n, login.no_account)} " " <a href="/signup">{t!(i18n, nav.signup)}</a></p>
         </section>
     }
 }
@@ -59,7 +58,7 @@ pub fn LoginLinkPage() -> impl IntoView {
                 }
             >
                 <p class="notice notice-success" role="status">{t!(i18n, login.link_sent)}</p>
-                <p class="auth-switch"><A href="/login">{t!(i18n, login.back_to_login)}</A></p>
+                <p class="auth-switch"><a href="/login">{t!(i18n, login.back_to_login)}</a></p>
             </Show>
         </section>
     }
@@ -90,7 +89,7 @@ pub fn LinkLoginPage() -> impl IntoView {
                 <input type="hidden" name="token" value=token />
                 <FormError errors fields=&[] />
                 <Show when=move || errors.get().and_then(|e| e.problem_for("token")).is_some()>
-                    <p class="auth-switch"><A href="/login/link">{t!(i18n, reset.ask_again)}</A></p>
+                    <p class="auth-switch"><a href="/login/link">{t!(i18n, reset.ask_again)}</a></p>
                 </Show>
                 <button type="submit" class="btn btn-primary btn-block" disabled=move || login.pending().get()>
                     {t!(i18n, login.link_submit)}

@@ -1,6 +1,5 @@
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
-use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use crate::accounts::api::{get_profile, Follow};
@@ -91,11 +90,11 @@ fn ProfileView(p: Profile, follow: ServerAction<Follow>) -> impl IntoView {
                     }}</p>
                     {move || {
                         if p.viewer_is_owner {
-                            view! { <A href="/settings" attr:class="btn btn-ghost">{t!(i18n, profile.edit)}</A> }.into_any()
+                            view! { <a href="/settings" class="btn btn-ghost">{t!(i18n, profile.edit)}</a> }.into_any()
                         } else if p.role != Role::Creator {
                             ().into_any()
                         } else if viewer_is_brand() {
-                            view! { <A href=format!("/deals/new?handle={}", handle) attr:class="btn btn-primary">{t!(i18n, deals.offer)}</A> }.into_any()
+                            view! { <a href=format!("/deals/new?handle={}", handle) class="btn btn-primary">{t!(i18n, deals.offer)}</a> }.into_any()
                         } else if logged_in() {
                             let handle = handle.clone();
                             view! {
@@ -108,11 +107,11 @@ fn ProfileView(p: Profile, follow: ServerAction<Follow>) -> impl IntoView {
                                 </ActionForm>
                             }.into_any()
                         } else {
-                            view! { <A href="/login" attr:class="btn btn-primary">{t!(i18n, profile.follow)}</A> }.into_any()
+                            view! { <a href="/login" class="btn btn-primary">{t!(i18n, profile.follow)}</a> }.into_any()
                         }
                     }}
                     {(p.role == Role::Creator).then(|| view! {
-                        <A href=format!("/@{}/shop", p.handle) attr:class="btn btn-ghost">{t!(i18n, profile.shop)}</A>
+                        <a href=format!("/@{}/shop", p.handle) class="btn btn-ghost">{t!(i18n, profile.shop)}</a>
                     })}
                 </div>
             </header>

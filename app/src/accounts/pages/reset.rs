@@ -1,6 +1,5 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::accounts::api::{RequestReset, ResetPassword};
@@ -34,7 +33,7 @@ pub fn ForgotPage() -> impl IntoView {
                 }
             >
                 <p class="notice notice-success" role="status">{t!(i18n, reset.sent)}</p>
-                <p class="auth-switch"><A href="/login">{t!(i18n, login.back_to_login)}</A></p>
+                <p class="auth-switch"><a href="/login">{t!(i18n, login.back_to_login)}</a></p>
             </Show>
         </section>
     }
@@ -66,7 +65,7 @@ pub fn ResetPage() -> impl IntoView {
                 <Field name="confirm" kind="password" label=Signal::derive(move || t_string!(i18n, fields.confirm).to_string()) errors autocomplete="new-password" required=true />
                 <FormError errors fields=&["password", "confirm"] />
                 <Show when=move || errors.get().and_then(|e| e.problem_for("token")).is_some()>
-                    <p class="auth-switch"><A href="/forgot">{t!(i18n, reset.ask_again)}</A></p>
+                    <p class="auth-switch"><a href="/forgot">{t!(i18n, reset.ask_again)}</a></p>
                 </Show>
                 <button type="submit" class="btn btn-primary btn-block">{t!(i18n, reset.submit)}</button>
             </ActionForm>

@@ -1,6 +1,5 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 use crate::accounts::api::{
@@ -102,10 +101,10 @@ fn SettingsForms(
         <section class="card settings-section">
             <header class="section-head">
                 <h2>{t!(i18n, settings.profile)}</h2>
-                <A href=public_page.clone() attr:class="btn btn-ghost">{t!(i18n, settings.view_page)}</A>
+                <a href=public_page.clone() class="btn btn-ghost">{t!(i18n, settings.view_page)}</a>
             </header>
             {is_creator.then(|| view! {
-                <p class="notice">{t!(i18n, market.settings_invite)} " " <A href="/settings/marketplace">{t!(i18n, market.settings_title)}</A></p>
+                <p class="notice">{t!(i18n, market.settings_invite)} " " <a href="/settings/marketplace">{t!(i18n, market.settings_title)}</a></p>
             })}
             <AvatarUpload name=s.user.display_name.clone() url=s.user.avatar_url.clone() />
             <ActionForm action=update_profile attr:class="form">

@@ -1,6 +1,5 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 use crate::i18n::*;
@@ -71,7 +70,7 @@ pub fn SignupPage() -> impl IntoView {
                     {move || if signup.pending().get() { t_string!(i18n, signup.pending).to_string() } else { t_string!(i18n, signup.submit).to_string() }}
                 </button>
             </ActionForm>
-            <p class="auth-switch">{t!(i18n, signup.have_account)} " " <A href="/login">{t!(i18n, nav.login)}</A></p>
+            <p class="auth-switch">{t!(i18n, signup.have_account)} " " <a href="/login">{t!(i18n, nav.login)}</a></p>
         </section>
     }
 }

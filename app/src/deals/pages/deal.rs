@@ -1,7 +1,6 @@
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 use leptos_meta::Title;
-use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use super::files::{DeliveryFiles, FileList};
@@ -100,7 +99,7 @@ fn DealView(
             {button(FUND, true)}
             <FundByCard deal=d.id />
             {button(CANCEL, false)}
-            <p class="small muted">{t!(i18n, deals.fund_hint)} " " <A href="/wallet">{t!(i18n, nav.wallet)}</A></p>
+            <p class="small muted">{t!(i18n, deals.fund_hint)} " " <a href="/wallet">{t!(i18n, nav.wallet)}</a></p>
         }.into_any(),
         (DealState::Accepted, false) => view! { <p class="muted">{t!(i18n, deals.waiting_funds)}</p> {button(CANCEL, false)} }.into_any(),
         (DealState::Funded, false) => view! {
@@ -132,7 +131,7 @@ fn DealView(
         <article class="deal">
             <header class="card deal-head">
                 <p class="muted">{d.campaign.clone().map_or_else(|| t_string!(i18n, deals.direct).to_string(), |(_, title)| title)}</p>
-                <h1>{d.brand_name.clone()} " × " <A href=format!("/@{}", d.creator_handle)>{d.creator_name.clone()}</A></h1>
+                <h1>{d.brand_name.clone()} " × " <a href=format!("/@{}", d.creator_handle)>{d.creator_name.clone()}</a></h1>
                 <p><span class=format!("badge deal-{}", d.state.as_str()) data-testid="deal-state">{state_label(i18n, d.state)}</span></p>
                 <dl class="found-facts">
                     <div><dt>{t!(i18n, deals.amount)}</dt><dd>{move || format_money(amount, i18n.get_locale())}</dd></div>

@@ -1,6 +1,5 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
 
 use super::reputation::stars_text;
 use super::{state_label, state_name};
@@ -50,7 +49,7 @@ fn DealItem(d: DealLine, #[prop(optional)] overdue: bool) -> impl IntoView {
         <li class="card found">
             <div class="found-head">
                 <div class="found-id">
-                    <A href=format!("/deals/{}", d.id) attr:class="found-name">{d.counterpart.clone()}</A>
+                    <a href=format!("/deals/{}", d.id) class="found-name">{d.counterpart.clone()}</a>
                     <span class="muted small">{if d.title.is_empty() { t_string!(i18n, deals.direct).to_string() } else { d.title.clone() }}</span>
                 </div>
                 <span class=format!("badge deal-{}", d.state.as_str())>{state_label(i18n, d.state)}</span>
@@ -151,7 +150,7 @@ fn Campaigns(list: Vec<CampaignApplicants>) -> impl IntoView {
                     view! {
                         <li class="card found">
                             <div class="found-head">
-                                <A href=format!("/campaigns/{}", c.id) attr:class="found-name">{c.title.clone()}</A>
+                                <a href=format!("/campaigns/{}", c.id) class="found-name">{c.title.clone()}</a>
                                 <span class="badge">{crate::campaigns::pages::state_label(i18n, c.state)}</span>
                             </div>
                             <p class="small muted">{t!(i18n, deals.creators_accepted, accepted, wanted)} " · " {t!(i18n, deals.applied, applied)}</p>
@@ -160,9 +159,9 @@ fn Campaigns(list: Vec<CampaignApplicants>) -> impl IntoView {
                                     let amount = a.amount;
                                     view! {
                                         <li>
-                                            <A href=format!("/deals/{}", a.deal) attr:class=format!("chip deal-{}", a.state.as_str())>
+                                            <a href=format!("/deals/{}", a.deal) class=format!("chip deal-{}", a.state.as_str())>
                                                 {a.name.clone()} " · " {move || format_money(amount, i18n.get_locale())} " · " {state_label(i18n, a.state)}
-                                            </A>
+                                            </a>
                                         </li>
                                     }
                                 }).collect_view()}
@@ -201,7 +200,7 @@ fn Creators(list: Vec<CreatorResult>) -> impl IntoView {
                                 .then(|| Money::eur(paid.minor * 1_000 / audience as i64));
                             view! {
                                 <tr>
-                                    <th><A href=format!("/@{}", c.handle)>{c.name.clone()}</A></th>
+                                    <th><a href=format!("/@{}", c.handle)>{c.name.clone()}</a></th>
                                     <td class="num">{c.completed} " / " {c.deals}</td>
                                     <td class="num">{move || format_money(paid, i18n.get_locale())}</td>
                                     <td class="num">{move || compact_number(audience, i18n.get_locale())}</td>

@@ -3,7 +3,6 @@
 
 use crate::ui::picture::Picture;
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use super::api::{merch_choices, BuyMerch, PinMerch};
 use crate::i18n::*;
@@ -82,7 +81,7 @@ fn MerchItem(event: i64, p: Product, hosting: bool) -> impl IntoView {
                     t!(i18n, live.incl_shipping, shipping = move || format_money(shipping, i18n.get_locale())).into_any()
                 }}</p>
                 {move || errors.get().filter(|e| e.problem_for("pay").is_some()).map(|_| view! {
-                    <p class="small"><A href="/wallet">{t!(i18n, live.top_up)}</A></p>
+                    <p class="small"><a href="/wallet">{t!(i18n, live.top_up)}</a></p>
                 })}
             </ActionForm>
         }
@@ -91,12 +90,12 @@ fn MerchItem(event: i64, p: Product, hosting: bool) -> impl IntoView {
         (false, _) => view! { <p class="muted small">{t!(i18n, live.out_of_stock)}</p> }.into_any(),
         (true, true) => ().into_any(),
         (true, false) => view! {
-            <Show when=signed_in fallback=move || view! { <A href="/login" attr:class="btn btn-ghost btn-small">{t!(i18n, live.login_to_buy)}</A> }>
+            <Show when=signed_in fallback=move || view! { <a href="/login" class="btn btn-ghost btn-small">{t!(i18n, live.login_to_buy)}</a> }>
                 {move || match buy.value().get() {
                     Some(Ok(bought)) => view! {
                         <p class="merch-bought" role="status" data-testid="merch-bought">
                             {t!(i18n, live.bought, product = bought.title.clone())} " "
-                            <A href=format!("/checkout/{}", bought.checkout)>{t!(i18n, live.see_order)}</A>
+                            <a href=format!("/checkout/{}", bought.checkout)>{t!(i18n, live.see_order)}</a>
                         </p>
                     }.into_any(),
                     _ => ().into_any(),
@@ -139,7 +138,7 @@ pub fn MerchPins(id: i64) -> impl IntoView {
                 {move || choices.get().map(|r| match r {
                     Err(error) => view! { <PageError error /> }.into_any(),
                     Ok(list) if list.is_empty() => view! {
-                        <p class="muted">{t!(i18n, live.merch_none)} " " <A href="/shop/manage">{t!(i18n, live.open_shop)}</A></p>
+                        <p class="muted">{t!(i18n, live.merch_none)} " " <a href="/shop/manage">{t!(i18n, live.open_shop)}</a></p>
                     }.into_any(),
                     Ok(list) => view! {
                         <ul class="pin-list">

@@ -5,7 +5,6 @@
 
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
-use leptos_router::components::A;
 
 use super::api::{
     get_room, DeleteMessage, Donate, Moderate, SendChat, SendGift, SetGifts, SetRoomRules,
@@ -490,7 +489,7 @@ fn Writing(
     let room = StoredValue::new(room);
     view! {
         <Show when=signed_in fallback=move || view! {
-            <p class="room-login"><A href="/login" attr:class="btn btn-primary">{t!(i18n, room.login_to_chat)}</A></p>
+            <p class="room-login"><a href="/login" class="btn btn-primary">{t!(i18n, room.login_to_chat)}</a></p>
         }>
             <ActionForm action=chat attr:class="chat-form">
                 <input type="hidden" name="id" value=id.to_string() />

@@ -3,7 +3,6 @@
 use crate::ui::picture::Picture;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
 
 use crate::error::AppError;
 use crate::i18n::*;
@@ -95,7 +94,7 @@ fn CartView(
                     <li class="card cart-line" data-testid="cart-line">
                         {item.image.clone().map(|src| view! { <Picture class="cart-thumb" src=src sizes="72px" width=72 height=72 /> })}
                         <div class="cart-main">
-                            <A href=href attr:class="found-name">{item.title.clone()}</A>
+                            <a href=href class="found-name">{item.title.clone()}</a>
                             {(!item.variant_name.is_empty()).then(|| view! { <span class="chip">{item.variant_name.clone()}</span> })}
                             <span class="muted small">{item.seller.clone()} " · " {move || format_money(unit, i18n.get_locale())}</span>
                             {(!item.on_sale || item.stock == 0).then(|| view! { <span class="field-error">{t!(i18n, cart.gone)}</span> })}
@@ -130,7 +129,7 @@ fn CartView(
                 <input type="hidden" name="total" value=total.minor.to_string() />
                 {move || (!logged_in()).then(|| view! {
                     <h2>{t!(i18n, cart.guest)}</h2>
-                    <p class="field-hint">{t!(i18n, cart.guest_text)} " " <A href="/login">{t!(i18n, cart.have_account)}</A></p>
+                    <p class="field-hint">{t!(i18n, cart.guest_text)} " " <a href="/login">{t!(i18n, cart.have_account)}</a></p>
                     <Field name="email" kind="email" label=Signal::derive(move || t_string!(i18n, fields.email).to_string()) errors autocomplete="email" required=true />
                 })}
                 <h2>{t!(i18n, cart.ship_to)}</h2>

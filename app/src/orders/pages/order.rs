@@ -4,7 +4,6 @@
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 use leptos_meta::Title;
-use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use crate::error::AppError;
@@ -93,7 +92,7 @@ fn OrderCard(o: Order) -> impl IntoView {
     view! {
         <li class="card found" data-testid="order">
             <div class="found-head">
-                <A href=format!("/orders/{}", o.id) attr:class="found-name">{o.seller.clone()}</A>
+                <a href=format!("/orders/{}", o.id) class="found-name">{o.seller.clone()}</a>
                 <span class=format!("badge order-{}", o.state.as_str())>{state_label(i18n, o.state)}</span>
             </div>
             <ul class="order-lines">
@@ -132,7 +131,7 @@ pub fn OrdersPage() -> impl IntoView {
                                     view! {
                                         <tr>
                                             <td>{move || format_date(at, i18n.get_locale())}</td>
-                                            <td><A href=format!("/orders/{}", o.id)>{o.items.clone()}</A></td>
+                                            <td><a href=format!("/orders/{}", o.id)>{o.items.clone()}</a></td>
                                             <td>
                                                 {match o.viewer {
                                                     OrderRole::Buyer => t!(i18n, orders.bought_from).into_any(),
@@ -180,7 +179,7 @@ pub fn OrderPage() -> impl IntoView {
     view! {
         <Title text=move || t_string!(i18n, orders.order).to_string() />
         <div class="settings">
-            <p class="breadcrumb"><A href="/orders">{t!(i18n, orders.title)}</A></p>
+            <p class="breadcrumb"><a href="/orders">{t!(i18n, orders.title)}</a></p>
             <Transition fallback=move || view! { <p class="loading">{t!(i18n, common.loading)}</p> }>
                 {move || order.get().map(|r| match r {
                     Ok(o) => view! { <OrderView o ship deliver refund /> }.into_any(),
@@ -235,7 +234,7 @@ fn OrderView(
                     let (unit, shipping) = (l.unit_price, l.shipping);
                     view! {
                         <li>
-                            <A href=format!("/products/{}", l.product)>{l.quantity} " × " {l.title.clone()}</A>
+                            <a href=format!("/products/{}", l.product)>{l.quantity} " × " {l.title.clone()}</a>
                             {(!l.variant.is_empty()).then(|| format!(" ({})", l.variant))}
                             " · " {move || format_money(unit, i18n.get_locale())}
                             {(shipping.minor > 0).then(|| view! { <span class="muted small">" + " {move || format_money(shipping, i18n.get_locale())}</span> })}

@@ -4,7 +4,6 @@
 use crate::ui::picture::Picture;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
 
 use super::desk::{percent, ProductForm};
 use crate::i18n::*;
@@ -45,8 +44,8 @@ pub fn CataloguePage() -> impl IntoView {
                                     {p.images.first().cloned().map(|src| view! { <Picture class="catalogue-thumb" src=src sizes="96px" width=96 height=96 lazy=true /> })}
                                     <div class="catalogue-body">
                                         <div class="found-head">
-                                            <A href=format!("/products/{}", p.id) attr:class="found-name">{p.title.clone()}</A>
-                                            <A href=p.seller.href() attr:class="handle">{p.seller.name().to_owned()}</A>
+                                            <a href=format!("/products/{}", p.id) class="found-name">{p.title.clone()}</a>
+                                            <a href=p.seller.href() class="handle">{p.seller.name().to_owned()}</a>
                                         </div>
                                         <p>
                                             <strong>{move || format_money(price, i18n.get_locale())}</strong>
@@ -111,8 +110,8 @@ pub fn BrandProductsPage() -> impl IntoView {
                                 view! {
                                     <li class="card found">
                                         <div class="found-head">
-                                            <A href=format!("/products/{}", p.id) attr:class="found-name">{p.title.clone()}</A>
-                                            <A href=format!("/products/{}/edit", p.id) attr:class="btn btn-ghost btn-small">{t!(i18n, shop.edit)}</A>
+                                            <a href=format!("/products/{}", p.id) class="found-name">{p.title.clone()}</a>
+                                            <a href=format!("/products/{}/edit", p.id) class="btn btn-ghost btn-small">{t!(i18n, shop.edit)}</a>
                                         </div>
                                         <p>
                                             <strong>{move || format_money(price, i18n.get_locale())}</strong>
@@ -129,7 +128,7 @@ pub fn BrandProductsPage() -> impl IntoView {
                                                     <ul class="promoters" data-testid="promoters">
                                                         {bp.promoters.into_iter().map(|pr| view! {
                                                             <li>
-                                                                <A href=format!("/@{}", pr.handle)>{pr.name.clone()}</A>
+                                                                <a href=format!("/@{}", pr.handle)>{pr.name.clone()}</a>
                                                                 " · " {percent(pr.bp)}
                                                                 {pr.kept_until.map(|until| view! {
                                                                     <span class="muted small">" " {t!(i18n, shop.kept_until, until = move || format_date(until, i18n.get_locale()))}</span>

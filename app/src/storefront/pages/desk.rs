@@ -6,7 +6,6 @@ use crate::ui::picture::Picture;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 use leptos_meta::Title;
-use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use crate::error::AppError;
@@ -150,8 +149,8 @@ fn Desk(desk: Desk, shelf: ServerAction<ChangeShelf>) -> impl IntoView {
         <section class="card settings-section">
             <div class="found-head">
                 <h2>{t!(i18n, shop.your_shop)}</h2>
-                <A href=format!("/@{handle}/shop") attr:class="btn btn-ghost">{t!(i18n, shop.see_shop)}</A>
-                <A href="/catalogue" attr:class="btn btn-ghost">{t!(i18n, shop.browse_catalogue)}</A>
+                <a href=format!("/@{handle}/shop") class="btn btn-ghost">{t!(i18n, shop.see_shop)}</a>
+                <a href="/catalogue" class="btn btn-ghost">{t!(i18n, shop.browse_catalogue)}</a>
             </div>
             <p class="field-hint">{t!(i18n, shop.share_shop)}</p>
             <p><ShareLink url=desk.shop_link.clone() testid="shop-link" /></p>
@@ -213,7 +212,7 @@ fn Desk(desk: Desk, shelf: ServerAction<ChangeShelf>) -> impl IntoView {
                                             button(ShelfAction::Publish, t!(i18n, shop.publish).into_any(), "btn btn-primary btn-small")
                                         }}
                                         {if mine {
-                                            view! { <A href=format!("/products/{id}/edit") attr:class="btn btn-ghost btn-small">{t!(i18n, shop.edit)}</A> }.into_any()
+                                            view! { <a href=format!("/products/{id}/edit") class="btn btn-ghost btn-small">{t!(i18n, shop.edit)}</a> }.into_any()
                                         } else {
                                             button(ShelfAction::Remove, t!(i18n, shop.remove).into_any(), "btn btn-ghost btn-small").into_any()
                                         }}
@@ -273,7 +272,7 @@ pub fn ProductEditPage() -> impl IntoView {
                         let active = p.active;
                         let back = if brand() { "/brand/products" } else { "/shop/manage" };
                         view! {
-                            <p class="breadcrumb"><A href=back>{t!(i18n, shop.back)}</A></p>
+                            <p class="breadcrumb"><a href=back>{t!(i18n, shop.back)}</a></p>
                             <h1>{p.title.clone()}</h1>
                             <section class="card settings-section">
                                 <h2>{t!(i18n, shop.images)}</h2>

@@ -4,7 +4,6 @@
 use crate::ui::picture::Picture;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use super::{ProductImage, CARD_SIZES};
@@ -57,7 +56,7 @@ fn ShopView(shop: Shop) -> impl IntoView {
             <Avatar name=shop.name.clone() url=shop.avatar_url.clone() size="lg" />
             <div>
                 <h1>{t!(i18n, shop.shop_of, name = shop.name.clone())}</h1>
-                <A href=format!("/@{handle}") attr:class="handle">"@" {handle.clone()}</A>
+                <a href=format!("/@{handle}") class="handle">"@" {handle.clone()}</a>
             </div>
         </header>
         {if shop.items.is_empty() {
@@ -70,12 +69,12 @@ fn ShopView(shop: Shop) -> impl IntoView {
                         let price = item.price;
                         view! {
                             <li class="product-card">
-                                <A href=href>
+                                <a href=href>
                                     <div class="product-thumb">
                                         <ProductImage image=item.image.clone() title=item.title.clone() sizes=CARD_SIZES size=400 />
                                     </div>
                                     <span class="product-title">{item.title.clone()}</span>
-                                </A>
+                                </a>
                                 <p class="product-meta">
                                     <strong>{move || format_money(price, i18n.get_locale())}</strong>
                                     {item.brand.clone().map(|b| view! { <span class="muted small">" · " {b}</span> })}
@@ -149,7 +148,7 @@ fn ProductView(p: ShopProduct) -> impl IntoView {
     view! {
         <Title text=product.title.clone() />
         {p.shop.clone().map(|(handle, name)| view! {
-            <p class="breadcrumb"><A href=format!("/@{handle}/shop")>{t!(i18n, shop.shop_of, name = name.clone())}</A></p>
+            <p class="breadcrumb"><a href=format!("/@{handle}/shop")>{t!(i18n, shop.shop_of, name = name.clone())}</a></p>
         })}
         <article class="product-page">
             <div class="product-gallery">
@@ -165,7 +164,7 @@ fn ProductView(p: ShopProduct) -> impl IntoView {
             </div>
             <div class="product-info card">
                 <h1>{product.title.clone()}</h1>
-                <p class="muted">{t!(i18n, shop.sold_by)} " " <A href=seller_href>{product.seller.name().to_owned()}</A></p>
+                <p class="muted">{t!(i18n, shop.sold_by)} " " <a href=seller_href>{product.seller.name().to_owned()}</a></p>
                 <p class="product-price" data-testid="price">{move || format_money(price, i18n.get_locale())}</p>
                 <p class="muted small">{move || if shipping.minor == 0 {
                     t_string!(i18n, shop.free_shipping).to_string()
@@ -199,7 +198,7 @@ fn ProductView(p: ShopProduct) -> impl IntoView {
                             <div class="form-actions">
                                 <button type="submit" class="btn btn-primary" disabled=move || add.pending().get()>{t!(i18n, shop.add_to_cart)}</button>
                                 <Show when=added>
-                                    <span class="saved" role="status">{t!(i18n, shop.added)} " " <A href="/cart">{t!(i18n, shop.view_cart)}</A></span>
+                                    <span class="saved" role="status">{t!(i18n, shop.added)} " " <a href="/cart">{t!(i18n, shop.view_cart)}</a></span>
                                 </Show>
                             </div>
                         </ActionForm>

@@ -2,7 +2,6 @@
 //! shops that sell it: buying there pays them their commission.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use super::{ProductImage, CARD_SIZES};
 use crate::i18n::*;
@@ -34,12 +33,12 @@ pub fn BrandShowcase(slug: String) -> impl IntoView {
                                 let in_stock = p.in_stock();
                                 view! {
                                     <li class="product-card">
-                                        <A href=href>
+                                        <a href=href>
                                             <div class="product-thumb">
                                                 <ProductImage image=p.images.first().cloned() title=p.title.clone() sizes=CARD_SIZES size=400 />
                                             </div>
                                             <span class="product-title">{p.title.clone()}</span>
-                                        </A>
+                                        </a>
                                         <p class="product-meta">
                                             <strong>{move || format_money(price, i18n.get_locale())}</strong>
                                             {(!in_stock).then(|| view! { <span class="badge badge-muted">{t!(i18n, shop.sold_out)}</span> })}
@@ -52,7 +51,7 @@ pub fn BrandShowcase(slug: String) -> impl IntoView {
                                                     {t!(i18n, profile.sold_in)} " "
                                                     {s.shops.into_iter().enumerate().map(|(i, shop)| view! {
                                                         {(i > 0).then_some(", ")}
-                                                        <A href=format!("/@{}/shop", shop.handle)>{shop.name}</A>
+                                                        <a href=format!("/@{}/shop", shop.handle)>{shop.name}</a>
                                                     }).collect_view()}
                                                 </p>
                                             }.into_any()
