@@ -1,6 +1,6 @@
 // The public pages a visitor meets first, at phone and desktop widths.
 import { test, expect, Page } from "@playwright/test";
-import { snap } from "./helpers";
+import { hydrated, snap } from "./helpers";
 
 /** Nothing sticks out sideways: the page reads without horizontal scrolling. */
 async function fitsWidth(page: Page, width: number) {
@@ -57,3 +57,22 @@ for (const [name, width, height] of [["desktop", 1280, 900], ["mobile", 360, 780
     await context.close();
   });
 }
+
+test("plain links move between pages inside the app, and the header marks the section shown", async ({ page }) => {
+  await page.goto("/");
+  await hydrated(page);
+  // A value on the window survives only if the router handled the click (no new document).
+  await page.evaluate(() => ((window as unknown as { stayed: number }).stayed = 1));
+  await page.locator(".creator-card").first().click();
+  await expect(page).toHaveURL(/\/@[a-z_]+$/);
+  await page.locator(".main-nav").getByRole("link", { name: "Live events" }).click();
+  await expect(page).toHaveURL(/\/live$/);
+  expect(await page.evaluate(() => (window as unknown as { stayed?: number }).stayed)).toBe(1);
+  const nav = page.locator(".main-nav");
+  await expect(nav.getByRole("link", { name: "Live events" })).toHaveAttribute("aria-current", "page");
+  await expect(nav.getByRole("link", { name: "Discover" })).not.toHaveAttribute("aria-current", "page");
+
+  // Below a section is in it too, opened directly as well as by a click.
+  await page.goto("/live/1");
+  await expect(page.locator(".main-nav").getByRole("link", { name: "Live events" })).toHaveAttribute("aria-current", "page");
+});
